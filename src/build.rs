@@ -1,0 +1,387 @@
+//! The pipeline, stage by stage:
+//! config -> scan -> load pages (parallel) -> templates -> graph -> markdown
+//! (parallel) -> cross-page checks -> [stop here for `check`, or on any error]
+//! -> views -> render (parallel) -> atomic write.
+//!
+//! Every stage collects diagnostics instead of stopping, so one run reports
+//! every content error. The library never prints: it returns an `Outcome`.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context as _, Result};
+use rayon::prelude::*;
+use time::Date;
+
+use crate::config::{Config, CONFIG_FILE};
+use crate::diag::Diagnostic;
+use crate::graph::{self, Graph};
+use crate::markdown::{self, highlight::Highlighter, Rendered};
+use crate::output::{self, Sink, Staging};
+use crate::page::{format_date, Kind};
+use crate::render::{self, THEME_ASSETS};
+use crate::source;
+use crate::templates;
+use crate::urls::output_file;
+use crate::view::{Assets, Model};
+
+#[derive(Clone, Debug)]
+pub struct Options {
+    pub root: PathBuf,
+    /// Output folder as given on the command line (relative to the current
+    /// folder); `None` uses `output_dir` of site.toml, relative to the root.
+    pub output: Option<PathBuf>,
+    pub base_url: Option<String>,
+    pub drafts: bool,
+    pub today: Date,
+}
+
+#[derive(Debug, Default)]
+pub struct Outcome {
+    pub diagnostics: Vec<Diagnostic>,
+    pub pages: usize,
+    pub files: usize,
+    pub elapsed: Duration,
+    pub output: Option<PathBuf>,
+}
+
+impl Outcome {
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+}
+
+/// "Today": `SOURCE_DATE_EPOCH` when set (SPEC §8), else the clock.
+pub fn today() -> Date {
+    let secs = std::env::var("SOURCE_DATE_EPOCH").ok().and_then(|s| s.trim().parse::<i64>().ok());
+    let now = match secs {
+        Some(s) => time::OffsetDateTime::from_unix_timestamp(s).unwrap_or(time::OffsetDateTime::UNIX_EPOCH),
+        None => time::OffsetDateTime::now_utc(),
+    };
+    now.date()
+}
+
+/// The state of a site after every check, before anything is rendered.
+pub struct Checked {
+    pub config: Config,
+    pub graph: Graph,
+    pub rendered: Vec<Option<Rendered>>,
+    pub tera: Option<tera::Tera>,
+    pub overrides: BTreeMap<String, String>,
+    pub assets: Vec<(String, Vec<u8>)>,
+    pub statics: Vec<source::SourceFile>,
+    pub content_assets: Vec<source::SourceFile>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Runs every validation of a build without writing anything.
+pub fn check(opts: &Options) -> Result<std::result::Result<Checked, Vec<Diagnostic>>> {
+    let root = &opts.root;
+    let config_path = root.join(CONFIG_FILE);
+    let config_text = match std::fs::read(&config_path) {
+        Ok(b) => b,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Ok(Err(vec![Diagnostic::error(
+                CONFIG_FILE,
+                None,
+                format!("no site.toml in {}; run faultbook in a site's folder or pass --root", root.display()),
+            )]));
+        }
+        Err(e) => return Err(e).with_context(|| format!("cannot read {}", config_path.display())),
+    };
+    let config_text = match source::decode(&config_text) {
+        Ok(t) => t,
+        Err((line, msg)) => return Ok(Err(vec![Diagnostic::error(CONFIG_FILE, line, msg)])),
+    };
+    let themes = markdown::highlight::theme_names();
+    let mut config = match Config::parse(&config_text, &themes) {
+        Ok(c) => c,
+        Err(d) => return Ok(Err(d)),
+    };
+    let mut diags: Vec<Diagnostic> = Vec::new();
+    if let Some(b) = &opts.base_url {
+        match crate::urls::BaseUrl::parse(b) {
+            Ok(base) => config.base = base,
+            Err(msg) => diags.push(Diagnostic { file: None, line: None, column: None, severity: crate::diag::Severity::Error, message: format!("--base-url: {msg}") }),
+        }
+    }
+
+    let output = output_dir(opts, &config);
+    let scan = source::scan(root, &output);
+    diags.extend(scan.diagnostics.iter().cloned());
+
+    // Load every page in parallel.
+    let has_default_standard = config.default_standard.is_some();
+    let loaded: Vec<(Option<crate::load::Page>, Vec<Diagnostic>, String)> = scan
+        .pages
+        .par_iter()
+        .map(|f| {
+            let mut d = Vec::new();
+            let page = match std::fs::read(&f.abs) {
+                Ok(bytes) => crate::load::page(&f.rel, &f.inner, &bytes, opts.today, has_default_standard, &mut d),
+                Err(e) => {
+                    d.push(Diagnostic::error(&f.rel, None, format!("cannot read: {e}")));
+                    None
+                }
+            };
+            (page, d, f.inner.clone())
+        })
+        .collect();
+    let mut pages = Vec::with_capacity(loaded.len());
+    let mut broken = BTreeSet::new();
+    for (page, d, inner) in loaded {
+        diags.extend(d);
+        match page {
+            Some(p) => pages.push(p),
+            None => {
+                broken.insert(inner);
+            }
+        }
+    }
+
+    // Templates: the site's overrides by name.
+    let mut overrides = BTreeMap::new();
+    for t in &scan.templates {
+        match std::fs::read(&t.abs).map(|b| source::decode(&b)) {
+            Ok(Ok(text)) => {
+                overrides.insert(t.inner.clone(), text);
+            }
+            Ok(Err((line, msg))) => diags.push(Diagnostic::error(&t.rel, line, msg)),
+            Err(e) => diags.push(Diagnostic::error(&t.rel, None, format!("cannot read: {e}"))),
+        }
+    }
+    let tera = match templates::load(&overrides) {
+        Ok(t) => Some(t),
+        Err(d) => {
+            diags.extend(d);
+            None
+        }
+    };
+
+    // Theme assets, overridable by the site's static/ file of the same name.
+    let mut statics = Vec::new();
+    let mut asset_sources: BTreeMap<&str, Vec<u8>> = THEME_ASSETS.iter().map(|(n, s)| (*n, s.as_bytes().to_vec())).collect();
+    for f in scan.statics {
+        if let Some((name, _)) = THEME_ASSETS.iter().find(|(n, _)| *n == f.inner) {
+            match std::fs::read(&f.abs) {
+                Ok(b) => {
+                    asset_sources.insert(name, b);
+                }
+                Err(e) => diags.push(Diagnostic::error(&f.rel, None, format!("cannot read: {e}"))),
+            }
+        } else {
+            statics.push(f);
+        }
+    }
+    let assets = theme_assets(asset_sources, &config);
+    let asset_names: Vec<String> = assets.iter().map(|(n, _)| n.clone()).collect();
+    let reserved = render::reserved_outputs(&asset_names);
+    let content_assets = scan.assets;
+    let asset_pairs: Vec<(String, String)> = content_assets.iter().map(|f| (f.inner.clone(), f.rel.clone())).collect();
+    let static_pairs: Vec<(String, String)> = statics.iter().map(|f| (f.inner.clone(), f.rel.clone())).collect();
+
+    let graph = graph::build(
+        graph::Inputs { config: &config, pages, broken, assets: &asset_pairs, statics: &static_pairs, drafts: opts.drafts },
+        graph::Reserved { files: &reserved },
+        &mut diags,
+    );
+
+    // Markdown, in parallel.
+    let highlighter = Highlighter::default();
+    let autolinks = markdown::autolink_table(&graph);
+    let ctx = markdown::Context { config: &config, graph: &graph, autolinks: &autolinks, highlighter: &highlighter };
+    let rendered: Vec<Option<Rendered>> = (0..graph.nodes.len())
+        .into_par_iter()
+        .map(|id| graph.page(id).published.then(|| markdown::render(&ctx, id)))
+        .collect();
+    drop(ctx);
+
+    // Cross-page checks: anchors on other pages, root-relative links.
+    for r in rendered.iter().flatten() {
+        diags.extend(r.diagnostics.iter().cloned());
+    }
+    for (id, r) in rendered.iter().enumerate() {
+        let Some(r) = r else { continue };
+        let file = &graph.page(id).page.file;
+        for link in &r.links {
+            if let (Some(anchor), Some(target)) = (&link.anchor, rendered.get(link.target).and_then(Option::as_ref)) {
+                if !target.anchors.contains(anchor) {
+                    diags.push(Diagnostic::error(
+                        file,
+                        Some(link.line),
+                        format!("link to \"{}\": {} has no heading with id \"{anchor}\"", link.written, graph.page(link.target).page.file),
+                    ));
+                }
+            }
+        }
+        for (path, line) in &r.root_links {
+            if !root_link_exists(&graph, path) {
+                diags.push(Diagnostic::error(file, Some(*line), format!("link to \"/{path}\": the built site has no such page or file")));
+            }
+        }
+    }
+
+    overdue_summary(&config, &graph, opts.today, &mut diags);
+
+    if diags.iter().any(Diagnostic::is_error) {
+        return Ok(Err(diags));
+    }
+    Ok(Ok(Checked { config, graph, rendered, tera, overrides, assets, statics, content_assets, diagnostics: diags }))
+}
+
+fn root_link_exists(graph: &Graph, path: &str) -> bool {
+    let p = path.to_lowercase();
+    if p.is_empty() {
+        return true;
+    }
+    graph.outputs.contains_key(&p) || graph.outputs.contains_key(&output_file(&format!("{}/", p.trim_end_matches('/'))))
+}
+
+/// Overdue reviews become one warning per page.
+pub fn overdue_pages(config: &Config, graph: &Graph, today: Date) -> Vec<(Date, usize)> {
+    let mut v: Vec<(Date, usize)> = graph
+        .published()
+        .filter(|(_, n)| n.page.kind != Kind::Plain)
+        .filter_map(|(id, n)| n.page.fm.reviewed.map(|d| (d, id)))
+        .filter(|(d, _)| (today - *d).whole_days() > i64::from(config.review_interval_days))
+        .collect();
+    v.sort();
+    v
+}
+
+fn overdue_summary(config: &Config, graph: &Graph, today: Date, diags: &mut Vec<Diagnostic>) {
+    let overdue = overdue_pages(config, graph, today);
+    if let Some((oldest, id)) = overdue.first() {
+        diags.push(Diagnostic {
+            file: None,
+            line: None,
+            column: None,
+            severity: crate::diag::Severity::Warning,
+            message: format!(
+                "{} {} overdue for review (older than {} days); the oldest is {}, reviewed {}",
+                overdue.len(),
+                if overdue.len() == 1 { "page is" } else { "pages are" },
+                config.review_interval_days,
+                graph.page(*id).page.file,
+                format_date(*oldest)
+            ),
+        });
+    }
+}
+
+/// Theme CSS (with the highlight stylesheet) and JS under content-hashed names.
+fn theme_assets(sources: BTreeMap<&str, Vec<u8>>, config: &Config) -> Vec<(String, Vec<u8>)> {
+    let mut out = Vec::new();
+    for (name, mut bytes) in sources {
+        if name.ends_with(".css") {
+            bytes.extend_from_slice(b"\n");
+            bytes.extend_from_slice(markdown::highlight::stylesheet(&config.markdown.highlight_theme).as_bytes());
+        }
+        let hash = blake3::hash(&bytes).to_hex();
+        let (stem, ext) = name.rsplit_once('.').unwrap_or((name, ""));
+        out.push((format!("assets/{stem}.{}.{ext}", &hash[..10]), bytes));
+    }
+    out
+}
+
+fn output_dir(opts: &Options, config: &Config) -> PathBuf {
+    match &opts.output {
+        Some(o) => o.clone(),
+        None => opts.root.join(config.output_dir.as_deref().unwrap_or("public")),
+    }
+}
+
+/// Renders a checked site into `sink`. Returns template diagnostics, if any.
+pub fn render_into(c: &Checked, today: Date, sink: &dyn Sink) -> Result<(usize, Vec<Diagnostic>)> {
+    let Some(tera) = &c.tera else { return Ok((0, Vec::new())) };
+    let find = |suffix: &str| c.assets.iter().find(|(n, _)| n.ends_with(suffix)).map(|(n, _)| c.config.base.href(n)).unwrap_or_default();
+    let assets = Assets { css: find(".css"), js: find(".js") };
+    let model = Model::new(&c.config, &c.graph, &c.rendered, today, assets);
+    let diags = render::render_all(&model, tera, &c.overrides, sink)?;
+    if !diags.is_empty() {
+        return Ok((0, diags));
+    }
+    let mut files = render::plan(&model).len();
+    for (path, text) in render::extra_files(&model) {
+        sink.write(&path, text.as_bytes())?;
+        files += 1;
+    }
+    for (path, bytes) in &c.assets {
+        sink.write(path, bytes)?;
+        files += 1;
+    }
+    let copies: Vec<&source::SourceFile> = c.statics.iter().chain(&c.content_assets).collect();
+    copies.par_iter().map(|f| sink.copy(&f.inner, &f.abs)).collect::<Result<Vec<()>>>()?;
+    files += copies.len();
+    Ok((files, Vec::new()))
+}
+
+/// `faultbook build`: check, render into a staging folder, swap it in.
+pub fn build(opts: &Options) -> Result<Outcome> {
+    let start = Instant::now();
+    let mut outcome = Outcome::default();
+    let checked = match check(opts)? {
+        Ok(c) => c,
+        Err(d) => {
+            outcome.diagnostics = sorted(d);
+            outcome.elapsed = start.elapsed();
+            return Ok(outcome);
+        }
+    };
+    let output = output_dir(opts, &checked.config);
+    output::check_output_dir(&opts.root, &output)?;
+    let staging = Staging::new(&output)?;
+    let (files, template_diags) = render_into(&checked, opts.today, &staging)?;
+    let mut diags = checked.diagnostics.clone();
+    diags.extend(template_diags);
+    outcome.diagnostics = sorted(diags);
+    if !outcome.has_errors() {
+        staging.commit()?;
+        outcome.output = Some(output);
+    }
+    outcome.pages = checked.graph.published().count();
+    outcome.files = files;
+    outcome.elapsed = start.elapsed();
+    Ok(outcome)
+}
+
+fn sorted(mut d: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    d.sort();
+    d.dedup();
+    d
+}
+
+/// `faultbook check`: every validation of `build`, writing nothing, plus a
+/// warning (an error with `deny_stale`) for each page overdue for review.
+pub fn check_site(opts: &Options, deny_stale: bool) -> Result<Outcome> {
+    let start = Instant::now();
+    let mut outcome = Outcome::default();
+    let diags = match check(opts)? {
+        Err(d) => d,
+        Ok(c) => {
+            let mut d = c.diagnostics;
+            let severity = if deny_stale { crate::diag::Severity::Error } else { crate::diag::Severity::Warning };
+            for (date, id) in overdue_pages(&c.config, &c.graph, opts.today) {
+                let p = &c.graph.page(id).page;
+                d.push(Diagnostic {
+                    file: Some(p.file.clone()),
+                    line: Some(p.fm.line_of("reviewed")),
+                    column: None,
+                    severity,
+                    message: format!(
+                        "overdue for review: reviewed {} ({} days ago; the review interval is {} days)",
+                        format_date(date),
+                        (opts.today - date).whole_days(),
+                        c.config.review_interval_days
+                    ),
+                });
+            }
+            outcome.pages = c.graph.published().count();
+            d
+        }
+    };
+    outcome.diagnostics = sorted(diags);
+    outcome.elapsed = start.elapsed();
+    Ok(outcome)
+}

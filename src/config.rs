@@ -1,0 +1,310 @@
+//! site.toml (SPEC §2): a raw serde layer that keeps spans, then a validated
+//! `Config` that the rest of the pipeline reads.
+//!
+//! Unknown keys are rejected at their line (`deny_unknown_fields` on every
+//! table), so a typo such as `reveiw_interval_days` never passes silently.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::diag::{line_col, Diagnostic};
+use crate::urls::BaseUrl;
+
+pub const CONFIG_FILE: &str = "site.toml";
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    title: String,
+    base_url: Spanned<String>,
+    #[serde(default)]
+    description: String,
+    #[serde(default)]
+    language: Option<String>,
+    #[serde(default)]
+    review_interval_days: Option<Spanned<i64>>,
+    #[serde(default)]
+    default_standard: Option<Spanned<String>>,
+    #[serde(default)]
+    output_dir: Option<String>,
+    #[serde(default)]
+    markdown: RawMarkdown,
+    #[serde(default)]
+    providers: BTreeMap<Spanned<String>, RawProvider>,
+    #[serde(default)]
+    standards: BTreeMap<Spanned<String>, RawStandard>,
+    #[serde(default)]
+    decision_support: RawDecisionSupport,
+    #[serde(default)]
+    extra: Option<toml::Table>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawMarkdown {
+    highlight_theme: Option<Spanned<String>>,
+    autolink_codes: Option<bool>,
+    unsafe_html: Option<bool>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawProvider {
+    name: String,
+    #[serde(default)]
+    context: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawStandard {
+    name: String,
+    #[serde(default)]
+    description: String,
+    #[serde(default)]
+    requires_references: bool,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawDecisionSupport {
+    #[serde(default)]
+    featured: Vec<Spanned<String>>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Provider {
+    pub key: String,
+    pub name: String,
+    pub context: String,
+}
+
+#[derive(Clone, Debug)]
+pub struct Standard {
+    pub key: String,
+    pub name: String,
+    pub description: String,
+    pub requires_references: bool,
+}
+
+#[derive(Clone, Debug)]
+pub struct MarkdownConfig {
+    pub highlight_theme: String,
+    pub autolink_codes: bool,
+    pub unsafe_html: bool,
+}
+
+/// The validated configuration. Immutable for the length of a build.
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub title: String,
+    pub base: BaseUrl,
+    pub description: String,
+    pub language: String,
+    pub review_interval_days: u32,
+    pub default_standard: Option<String>,
+    pub output_dir: Option<String>,
+    pub markdown: MarkdownConfig,
+    pub providers: BTreeMap<String, Provider>,
+    pub standards: BTreeMap<String, Standard>,
+    /// Content paths (`compare/429-vs-503.md`) with their line in site.toml.
+    pub featured: Vec<(String, u32)>,
+    pub extra: serde_json::Value,
+}
+
+pub const DEFAULT_HIGHLIGHT_THEME: &str = "InspiredGitHub";
+
+impl Config {
+    /// Parses and validates site.toml. Every problem found is returned; a
+    /// syntax error stops at the first, as TOML parsing cannot go on.
+    pub fn parse(text: &str, known_themes: &[&str]) -> Result<Config, Vec<Diagnostic>> {
+        let at = |offset: usize| line_col(text, offset);
+        let err = |offset: usize, msg: String| {
+            let (l, c) = at(offset);
+            Diagnostic::error(CONFIG_FILE, Some(l), msg).at_column(Some(c))
+        };
+        let raw: RawConfig = toml::from_str(text).map_err(|e| {
+            let (line, col) = e.span().map(|s| at(s.start)).unzip();
+            vec![Diagnostic::error(CONFIG_FILE, line, tidy_toml_message(e.message())).at_column(col)]
+        })?;
+        let mut errors = Vec::new();
+
+        let base = BaseUrl::parse(raw.base_url.get_ref()).unwrap_or_else(|msg| {
+            errors.push(err(raw.base_url.span().start, msg));
+            BaseUrl::parse("http://localhost/").expect("literal URL parses")
+        });
+
+        let review_interval_days = match raw.review_interval_days {
+            None => 180,
+            Some(v) if (1..=36_500).contains(v.get_ref()) => *v.get_ref() as u32,
+            Some(v) => {
+                errors.push(err(
+                    v.span().start,
+                    format!("review_interval_days must be between 1 and 36500, found {}", v.get_ref()),
+                ));
+                180
+            }
+        };
+
+        let mut providers = BTreeMap::new();
+        for (key, p) in raw.providers {
+            if !is_key(key.get_ref()) {
+                errors.push(err(
+                    key.span().start,
+                    format!("provider key \"{}\" must use only a-z, 0-9, - and _", key.get_ref()),
+                ));
+            }
+            let key = key.into_inner();
+            providers.insert(key.clone(), Provider { key, name: p.name, context: p.context });
+        }
+        let mut standards = BTreeMap::new();
+        for (key, s) in raw.standards {
+            if !is_key(key.get_ref()) {
+                errors.push(err(
+                    key.span().start,
+                    format!("standard key \"{}\" must use only a-z, 0-9, - and _", key.get_ref()),
+                ));
+            }
+            let key = key.into_inner();
+            standards.insert(
+                key.clone(),
+                Standard {
+                    key,
+                    name: s.name,
+                    description: s.description,
+                    requires_references: s.requires_references,
+                },
+            );
+        }
+
+        if let Some(d) = &raw.default_standard {
+            if !standards.contains_key(d.get_ref()) {
+                errors.push(err(
+                    d.span().start,
+                    format!(
+                        "default_standard \"{}\" is not a key of [standards] (known: {})",
+                        d.get_ref(),
+                        known_list(standards.keys())
+                    ),
+                ));
+            }
+        }
+
+        let highlight_theme = match raw.markdown.highlight_theme {
+            None => DEFAULT_HIGHLIGHT_THEME.to_string(),
+            Some(t) => {
+                if !known_themes.contains(&t.get_ref().as_str()) {
+                    errors.push(err(
+                        t.span().start,
+                        format!(
+                            "unknown highlight_theme \"{}\" (known: {})",
+                            t.get_ref(),
+                            known_themes.join(", ")
+                        ),
+                    ));
+                }
+                t.into_inner()
+            }
+        };
+
+        let featured = raw
+            .decision_support
+            .featured
+            .into_iter()
+            .map(|f| (f.get_ref().trim_start_matches("@/").to_string(), at(f.span().start).0))
+            .collect();
+
+        let extra = match raw.extra {
+            Some(t) => serde_json::to_value(t).unwrap_or(serde_json::Value::Null),
+            None => serde_json::Value::Object(Default::default()),
+        };
+
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        Ok(Config {
+            title: raw.title,
+            base,
+            description: raw.description,
+            language: raw.language.unwrap_or_else(|| "en".into()),
+            review_interval_days,
+            default_standard: raw.default_standard.map(Spanned::into_inner),
+            output_dir: raw.output_dir,
+            markdown: MarkdownConfig {
+                highlight_theme,
+                autolink_codes: raw.markdown.autolink_codes.unwrap_or(true),
+                unsafe_html: raw.markdown.unsafe_html.unwrap_or(false),
+            },
+            providers,
+            standards,
+            featured,
+            extra,
+        })
+    }
+}
+
+fn is_key(s: &str) -> bool {
+    !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
+}
+
+pub fn known_list<'a>(keys: impl Iterator<Item = &'a String>) -> String {
+    let v: Vec<&str> = keys.map(String::as_str).collect();
+    if v.is_empty() {
+        "none".into()
+    } else {
+        v.join(", ")
+    }
+}
+
+/// toml's messages name fields as serde does ("unknown field `x`"); the
+/// writer edits keys, so say "key".
+pub fn tidy_toml_message(msg: &str) -> String {
+    msg.trim()
+        .replace("unknown field", "unknown key")
+        .replace("missing field", "missing key")
+        .replace('\n', " ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const THEMES: &[&str] = &["InspiredGitHub"];
+
+    #[test]
+    fn unknown_key_at_its_line() {
+        let text = "title = \"t\"\nbase_url = \"https://x/\"\nreveiw_interval_days = 3\n";
+        let errs = Config::parse(text, THEMES).unwrap_err();
+        assert_eq!(errs.len(), 1);
+        assert_eq!(errs[0].line, Some(3));
+        assert!(errs[0].message.contains("unknown key `reveiw_interval_days`"), "{}", errs[0].message);
+    }
+
+    #[test]
+    fn nested_unknown_key() {
+        let text = "title = \"t\"\nbase_url = \"https://x/\"\n[providers.http]\nname = \"HTTP\"\ncontxt = \"x\"\n";
+        let errs = Config::parse(text, THEMES).unwrap_err();
+        assert_eq!(errs[0].line, Some(5));
+    }
+
+    #[test]
+    fn semantic_errors_all_reported() {
+        let text = "title = \"t\"\nbase_url = \"errors.example\"\ndefault_standard = \"nope\"\n[markdown]\nhighlight_theme = \"Nope\"\n";
+        let errs = Config::parse(text, THEMES).unwrap_err();
+        let lines: Vec<_> = errs.iter().map(|e| e.line.unwrap()).collect();
+        assert_eq!(lines, vec![2, 3, 5]);
+    }
+
+    #[test]
+    fn valid_config() {
+        let text = "title = \"t\"\nbase_url = \"https://x/docs\"\n[providers.http]\nname = \"HTTP\"\n[standards.s]\nname = \"S\"\n[decision_support]\nfeatured = [\"@/compare/a.md\"]\n";
+        let c = Config::parse(text, THEMES).unwrap();
+        assert_eq!(c.base.path, "/docs/");
+        assert_eq!(c.featured, vec![("compare/a.md".to_string(), 8)]);
+        assert_eq!(c.review_interval_days, 180);
+    }
+}

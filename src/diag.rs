@@ -1,0 +1,211 @@
+//! Diagnostics: the content and config problems of one run.
+//!
+//! Every stage pushes `Diagnostic`s into a `Diagnostics` collector instead of
+//! stopping at the first problem, so a writer sees every error of a build at
+//! once. Operational failures (a folder that cannot be read or written) are not
+//! diagnostics: they travel as `anyhow` errors. The collector is sorted before
+//! it is reported, so the order never depends on thread scheduling.
+
+use std::fmt;
+use std::sync::Mutex;
+
+use serde::Serialize;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// One problem, located as precisely as the input allows.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct Diagnostic {
+    /// Path relative to the site root, with `/` separators; `None` for
+    /// problems of the run as a whole.
+    pub file: Option<String>,
+    pub line: Option<u32>,
+    pub column: Option<u32>,
+    pub severity: Severity,
+    pub message: String,
+}
+
+impl Diagnostic {
+    pub fn error(file: impl Into<String>, line: Option<u32>, message: impl Into<String>) -> Self {
+        Diagnostic {
+            file: Some(file.into()),
+            line,
+            column: None,
+            severity: Severity::Error,
+            message: message.into(),
+        }
+    }
+
+    pub fn warning(file: impl Into<String>, line: Option<u32>, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(file, line, message)
+        }
+    }
+
+    pub fn at_column(mut self, column: Option<u32>) -> Self {
+        self.column = column;
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    /// `error: content/a.md:4:12: message`, the form of SPEC §7.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let label = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        write!(f, "{label}: ")?;
+        if let Some(file) = &self.file {
+            write!(f, "{file}:")?;
+            if let Some(line) = self.line {
+                write!(f, "{line}:")?;
+                if let Some(col) = self.column {
+                    write!(f, "{col}:")?;
+                }
+            }
+            write!(f, " ")?;
+        }
+        write!(f, "{}", self.message)
+    }
+}
+
+/// A thread-safe collector; stages running under rayon push into it.
+#[derive(Default)]
+pub struct Diagnostics {
+    items: Mutex<Vec<Diagnostic>>,
+}
+
+impl Diagnostics {
+    pub fn push(&self, d: Diagnostic) {
+        self.lock().push(d);
+    }
+
+    pub fn extend(&self, ds: impl IntoIterator<Item = Diagnostic>) {
+        self.lock().extend(ds);
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.lock().iter().any(Diagnostic::is_error)
+    }
+
+    /// Sorted and de-duplicated: the same input always reports the same list.
+    pub fn into_sorted(self) -> Vec<Diagnostic> {
+        let mut items = self.items.into_inner().unwrap_or_else(|e| e.into_inner());
+        items.sort();
+        items.dedup();
+        items
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Vec<Diagnostic>> {
+        // A panic while holding the lock cannot leave the Vec inconsistent.
+        self.items.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// Line and column (both 1-based) of a byte offset in `text`.
+pub fn line_col(text: &str, offset: usize) -> (u32, u32) {
+    let offset = offset.min(text.len());
+    let before = &text.as_bytes()[..offset];
+    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+    let line_start = before.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+    let col = text[line_start..floor_char_boundary(text, offset)].chars().count() + 1;
+    (line as u32, col as u32)
+}
+
+fn floor_char_boundary(text: &str, mut i: usize) -> usize {
+    while i > 0 && !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// Renders diagnostics as JSON (SPEC §7: one report object).
+pub fn to_json(diags: &[Diagnostic]) -> String {
+    let errors = diags.iter().filter(|d| d.is_error()).count();
+    let report = serde_json::json!({
+        "errors": errors,
+        "warnings": diags.len() - errors,
+        "diagnostics": diags,
+    });
+    serde_json::to_string_pretty(&report).unwrap_or_default()
+}
+
+/// Renders diagnostics as GitHub workflow annotations.
+pub fn to_github(diags: &[Diagnostic]) -> String {
+    let mut out = String::new();
+    for d in diags {
+        let kind = match d.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        out.push_str("::");
+        out.push_str(kind);
+        let mut props = Vec::new();
+        if let Some(file) = &d.file {
+            props.push(format!("file={}", gh_escape_property(file)));
+        }
+        if let Some(line) = d.line {
+            props.push(format!("line={line}"));
+        }
+        if let Some(col) = d.column {
+            props.push(format!("col={col}"));
+        }
+        if !props.is_empty() {
+            out.push(' ');
+            out.push_str(&props.join(","));
+        }
+        out.push_str("::");
+        out.push_str(&gh_escape_data(&d.message));
+        out.push('\n');
+    }
+    out
+}
+
+fn gh_escape_data(s: &str) -> String {
+    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+}
+
+fn gh_escape_property(s: &str) -> String {
+    gh_escape_data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_col_counts_chars_not_bytes() {
+        let text = "ab\nüx y";
+        assert_eq!(line_col(text, 0), (1, 1));
+        assert_eq!(line_col(text, 3), (2, 1));
+        assert_eq!(line_col(text, 6), (2, 3));
+    }
+
+    #[test]
+    fn display_matches_spec() {
+        let d = Diagnostic::error("content/a.md", Some(4), "bad").at_column(Some(12));
+        assert_eq!(d.to_string(), "error: content/a.md:4:12: bad");
+        let d = Diagnostic::warning("content/a.md", None, "old");
+        assert_eq!(d.to_string(), "warning: content/a.md: old");
+    }
+
+    #[test]
+    fn github_escapes() {
+        let d = Diagnostic::error("content/a,b.md", Some(1), "50%\nnext");
+        assert_eq!(
+            to_github(&[d]),
+            "::error file=content/a%2Cb.md,line=1::50%25%0Anext\n"
+        );
+    }
+}

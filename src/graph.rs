@@ -1,0 +1,545 @@
+//! The site model: every page with its URL, the refs between pages resolved,
+//! reverse edges (decision support), groups (providers, tags, standards),
+//! aliases, and the set of every output path, checked for collisions.
+//!
+//! Built once from loaded pages, then read-only: markdown rendering resolves
+//! links through it, views read it. Nothing in it depends on page bodies, so a
+//! body edit leaves the graph as it was (what incremental rebuilds rely on).
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use crate::config::{known_list, Config};
+use crate::diag::Diagnostic;
+use crate::load::Page;
+use crate::page::Kind;
+use crate::urls::{code_slug, output_file, percent_decode, segment_slug};
+
+pub type PageId = usize;
+
+/// A page in the graph: the loaded page plus what the graph derived for it.
+#[derive(Debug)]
+pub struct Node {
+    pub page: Page,
+    /// Site path: `errors/http/429/`.
+    pub path: String,
+    pub published: bool,
+    pub standard: Option<String>,
+    /// compares (compare guides) or covers (playbooks), resolved.
+    pub subjects: Vec<PageId>,
+    pub related: Vec<PageId>,
+    /// Compare guides and playbooks whose compares/covers name this page.
+    pub guides: Vec<PageId>,
+    /// True when `guides` came from the fallback (shared tags or featured).
+    pub guides_fallback: bool,
+    /// Tag slugs, in the page's order.
+    pub tag_slugs: Vec<String>,
+}
+
+#[derive(Debug, Default)]
+pub struct Tag {
+    pub name: String,
+    pub pages: Vec<PageId>,
+}
+
+#[derive(Debug)]
+pub struct Alias {
+    /// Site path of the redirect: `old/aadsts53003/`.
+    pub path: String,
+    pub target: PageId,
+}
+
+#[derive(Debug)]
+pub struct Graph {
+    pub nodes: Vec<Node>,
+    pub by_inner: HashMap<String, PageId>,
+    /// `(provider, lowercase code)` -> page.
+    codes: HashMap<(String, String), PageId>,
+    /// lowercase code -> pages with it, over every provider.
+    codes_any: HashMap<String, Vec<PageId>>,
+    pub by_provider: BTreeMap<String, Vec<PageId>>,
+    pub by_tag: BTreeMap<String, Tag>,
+    pub by_standard: BTreeMap<String, Vec<PageId>>,
+    pub aliases: Vec<Alias>,
+    pub featured: Vec<PageId>,
+    /// Lowercased output file -> what writes it. Every file of the build.
+    pub outputs: BTreeMap<String, String>,
+    /// Content paths of pages that exist but failed to load, so links to them
+    /// do not add a second, misleading error.
+    pub broken: BTreeSet<String>,
+}
+
+/// Files the renderer writes whatever the content: listings, feeds, assets.
+pub struct Reserved<'a> {
+    pub files: &'a [(String, String)],
+}
+
+pub struct Inputs<'a> {
+    pub config: &'a Config,
+    pub pages: Vec<Page>,
+    pub broken: BTreeSet<String>,
+    pub assets: &'a [(String, String)],
+    pub statics: &'a [(String, String)],
+    pub drafts: bool,
+}
+
+impl Graph {
+    pub fn page(&self, id: PageId) -> &Node {
+        &self.nodes[id]
+    }
+
+    pub fn published(&self) -> impl Iterator<Item = (PageId, &Node)> {
+        self.nodes.iter().enumerate().filter(|(_, n)| n.published)
+    }
+
+    /// The page a content path (`errors/http/429.md`) names.
+    pub fn lookup_inner(&self, inner: &str) -> Option<PageId> {
+        self.by_inner.get(inner).copied()
+    }
+
+    /// Resolves a ref (`provider:code` or a bare code) to a page. The error
+    /// names the candidates.
+    pub fn resolve_ref(&self, text: &str, providers: &BTreeMap<String, crate::config::Provider>) -> Result<PageId, String> {
+        let (provider, code) = match text.split_once(':') {
+            Some((p, c)) if providers.contains_key(p) => (Some(p), c),
+            Some((p, _)) if !self.codes_any.contains_key(&text.to_lowercase()) => {
+                return Err(format!(
+                    "unknown provider \"{p}\" in ref \"{text}\" (known: {})",
+                    known_list(providers.keys())
+                ))
+            }
+            _ => (None, text),
+        };
+        let lower = code.trim().to_lowercase();
+        if let Some(p) = provider {
+            if let Some(&id) = self.codes.get(&(p.to_string(), lower.clone())) {
+                return Ok(id);
+            }
+        } else {
+            match self.codes_any.get(&lower).map(Vec::as_slice) {
+                Some([id]) => return Ok(*id),
+                Some(ids) if ids.len() > 1 => {
+                    let cands: Vec<String> = ids.iter().map(|&i| self.ref_name(i)).collect();
+                    return Err(format!(
+                        "ambiguous ref \"{text}\": several providers have this code (candidates: {}); write provider:code",
+                        cands.join(", ")
+                    ));
+                }
+                _ => {}
+            }
+        }
+        let cands = self.similar_codes(&lower, provider);
+        Err(if cands.is_empty() {
+            format!("unknown ref \"{text}\": no error page has this code")
+        } else {
+            format!("unknown ref \"{text}\" (candidates: {})", cands.join(", "))
+        })
+    }
+
+    /// `provider:code` of an error page.
+    pub fn ref_name(&self, id: PageId) -> String {
+        let p = &self.nodes[id].page;
+        format!("{}:{}", p.fm.provider.as_deref().unwrap_or(""), p.fm.code.as_deref().unwrap_or(""))
+    }
+
+    fn similar_codes(&self, lower: &str, provider: Option<&str>) -> Vec<String> {
+        let mut scored: Vec<(usize, String)> = self
+            .codes
+            .iter()
+            .filter_map(|((p, c), &id)| {
+                let d = edit_distance(c, lower);
+                let same_code = c == lower;
+                let close = d <= 2 || (lower.len() >= 4 && (c.contains(lower) || lower.contains(c.as_str())));
+                let provider_ok = provider.is_none_or(|want| want == p) || same_code;
+                (close && provider_ok).then(|| (d, self.ref_name(id)))
+            })
+            .collect();
+        scored.sort();
+        scored.into_iter().take(5).map(|(_, n)| n).collect()
+    }
+}
+
+/// Levenshtein distance, small inputs only (codes).
+fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    if a.len().abs_diff(b.len()) > 2 {
+        return usize::MAX;
+    }
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut cur = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let sub = prev[j] + usize::from(ca != cb);
+            cur.push(sub.min(prev[j + 1] + 1).min(cur[j] + 1));
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+/// The site path of a page, or a message saying why it has none.
+pub fn page_path(page: &Page) -> Result<String, String> {
+    let fm = &page.fm;
+    let stem = page.inner.rsplit('/').next().unwrap_or("").trim_end_matches(".md");
+    let last = |default: &str| -> Result<String, String> {
+        let s = match &fm.slug {
+            Some(s) => segment_slug(s),
+            None => segment_slug(default),
+        };
+        if s.is_empty() {
+            Err(format!("the URL segment made from \"{}\" is empty; set slug", fm.slug.as_deref().unwrap_or(default)))
+        } else {
+            Ok(s)
+        }
+    };
+    match page.kind {
+        Kind::Error => {
+            let provider = fm.provider.as_deref().unwrap_or("");
+            let slug = match &fm.slug {
+                Some(_) => last("")?,
+                None => {
+                    let code = fm.code.as_deref().unwrap_or("");
+                    let s = code_slug(code);
+                    if s.is_empty() {
+                        return Err(format!(
+                            "code \"{code}\" has an empty URL slug (it needs a letter or digit a-z, 0-9); set slug"
+                        ));
+                    }
+                    s
+                }
+            };
+            Ok(format!("errors/{provider}/{slug}/"))
+        }
+        Kind::Compare => Ok(format!("compare/{}/", last(stem)?)),
+        Kind::Playbook => Ok(format!("playbooks/{}/", last(stem)?)),
+        Kind::Plain => {
+            let mut segs: Vec<String> = page.inner.split('/').map(str::to_string).collect();
+            segs.pop();
+            if stem != "index" && stem != "_index" || fm.slug.is_some() {
+                if stem == "index" || stem == "_index" {
+                    segs.pop();
+                }
+                segs.push(last(stem)?);
+            }
+            let mut path = String::new();
+            for (i, s) in segs.iter().enumerate() {
+                let slug = if i + 1 == segs.len() && fm.slug.is_some() { s.clone() } else { segment_slug(s) };
+                if slug.is_empty() {
+                    return Err(format!("the folder name \"{s}\" gives an empty URL segment"));
+                }
+                path.push_str(&slug);
+                path.push('/');
+            }
+            Ok(path)
+        }
+    }
+}
+
+/// Checks an alias and turns it into a site path.
+pub fn alias_path(alias: &str) -> Result<String, String> {
+    let bad = |why: &str| Err(format!("alias \"{alias}\" {why}; an alias is a path on this site such as \"/old/page/\""));
+    if alias.contains("://") || alias.starts_with("//") || crate::urls::is_external(alias) {
+        return bad("is a URL");
+    }
+    if !alias.starts_with('/') {
+        return bad("must start with /");
+    }
+    if alias.contains(['\\', '?', '#']) || alias.chars().any(char::is_control) {
+        return bad("holds a character not allowed in a path");
+    }
+    let lower = alias.to_ascii_lowercase();
+    if lower.contains("%2e") || lower.contains("%2f") || lower.contains("%5c") || lower.contains("%25") {
+        return bad("holds an encoded dot, slash or percent sign");
+    }
+    let decoded = percent_decode(alias);
+    if decoded.split('/').any(|s| s == ".." || s == ".") {
+        return bad("must not contain . or .. segments");
+    }
+    let trimmed = decoded.trim_start_matches('/');
+    if trimmed.is_empty() {
+        return bad("is the site root");
+    }
+    let last = trimmed.rsplit('/').next().unwrap_or("");
+    Ok(if trimmed.ends_with('/') || !last.contains('.') {
+        format!("{}/", trimmed.trim_end_matches('/'))
+    } else {
+        trimmed.to_string()
+    })
+}
+
+pub fn build(inputs: Inputs<'_>, reserved: Reserved<'_>, diags: &mut Vec<Diagnostic>) -> Graph {
+    let config = inputs.config;
+    let mut g = Graph {
+        nodes: Vec::new(),
+        by_inner: HashMap::new(),
+        codes: HashMap::new(),
+        codes_any: HashMap::new(),
+        by_provider: BTreeMap::new(),
+        by_tag: BTreeMap::new(),
+        by_standard: BTreeMap::new(),
+        aliases: Vec::new(),
+        featured: Vec::new(),
+        outputs: BTreeMap::new(),
+        broken: inputs.broken,
+    };
+    for (path, what) in reserved.files {
+        g.outputs.insert(path.to_lowercase(), what.clone());
+    }
+
+    // Pass 1: nodes, URLs, code index.
+    let mut pages = inputs.pages;
+    pages.sort_by(|a, b| a.file.cmp(&b.file));
+    for page in pages {
+        let id = g.nodes.len();
+        let fm = &page.fm;
+        let published = !fm.draft || inputs.drafts;
+        if page.kind == Kind::Error {
+            let provider = fm.provider.clone().unwrap_or_default();
+            if !config.providers.contains_key(&provider) {
+                diags.push(Diagnostic::error(
+                    &page.file,
+                    Some(if fm.key_lines.contains_key("provider") { fm.line_of("provider") } else { 1 }),
+                    format!("unknown provider \"{provider}\" (known: {})", known_list(config.providers.keys())),
+                ));
+            }
+            if let Some(code) = &fm.code {
+                let key = (provider.clone(), code.to_lowercase());
+                if let Some(&other) = g.codes.get(&key) {
+                    diags.push(Diagnostic::error(
+                        &page.file,
+                        Some(fm.line_of("code")),
+                        format!(
+                            "duplicate code \"{code}\" for provider {provider}: {} has it too",
+                            g.nodes[other].page.file
+                        ),
+                    ));
+                } else {
+                    g.codes.insert(key, id);
+                    g.codes_any.entry(code.to_lowercase()).or_default().push(id);
+                }
+            }
+        }
+        let standard = match page.kind {
+            Kind::Plain => None,
+            _ => fm.standard.clone().or_else(|| config.default_standard.clone()),
+        };
+        if let Some(s) = &standard {
+            match config.standards.get(s) {
+                None => diags.push(Diagnostic::error(
+                    &page.file,
+                    Some(fm.line_of("standard")),
+                    format!("unknown standard \"{s}\" (known: {})", known_list(config.standards.keys())),
+                )),
+                Some(st) if st.requires_references && fm.references.is_empty() => diags.push(Diagnostic::error(
+                    &page.file,
+                    Some(if fm.key_lines.contains_key("standard") { fm.line_of("standard") } else { 1 }),
+                    format!(
+                        "pages under the standard \"{s}\" need references (requires_references = true); add [[references]] with title and url"
+                    ),
+                )),
+                Some(_) => {}
+            }
+        }
+        let path = page_path(&page).unwrap_or_else(|msg| {
+            let line = if fm.slug.is_some() { fm.line_of("slug") } else { fm.line_of("code") };
+            diags.push(Diagnostic::error(&page.file, Some(line), msg));
+            format!("\u{0}invalid/{id}/")
+        });
+        g.by_inner.insert(page.inner.clone(), id);
+        g.nodes.push(Node {
+            page,
+            path,
+            published,
+            standard,
+            subjects: Vec::new(),
+            related: Vec::new(),
+            guides: Vec::new(),
+            guides_fallback: false,
+            tag_slugs: Vec::new(),
+        });
+    }
+
+    // Pass 2: refs, groups, outputs.
+    for id in 0..g.nodes.len() {
+        let node = &g.nodes[id];
+        let fm = &node.page.fm;
+        let file = node.page.file.clone();
+        let published = node.published;
+        let resolve = |list: &[crate::page::RefAt], diags: &mut Vec<Diagnostic>| -> Vec<PageId> {
+            let mut out = Vec::new();
+            for r in list {
+                match g.resolve_ref(&r.text, &config.providers) {
+                    Ok(t) if published && !g.nodes[t].published => diags.push(Diagnostic::error(
+                        &file,
+                        Some(r.line),
+                        format!("ref \"{}\" names the draft page {}; publish it or remove the ref", r.text, g.nodes[t].page.file),
+                    )),
+                    Ok(t) if t == id => diags.push(Diagnostic::error(&file, Some(r.line), format!("ref \"{}\" names this page itself", r.text))),
+                    Ok(t) if out.contains(&t) => {}
+                    Ok(t) => out.push(t),
+                    Err(msg) => diags.push(Diagnostic::error(&file, Some(r.line), msg)),
+                }
+            }
+            out
+        };
+        let subjects = match node.page.kind {
+            Kind::Compare => resolve(&fm.compares, diags),
+            Kind::Playbook => resolve(&fm.covers, diags),
+            _ => Vec::new(),
+        };
+        let related = resolve(&fm.related, diags);
+        let mut tag_slugs = Vec::new();
+        for tag in &fm.tags {
+            let slug = segment_slug(tag);
+            if slug.is_empty() {
+                diags.push(Diagnostic::error(&file, Some(fm.line_of("tags")), format!("tag \"{tag}\" gives an empty URL segment")));
+            } else if !tag_slugs.contains(&slug) {
+                tag_slugs.push(slug);
+            }
+        }
+        let mut aliases = Vec::new();
+        for a in &fm.aliases {
+            match alias_path(&a.text) {
+                Ok(p) => aliases.push(p),
+                Err(msg) => diags.push(Diagnostic::error(&file, Some(a.line), msg)),
+            }
+        }
+        let node = &mut g.nodes[id];
+        node.subjects = subjects;
+        node.related = related;
+        node.tag_slugs = tag_slugs;
+        if !node.published {
+            continue;
+        }
+        let fm = &node.page.fm;
+        for (slug, tag) in node.tag_slugs.iter().zip(&fm.tags) {
+            let t = g.by_tag.entry(slug.clone()).or_default();
+            if t.name.is_empty() {
+                t.name = tag.clone();
+            }
+            t.pages.push(id);
+        }
+        if node.page.kind == Kind::Error {
+            if let Some(p) = &fm.provider {
+                g.by_provider.entry(p.clone()).or_default().push(id);
+            }
+        }
+        if let Some(s) = &node.standard {
+            g.by_standard.entry(s.clone()).or_default().push(id);
+        }
+        let line = if fm.slug.is_some() { fm.line_of("slug") } else { 1 };
+        claim(&mut g.outputs, output_file(&node.path), &node.page.file, Some((&node.page.file, line)), diags);
+        for a in aliases {
+            claim(
+                &mut g.outputs,
+                output_file(&a),
+                &format!("the alias \"/{a}\" of {}", node.page.file),
+                Some((&node.page.file, fm.line_of("aliases"))),
+                diags,
+            );
+            g.aliases.push(Alias { path: a, target: id });
+        }
+    }
+    for (path, file) in inputs.assets.iter().chain(inputs.statics) {
+        claim(&mut g.outputs, path.clone(), file, Some((file, 0)), diags);
+    }
+    for (key, tag) in &g.by_tag {
+        let _ = tag;
+        claim(&mut g.outputs, format!("tags/{key}/index.html"), &format!("the listing of tag \"{key}\""), None, diags);
+    }
+    for key in g.by_provider.keys().chain(config.providers.keys()).collect::<BTreeSet<_>>() {
+        claim(&mut g.outputs, format!("providers/{key}/index.html"), &format!("the listing of provider \"{key}\""), None, diags);
+    }
+    for key in config.standards.keys() {
+        claim(&mut g.outputs, format!("standards/{key}/index.html"), &format!("the page of standard \"{key}\""), None, diags);
+    }
+
+    // Pass 3: decision support, direct then fallback.
+    for id in 0..g.nodes.len() {
+        if !g.nodes[id].published || !matches!(g.nodes[id].page.kind, Kind::Compare | Kind::Playbook) {
+            continue;
+        }
+        for t in g.nodes[id].subjects.clone() {
+            g.nodes[t].guides.push(id);
+        }
+    }
+    for (path, line) in &config.featured {
+        match g.lookup_inner(path) {
+            Some(id) if matches!(g.nodes[id].page.kind, Kind::Compare | Kind::Playbook) && g.nodes[id].published => g.featured.push(id),
+            Some(_) => diags.push(Diagnostic::error(
+                crate::config::CONFIG_FILE,
+                Some(*line),
+                format!("featured \"{path}\" must be a published compare guide or playbook"),
+            )),
+            None => diags.push(Diagnostic::error(
+                crate::config::CONFIG_FILE,
+                Some(*line),
+                format!("featured \"{path}\" names no page under content/"),
+            )),
+        }
+    }
+    let guides: Vec<PageId> = g
+        .published()
+        .filter(|(_, n)| matches!(n.page.kind, Kind::Compare | Kind::Playbook))
+        .map(|(id, _)| id)
+        .collect();
+    for id in 0..g.nodes.len() {
+        let n = &g.nodes[id];
+        if n.page.kind != Kind::Error || !n.guides.is_empty() {
+            continue;
+        }
+        let mut shared: Vec<PageId> = guides
+            .iter()
+            .copied()
+            .filter(|&gid| g.nodes[gid].tag_slugs.iter().any(|t| n.tag_slugs.contains(t)))
+            .collect();
+        if shared.is_empty() {
+            shared = g.featured.clone();
+        }
+        let n = &mut g.nodes[id];
+        n.guides = shared;
+        n.guides_fallback = true;
+    }
+    g
+}
+
+/// Records that `what` writes `path`; a second writer is an error at `at`.
+fn claim(
+    outputs: &mut BTreeMap<String, String>,
+    path: String,
+    what: &str,
+    at: Option<(&str, u32)>,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let key = path.to_lowercase();
+    if let Some(existing) = outputs.get(&key) {
+        let msg = format!("{what} and {existing} both write /{path}");
+        match at {
+            Some((file, line)) => diags.push(Diagnostic::error(file, (line > 0).then_some(line), msg)),
+            None => diags.push(Diagnostic { file: None, line: None, column: None, severity: crate::diag::Severity::Error, message: msg }),
+        }
+    } else {
+        outputs.insert(key, what.to_string());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn aliases() {
+        assert_eq!(alias_path("/old/page").unwrap(), "old/page/");
+        assert_eq!(alias_path("/old/page.html").unwrap(), "old/page.html");
+        for bad in ["old", "/../etc/passwd", "/a/%2e%2e/b", "/a/%2E%2E%2Fb", "https://evil.example/", "//evil", "/a\\..\\b", "/", "/a/./b", "javascript:alert(1)"] {
+            assert!(alias_path(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn edit_distances() {
+        assert_eq!(edit_distance("429", "428"), 1);
+        assert_eq!(edit_distance("aadsts53003", "aadsts5300"), 1);
+        assert_eq!(edit_distance("a", "abcd"), usize::MAX);
+    }
+}

@@ -1,0 +1,26 @@
+//! faultbook turns a folder of markdown error pages, compare guides and
+//! playbooks into a linked, searchable static knowledge base.
+//!
+//! The pipeline (see `build`): `config` reads site.toml; `source` walks the
+//! site; `load` reads each page's front matter against the schema of `page`;
+//! `graph` places pages at their URLs (`urls`) and resolves refs between them;
+//! `markdown` renders bodies, resolving links through the graph; `view`
+//! computes what each output shows; `templates` and `render` turn views into
+//! files; `output` writes them atomically. Problems travel as `diag`
+//! diagnostics, all collected, never as panics.
+
+pub mod build;
+pub mod config;
+pub mod diag;
+pub mod frontmatter;
+pub mod graph;
+pub mod html;
+pub mod load;
+pub mod markdown;
+pub mod output;
+pub mod page;
+pub mod render;
+pub mod source;
+pub mod templates;
+pub mod urls;
+pub mod view;

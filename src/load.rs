@@ -1,0 +1,84 @@
+//! Loading one page: bytes -> text -> front matter -> validated `Page`.
+//!
+//! A pure function of the file's bytes and the few rules it is checked
+//! against, run in parallel over every page, and the unit that incremental
+//! rebuilds re-run when one file changes.
+
+use crate::diag::Diagnostic;
+use crate::frontmatter;
+use crate::page::{self, FrontMatter, Kind, Rules};
+use crate::source;
+
+/// A page as read from disk, before it is placed in the graph.
+#[derive(Clone, Debug)]
+pub struct Page {
+    /// `content/errors/http/429.md`
+    pub file: String,
+    /// `errors/http/429.md`
+    pub inner: String,
+    pub kind: Kind,
+    pub fm: FrontMatter,
+    pub body: String,
+    /// Line of the body's first line in the file.
+    pub body_line: u32,
+    /// Hash of the file's bytes, the key of every memo that depends on them.
+    pub hash: [u8; 32],
+}
+
+/// Loads a page from its bytes. `Err` when the file cannot be read as a page
+/// at all; front-matter problems are pushed to `diags` and the page is still
+/// returned so that later checks can run.
+pub fn page(
+    file: &str,
+    inner: &str,
+    bytes: &[u8],
+    today: time::Date,
+    has_default_standard: bool,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Page> {
+    let hash = *blake3::hash(bytes).as_bytes();
+    let text = match source::decode(bytes) {
+        Ok(t) => t,
+        Err((line, msg)) => {
+            diags.push(Diagnostic::error(file, line, msg));
+            return None;
+        }
+    };
+    let kind = Kind::of(inner);
+    let folder_provider = match kind {
+        Kind::Error => {
+            let mut parts = inner.split('/');
+            parts.next();
+            let provider = parts.next();
+            if parts.next().is_none() {
+                diags.push(Diagnostic::error(
+                    file,
+                    None,
+                    "error pages live in content/errors/<provider>/; move this file into its provider's folder",
+                ));
+                return None;
+            }
+            provider
+        }
+        _ => None,
+    };
+    let split = match frontmatter::split(&text) {
+        Ok(s) => s,
+        Err((line, msg)) => {
+            diags.push(Diagnostic::error(file, Some(line), msg));
+            return None;
+        }
+    };
+    let parsed = match frontmatter::parse(&split) {
+        Ok(p) => p,
+        Err((line, col, msg)) => {
+            diags.push(Diagnostic::error(file, Some(line), msg).at_column(col));
+            return None;
+        }
+    };
+    let rules = Rules { today, has_default_standard, folder_provider };
+    let fm = page::validate(file, kind, &parsed.table, parsed.key_lines, &rules, diags);
+    let body = split.body.to_string();
+    let body_line = split.body_line;
+    Some(Page { file: file.to_string(), inner: inner.to_string(), kind, fm, body, body_line, hash })
+}

@@ -1,0 +1,496 @@
+//! The markdown pass: one page body -> HTML, table of contents, anchors, the
+//! links it makes, and plain text for summaries and search.
+//!
+//! Runs after the graph, in parallel over pages, resolving `@/` and relative
+//! `.md` links through it. Link targets whose anchors live on other pages are
+//! returned rather than checked here, since those pages render concurrently;
+//! `build` checks them once every page is done. Nothing in a body is ever
+//! evaluated as a template: `{{ }}` stays text.
+
+pub mod highlight;
+
+use std::collections::{HashMap, HashSet};
+
+use pulldown_cmark::{BlockQuoteKind, CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+
+use crate::config::Config;
+use crate::diag::Diagnostic;
+use crate::graph::{Graph, PageId};
+use crate::html::escape;
+use crate::urls::{heading_slug, is_dangerous_scheme, is_external, normalize_relative, percent_decode};
+
+/// Deeper nesting than this is refused: no real page needs it, and it keeps
+/// every later stage (sanitizer, browsers) far from its recursion limits.
+pub const MAX_NESTING: usize = 100;
+
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct TocEntry {
+    pub level: u8,
+    pub id: String,
+    pub title: String,
+}
+
+/// A link to another page whose anchor is checked after every page renders.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PageLink {
+    pub target: PageId,
+    pub anchor: Option<String>,
+    pub line: u32,
+    pub written: String,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Rendered {
+    pub html: String,
+    pub toc: Vec<TocEntry>,
+    /// Every id a link may point at: headings and footnotes.
+    pub anchors: HashSet<String>,
+    pub first_paragraph: String,
+    /// Plain text of the body, for search.
+    pub text: String,
+    pub links: Vec<PageLink>,
+    /// Root-relative link targets (site paths without the leading `/`), checked
+    /// against the outputs of the build.
+    pub root_links: Vec<(String, u32)>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// What the markdown pass reads besides the body.
+pub struct Context<'a> {
+    pub config: &'a Config,
+    pub graph: &'a Graph,
+    /// Codes linked in prose, as written, to their pages.
+    pub autolinks: &'a HashMap<String, PageId>,
+    pub highlighter: &'a highlight::Highlighter,
+}
+
+/// Codes that may be autolinked (SPEC §4): at least 4 characters with a
+/// letter, and a code written the same way by only one provider.
+pub fn autolink_table(graph: &Graph) -> HashMap<String, PageId> {
+    let mut seen: HashMap<String, Option<PageId>> = HashMap::new();
+    for (id, n) in graph.published() {
+        if let Some(code) = &n.page.fm.code {
+            if code.chars().count() >= 4 && code.chars().any(char::is_alphabetic) {
+                seen.entry(code.clone()).and_modify(|v| *v = None).or_insert(Some(id));
+            }
+        }
+    }
+    seen.into_iter().filter_map(|(k, v)| v.map(|id| (k, id))).collect()
+}
+
+fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_GFM
+}
+
+struct LineIndex {
+    starts: Vec<usize>,
+    first: u32,
+}
+
+impl LineIndex {
+    fn new(text: &str, first: u32) -> Self {
+        let mut starts = vec![0];
+        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        LineIndex { starts, first }
+    }
+    fn line(&self, offset: usize) -> u32 {
+        let i = self.starts.partition_point(|&s| s <= offset);
+        self.first + i.saturating_sub(1) as u32
+    }
+}
+
+struct HeadingBuf<'a> {
+    level: HeadingLevel,
+    id: Option<String>,
+    classes: Vec<String>,
+    events: Vec<Event<'a>>,
+    text: String,
+}
+
+/// Renders the body of page `id`.
+pub fn render(ctx: &Context<'_>, id: PageId) -> Rendered {
+    let node = ctx.graph.page(id);
+    let page = &node.page;
+    let file = page.file.as_str();
+    let lines = LineIndex::new(&page.body, page.body_line);
+    let own_dir = page.inner.rsplit_once('/').map_or("", |(d, _)| d);
+    let base = &ctx.config.base;
+    let autolink = ctx.config.markdown.autolink_codes;
+
+    let mut r = Rendered::default();
+    let mut out: Vec<Event<'_>> = Vec::new();
+    let mut depth = 0usize;
+    let mut heading: Option<HeadingBuf<'_>> = None;
+    let mut code: Option<(String, String)> = None;
+    let mut link_depth = 0usize;
+    let mut in_first_paragraph = false;
+    let mut first_paragraph_done = false;
+    let mut has_raw_html = false;
+    let mut linked_codes: HashSet<PageId> = HashSet::new();
+    let mut own_anchor_links: Vec<(String, u32)> = Vec::new();
+    let mut used_ids: HashMap<String, usize> = HashMap::new();
+    let mut callouts: Vec<bool> = Vec::new();
+
+    for (event, range) in Parser::new_ext(&page.body, options()).into_offset_iter() {
+        match &event {
+            Event::Start(_) => {
+                depth += 1;
+                if depth > MAX_NESTING {
+                    r.diagnostics.push(Diagnostic::error(
+                        file,
+                        Some(lines.line(range.start)),
+                        format!("markdown nested more than {MAX_NESTING} levels deep (lists or quotes inside each other); flatten it"),
+                    ));
+                    r.html.clear();
+                    return r;
+                }
+            }
+            Event::End(_) => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        let line = || lines.line(range.start);
+
+        // Code blocks: buffer the text, emit highlighted HTML at the end.
+        if let Some((_, buf)) = &mut code {
+            match event {
+                Event::Text(t) => {
+                    buf.push_str(&t);
+                    continue;
+                }
+                Event::End(TagEnd::CodeBlock) => {
+                    let (info, text) = code.take().unwrap_or_default();
+                    r.text.push_str(&text);
+                    r.text.push('\n');
+                    out.push(Event::Html(CowStr::from(ctx.highlighter.block(&info, &text).to_string())));
+                    continue;
+                }
+                _ => continue,
+            }
+        }
+
+        match event {
+            Event::Start(Tag::CodeBlock(kind)) => {
+                let info = match kind {
+                    CodeBlockKind::Fenced(info) => info.to_string(),
+                    CodeBlockKind::Indented => String::new(),
+                };
+                code = Some((info, String::new()));
+                continue;
+            }
+            Event::Start(Tag::Heading { level, id, classes, .. }) => {
+                heading = Some(HeadingBuf {
+                    level,
+                    id: id.map(|s| s.to_string()),
+                    classes: classes.iter().map(|c| c.to_string()).collect(),
+                    events: Vec::new(),
+                    text: String::new(),
+                });
+                continue;
+            }
+            Event::End(TagEnd::Heading(_)) => {
+                if let Some(h) = heading.take() {
+                    emit_heading(h, &mut r, &mut out, &mut used_ids);
+                }
+                continue;
+            }
+            Event::Start(Tag::BlockQuote(Some(kind))) => {
+                let (class, title) = callout_kind(kind);
+                callouts.push(true);
+                out.push(Event::Html(CowStr::from(format!(
+                    "<div class=\"callout callout-{class}\" role=\"note\">\n<p class=\"callout-title\">{title}</p>\n"
+                ))));
+                continue;
+            }
+            Event::Start(Tag::BlockQuote(None)) => callouts.push(false),
+            Event::End(TagEnd::BlockQuote(_)) => {
+                if callouts.pop() == Some(true) {
+                    out.push(Event::Html(CowStr::from("</div>\n")));
+                    continue;
+                }
+            }
+            _ => {}
+        }
+
+        // Links and images: resolve and check the destination.
+        let event = match event {
+            Event::Start(Tag::Link { link_type, dest_url, title, id: lid }) => {
+                link_depth += 1;
+                let dest = resolve_link(ctx, id, own_dir, &dest_url, line(), &mut r, &mut own_anchor_links);
+                Event::Start(Tag::Link { link_type, dest_url: dest.map_or(dest_url, CowStr::from), title, id: lid })
+            }
+            Event::End(TagEnd::Link) => {
+                link_depth = link_depth.saturating_sub(1);
+                Event::End(TagEnd::Link)
+            }
+            Event::Start(Tag::Image { link_type, dest_url, title, id: lid }) => {
+                let dest = resolve_link(ctx, id, own_dir, &dest_url, line(), &mut r, &mut own_anchor_links);
+                Event::Start(Tag::Image { link_type, dest_url: dest.map_or(dest_url, CowStr::from), title, id: lid })
+            }
+            Event::Html(_) | Event::InlineHtml(_) => {
+                has_raw_html = true;
+                event
+            }
+            Event::FootnoteReference(ref name) => {
+                r.anchors.insert(format!("fn-{name}"));
+                event
+            }
+            Event::Start(Tag::FootnoteDefinition(ref name)) => {
+                r.anchors.insert(name.to_string());
+                event
+            }
+            Event::Start(Tag::Paragraph) if depth == 1 && !first_paragraph_done => {
+                in_first_paragraph = true;
+                event
+            }
+            Event::End(TagEnd::Paragraph) if in_first_paragraph => {
+                in_first_paragraph = false;
+                first_paragraph_done = true;
+                event
+            }
+            e => e,
+        };
+
+        // Text: collect plain text, autolink codes in prose.
+        match &event {
+            Event::Text(t) | Event::Code(t) => {
+                if in_first_paragraph {
+                    r.first_paragraph.push_str(t);
+                }
+                if let Some(h) = &mut heading {
+                    h.text.push_str(t);
+                } else {
+                    r.text.push_str(t);
+                }
+            }
+            Event::SoftBreak | Event::HardBreak => {
+                if in_first_paragraph {
+                    r.first_paragraph.push(' ');
+                }
+                r.text.push(' ');
+            }
+            Event::End(_) => r.text.push(' '),
+            _ => {}
+        }
+        let in_heading = heading.is_some();
+        let target = match &mut heading {
+            Some(h) => &mut h.events,
+            None => &mut out,
+        };
+        match event {
+            Event::Text(t) if autolink && link_depth == 0 && !in_heading => {
+                autolink_text(ctx, id, t, &mut linked_codes, target);
+            }
+            e => target.push(e),
+        }
+    }
+    if let Some(h) = heading.take() {
+        emit_heading(h, &mut r, &mut out, &mut used_ids);
+    }
+
+    for (anchor, line) in own_anchor_links {
+        if !r.anchors.contains(&anchor) {
+            r.diagnostics.push(Diagnostic::error(file, Some(line), format!("link to \"#{anchor}\": no heading on this page has that id")));
+        }
+    }
+    let _ = base;
+    let mut html = String::with_capacity(page.body.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut html, out.into_iter());
+    r.html = if has_raw_html && !ctx.config.markdown.unsafe_html { crate::html::sanitize(&html) } else { html };
+    r.first_paragraph = r.first_paragraph.trim().to_string();
+    r
+}
+
+fn callout_kind(kind: BlockQuoteKind) -> (&'static str, &'static str) {
+    match kind {
+        BlockQuoteKind::Note => ("note", "Note"),
+        BlockQuoteKind::Tip => ("tip", "Tip"),
+        BlockQuoteKind::Important => ("important", "Important"),
+        BlockQuoteKind::Warning => ("warning", "Warning"),
+        BlockQuoteKind::Caution => ("caution", "Caution"),
+    }
+}
+
+fn emit_heading<'a>(h: HeadingBuf<'a>, r: &mut Rendered, out: &mut Vec<Event<'a>>, used: &mut HashMap<String, usize>) {
+    let base_id = h.id.clone().unwrap_or_else(|| {
+        let s = heading_slug(&h.text);
+        if s.is_empty() {
+            "section".into()
+        } else {
+            s
+        }
+    });
+    // De-duplicate the way GitHub does: `x`, `x-1`, `x-2`.
+    let mut id = base_id.clone();
+    let n = used.entry(base_id.clone()).or_insert(0);
+    if *n > 0 {
+        id = format!("{base_id}-{n}");
+    }
+    *n += 1;
+    used.entry(id.clone()).or_insert(1);
+    let level = h.level as u8;
+    let class = if h.classes.is_empty() { String::new() } else { format!(" class=\"{}\"", escape(&h.classes.join(" "))) };
+    let eid = escape(&id);
+    out.push(Event::Html(CowStr::from(format!("<h{level} id=\"{eid}\"{class}>"))));
+    out.extend(h.events);
+    out.push(Event::Html(CowStr::from(format!(
+        " <a class=\"anchor\" href=\"#{eid}\" aria-label=\"Link to this section\">#</a></h{level}>\n"
+    ))));
+    if (2..=3).contains(&level) {
+        r.toc.push(TocEntry { level, id: id.clone(), title: h.text.trim().to_string() });
+    }
+    r.text.push_str(&h.text);
+    r.text.push('\n');
+    r.anchors.insert(id);
+}
+
+/// Links the first mention of each known code in a run of prose text.
+fn autolink_text<'a>(ctx: &Context<'_>, own: PageId, text: CowStr<'a>, linked: &mut HashSet<PageId>, out: &mut Vec<Event<'a>>) {
+    let s: &str = &text;
+    let is_code_char = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '.' || c == '-';
+    let mut last = 0;
+    let mut pieces: Vec<Event<'a>> = Vec::new();
+    let mut i = 0;
+    let bytes = s.as_bytes();
+    while i < bytes.len() {
+        if !is_code_char(bytes[i] as char) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < bytes.len() && is_code_char(bytes[i] as char) {
+            i += 1;
+        }
+        let token = s[start..i].trim_end_matches(['.', '-']);
+        if token.len() < 4 {
+            continue;
+        }
+        if let Some(&target) = ctx.autolinks.get(token) {
+            if target != own && linked.insert(target) {
+                let n = ctx.graph.page(target);
+                pieces.push(Event::Text(CowStr::from(s[last..start].to_string())));
+                pieces.push(Event::Html(CowStr::from(format!(
+                    "<a class=\"code-link\" href=\"{}\" title=\"{}\">",
+                    escape(&ctx.config.base.href(&n.path)),
+                    escape(&n.page.fm.title)
+                ))));
+                pieces.push(Event::Text(CowStr::from(token.to_string())));
+                pieces.push(Event::Html(CowStr::from("</a>")));
+                last = start + token.len();
+            }
+        }
+    }
+    if pieces.is_empty() {
+        out.push(Event::Text(text));
+        return;
+    }
+    if last < s.len() {
+        pieces.push(Event::Text(CowStr::from(s[last..].to_string())));
+    }
+    out.extend(pieces);
+}
+
+/// Resolves a link destination. Returns the rewritten destination, or
+/// `None` to leave it as written.
+fn resolve_link(
+    ctx: &Context<'_>,
+    own: PageId,
+    own_dir: &str,
+    dest: &str,
+    line: u32,
+    r: &mut Rendered,
+    own_anchors: &mut Vec<(String, u32)>,
+) -> Option<String> {
+    let node = ctx.graph.page(own);
+    let file = node.page.file.as_str();
+    let dest_trim = dest.trim();
+    if dest_trim.is_empty() {
+        return None;
+    }
+    if is_dangerous_scheme(dest_trim) {
+        r.diagnostics.push(Diagnostic::error(
+            file,
+            Some(line),
+            format!("link to \"{dest_trim}\" uses a forbidden scheme (javascript:, data: and vbscript: are not allowed)"),
+        ));
+        return Some("#".into());
+    }
+    if is_external(dest_trim) {
+        return None;
+    }
+    if let Some(anchor) = dest_trim.strip_prefix('#') {
+        own_anchors.push((percent_decode(anchor), line));
+        return None;
+    }
+    let (path, anchor) = match dest_trim.split_once('#') {
+        Some((p, a)) => (p, Some(a)),
+        None => (dest_trim, None),
+    };
+    let path = path.split('?').next().unwrap_or(path);
+    let decoded = percent_decode(path);
+    let base = &ctx.config.base;
+    if let Some(rest) = dest_trim.strip_prefix('/').filter(|_| !dest_trim.starts_with("@/")) {
+        let site_path = rest.split(['#', '?']).next().unwrap_or("");
+        r.root_links.push((percent_decode(site_path), line));
+        return Some(base.href(rest));
+    }
+    let content_path = if let Some(p) = decoded.strip_prefix("@/") {
+        normalize_relative(p)
+    } else {
+        let joined = if own_dir.is_empty() { decoded.clone() } else { format!("{own_dir}/{decoded}") };
+        normalize_relative(&joined)
+    };
+    let Some(content_path) = content_path else {
+        r.diagnostics.push(Diagnostic::error(file, Some(line), format!("link to \"{dest_trim}\" leaves content/")));
+        return Some("#".into());
+    };
+    if content_path.ends_with(".md") || decoded.starts_with("@/") {
+        match ctx.graph.lookup_inner(&content_path) {
+            Some(target) => {
+                let t = ctx.graph.page(target);
+                if node.published && !t.published {
+                    r.diagnostics.push(Diagnostic::error(
+                        file,
+                        Some(line),
+                        format!("link to \"{dest_trim}\" names the draft page {}; publish it or remove the link", t.page.file),
+                    ));
+                }
+                r.links.push(PageLink {
+                    target,
+                    anchor: anchor.filter(|a| !a.is_empty()).map(percent_decode),
+                    line,
+                    written: dest_trim.to_string(),
+                });
+                let mut href = base.href(&t.path);
+                if let Some(a) = anchor.filter(|a| !a.is_empty()) {
+                    href.push('#');
+                    href.push_str(a);
+                }
+                Some(href)
+            }
+            None if ctx.graph.broken.contains(&content_path) => Some("#".into()),
+            None => {
+                r.diagnostics.push(Diagnostic::error(
+                    file,
+                    Some(line),
+                    format!("link to \"{dest_trim}\": no page content/{content_path}"),
+                ));
+                Some("#".into())
+            }
+        }
+    } else if ctx.graph.outputs.contains_key(&content_path.to_lowercase()) {
+        // A file beside the page (an image, a PDF), copied to the same path.
+        Some(base.href(&content_path))
+    } else {
+        r.diagnostics.push(Diagnostic::warning(
+            file,
+            Some(line),
+            format!("relative link \"{dest_trim}\" names no page or file of this site; it is left as written"),
+        ));
+        None
+    }
+}

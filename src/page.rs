@@ -1,0 +1,441 @@
+//! Page kinds and their front-matter schema (SPEC §3), held in one table.
+//!
+//! `SCHEMA` drives validation and its messages here, and scaffolding later:
+//! adding a key means adding a row, not touching several match arms.
+//! Types are strict: an unquoted hex code is a number and so an error, and a
+//! date is `YYYY-MM-DD`, nothing else.
+
+use std::collections::BTreeMap;
+
+use time::Date;
+
+use crate::diag::Diagnostic;
+use crate::frontmatter::Value;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Kind {
+    Error = 0,
+    Compare = 1,
+    Playbook = 2,
+    Plain = 3,
+}
+
+impl Kind {
+    /// The kind of a page from its path under content/.
+    pub fn of(inner: &str) -> Kind {
+        if inner.starts_with("errors/") {
+            Kind::Error
+        } else if inner.starts_with("compare/") {
+            Kind::Compare
+        } else if inner.starts_with("playbooks/") {
+            Kind::Playbook
+        } else {
+            Kind::Plain
+        }
+    }
+
+    pub fn noun(self) -> &'static str {
+        match self {
+            Kind::Error => "an error page",
+            Kind::Compare => "a compare guide",
+            Kind::Playbook => "a playbook",
+            Kind::Plain => "a plain page",
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Error => "error",
+            Kind::Compare => "compare",
+            Kind::Playbook => "playbook",
+            Kind::Plain => "page",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Need {
+    Required,
+    /// Required unless site.toml supplies a default (`standard`, `provider`).
+    Defaulted,
+    Optional,
+    Absent,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FieldType {
+    Str,
+    Date,
+    Bool,
+    /// A list of refs with at least this many entries.
+    Refs(usize),
+    StrList,
+    References,
+    Table,
+}
+
+pub struct Field {
+    pub key: &'static str,
+    pub ty: FieldType,
+    /// Indexed by `Kind as usize`: error, compare, playbook, plain.
+    pub need: [Need; 4],
+    pub meaning: &'static str,
+}
+
+use FieldType as T;
+use Need::{Absent as N, Defaulted as D, Optional as O, Required as R};
+
+/// SPEC §3 as data.
+pub const SCHEMA: &[Field] = &[
+    Field { key: "title", ty: T::Str, need: [R, R, R, R], meaning: "the page title" },
+    Field { key: "code", ty: T::Str, need: [R, N, N, N], meaning: "the error code as written" },
+    Field { key: "provider", ty: T::Str, need: [D, N, N, N], meaning: "a key of [providers]" },
+    Field { key: "summary", ty: T::Str, need: [O, R, R, O], meaning: "one or two plain sentences" },
+    Field { key: "reviewed", ty: T::Date, need: [R, R, R, O], meaning: "date of last review, YYYY-MM-DD" },
+    Field { key: "standard", ty: T::Str, need: [D, D, D, N], meaning: "a key of [standards]" },
+    Field { key: "compares", ty: T::Refs(2), need: [N, R, N, N], meaning: "the codes compared" },
+    Field { key: "covers", ty: T::Refs(1), need: [N, N, R, N], meaning: "the codes covered" },
+    Field { key: "related", ty: T::Refs(0), need: [O, O, O, N], meaning: "related codes" },
+    Field { key: "tags", ty: T::StrList, need: [O, O, O, O], meaning: "tags" },
+    Field { key: "aliases", ty: T::StrList, need: [O, O, O, O], meaning: "old site paths that redirect here" },
+    Field { key: "references", ty: T::References, need: [O, O, O, N], meaning: "list of { title, url }" },
+    Field { key: "draft", ty: T::Bool, need: [O, O, O, O], meaning: "left out unless --drafts" },
+    Field { key: "slug", ty: T::Str, need: [O, O, O, O], meaning: "the URL's last segment" },
+    Field { key: "extra", ty: T::Table, need: [O, O, O, O], meaning: "free-form values for templates" },
+];
+
+/// A ref as written, with its line.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RefAt {
+    pub text: String,
+    pub line: u32,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Reference {
+    pub title: String,
+    pub url: String,
+}
+
+/// Validated front matter of one page.
+#[derive(Clone, Debug, Default)]
+pub struct FrontMatter {
+    pub title: String,
+    pub code: Option<String>,
+    pub provider: Option<String>,
+    pub summary: Option<String>,
+    pub reviewed: Option<Date>,
+    pub standard: Option<String>,
+    pub compares: Vec<RefAt>,
+    pub covers: Vec<RefAt>,
+    pub related: Vec<RefAt>,
+    pub tags: Vec<String>,
+    pub aliases: Vec<RefAt>,
+    pub references: Vec<Reference>,
+    pub draft: bool,
+    pub slug: Option<String>,
+    pub extra: serde_json::Value,
+    pub key_lines: BTreeMap<String, u32>,
+}
+
+impl FrontMatter {
+    pub fn line_of(&self, key: &str) -> u32 {
+        self.key_lines.get(key).copied().unwrap_or(1)
+    }
+}
+
+/// What validation needs to know besides the front matter itself.
+pub struct Rules<'a> {
+    pub today: Date,
+    pub has_default_standard: bool,
+    /// For error pages: the provider folder (`errors/<provider>/...`).
+    pub folder_provider: Option<&'a str>,
+}
+
+/// Validates a parsed table against `SCHEMA` for `kind`, pushing every
+/// problem into `diags`. Returns the front matter even when it has errors,
+/// so later stages can go on and report more.
+pub fn validate(
+    file: &str,
+    kind: Kind,
+    table: &BTreeMap<String, Value>,
+    key_lines: BTreeMap<String, u32>,
+    rules: &Rules<'_>,
+    diags: &mut Vec<Diagnostic>,
+) -> FrontMatter {
+    let line = |k: &str| key_lines.get(k).copied().unwrap_or(1);
+    let mut fm = FrontMatter { extra: serde_json::Value::Object(Default::default()), ..Default::default() };
+    let mut err = |l: u32, msg: String| diags.push(Diagnostic::error(file, Some(l), msg));
+
+    for (key, value) in table {
+        let Some(field) = SCHEMA.iter().find(|f| f.key == key) else {
+            let allowed: Vec<&str> =
+                SCHEMA.iter().filter(|f| f.need[kind as usize] != N).map(|f| f.key).collect();
+            err(
+                line(key),
+                format!(
+                    "unknown key \"{key}\" in {} (expected one of: {}; free-form values go under extra)",
+                    kind.noun(),
+                    allowed.join(", ")
+                ),
+            );
+            continue;
+        };
+        if field.need[kind as usize] == N {
+            err(line(key), format!("key \"{key}\" is not allowed on {}", kind.noun()));
+            continue;
+        }
+        let l = line(key);
+        match field.ty {
+            T::Str => match value {
+                Value::String(s) => {
+                    let s = s.trim().to_string();
+                    if s.is_empty() {
+                        err(l, format!("\"{key}\" must not be empty"));
+                    }
+                    match key.as_str() {
+                        "title" => fm.title = s,
+                        "code" => fm.code = Some(s),
+                        "provider" => fm.provider = Some(s),
+                        "summary" => fm.summary = Some(s),
+                        "standard" => fm.standard = Some(s),
+                        "slug" => fm.slug = Some(s),
+                        _ => {}
+                    }
+                }
+                Value::Integer(_) | Value::Float(_) if key == "code" => err(
+                    l,
+                    format!(
+                        "\"code\" must be a quoted string, found {} (write code = \"...\" so that hex codes and leading zeros survive)",
+                        value.type_name()
+                    ),
+                ),
+                other => err(l, format!("\"{key}\" must be a string, found {}", other.type_name())),
+            },
+            T::Date => match value {
+                Value::String(s) | Value::Datetime(s) => match parse_date(s) {
+                    Ok(d) if d > rules.today => err(
+                        l,
+                        format!("\"{key}\" date {s} is in the future (today is {})", format_date(rules.today)),
+                    ),
+                    Ok(d) => fm.reviewed = Some(d),
+                    Err(msg) => err(l, format!("\"{key}\": {msg}")),
+                },
+                other => err(l, format!("\"{key}\" must be a date YYYY-MM-DD, found {}", other.type_name())),
+            },
+            T::Bool => match value {
+                Value::Bool(b) => fm.draft = *b,
+                other => err(l, format!("\"{key}\" must be true or false, found {}", other.type_name())),
+            },
+            T::Refs(min) => {
+                let list = string_list(key, value, l, &mut err);
+                if list.len() < min {
+                    err(l, format!("\"{key}\" needs at least {min} refs, found {}", list.len()));
+                }
+                let refs = list.into_iter().map(|text| RefAt { text, line: l }).collect();
+                match key.as_str() {
+                    "compares" => fm.compares = refs,
+                    "covers" => fm.covers = refs,
+                    _ => fm.related = refs,
+                }
+            }
+            T::StrList => {
+                let list = string_list(key, value, l, &mut err);
+                if key == "tags" {
+                    fm.tags = list;
+                } else {
+                    fm.aliases = list.into_iter().map(|text| RefAt { text, line: l }).collect();
+                }
+            }
+            T::References => fm.references = references(value, l, &mut err),
+            T::Table => match value {
+                Value::Table(_) => fm.extra = value.to_json(),
+                other => err(l, format!("\"{key}\" must be a table, found {}", other.type_name())),
+            },
+        }
+    }
+
+    for field in SCHEMA {
+        let need = field.need[kind as usize];
+        let missing = !table.contains_key(field.key);
+        let required = match need {
+            R => true,
+            D => match field.key {
+                "standard" => !rules.has_default_standard,
+                _ => false,
+            },
+            _ => false,
+        };
+        if missing && required {
+            err(1, format!("missing required key \"{}\" ({}) for {}", field.key, field.meaning, kind.noun()));
+        }
+    }
+
+    if kind == Kind::Error {
+        if let (Some(p), Some(folder)) = (&fm.provider, rules.folder_provider) {
+            if p != folder {
+                err(
+                    line("provider"),
+                    format!("provider \"{p}\" does not match the folder errors/{folder}/ this page is in"),
+                );
+            }
+        }
+        if fm.provider.is_none() {
+            fm.provider = rules.folder_provider.map(str::to_string);
+        }
+    }
+    fm.key_lines = key_lines;
+    fm
+}
+
+fn string_list(key: &str, value: &Value, l: u32, err: &mut impl FnMut(u32, String)) -> Vec<String> {
+    match value {
+        Value::Array(items) => items
+            .iter()
+            .filter_map(|v| match v {
+                Value::String(s) if !s.trim().is_empty() => Some(s.trim().to_string()),
+                Value::String(_) => {
+                    err(l, format!("\"{key}\" holds an empty string"));
+                    None
+                }
+                other => {
+                    err(l, format!("\"{key}\" must be a list of strings, found {} in it", other.type_name()));
+                    None
+                }
+            })
+            .collect(),
+        other => {
+            err(l, format!("\"{key}\" must be a list of strings, found {}", other.type_name()));
+            Vec::new()
+        }
+    }
+}
+
+fn references(value: &Value, l: u32, err: &mut impl FnMut(u32, String)) -> Vec<Reference> {
+    let Value::Array(items) = value else {
+        err(l, format!("\"references\" must be a list of {{ title, url }}, found {}", value.type_name()));
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (i, item) in items.iter().enumerate() {
+        let Value::Table(t) = item else {
+            err(l, format!("references[{i}] must be a table with title and url, found {}", item.type_name()));
+            continue;
+        };
+        for k in t.keys() {
+            if k != "title" && k != "url" {
+                err(l, format!("unknown key \"{k}\" in references[{i}] (expected title, url)"));
+            }
+        }
+        match (t.get("title"), t.get("url")) {
+            (Some(Value::String(title)), Some(Value::String(url))) => {
+                let url = url.trim();
+                if crate::urls::is_dangerous_scheme(url) {
+                    err(l, format!("references[{i}] url \"{url}\" uses a forbidden scheme (javascript:, data: and vbscript: are not allowed)"));
+                } else if url.is_empty() {
+                    err(l, format!("references[{i}] url is empty"));
+                } else {
+                    out.push(Reference { title: title.trim().to_string(), url: url.to_string() });
+                }
+            }
+            _ => err(l, format!("references[{i}] needs a string title and a string url")),
+        }
+    }
+    out
+}
+
+/// Strict `YYYY-MM-DD`.
+pub fn parse_date(s: &str) -> Result<Date, String> {
+    let b = s.as_bytes();
+    let shape_ok = b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && b.iter().enumerate().all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
+    if !shape_ok {
+        return Err(format!("expected a date YYYY-MM-DD, found \"{s}\""));
+    }
+    let num = |r: std::ops::Range<usize>| s[r].parse::<u32>().unwrap_or(0);
+    let month = time::Month::try_from(num(5..7) as u8).map_err(|_| format!("{s} is not a real date (month {})", &s[5..7]))?;
+    Date::from_calendar_date(num(0..4) as i32, month, num(8..10) as u8)
+        .map_err(|_| format!("{s} is not a real date"))
+}
+
+pub fn format_date(d: Date) -> String {
+    format!("{:04}-{:02}-{:02}", d.year(), d.month() as u8, d.day())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::frontmatter::{parse, split};
+
+    fn check(kind: Kind, text: &str) -> (FrontMatter, Vec<String>) {
+        let s = split(text).unwrap();
+        let p = parse(&s).unwrap();
+        let rules = Rules {
+            today: parse_date("2026-11-26").unwrap(),
+            has_default_standard: false,
+            folder_provider: Some("http"),
+        };
+        let mut d = Vec::new();
+        let fm = validate("f.md", kind, &p.table, p.key_lines, &rules, &mut d);
+        (fm, d.into_iter().map(|d| format!("{}: {}", d.line.unwrap_or(0), d.message)).collect())
+    }
+
+    #[test]
+    fn dates_are_strict() {
+        assert!(parse_date("2026-02-28").is_ok());
+        assert!(parse_date("2026-02-30").unwrap_err().contains("not a real date"));
+        assert!(parse_date("2026-13-01").is_err());
+        assert!(parse_date("2026-1-01").is_err());
+        assert!(parse_date("26-01-01").is_err());
+    }
+
+    #[test]
+    fn valid_error_page() {
+        let (fm, d) = check(
+            Kind::Error,
+            "+++\ntitle = \"Too many\"\ncode = \"429\"\nreviewed = 2026-01-02\nstandard = \"s\"\ntags = [\"rate\"]\n[[references]]\ntitle = \"RFC\"\nurl = \"https://x\"\n+++\n",
+        );
+        assert_eq!(d, Vec::<String>::new());
+        assert_eq!(fm.code.as_deref(), Some("429"));
+        assert_eq!(fm.provider.as_deref(), Some("http"));
+        assert_eq!(fm.references.len(), 1);
+    }
+
+    #[test]
+    fn every_problem_reported() {
+        let (_, d) = check(
+            Kind::Error,
+            "+++\ntitle = \"x\"\ncode = 0x8007\nreviewed = \"2027-01-01\"\nprovder = \"http\"\ncompares = [\"a\", \"b\"]\n+++\n",
+        );
+        assert_eq!(
+            d,
+            vec![
+                "3: \"code\" must be a quoted string, found a number (write code = \"...\" so that hex codes and leading zeros survive)",
+                "6: key \"compares\" is not allowed on an error page",
+                "5: unknown key \"provder\" in an error page (expected one of: title, code, provider, summary, reviewed, standard, related, tags, aliases, references, draft, slug, extra; free-form values go under extra)",
+                "4: \"reviewed\" date 2027-01-01 is in the future (today is 2026-11-26)",
+                "1: missing required key \"standard\" (a key of [standards]) for an error page",
+            ]
+        );
+    }
+
+    #[test]
+    fn compare_needs_two_refs() {
+        let (_, d) = check(
+            Kind::Compare,
+            "+++\ntitle = \"a\"\nsummary = \"s\"\nreviewed = 2026-01-01\nstandard = \"s\"\ncompares = [\"429\"]\n+++\n",
+        );
+        assert_eq!(d, vec!["6: \"compares\" needs at least 2 refs, found 1"]);
+    }
+
+    #[test]
+    fn provider_must_match_folder() {
+        let (_, d) = check(
+            Kind::Error,
+            "+++\ntitle = \"a\"\ncode = \"1\"\nprovider = \"grpc\"\nreviewed = 2026-01-01\nstandard = \"s\"\n+++\n",
+        );
+        assert_eq!(d, vec!["4: provider \"grpc\" does not match the folder errors/http/ this page is in"]);
+    }
+}

@@ -1,0 +1,348 @@
+//! Rendering: plan every output of the build, render them in parallel into a
+//! `Sink`, and produce the files that need no template (sitemap, feed,
+//! robots, `_redirects`, codes.json, theme assets).
+
+use std::collections::BTreeMap;
+
+use rayon::prelude::*;
+use serde::Serialize;
+use tera::{Context, Tera};
+
+use crate::diag::Diagnostic;
+use crate::graph::PageId;
+use crate::html::escape_xml;
+use crate::output::Sink;
+use crate::page::{format_date, Kind};
+use crate::urls::output_file;
+use crate::view::{Link, Meta, Model};
+
+/// One templated output.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Job {
+    Page(PageId),
+    Home,
+    AllErrors,
+    CompareList,
+    PlaybookList,
+    Provider(String),
+    Tag(String),
+    Standard(String),
+    Search,
+    NotFound,
+    Alias(usize),
+}
+
+/// The theme's static assets, by the name a site may override in static/.
+pub const THEME_ASSETS: &[(&str, &str)] =
+    &[("faultbook.css", include_str!("../static/faultbook.css")), ("faultbook.js", include_str!("../static/faultbook.js"))];
+
+/// Every templated output of the build, in a stable order.
+pub fn plan(m: &Model<'_>) -> Vec<Job> {
+    let mut jobs: Vec<Job> = m.graph.published().map(|(id, _)| Job::Page(id)).collect();
+    jobs.extend([Job::Home, Job::AllErrors, Job::CompareList, Job::PlaybookList, Job::Search, Job::NotFound]);
+    jobs.extend(m.config.providers.keys().map(|k| Job::Provider(k.clone())));
+    jobs.extend(m.graph.by_tag.keys().map(|k| Job::Tag(k.clone())));
+    jobs.extend(m.config.standards.keys().map(|k| Job::Standard(k.clone())));
+    jobs.extend((0..m.graph.aliases.len()).map(Job::Alias));
+    jobs
+}
+
+/// Fixed outputs, reserved in the graph before any page claims a path.
+pub fn reserved_outputs(asset_names: &[String]) -> Vec<(String, String)> {
+    let mut v: Vec<(String, String)> = [
+        ("index.html", "the home page"),
+        ("errors/index.html", "the A-Z listing"),
+        ("compare/index.html", "the compare guide listing"),
+        ("playbooks/index.html", "the playbook listing"),
+        ("search/index.html", "the search page"),
+        ("404.html", "the 404 page"),
+        ("sitemap.xml", "the sitemap"),
+        ("feed.xml", "the feed"),
+        ("robots.txt", "robots.txt"),
+        ("_redirects", "the _redirects file"),
+        ("codes.json", "codes.json"),
+    ]
+    .iter()
+    .map(|(p, w)| (p.to_string(), w.to_string()))
+    .collect();
+    v.extend(asset_names.iter().map(|n| (n.clone(), "a theme asset".to_string())));
+    v
+}
+
+/// Renders one job: its output path and HTML.
+pub fn render_job(m: &Model<'_>, tera: &Tera, job: &Job) -> Result<(String, String), (String, tera::Error)> {
+    let base = &m.config.base;
+    let mut ctx = Context::new();
+    ctx.insert("site", &m.site);
+    let (template, path): (&str, String) = match job {
+        Job::Page(id) => {
+            let view = m.page(*id);
+            let node = m.graph.page(*id);
+            let mut meta = Meta::new(&m.site, &view.title, &view.description, view.permalink.clone());
+            meta.json_ld = view.json_ld.clone();
+            if node.page.kind != Kind::Plain {
+                meta.og_type = "article";
+            }
+            ctx.insert("meta", &meta);
+            ctx.insert("page", &view);
+            let t = match node.page.kind {
+                Kind::Error => "error.html",
+                Kind::Compare => "compare.html",
+                Kind::Playbook => "playbook.html",
+                Kind::Plain => "page.html",
+            };
+            (t, node.path.clone())
+        }
+        Job::Home => {
+            let home = m.home();
+            ctx.insert("meta", &Meta::new(&m.site, "", "", home.permalink.clone()));
+            ctx.insert("home", &home);
+            ("home.html", String::new())
+        }
+        Job::Search => {
+            ctx.insert("meta", &Meta { noindex: true, ..Meta::new(&m.site, "Search", "", base.permalink("search/")) });
+            ("search.html", "search/".into())
+        }
+        Job::NotFound => {
+            ctx.insert("meta", &Meta { noindex: true, ..Meta::new(&m.site, "Page not found", "", base.permalink("404.html")) });
+            ("404.html", "404.html".into())
+        }
+        Job::Alias(i) => {
+            let a = &m.graph.aliases[*i];
+            let v = m.page(a.target);
+            #[derive(Serialize)]
+            struct Target {
+                title: String,
+                href: String,
+                permalink: String,
+            }
+            ctx.insert("target", &Target { title: v.title, href: v.href, permalink: v.permalink });
+            ctx.insert("meta", &Meta::default());
+            ("alias.html", a.path.clone())
+        }
+        list => {
+            let (path, view) = list_view(m, list);
+            ctx.insert("meta", &Meta::new(&m.site, &view.title, &view.description, view.permalink.clone()));
+            ctx.insert("list", &view);
+            ("list.html", path)
+        }
+    };
+    match tera.render(template, &ctx) {
+        Ok(html) => Ok((output_file(&path), html)),
+        Err(e) => Err((template.to_string(), e)),
+    }
+}
+
+fn list_view(m: &Model<'_>, job: &Job) -> (String, crate::view::ListView) {
+    let g = m.graph;
+    let of_kind = |k: Kind| -> Vec<PageId> { g.published().filter(|(_, n)| n.page.kind == k).map(|(i, _)| i).collect() };
+    let none = Vec::new();
+    match job {
+        Job::AllErrors => {
+            let ids = of_kind(Kind::Error);
+            let p = "errors/".to_string();
+            let v = m.list("errors", "Errors A–Z".into(), String::new(), String::new(), &p, &ids, true, vec![]);
+            (p, v)
+        }
+        Job::CompareList => {
+            let p = "compare/".to_string();
+            let v = m.list("compare", "Compare guides".into(), "Guides that tell similar errors apart.".into(), String::new(), &p, &of_kind(Kind::Compare), false, vec![]);
+            (p, v)
+        }
+        Job::PlaybookList => {
+            let p = "playbooks/".to_string();
+            let v = m.list("playbooks", "Playbooks".into(), "Step-by-step responses that span several errors.".into(), String::new(), &p, &of_kind(Kind::Playbook), false, vec![]);
+            (p, v)
+        }
+        Job::Provider(key) => {
+            let p = format!("providers/{key}/");
+            let prov = &m.config.providers[key];
+            let ids = g.by_provider.get(key).unwrap_or(&none);
+            let v = m.list("provider", prov.name.clone(), String::new(), prov.context.clone(), &p, ids, ids.len() > 30, vec![]);
+            (p, v)
+        }
+        Job::Tag(key) => {
+            let p = format!("tags/{key}/");
+            let tag = &g.by_tag[key];
+            let v = m.list("tag", format!("Tagged “{}”", tag.name), String::new(), String::new(), &p, &tag.pages, false, vec![]);
+            (p, v)
+        }
+        Job::Standard(key) => {
+            let p = format!("standards/{key}/");
+            let s = &m.config.standards[key];
+            let ids = g.by_standard.get(key).unwrap_or(&none);
+            let crumbs = vec![Link { title: "Editorial standards".into(), href: m.site.home.clone() }];
+            let _ = crumbs;
+            let v = m.list("standard", format!("Editorial standard: {}", s.name), s.description.clone(), String::new(), &p, ids, false, vec![]);
+            (p, v)
+        }
+        _ => (String::new(), m.list("", String::new(), String::new(), String::new(), "", &[], false, vec![])),
+    }
+}
+
+/// Renders every job into `sink`, in parallel. Template errors are
+/// reported once per template and message.
+pub fn render_all(m: &Model<'_>, tera: &Tera, overrides: &BTreeMap<String, String>, sink: &dyn Sink) -> anyhow::Result<Vec<Diagnostic>> {
+    let jobs = plan(m);
+    let results: Vec<anyhow::Result<Option<Diagnostic>>> = jobs
+        .par_iter()
+        .map(|job| match render_job(m, tera, job) {
+            Ok((path, html)) => sink.write(&path, html.as_bytes()).map(|_| None),
+            Err((template, e)) => Ok(Some(crate::templates::template_diag(&template, overrides, &e))),
+        })
+        .collect();
+    let mut diags = Vec::new();
+    for r in results {
+        if let Some(d) = r? {
+            diags.push(d);
+        }
+    }
+    Ok(diags)
+}
+
+/// The files that need no template.
+pub fn extra_files(m: &Model<'_>) -> Vec<(String, String)> {
+    vec![
+        ("sitemap.xml".into(), sitemap(m)),
+        ("feed.xml".into(), feed(m)),
+        ("robots.txt".into(), format!("User-agent: *\nAllow: /\n\nSitemap: {}\n", m.config.base.permalink("sitemap.xml"))),
+        ("_redirects".into(), redirects(m)),
+        ("codes.json".into(), codes_json(m)),
+    ]
+}
+
+fn sitemap(m: &Model<'_>) -> String {
+    let base = &m.config.base;
+    let mut s = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    let mut entry = |path: &str, lastmod: Option<String>| {
+        s.push_str("  <url><loc>");
+        s.push_str(&escape_xml(&base.permalink(path)));
+        s.push_str("</loc>");
+        if let Some(d) = lastmod {
+            s.push_str("<lastmod>");
+            s.push_str(&d);
+            s.push_str("</lastmod>");
+        }
+        s.push_str("</url>\n");
+    };
+    entry("", None);
+    for p in ["errors/", "compare/", "playbooks/"] {
+        entry(p, None);
+    }
+    for k in m.config.providers.keys() {
+        entry(&format!("providers/{k}/"), None);
+    }
+    for k in m.config.standards.keys() {
+        entry(&format!("standards/{k}/"), None);
+    }
+    for k in m.graph.by_tag.keys() {
+        entry(&format!("tags/{k}/"), None);
+    }
+    for (_, n) in m.graph.published() {
+        entry(&n.path, n.page.fm.reviewed.map(format_date));
+    }
+    s.push_str("</urlset>\n");
+    s
+}
+
+/// Entries in the Atom feed.
+pub const FEED_ENTRIES: usize = 50;
+
+fn feed(m: &Model<'_>) -> String {
+    let base = &m.config.base;
+    let mut entries: Vec<(String, String, PageId)> = m
+        .graph
+        .published()
+        .filter(|(_, n)| n.page.kind != Kind::Plain)
+        .filter_map(|(id, n)| n.page.fm.reviewed.map(|d| (format_date(d), m.items[id].title.clone(), id)))
+        .collect();
+    entries.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    entries.truncate(FEED_ENTRIES);
+    let updated = entries.first().map_or_else(|| "1970-01-01".to_string(), |e| e.0.clone());
+    let mut s = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n");
+    s.push_str(&format!("  <title>{}</title>\n", escape_xml(&m.config.title)));
+    if !m.config.description.is_empty() {
+        s.push_str(&format!("  <subtitle>{}</subtitle>\n", escape_xml(&m.config.description)));
+    }
+    s.push_str(&format!("  <link href=\"{}\" rel=\"self\"/>\n", escape_xml(&base.permalink("feed.xml"))));
+    s.push_str(&format!("  <link href=\"{}\"/>\n", escape_xml(&base.permalink(""))));
+    s.push_str(&format!("  <id>{}</id>\n  <updated>{updated}T00:00:00Z</updated>\n", escape_xml(&base.permalink(""))));
+    for (date, _, id) in entries {
+        let n = m.graph.page(id);
+        let it = &m.items[id];
+        let url = escape_xml(&base.permalink(&n.path));
+        s.push_str("  <entry>\n");
+        s.push_str(&format!("    <title>{}</title>\n", escape_xml(&it.title)));
+        s.push_str(&format!("    <link href=\"{url}\"/>\n    <id>{url}</id>\n"));
+        s.push_str(&format!("    <updated>{date}T00:00:00Z</updated>\n"));
+        s.push_str(&format!("    <author><name>{}</name></author>\n", escape_xml(&m.config.title)));
+        if !it.summary.is_empty() {
+            s.push_str(&format!("    <summary>{}</summary>\n", escape_xml(&it.summary)));
+        }
+        s.push_str("  </entry>\n");
+    }
+    s.push_str("</feed>\n");
+    s
+}
+
+fn redirects(m: &Model<'_>) -> String {
+    let base = &m.config.base;
+    let mut lines: Vec<String> =
+        m.graph.aliases.iter().map(|a| format!("{} {} 301", base.href(&a.path), base.href(&m.graph.page(a.target).path))).collect();
+    lines.sort();
+    let mut s = lines.join("\n");
+    if !s.is_empty() {
+        s.push('\n');
+    }
+    s
+}
+
+#[derive(Serialize)]
+struct CodeEntry<'a> {
+    code: &'a str,
+    provider: &'a str,
+    title: &'a str,
+    summary: &'a str,
+    url: String,
+    reviewed: Option<String>,
+    guides: Vec<GuideEntry<'a>>,
+}
+
+#[derive(Serialize)]
+struct GuideEntry<'a> {
+    kind: &'static str,
+    title: &'a str,
+    url: String,
+}
+
+fn codes_json(m: &Model<'_>) -> String {
+    let base = &m.config.base;
+    let mut entries: Vec<CodeEntry<'_>> = m
+        .graph
+        .published()
+        .filter(|(_, n)| n.page.kind == Kind::Error)
+        .map(|(id, n)| CodeEntry {
+            code: n.page.fm.code.as_deref().unwrap_or(""),
+            provider: n.page.fm.provider.as_deref().unwrap_or(""),
+            title: &n.page.fm.title,
+            summary: &m.items[id].summary,
+            url: base.permalink(&n.path),
+            reviewed: n.page.fm.reviewed.map(format_date),
+            guides: if n.guides_fallback {
+                Vec::new()
+            } else {
+                n.guides
+                    .iter()
+                    .map(|&g| {
+                        let gn = m.graph.page(g);
+                        GuideEntry { kind: gn.page.kind.name(), title: &gn.page.fm.title, url: base.permalink(&gn.path) }
+                    })
+                    .collect()
+            },
+        })
+        .collect();
+    entries.sort_by(|a, b| (a.provider, a.code.to_lowercase()).cmp(&(b.provider, b.code.to_lowercase())));
+    let mut s = serde_json::to_string_pretty(&serde_json::json!({ "codes": entries })).unwrap_or_default();
+    s.push('\n');
+    s
+}

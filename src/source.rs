@@ -1,0 +1,182 @@
+//! The walk of a site's folders (SPEC §1) and the reading of its text files.
+//!
+//! `scan` lists content/, static/ and templates/ in a sorted, deterministic
+//! order, skipping hidden files, editors' leftovers and the output folder. It
+//! does not follow symlinked folders; a symlink that leads outside the site is
+//! a diagnostic. `decode` turns bytes into text the rest of the pipeline can
+//! trust: UTF-8 without BOM, `\n` line endings, never binary.
+
+use std::path::{Path, PathBuf};
+
+use walkdir::WalkDir;
+
+use crate::diag::Diagnostic;
+
+/// A file found by the walk.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct SourceFile {
+    /// Path relative to the site root with `/` separators: `content/errors/http/429.md`.
+    pub rel: String,
+    /// Path relative to its top folder: `errors/http/429.md`.
+    pub inner: String,
+    pub abs: PathBuf,
+}
+
+#[derive(Debug, Default)]
+pub struct Scan {
+    /// `.md` files under content/.
+    pub pages: Vec<SourceFile>,
+    /// Other files under content/, copied beside their page.
+    pub assets: Vec<SourceFile>,
+    pub statics: Vec<SourceFile>,
+    pub templates: Vec<SourceFile>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// True for names the walk skips: hidden files and editors' leftovers.
+pub fn is_ignored_name(name: &str) -> bool {
+    name.starts_with('.')
+        || name.ends_with('~')
+        || (name.starts_with('#') && name.ends_with('#'))
+        || name.ends_with(".swp")
+        || name.ends_with(".swx")
+        || name.ends_with(".tmp")
+        || name == "4913"
+}
+
+/// Walks the three input folders of `root`. `output` (absolute or relative
+/// to the root) is skipped wherever it appears.
+pub fn scan(root: &Path, output: &Path) -> Scan {
+    let mut out = Scan::default();
+    let canonical_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    let output = canonical_or_self(&root.join(output));
+    for (top, list) in [
+        ("content", &mut out.pages),
+        ("static", &mut out.statics),
+        ("templates", &mut out.templates),
+    ] {
+        let dir = root.join(top);
+        if !dir.is_dir() {
+            continue;
+        }
+        let walker = WalkDir::new(&dir)
+            .follow_links(false)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_entry(|e| {
+                e.depth() == 0
+                    || (!is_ignored_name(&e.file_name().to_string_lossy())
+                        && canonical_or_self(e.path()) != output)
+            });
+        for entry in walker {
+            let entry = match entry {
+                Ok(e) => e,
+                Err(e) => {
+                    let path = e.path().map(|p| rel_path(root, p)).unwrap_or_else(|| top.to_string());
+                    out.diagnostics.push(Diagnostic::error(path, None, format!("cannot read: {e}")));
+                    continue;
+                }
+            };
+            let path = entry.path();
+            let rel = rel_path(root, path);
+            let ft = entry.file_type();
+            if ft.is_symlink() {
+                match path.canonicalize() {
+                    Ok(target) if !target.starts_with(&canonical_root) => {
+                        out.diagnostics.push(Diagnostic::error(
+                            rel,
+                            None,
+                            format!(
+                                "symlink leads outside the site (to {}); copy the file into the site instead",
+                                target.display()
+                            ),
+                        ));
+                        continue;
+                    }
+                    Ok(target) if target.is_dir() => continue, // symlinked folders are not followed
+                    Ok(_) => {}
+                    Err(_) => {
+                        out.diagnostics.push(Diagnostic::error(rel, None, "broken symlink"));
+                        continue;
+                    }
+                }
+            } else if !ft.is_file() {
+                continue;
+            }
+            let inner = rel_path(&dir, path);
+            let file = SourceFile { rel, inner, abs: path.to_path_buf() };
+            if top == "content" && !file.inner.ends_with(".md") {
+                out.assets.push(file);
+            } else {
+                list.push(file);
+            }
+        }
+    }
+    out
+}
+
+fn canonical_or_self(p: &Path) -> PathBuf {
+    p.canonicalize().unwrap_or_else(|_| p.to_path_buf())
+}
+
+/// `/`-separated path of `path` relative to `base`.
+pub fn rel_path(base: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(base).unwrap_or(path);
+    let parts: Vec<String> = rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+    parts.join("/")
+}
+
+/// Turns file bytes into text: rejects binary, UTF-16 and invalid UTF-8 with
+/// a message naming the line, strips a UTF-8 BOM and converts CRLF to LF.
+pub fn decode(bytes: &[u8]) -> Result<String, (Option<u32>, String)> {
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        return Err((Some(1), "file is UTF-16 encoded; save it as UTF-8".into()));
+    }
+    let bytes = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(bytes);
+    if let Some(i) = bytes.iter().position(|&b| b == 0) {
+        let line = line_of_byte(bytes, i);
+        return Err((Some(line), "file looks binary (it holds a NUL byte); expected UTF-8 markdown".into()));
+    }
+    let text = match std::str::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            let line = line_of_byte(bytes, e.valid_up_to());
+            return Err((
+                Some(line),
+                format!("invalid UTF-8 at byte {}; expected UTF-8 text", e.valid_up_to()),
+            ));
+        }
+    };
+    Ok(if text.contains('\r') {
+        text.replace("\r\n", "\n").replace('\r', "\n")
+    } else {
+        text.to_string()
+    })
+}
+
+fn line_of_byte(bytes: &[u8], i: usize) -> u32 {
+    bytes[..i].iter().filter(|&&b| b == b'\n').count() as u32 + 1
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ignored_names() {
+        for n in [".git", ".hidden.md", "a.md~", "#a.md#", ".#a.md", "a.md.swp", "a.swx", "x.tmp", "4913"] {
+            assert!(is_ignored_name(n), "{n}");
+        }
+        for n in ["a.md", "4913.md", "index.md"] {
+            assert!(!is_ignored_name(n), "{n}");
+        }
+    }
+
+    #[test]
+    fn decode_rules() {
+        assert_eq!(decode(b"\xEF\xBB\xBFa\r\nb").unwrap(), "a\nb");
+        assert_eq!(decode(b"\xFF\xFEa\0").unwrap_err().1, "file is UTF-16 encoded; save it as UTF-8");
+        assert_eq!(decode(b"a\nb\n\xC3(").unwrap_err().0, Some(3));
+        assert_eq!(decode(b"a\n\n\0").unwrap_err().0, Some(3));
+    }
+}

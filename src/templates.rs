@@ -1,0 +1,106 @@
+//! Tera templates: the built-in theme, embedded in the binary, overridden by
+//! a site's templates/ file by file.
+//!
+//! Errors name the template file and, for syntax errors, its line. Templates
+//! only ever see a view (see `view`), never the graph.
+
+use std::collections::BTreeMap;
+use std::error::Error as _;
+
+use tera::Tera;
+
+use crate::diag::Diagnostic;
+
+/// The theme's templates, by name.
+pub const BUILTIN: &[(&str, &str)] = &[
+    ("base.html", include_str!("../templates/base.html")),
+    ("macros.html", include_str!("../templates/macros.html")),
+    ("home.html", include_str!("../templates/home.html")),
+    ("error.html", include_str!("../templates/error.html")),
+    ("compare.html", include_str!("../templates/compare.html")),
+    ("playbook.html", include_str!("../templates/playbook.html")),
+    ("page.html", include_str!("../templates/page.html")),
+    ("list.html", include_str!("../templates/list.html")),
+    ("search.html", include_str!("../templates/search.html")),
+    ("404.html", include_str!("../templates/404.html")),
+    ("alias.html", include_str!("../templates/alias.html")),
+];
+
+/// Where a template came from, for messages.
+pub fn origin(name: &str, overrides: &BTreeMap<String, String>) -> String {
+    if overrides.contains_key(name) {
+        format!("templates/{name}")
+    } else {
+        format!("templates/{name} (built-in theme)")
+    }
+}
+
+/// Loads the theme and the site's overrides (`name -> source`). Every
+/// template with a syntax error is reported, not only the first.
+pub fn load(overrides: &BTreeMap<String, String>) -> Result<Tera, Vec<Diagnostic>> {
+    let mut all: BTreeMap<&str, &str> = BUILTIN.iter().copied().collect();
+    for (name, src) in overrides {
+        all.insert(name, src);
+    }
+    let mut tera = Tera::default();
+    tera.autoescape_on(vec![".html", ".xml"]);
+    // Tera's default escaper also escapes `/`, which makes every URL
+    // unreadable; ours escapes what HTML needs in text and quoted attributes.
+    tera.set_escape_fn(crate::html::escape);
+    match tera.add_raw_templates(all.iter().map(|(n, s)| (*n, *s))) {
+        Ok(()) => Ok(tera),
+        Err(e) => {
+            // Find every broken template: each override in turn, on top of
+            // the built-in theme, which is known to load.
+            let mut diags = Vec::new();
+            for (name, src) in overrides {
+                let mut t = Tera::default();
+                let mut set: BTreeMap<&str, &str> = BUILTIN.iter().copied().collect();
+                set.insert(name, src);
+                if let Err(e) = t.add_raw_templates(set.iter().map(|(n, s)| (*n, *s))) {
+                    diags.push(template_diag(name, overrides, &e));
+                }
+            }
+            if diags.is_empty() {
+                let name = all.keys().find(|n| chain(&e).contains(&format!("'{n}'"))).copied().unwrap_or("base.html");
+                diags.push(template_diag(name, overrides, &e));
+            }
+            Err(diags)
+        }
+    }
+}
+
+/// The whole error chain of a Tera error on one line.
+pub fn chain(e: &tera::Error) -> String {
+    let mut parts = vec![e.to_string()];
+    let mut src = e.source();
+    while let Some(s) = src {
+        parts.push(s.to_string());
+        src = s.source();
+    }
+    parts.join(": ")
+}
+
+/// A diagnostic for a Tera error in template `name`, with the line and
+/// column when Tera's parser gives them (` --> 3:7`).
+pub fn template_diag(name: &str, overrides: &BTreeMap<String, String>, e: &tera::Error) -> Diagnostic {
+    let text = chain(e);
+    let mut line = None;
+    let mut col = None;
+    if let Some(i) = text.find("--> ") {
+        let rest = &text[i + 4..];
+        let lc: String = rest.chars().take_while(|c| c.is_ascii_digit() || *c == ':').collect();
+        let mut it = lc.split(':');
+        line = it.next().and_then(|s| s.parse().ok());
+        col = it.next().and_then(|s| s.parse().ok());
+    }
+    let message = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with("-->") && !l.starts_with('|') && !l.chars().next().is_some_and(|c| c.is_ascii_digit()))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let mut d = Diagnostic::error(origin(name, overrides), line, format!("template error: {message}"));
+    d.column = col;
+    d
+}

@@ -1,0 +1,262 @@
+//! Every URL of the site is made here.
+//!
+//! Inside the pipeline a page's address is a `SitePath`: the path below the
+//! site root without a leading slash, ending in `/` for pages (`errors/http/429/`)
+//! or naming a file (`sitemap.xml`). Only when HTML is written does it become a
+//! link, prefixed with the path of `base_url`, so the same build works at a
+//! domain's root and under a sub-path.
+
+use unicode_normalization::UnicodeNormalization;
+
+/// The slug of an error code (SPEC §5): lowercase ASCII letters and digits,
+/// every other run of characters one `-`, trimmed. May be empty.
+pub fn code_slug(code: &str) -> String {
+    let mut out = String::with_capacity(code.len());
+    let mut dash = false;
+    for c in code.chars() {
+        if c.is_ascii_alphanumeric() {
+            if dash && !out.is_empty() {
+                out.push('-');
+            }
+            dash = false;
+            out.push(c.to_ascii_lowercase());
+        } else {
+            dash = true;
+        }
+    }
+    out
+}
+
+/// The slug of any other URL segment (file stems, tags, `slug`): NFC,
+/// lowercase, letters and digits of any script kept, other runs one `-`.
+pub fn segment_slug(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut dash = false;
+    for c in s.nfc() {
+        if c.is_alphanumeric() {
+            if dash && !out.is_empty() {
+                out.push('-');
+            }
+            dash = false;
+            out.extend(c.to_lowercase());
+        } else {
+            dash = true;
+        }
+    }
+    out
+}
+
+/// GitHub-style heading id: lowercase, spaces to `-`, other punctuation
+/// dropped (letters, digits, `-` and `_` kept).
+pub fn heading_slug(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.trim().nfc() {
+        if c.is_alphanumeric() || c == '_' || c == '-' {
+            out.extend(c.to_lowercase());
+        } else if c.is_whitespace() {
+            out.push('-');
+        }
+    }
+    out
+}
+
+/// The public base of the site: scheme and host plus a path that always
+/// starts and ends with `/`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BaseUrl {
+    /// `https://errors.example.com/docs/`
+    pub full: String,
+    /// `/docs/`
+    pub path: String,
+}
+
+impl BaseUrl {
+    /// Parses an absolute http(s) URL; `None` names what is wrong.
+    pub fn parse(raw: &str) -> Result<BaseUrl, String> {
+        let raw = raw.trim();
+        let rest = raw
+            .strip_prefix("https://")
+            .or_else(|| raw.strip_prefix("http://"))
+            .ok_or_else(|| format!("base_url must start with http:// or https://, found \"{raw}\""))?;
+        let (host, path) = match rest.find('/') {
+            Some(i) => (&rest[..i], &rest[i..]),
+            None => (rest, "/"),
+        };
+        if host.is_empty() || host.contains(['?', '#', ' ']) {
+            return Err(format!("base_url has no valid host: \"{raw}\""));
+        }
+        if path.contains(['?', '#']) {
+            return Err(format!(
+                "base_url must not carry a query or fragment: \"{raw}\""
+            ));
+        }
+        let mut path = path.to_string();
+        if !path.ends_with('/') {
+            path.push('/');
+        }
+        let scheme_len = raw.len() - rest.len();
+        Ok(BaseUrl {
+            full: format!("{}{}{}", &raw[..scheme_len], host, path),
+            path,
+        })
+    }
+
+    /// A root-relative link to a site path: `/docs/errors/http/429/`.
+    pub fn href(&self, site_path: &str) -> String {
+        format!("{}{}", self.path, site_path)
+    }
+
+    /// An absolute URL to a site path, for canonical links, feeds and sitemaps.
+    pub fn permalink(&self, site_path: &str) -> String {
+        format!("{}{}", self.full, site_path)
+    }
+}
+
+/// The file a site path is written to: pages become `<path>/index.html`.
+pub fn output_file(site_path: &str) -> String {
+    if site_path.is_empty() || site_path.ends_with('/') {
+        format!("{site_path}index.html")
+    } else {
+        site_path.to_string()
+    }
+}
+
+/// Resolves `.` and `..` in a `/`-separated relative path. `None` when the
+/// path climbs above its start.
+pub fn normalize_relative(path: &str) -> Option<String> {
+    let mut parts: Vec<&str> = Vec::new();
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            p => parts.push(p),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+/// Percent-decodes a URL path; invalid sequences stay as they are.
+pub fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 3 <= bytes.len() {
+            let hex = |b: u8| (b as char).to_digit(16);
+            if let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
+                out.push((h * 16 + l) as u8);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// True for link targets that run code or smuggle content (SPEC §8).
+pub fn is_dangerous_scheme(url: &str) -> bool {
+    // Browsers ignore leading spaces, control characters and embedded tabs
+    // and newlines in a scheme, so compare the URL with those removed.
+    let cleaned: String = url
+        .chars()
+        .filter(|c| !c.is_whitespace() && !c.is_control())
+        .take(16)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    let decoded = percent_decode(&cleaned).to_ascii_lowercase();
+    ["javascript:", "data:", "vbscript:"]
+        .iter()
+        .any(|s| cleaned.starts_with(s) || decoded.starts_with(s))
+}
+
+/// True when `url` has a scheme (`https:`, `mailto:`) or is protocol-relative.
+pub fn is_external(url: &str) -> bool {
+    if url.starts_with("//") {
+        return true;
+    }
+    match url.find(':') {
+        Some(i) => {
+            let scheme = &url[..i];
+            !scheme.is_empty()
+                && scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+                && scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+                && !url[..i].contains('/')
+        }
+        None => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn code_slugs() {
+        assert_eq!(code_slug("DEADLINE_EXCEEDED"), "deadline-exceeded");
+        assert_eq!(code_slug("AADSTS53003"), "aadsts53003");
+        assert_eq!(code_slug("  0x8007_0005  "), "0x8007-0005");
+        assert_eq!(code_slug("Access.Denied--X"), "access-denied-x");
+        assert_eq!(code_slug("__"), "");
+        assert_eq!(code_slug("ÄÖ"), "");
+    }
+
+    #[test]
+    fn segment_slugs_keep_any_script() {
+        assert_eq!(segment_slug("Überlast Playbook"), "überlast-playbook");
+        assert_eq!(segment_slug("429 vs 503"), "429-vs-503");
+        // NFD input normalises to the same slug as NFC input.
+        assert_eq!(segment_slug("U\u{308}ber"), "über");
+        assert_eq!(segment_slug("--"), "");
+    }
+
+    #[test]
+    fn heading_slugs_match_github() {
+        assert_eq!(heading_slug("How to fix"), "how-to-fix");
+        assert_eq!(heading_slug("What does 429 mean?"), "what-does-429-mean");
+        assert_eq!(heading_slug("snake_case & co"), "snake_case--co");
+    }
+
+    #[test]
+    fn base_url_sub_path() {
+        let b = BaseUrl::parse("https://x.example/docs").unwrap();
+        assert_eq!(b.path, "/docs/");
+        assert_eq!(b.href("errors/http/429/"), "/docs/errors/http/429/");
+        assert_eq!(b.permalink(""), "https://x.example/docs/");
+        let b = BaseUrl::parse("http://localhost:1111").unwrap();
+        assert_eq!(b.path, "/");
+        assert!(BaseUrl::parse("errors.example.com").is_err());
+    }
+
+    #[test]
+    fn relative_paths() {
+        assert_eq!(normalize_relative("errors/http/../grpc/a.md").as_deref(), Some("errors/grpc/a.md"));
+        assert_eq!(normalize_relative("../a.md"), None);
+        assert_eq!(output_file("errors/"), "errors/index.html");
+        assert_eq!(output_file(""), "index.html");
+        assert_eq!(output_file("feed.xml"), "feed.xml");
+    }
+
+    #[test]
+    fn dangerous_schemes() {
+        assert!(is_dangerous_scheme("javascript:alert(1)"));
+        assert!(is_dangerous_scheme(" JaVa\tScript:alert(1)"));
+        assert!(is_dangerous_scheme("data:text/html,x"));
+        assert!(is_dangerous_scheme("%6Aavascript:x"));
+        assert!(!is_dangerous_scheme("https://x"));
+        assert!(!is_dangerous_scheme("/javascript:/x"));
+    }
+
+    #[test]
+    fn external_urls() {
+        assert!(is_external("https://x"));
+        assert!(is_external("mailto:a@b"));
+        assert!(is_external("//cdn.example"));
+        assert!(!is_external("../a.md"));
+        assert!(!is_external("@/a.md"));
+        assert!(!is_external("a.md#x:y"));
+    }
+}

@@ -1,0 +1,483 @@
+//! Views: everything a template shows, computed up front from the graph and
+//! the rendered bodies. Templates read nothing else (no functions that fetch
+//! other pages), so a page's HTML is a pure function of its view and the
+//! template set: what makes incremental rebuilds exact.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+use time::Date;
+
+use crate::config::Config;
+use crate::graph::{Graph, PageId};
+use crate::markdown::{Rendered, TocEntry};
+use crate::page::{format_date, Kind, Reference};
+
+/// Shared by every template.
+#[derive(Serialize, Clone, Debug)]
+pub struct SiteView {
+    pub title: String,
+    pub description: String,
+    pub language: String,
+    pub base_url: String,
+    pub base_path: String,
+    pub home: String,
+    pub nav: Vec<Link>,
+    pub search: String,
+    pub assets: Assets,
+    pub providers: Vec<Link>,
+    pub extra: serde_json::Value,
+}
+
+#[derive(Serialize, Clone, Debug, Default)]
+pub struct Assets {
+    pub css: String,
+    pub js: String,
+}
+
+#[derive(Serialize, Clone, Debug, PartialEq, Eq)]
+pub struct Link {
+    pub title: String,
+    pub href: String,
+}
+
+/// A page as it appears in lists and cards.
+#[derive(Serialize, Clone, Debug)]
+pub struct Item {
+    pub kind: &'static str,
+    pub kind_label: &'static str,
+    pub title: String,
+    pub href: String,
+    pub code: Option<String>,
+    pub provider: Option<String>,
+    pub summary: String,
+    pub reviewed: Option<String>,
+}
+
+#[derive(Serialize, Clone, Debug)]
+pub struct ProviderView {
+    pub key: String,
+    pub name: String,
+    pub href: String,
+    pub context: String,
+}
+
+#[derive(Serialize, Clone, Debug)]
+pub struct StandardView {
+    pub key: String,
+    pub name: String,
+    pub href: String,
+    pub description: String,
+}
+
+#[derive(Serialize, Clone, Debug)]
+pub struct DecisionSupport {
+    pub compare: Vec<Item>,
+    pub playbooks: Vec<Item>,
+    /// True when no guide names this code and these are suggestions.
+    pub fallback: bool,
+}
+
+/// The view of one content page, whatever its kind.
+#[derive(Serialize, Clone, Debug)]
+pub struct PageView {
+    pub kind: &'static str,
+    pub title: String,
+    pub code: Option<String>,
+    pub summary: String,
+    pub description: String,
+    pub href: String,
+    pub permalink: String,
+    pub reviewed: Option<String>,
+    pub overdue: bool,
+    pub standard: Option<StandardView>,
+    pub provider: Option<ProviderView>,
+    pub body: String,
+    pub toc: Vec<TocEntry>,
+    pub tags: Vec<Link>,
+    pub references: Vec<Reference>,
+    pub decision_support: Option<DecisionSupport>,
+    /// Compared (compare guides) or covered (playbooks) error pages.
+    pub subjects: Vec<Item>,
+    pub related: Vec<Item>,
+    pub backlinks: Vec<Item>,
+    pub breadcrumbs: Vec<Link>,
+    pub json_ld: String,
+    pub extra: serde_json::Value,
+}
+
+#[derive(Serialize, Clone, Debug)]
+pub struct Group {
+    pub title: String,
+    pub id: String,
+    pub items: Vec<Item>,
+}
+
+/// A listing: A-Z, provider, tag, standard, compare guides, playbooks.
+#[derive(Serialize, Clone, Debug)]
+pub struct ListView {
+    pub kind: &'static str,
+    pub title: String,
+    pub description: String,
+    pub href: String,
+    pub permalink: String,
+    pub context: String,
+    pub groups: Vec<Group>,
+    pub count: usize,
+    pub breadcrumbs: Vec<Link>,
+}
+
+#[derive(Serialize, Clone, Debug)]
+pub struct HomeView {
+    pub providers: Vec<ProviderCount>,
+    pub recent: Vec<Item>,
+    pub compare: Vec<Item>,
+    pub playbooks: Vec<Item>,
+    pub error_count: usize,
+    pub href: String,
+    pub permalink: String,
+}
+
+#[derive(Serialize, Clone, Debug)]
+pub struct ProviderCount {
+    pub name: String,
+    pub href: String,
+    pub count: usize,
+    pub context: String,
+}
+
+/// Everything computed once per build that views draw from.
+pub struct Model<'a> {
+    pub config: &'a Config,
+    pub graph: &'a Graph,
+    pub rendered: &'a [Option<Rendered>],
+    pub today: Date,
+    pub items: Vec<Item>,
+    pub backlinks: Vec<Vec<PageId>>,
+    pub site: SiteView,
+}
+
+pub const RECENT_ON_HOME: usize = 10;
+
+fn kind_label(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Error => "Error",
+        Kind::Compare => "Compare guide",
+        Kind::Playbook => "Playbook",
+        Kind::Plain => "Page",
+    }
+}
+
+/// Plain-text summary: the front matter's, else (error pages) the first paragraph.
+fn summary_of(graph: &Graph, rendered: &[Option<Rendered>], id: PageId) -> String {
+    let n = graph.page(id);
+    match &n.page.fm.summary {
+        Some(s) => s.clone(),
+        None => rendered[id].as_ref().map(|r| r.first_paragraph.clone()).unwrap_or_default(),
+    }
+}
+
+fn truncate(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        return s.to_string();
+    }
+    let cut: String = s.chars().take(max).collect();
+    let cut = cut.rsplit_once(' ').map_or(cut.as_str(), |(a, _)| a);
+    format!("{}…", cut.trim_end_matches([',', '.', ';', ':']))
+}
+
+impl<'a> Model<'a> {
+    pub fn new(config: &'a Config, graph: &'a Graph, rendered: &'a [Option<Rendered>], today: Date, assets: Assets) -> Self {
+        let base = &config.base;
+        let items = (0..graph.nodes.len())
+            .map(|id| {
+                let n = graph.page(id);
+                Item {
+                    kind: n.page.kind.name(),
+                    kind_label: kind_label(n.page.kind),
+                    title: n.page.fm.title.clone(),
+                    href: base.href(&n.path),
+                    code: n.page.fm.code.clone(),
+                    provider: n.page.fm.provider.as_ref().and_then(|p| config.providers.get(p)).map(|p| p.name.clone()),
+                    summary: summary_of(graph, rendered, id),
+                    reviewed: n.page.fm.reviewed.map(format_date),
+                }
+            })
+            .collect();
+        let mut backlinks: Vec<Vec<PageId>> = vec![Vec::new(); graph.nodes.len()];
+        for (id, n) in graph.published() {
+            let mut targets: Vec<PageId> = n.related.clone();
+            if let Some(r) = &rendered[id] {
+                targets.extend(r.links.iter().map(|l| l.target));
+            }
+            for t in targets {
+                if t != id && !backlinks[t].contains(&id) {
+                    backlinks[t].push(id);
+                }
+            }
+        }
+        let site = SiteView {
+            title: config.title.clone(),
+            description: config.description.clone(),
+            language: config.language.clone(),
+            base_url: base.full.clone(),
+            base_path: base.path.clone(),
+            home: base.href(""),
+            nav: vec![
+                Link { title: "Errors A–Z".into(), href: base.href("errors/") },
+                Link { title: "Compare guides".into(), href: base.href("compare/") },
+                Link { title: "Playbooks".into(), href: base.href("playbooks/") },
+            ],
+            search: base.href("search/"),
+            assets,
+            providers: config
+                .providers
+                .values()
+                .map(|p| Link { title: p.name.clone(), href: base.href(&format!("providers/{}/", p.key)) })
+                .collect(),
+            extra: config.extra.clone(),
+        };
+        Model { config, graph, rendered, today, items, backlinks, site }
+    }
+
+    fn item(&self, id: PageId) -> Item {
+        self.items[id].clone()
+    }
+
+    fn items_sorted(&self, ids: &[PageId]) -> Vec<Item> {
+        let mut v: Vec<(String, PageId)> = ids.iter().map(|&i| (sort_key(&self.items[i]), i)).collect();
+        v.sort();
+        v.into_iter().map(|(_, i)| self.item(i)).collect()
+    }
+
+    pub fn overdue(&self, reviewed: Option<Date>) -> bool {
+        reviewed.is_some_and(|d| (self.today - d).whole_days() > i64::from(self.config.review_interval_days))
+    }
+
+    fn crumbs(&self, extra: Vec<Link>) -> Vec<Link> {
+        let mut v = vec![Link { title: "Home".into(), href: self.site.home.clone() }];
+        v.extend(extra);
+        v
+    }
+
+    pub fn page(&self, id: PageId) -> PageView {
+        let base = &self.config.base;
+        let n = self.graph.page(id);
+        let fm = &n.page.fm;
+        let r = self.rendered[id].as_ref();
+        let provider = fm.provider.as_ref().and_then(|p| self.config.providers.get(p)).map(|p| ProviderView {
+            key: p.key.clone(),
+            name: p.name.clone(),
+            href: base.href(&format!("providers/{}/", p.key)),
+            context: p.context.clone(),
+        });
+        let standard = n.standard.as_ref().and_then(|s| self.config.standards.get(s)).map(|s| StandardView {
+            key: s.key.clone(),
+            name: s.name.clone(),
+            href: base.href(&format!("standards/{}/", s.key)),
+            description: s.description.clone(),
+        });
+        let decision_support = (n.page.kind == Kind::Error).then(|| {
+            let (compare, playbooks): (Vec<PageId>, Vec<PageId>) =
+                n.guides.iter().partition(|&&g| self.graph.page(g).page.kind == Kind::Compare);
+            DecisionSupport {
+                compare: self.items_sorted(&compare),
+                playbooks: self.items_sorted(&playbooks),
+                fallback: n.guides_fallback,
+            }
+        });
+        let href = base.href(&n.path);
+        let summary = self.items[id].summary.clone();
+        let breadcrumbs = match (n.page.kind, &provider) {
+            (Kind::Error, Some(p)) => self.crumbs(vec![
+                Link { title: p.name.clone(), href: p.href.clone() },
+                Link { title: fm.code.clone().unwrap_or_default(), href: href.clone() },
+            ]),
+            (Kind::Compare, _) => self.crumbs(vec![
+                Link { title: "Compare guides".into(), href: base.href("compare/") },
+                Link { title: fm.title.clone(), href: href.clone() },
+            ]),
+            (Kind::Playbook, _) => self.crumbs(vec![
+                Link { title: "Playbooks".into(), href: base.href("playbooks/") },
+                Link { title: fm.title.clone(), href: href.clone() },
+            ]),
+            _ => self.crumbs(vec![Link { title: fm.title.clone(), href: href.clone() }]),
+        };
+        let title = match (&fm.code, n.page.kind) {
+            (Some(code), Kind::Error) if !fm.title.contains(code.as_str()) => format!("{code}: {}", fm.title),
+            _ => fm.title.clone(),
+        };
+        let permalink = base.permalink(&n.path);
+        let json_ld = json_ld(&title, &summary, &permalink, fm.reviewed.map(format_date), &fm.references, &breadcrumbs, base);
+        PageView {
+            kind: n.page.kind.name(),
+            title,
+            code: fm.code.clone(),
+            description: truncate(&summary, 160),
+            summary,
+            href,
+            permalink,
+            reviewed: fm.reviewed.map(format_date),
+            overdue: n.page.kind != Kind::Plain && self.overdue(fm.reviewed),
+            standard,
+            provider,
+            body: r.map(|r| r.html.clone()).unwrap_or_default(),
+            toc: r.map(|r| r.toc.clone()).unwrap_or_default(),
+            tags: n
+                .tag_slugs
+                .iter()
+                .filter_map(|t| self.graph.by_tag.get(t).map(|tag| Link { title: tag.name.clone(), href: base.href(&format!("tags/{t}/")) }))
+                .collect(),
+            references: fm.references.clone(),
+            decision_support,
+            subjects: n.subjects.iter().map(|&s| self.item(s)).collect(),
+            related: n.related.iter().map(|&s| self.item(s)).collect(),
+            backlinks: self.items_sorted(&self.backlinks[id]),
+            breadcrumbs,
+            json_ld,
+            extra: fm.extra.clone(),
+        }
+    }
+
+    pub fn home(&self) -> HomeView {
+        let base = &self.config.base;
+        let mut recent: Vec<(Date, String, PageId)> = self
+            .graph
+            .published()
+            .filter(|(_, n)| n.page.kind != Kind::Plain)
+            .filter_map(|(id, n)| n.page.fm.reviewed.map(|d| (d, self.items[id].title.clone(), id)))
+            .collect();
+        recent.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        let of_kind = |k: Kind| -> Vec<PageId> { self.graph.published().filter(|(_, n)| n.page.kind == k).map(|(i, _)| i).collect() };
+        HomeView {
+            providers: self
+                .config
+                .providers
+                .values()
+                .map(|p| ProviderCount {
+                    name: p.name.clone(),
+                    href: base.href(&format!("providers/{}/", p.key)),
+                    count: self.graph.by_provider.get(&p.key).map_or(0, Vec::len),
+                    context: p.context.clone(),
+                })
+                .collect(),
+            recent: recent.into_iter().take(RECENT_ON_HOME).map(|(_, _, id)| self.item(id)).collect(),
+            compare: self.items_sorted(&of_kind(Kind::Compare)),
+            playbooks: self.items_sorted(&of_kind(Kind::Playbook)),
+            error_count: self.graph.by_provider.values().map(Vec::len).sum(),
+            href: self.site.home.clone(),
+            permalink: base.permalink(""),
+        }
+    }
+
+    /// A listing of `ids` at `path`, grouped by first letter when `by_letter`.
+    #[allow(clippy::too_many_arguments)]
+    pub fn list(&self, kind: &'static str, title: String, description: String, context: String, path: &str, ids: &[PageId], by_letter: bool, crumbs: Vec<Link>) -> ListView {
+        let base = &self.config.base;
+        let items = self.items_sorted(ids);
+        let count = items.len();
+        let groups = if by_letter {
+            let mut groups: BTreeMap<String, Vec<Item>> = BTreeMap::new();
+            for it in items {
+                let key = sort_key(&it);
+                let letter = key.chars().next().map(|c| if c.is_ascii_digit() { "0–9".to_string() } else { c.to_uppercase().to_string() }).unwrap_or_default();
+                groups.entry(letter).or_default().push(it);
+            }
+            groups
+                .into_iter()
+                .map(|(title, items)| Group { id: format!("letter-{}", crate::urls::segment_slug(&title).replace('–', "-")), title, items })
+                .collect()
+        } else {
+            vec![Group { title: String::new(), id: String::new(), items }]
+        };
+        let href = base.href(path);
+        let mut bc = crumbs;
+        bc.push(Link { title: title.clone(), href: href.clone() });
+        ListView { kind, title, description, context, href, permalink: base.permalink(path), groups, count, breadcrumbs: self.crumbs(bc) }
+    }
+}
+
+/// Errors sort by code, other pages by title; case-insensitively.
+fn sort_key(it: &Item) -> String {
+    let k = it.code.as_deref().unwrap_or(&it.title);
+    let mut s = k.to_lowercase();
+    s.push('\u{0}');
+    s.push_str(&it.title);
+    s
+}
+
+/// JSON-LD for a page: TechArticle and BreadcrumbList, safe inside `<script>`.
+fn json_ld(title: &str, summary: &str, url: &str, reviewed: Option<String>, refs: &[Reference], crumbs: &[Link], base: &crate::urls::BaseUrl) -> String {
+    let origin = base.full.trim_end_matches(&base.path[1..]).trim_end_matches('/').to_string();
+    let mut article = serde_json::json!({
+        "@context": "https://schema.org",
+        "@type": "TechArticle",
+        "headline": title,
+        "description": summary,
+        "url": url,
+        "mainEntityOfPage": url,
+    });
+    if let Some(d) = reviewed {
+        article["dateModified"] = serde_json::Value::String(d);
+    }
+    if !refs.is_empty() {
+        article["citation"] = refs.iter().map(|r| serde_json::json!({"@type": "CreativeWork", "name": r.title, "url": r.url})).collect();
+    }
+    let crumbs = serde_json::json!({
+        "@context": "https://schema.org",
+        "@type": "BreadcrumbList",
+        "itemListElement": crumbs.iter().enumerate().map(|(i, c)| serde_json::json!({
+            "@type": "ListItem", "position": i + 1, "name": c.title, "item": format!("{origin}{}", c.href)
+        })).collect::<Vec<_>>(),
+    });
+    let s = serde_json::to_string(&serde_json::json!([article, crumbs])).unwrap_or_default();
+    script_safe(&s)
+}
+
+/// Makes JSON safe to embed in a `<script>` element.
+pub fn script_safe(json: &str) -> String {
+    json.replace('<', "\\u003c").replace('>', "\\u003e").replace('&', "\\u0026")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn truncates_on_words() {
+        assert_eq!(truncate("short", 10), "short");
+        assert_eq!(truncate("one two three four", 12), "one two…");
+    }
+
+    #[test]
+    fn script_safe_json() {
+        assert_eq!(script_safe("{\"a\":\"</script>&\"}"), "{\"a\":\"\\u003c/script\\u003e\\u0026\"}");
+    }
+}
+
+/// What `<head>` shows for an output.
+#[derive(Serialize, Clone, Debug, Default)]
+pub struct Meta {
+    pub title: String,
+    pub og_title: String,
+    pub description: String,
+    pub canonical: String,
+    pub og_type: &'static str,
+    pub json_ld: String,
+    pub noindex: bool,
+}
+
+impl Meta {
+    pub fn new(site: &SiteView, title: &str, description: &str, canonical: String) -> Meta {
+        let full = if title.is_empty() || title == site.title { site.title.clone() } else { format!("{title} | {}", site.title) };
+        Meta {
+            title: full,
+            og_title: if title.is_empty() { site.title.clone() } else { title.to_string() },
+            description: if description.is_empty() { site.description.clone() } else { description.to_string() },
+            canonical,
+            og_type: "website",
+            json_ld: String::new(),
+            noindex: false,
+        }
+    }
+}
