@@ -54,9 +54,13 @@ impl Outcome {
 
 /// "Today": `SOURCE_DATE_EPOCH` when set (SPEC §8), else the clock.
 pub fn today() -> Date {
-    let secs = std::env::var("SOURCE_DATE_EPOCH").ok().and_then(|s| s.trim().parse::<i64>().ok());
+    let secs = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.trim().parse::<i64>().ok());
     let now = match secs {
-        Some(s) => time::OffsetDateTime::from_unix_timestamp(s).unwrap_or(time::OffsetDateTime::UNIX_EPOCH),
+        Some(s) => {
+            time::OffsetDateTime::from_unix_timestamp(s).unwrap_or(time::OffsetDateTime::UNIX_EPOCH)
+        }
         None => time::OffsetDateTime::now_utc(),
     };
     now.date()
@@ -67,6 +71,8 @@ pub struct Checked {
     pub config: Config,
     pub graph: Graph,
     pub rendered: Vec<Option<Rendered>>,
+    pub autolinks: rustc_hash::FxHashMap<String, graph::PageId>,
+    pub highlighter: Highlighter,
     pub tera: Option<tera::Tera>,
     pub overrides: BTreeMap<String, String>,
     pub assets: Vec<(String, Vec<u8>)>,
@@ -85,7 +91,10 @@ pub fn check(opts: &Options) -> Result<std::result::Result<Checked, Vec<Diagnost
             return Ok(Err(vec![Diagnostic::error(
                 CONFIG_FILE,
                 None,
-                format!("no site.toml in {}; run faultbook in a site's folder or pass --root", root.display()),
+                format!(
+                    "no site.toml in {}; run faultbook in a site's folder or pass --root",
+                    root.display()
+                ),
             )]));
         }
         Err(e) => return Err(e).with_context(|| format!("cannot read {}", config_path.display())),
@@ -103,7 +112,13 @@ pub fn check(opts: &Options) -> Result<std::result::Result<Checked, Vec<Diagnost
     if let Some(b) = &opts.base_url {
         match crate::urls::BaseUrl::parse(b) {
             Ok(base) => config.base = base,
-            Err(msg) => diags.push(Diagnostic { file: None, line: None, column: None, severity: crate::diag::Severity::Error, message: format!("--base-url: {msg}") }),
+            Err(msg) => diags.push(Diagnostic {
+                file: None,
+                line: None,
+                column: None,
+                severity: crate::diag::Severity::Error,
+                message: format!("--base-url: {msg}"),
+            }),
         }
     }
 
@@ -119,7 +134,14 @@ pub fn check(opts: &Options) -> Result<std::result::Result<Checked, Vec<Diagnost
         .map(|f| {
             let mut d = Vec::new();
             let page = match std::fs::read(&f.abs) {
-                Ok(bytes) => crate::load::page(&f.rel, &f.inner, &bytes, opts.today, has_default_standard, &mut d),
+                Ok(bytes) => crate::load::page(
+                    &f.rel,
+                    &f.inner,
+                    &bytes,
+                    opts.today,
+                    has_default_standard,
+                    &mut d,
+                ),
                 Err(e) => {
                     d.push(Diagnostic::error(&f.rel, None, format!("cannot read: {e}")));
                     None
@@ -161,7 +183,10 @@ pub fn check(opts: &Options) -> Result<std::result::Result<Checked, Vec<Diagnost
 
     // Theme assets, overridable by the site's static/ file of the same name.
     let mut statics = Vec::new();
-    let mut asset_sources: BTreeMap<&str, Vec<u8>> = THEME_ASSETS.iter().map(|(n, s)| (*n, s.as_bytes().to_vec())).collect();
+    let mut asset_sources: BTreeMap<&str, Vec<u8>> = THEME_ASSETS
+        .iter()
+        .map(|(n, s)| (*n, s.as_bytes().to_vec()))
+        .collect();
     for f in scan.statics {
         if let Some((name, _)) = THEME_ASSETS.iter().find(|(n, _)| *n == f.inner) {
             match std::fs::read(&f.abs) {
@@ -178,11 +203,24 @@ pub fn check(opts: &Options) -> Result<std::result::Result<Checked, Vec<Diagnost
     let asset_names: Vec<String> = assets.iter().map(|(n, _)| n.clone()).collect();
     let reserved = render::reserved_outputs(&asset_names);
     let content_assets = scan.assets;
-    let asset_pairs: Vec<(String, String)> = content_assets.iter().map(|f| (f.inner.clone(), f.rel.clone())).collect();
-    let static_pairs: Vec<(String, String)> = statics.iter().map(|f| (f.inner.clone(), f.rel.clone())).collect();
+    let asset_pairs: Vec<(String, String)> = content_assets
+        .iter()
+        .map(|f| (f.inner.clone(), f.rel.clone()))
+        .collect();
+    let static_pairs: Vec<(String, String)> = statics
+        .iter()
+        .map(|f| (f.inner.clone(), f.rel.clone()))
+        .collect();
 
     let graph = graph::build(
-        graph::Inputs { config: &config, pages, broken, assets: &asset_pairs, statics: &static_pairs, drafts: opts.drafts },
+        graph::Inputs {
+            config: &config,
+            pages,
+            broken,
+            assets: &asset_pairs,
+            statics: &static_pairs,
+            drafts: opts.drafts,
+        },
         graph::Reserved { files: &reserved },
         &mut diags,
     );
@@ -190,12 +228,21 @@ pub fn check(opts: &Options) -> Result<std::result::Result<Checked, Vec<Diagnost
     // Markdown, in parallel.
     let highlighter = Highlighter::default();
     let autolinks = markdown::autolink_table(&graph);
-    let ctx = markdown::Context { config: &config, graph: &graph, autolinks: &autolinks, highlighter: &highlighter };
+    let ctx = markdown::Context {
+        config: &config,
+        graph: &graph,
+        autolinks: &autolinks,
+        highlighter: &highlighter,
+    };
     let rendered: Vec<Option<Rendered>> = (0..graph.nodes.len())
         .into_par_iter()
-        .map(|id| graph.page(id).published.then(|| markdown::render(&ctx, id)))
+        .map(|id| {
+            graph
+                .page(id)
+                .published
+                .then(|| markdown::render(&ctx, id, markdown::Mode::Scan))
+        })
         .collect();
-    drop(ctx);
 
     // Cross-page checks: anchors on other pages, root-relative links.
     for r in rendered.iter().flatten() {
@@ -205,19 +252,30 @@ pub fn check(opts: &Options) -> Result<std::result::Result<Checked, Vec<Diagnost
         let Some(r) = r else { continue };
         let file = &graph.page(id).page.file;
         for link in &r.links {
-            if let (Some(anchor), Some(target)) = (&link.anchor, rendered.get(link.target).and_then(Option::as_ref)) {
+            if let (Some(anchor), Some(target)) = (
+                &link.anchor,
+                rendered.get(link.target).and_then(Option::as_ref),
+            ) {
                 if !target.anchors.contains(anchor) {
                     diags.push(Diagnostic::error(
                         file,
                         Some(link.line),
-                        format!("link to \"{}\": {} has no heading with id \"{anchor}\"", link.written, graph.page(link.target).page.file),
+                        format!(
+                            "link to \"{}\": {} has no heading with id \"{anchor}\"",
+                            link.written,
+                            graph.page(link.target).page.file
+                        ),
                     ));
                 }
             }
         }
         for (path, line) in &r.root_links {
             if !root_link_exists(&graph, path) {
-                diags.push(Diagnostic::error(file, Some(*line), format!("link to \"/{path}\": the built site has no such page or file")));
+                diags.push(Diagnostic::error(
+                    file,
+                    Some(*line),
+                    format!("link to \"/{path}\": the built site has no such page or file"),
+                ));
             }
         }
     }
@@ -227,7 +285,19 @@ pub fn check(opts: &Options) -> Result<std::result::Result<Checked, Vec<Diagnost
     if diags.iter().any(Diagnostic::is_error) {
         return Ok(Err(diags));
     }
-    Ok(Ok(Checked { config, graph, rendered, tera, overrides, assets, statics, content_assets, diagnostics: diags }))
+    Ok(Ok(Checked {
+        config,
+        graph,
+        rendered,
+        autolinks,
+        highlighter,
+        tera,
+        overrides,
+        assets,
+        statics,
+        content_assets,
+        diagnostics: diags,
+    }))
 }
 
 fn root_link_exists(graph: &Graph, path: &str) -> bool {
@@ -235,7 +305,10 @@ fn root_link_exists(graph: &Graph, path: &str) -> bool {
     if p.is_empty() {
         return true;
     }
-    graph.outputs.contains_key(&p) || graph.outputs.contains_key(&output_file(&format!("{}/", p.trim_end_matches('/'))))
+    graph.outputs.contains_key(&p)
+        || graph
+            .outputs
+            .contains_key(&output_file(&format!("{}/", p.trim_end_matches('/'))))
 }
 
 /// Overdue reviews become one warning per page.
@@ -261,7 +334,11 @@ fn overdue_summary(config: &Config, graph: &Graph, today: Date, diags: &mut Vec<
             message: format!(
                 "{} {} overdue for review (older than {} days); the oldest is {}, reviewed {}",
                 overdue.len(),
-                if overdue.len() == 1 { "page is" } else { "pages are" },
+                if overdue.len() == 1 {
+                    "page is"
+                } else {
+                    "pages are"
+                },
                 config.review_interval_days,
                 graph.page(*id).page.file,
                 format_date(*oldest)
@@ -276,7 +353,9 @@ fn theme_assets(sources: BTreeMap<&str, Vec<u8>>, config: &Config) -> Vec<(Strin
     for (name, mut bytes) in sources {
         if name.ends_with(".css") {
             bytes.extend_from_slice(b"\n");
-            bytes.extend_from_slice(markdown::highlight::stylesheet(&config.markdown.highlight_theme).as_bytes());
+            bytes.extend_from_slice(
+                markdown::highlight::stylesheet(&config.markdown.highlight_theme).as_bytes(),
+            );
         }
         let hash = blake3::hash(&bytes).to_hex();
         let (stem, ext) = name.rsplit_once('.').unwrap_or((name, ""));
@@ -288,16 +367,35 @@ fn theme_assets(sources: BTreeMap<&str, Vec<u8>>, config: &Config) -> Vec<(Strin
 fn output_dir(opts: &Options, config: &Config) -> PathBuf {
     match &opts.output {
         Some(o) => o.clone(),
-        None => opts.root.join(config.output_dir.as_deref().unwrap_or("public")),
+        None => opts
+            .root
+            .join(config.output_dir.as_deref().unwrap_or("public")),
     }
 }
 
 /// Renders a checked site into `sink`. Returns template diagnostics, if any.
 pub fn render_into(c: &Checked, today: Date, sink: &dyn Sink) -> Result<(usize, Vec<Diagnostic>)> {
-    let Some(tera) = &c.tera else { return Ok((0, Vec::new())) };
-    let find = |suffix: &str| c.assets.iter().find(|(n, _)| n.ends_with(suffix)).map(|(n, _)| c.config.base.href(n)).unwrap_or_default();
-    let assets = Assets { css: find(".css"), js: find(".js") };
-    let model = Model::new(&c.config, &c.graph, &c.rendered, today, assets);
+    let Some(tera) = &c.tera else {
+        return Ok((0, Vec::new()));
+    };
+    let find = |suffix: &str| {
+        c.assets
+            .iter()
+            .find(|(n, _)| n.ends_with(suffix))
+            .map(|(n, _)| c.config.base.href(n))
+            .unwrap_or_default()
+    };
+    let assets = Assets {
+        css: find(".css"),
+        js: find(".js"),
+    };
+    let md = markdown::Context {
+        config: &c.config,
+        graph: &c.graph,
+        autolinks: &c.autolinks,
+        highlighter: &c.highlighter,
+    };
+    let model = Model::new(md, &c.rendered, today, assets);
     let diags = render::render_all(&model, tera, &c.overrides, sink)?;
     if !diags.is_empty() {
         return Ok((0, diags));
@@ -312,7 +410,10 @@ pub fn render_into(c: &Checked, today: Date, sink: &dyn Sink) -> Result<(usize, 
         files += 1;
     }
     let copies: Vec<&source::SourceFile> = c.statics.iter().chain(&c.content_assets).collect();
-    copies.par_iter().map(|f| sink.copy(&f.inner, &f.abs)).collect::<Result<Vec<()>>>()?;
+    copies
+        .par_iter()
+        .map(|f| sink.copy(&f.inner, &f.abs))
+        .collect::<Result<Vec<()>>>()?;
     files += copies.len();
     Ok((files, Vec::new()))
 }
@@ -361,7 +462,11 @@ pub fn check_site(opts: &Options, deny_stale: bool) -> Result<Outcome> {
         Err(d) => d,
         Ok(c) => {
             let mut d = c.diagnostics;
-            let severity = if deny_stale { crate::diag::Severity::Error } else { crate::diag::Severity::Warning };
+            let severity = if deny_stale {
+                crate::diag::Severity::Error
+            } else {
+                crate::diag::Severity::Warning
+            };
             for (date, id) in overdue_pages(&c.config, &c.graph, opts.today) {
                 let p = &c.graph.page(id).page;
                 d.push(Diagnostic {

@@ -17,7 +17,9 @@ pub struct Cli {
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Build the site into the output folder (public/ by default)
-    #[command(after_help = "Examples:\n  faultbook build\n  faultbook build --root docs --output /tmp/site --base-url https://preview.example.com/pr-12/")]
+    #[command(
+        after_help = "Examples:\n  faultbook build\n  faultbook build --root docs --output /tmp/site --base-url https://preview.example.com/pr-12/"
+    )]
     Build {
         /// The site's folder (holding site.toml)
         #[arg(long, default_value = ".")]
@@ -33,7 +35,9 @@ pub enum Command {
         drafts: bool,
     },
     /// Run every check of build without writing anything
-    #[command(after_help = "Examples:\n  faultbook check\n  faultbook check --format github --deny-stale")]
+    #[command(
+        after_help = "Examples:\n  faultbook check\n  faultbook check --format github --deny-stale"
+    )]
     Check {
         #[arg(long, default_value = ".")]
         root: PathBuf,

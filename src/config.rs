@@ -127,7 +127,9 @@ impl Config {
         };
         let raw: RawConfig = toml::from_str(text).map_err(|e| {
             let (line, col) = e.span().map(|s| at(s.start)).unzip();
-            vec![Diagnostic::error(CONFIG_FILE, line, tidy_toml_message(e.message())).at_column(col)]
+            vec![
+                Diagnostic::error(CONFIG_FILE, line, tidy_toml_message(e.message())).at_column(col),
+            ]
         })?;
         let mut errors = Vec::new();
 
@@ -142,7 +144,10 @@ impl Config {
             Some(v) => {
                 errors.push(err(
                     v.span().start,
-                    format!("review_interval_days must be between 1 and 36500, found {}", v.get_ref()),
+                    format!(
+                        "review_interval_days must be between 1 and 36500, found {}",
+                        v.get_ref()
+                    ),
                 ));
                 180
             }
@@ -153,18 +158,31 @@ impl Config {
             if !is_key(key.get_ref()) {
                 errors.push(err(
                     key.span().start,
-                    format!("provider key \"{}\" must use only a-z, 0-9, - and _", key.get_ref()),
+                    format!(
+                        "provider key \"{}\" must use only a-z, 0-9, - and _",
+                        key.get_ref()
+                    ),
                 ));
             }
             let key = key.into_inner();
-            providers.insert(key.clone(), Provider { key, name: p.name, context: p.context });
+            providers.insert(
+                key.clone(),
+                Provider {
+                    key,
+                    name: p.name,
+                    context: p.context,
+                },
+            );
         }
         let mut standards = BTreeMap::new();
         for (key, s) in raw.standards {
             if !is_key(key.get_ref()) {
                 errors.push(err(
                     key.span().start,
-                    format!("standard key \"{}\" must use only a-z, 0-9, - and _", key.get_ref()),
+                    format!(
+                        "standard key \"{}\" must use only a-z, 0-9, - and _",
+                        key.get_ref()
+                    ),
                 ));
             }
             let key = key.into_inner();
@@ -213,7 +231,12 @@ impl Config {
             .decision_support
             .featured
             .into_iter()
-            .map(|f| (f.get_ref().trim_start_matches("@/").to_string(), at(f.span().start).0))
+            .map(|f| {
+                (
+                    f.get_ref().trim_start_matches("@/").to_string(),
+                    at(f.span().start).0,
+                )
+            })
             .collect();
 
         let extra = match raw.extra {
@@ -281,7 +304,13 @@ mod tests {
         let errs = Config::parse(text, THEMES).unwrap_err();
         assert_eq!(errs.len(), 1);
         assert_eq!(errs[0].line, Some(3));
-        assert!(errs[0].message.contains("unknown key `reveiw_interval_days`"), "{}", errs[0].message);
+        assert!(
+            errs[0]
+                .message
+                .contains("unknown key `reveiw_interval_days`"),
+            "{}",
+            errs[0].message
+        );
     }
 
     #[test]

@@ -77,13 +77,11 @@ pub fn split(text: &str) -> Result<Split<'_>, (u32, String)> {
     let (format, delim) = match first {
         "+++" => (Format::Toml, "+++"),
         "---" => (Format::Yaml, "---"),
-        _ => {
-            return Err((
-                1,
-                "expected front matter at the top of the file: a +++ line (TOML) or a --- line (YAML)"
-                    .into(),
-            ))
-        }
+        _ => return Err((
+            1,
+            "expected front matter at the top of the file: a +++ line (TOML) or a --- line (YAML)"
+                .into(),
+        )),
     };
     let front_start = (first_end + 1).min(text.len());
     let mut pos = front_start;
@@ -121,7 +119,14 @@ pub fn parse(split: &Split<'_>) -> Result<Parsed, (u32, Option<u32>, String)> {
         Format::Toml => {
             let t: toml::Table = toml::from_str(split.front).map_err(|e| {
                 let (l, c) = e.span().map_or((1, 1), |s| line_col(split.front, s.start));
-                (l + off, Some(c), format!("invalid TOML front matter: {}", crate::config::tidy_toml_message(e.message())))
+                (
+                    l + off,
+                    Some(c),
+                    format!(
+                        "invalid TOML front matter: {}",
+                        crate::config::tidy_toml_message(e.message())
+                    ),
+                )
             })?;
             t.into_iter().map(|(k, v)| (k, from_toml(v))).collect()
         }
@@ -129,13 +134,16 @@ pub fn parse(split: &Split<'_>) -> Result<Parsed, (u32, Option<u32>, String)> {
             if split.front.trim().is_empty() {
                 BTreeMap::new()
             } else {
-                let v: serde_yaml_ng::Value = serde_yaml_ng::from_str(split.front).map_err(|e| {
-                    let (l, c) = e.location().map_or((1, None), |loc| (loc.line() as u32, Some(loc.column() as u32)));
-                    let msg = e.to_string();
-                    // The location is reported separately; drop serde_yaml's " at line N column M".
-                    let msg = msg.split(" at line ").next().unwrap_or(&msg).to_string();
-                    (l + off, c, format!("invalid YAML front matter: {msg}"))
-                })?;
+                let v: serde_yaml_ng::Value =
+                    serde_yaml_ng::from_str(split.front).map_err(|e| {
+                        let (l, c) = e.location().map_or((1, None), |loc| {
+                            (loc.line() as u32, Some(loc.column() as u32))
+                        });
+                        let msg = e.to_string();
+                        // The location is reported separately; drop serde_yaml's " at line N column M".
+                        let msg = msg.split(" at line ").next().unwrap_or(&msg).to_string();
+                        (l + off, c, format!("invalid YAML front matter: {msg}"))
+                    })?;
                 match from_yaml(v) {
                     Value::Table(t) => t,
                     Value::Null => BTreeMap::new(),
@@ -143,7 +151,10 @@ pub fn parse(split: &Split<'_>) -> Result<Parsed, (u32, Option<u32>, String)> {
                         return Err((
                             split.front_line,
                             None,
-                            format!("front matter must be a mapping of keys to values, found {}", other.type_name()),
+                            format!(
+                                "front matter must be a mapping of keys to values, found {}",
+                                other.type_name()
+                            ),
                         ))
                     }
                 }
@@ -162,7 +173,9 @@ fn from_toml(v: toml::Value) -> Value {
         toml::Value::Boolean(b) => Value::Bool(b),
         toml::Value::Datetime(d) => Value::Datetime(d.to_string()),
         toml::Value::Array(a) => Value::Array(a.into_iter().map(from_toml).collect()),
-        toml::Value::Table(t) => Value::Table(t.into_iter().map(|(k, v)| (k, from_toml(v))).collect()),
+        toml::Value::Table(t) => {
+            Value::Table(t.into_iter().map(|(k, v)| (k, from_toml(v))).collect())
+        }
     }
 }
 
@@ -208,19 +221,32 @@ fn key_lines(front: &str, format: Format, first_line: u32) -> BTreeMap<String, u
                 if let Some(h) = t.strip_prefix('[') {
                     in_table = true;
                     let h = h.trim_start_matches('[');
-                    let name = h.split([']', '.']).next().unwrap_or("").trim().trim_matches('"');
+                    let name = h
+                        .split([']', '.'])
+                        .next()
+                        .unwrap_or("")
+                        .trim()
+                        .trim_matches('"');
                     Some(name.to_string())
                 } else if in_table {
                     None
                 } else {
-                    t.split_once('=').map(|(k, _)| k.split('.').next().unwrap_or("").trim().trim_matches('"').to_string())
+                    t.split_once('=').map(|(k, _)| {
+                        k.split('.')
+                            .next()
+                            .unwrap_or("")
+                            .trim()
+                            .trim_matches('"')
+                            .to_string()
+                    })
                 }
             }
             Format::Yaml => {
                 if line.starts_with([' ', '\t', '-', '#']) {
                     None
                 } else {
-                    line.split_once(':').map(|(k, _)| k.trim().trim_matches(['"', '\'']).to_string())
+                    line.split_once(':')
+                        .map(|(k, _)| k.trim().trim_matches(['"', '\'']).to_string())
                 }
             }
         };
@@ -249,7 +275,10 @@ mod tests {
     #[test]
     fn split_errors() {
         assert_eq!(split("# no front matter").unwrap_err().0, 1);
-        assert!(split("+++\ntitle = 1\n").unwrap_err().1.contains("never closed"));
+        assert!(split("+++\ntitle = 1\n")
+            .unwrap_err()
+            .1
+            .contains("never closed"));
         // A YAML opener is not closed by a TOML delimiter.
         assert!(split("---\na: 1\n+++\n").is_err());
     }
@@ -263,7 +292,8 @@ mod tests {
 
     #[test]
     fn yaml_values_and_lines() {
-        let s = split("---\ntitle: A\ncode: 0x1F\ntags:\n  - a\nreviewed: 2026-01-02\n---\n").unwrap();
+        let s =
+            split("---\ntitle: A\ncode: 0x1F\ntags:\n  - a\nreviewed: 2026-01-02\n---\n").unwrap();
         let p = parse(&s).unwrap();
         assert_eq!(p.table["code"], Value::Integer(31));
         assert_eq!(p.table["reviewed"], Value::String("2026-01-02".into()));

@@ -61,6 +61,8 @@ pub struct Graph {
     pub by_standard: BTreeMap<String, Vec<PageId>>,
     pub aliases: Vec<Alias>,
     pub featured: Vec<PageId>,
+    /// `content/index.md` (or `_index.md`): its body introduces the home page.
+    pub home_intro: Option<PageId>,
     /// Lowercased output file -> what writes it. Every file of the build.
     pub outputs: BTreeMap<String, String>,
     /// Content paths of pages that exist but failed to load, so links to them
@@ -98,7 +100,11 @@ impl Graph {
 
     /// Resolves a ref (`provider:code` or a bare code) to a page. The error
     /// names the candidates.
-    pub fn resolve_ref(&self, text: &str, providers: &BTreeMap<String, crate::config::Provider>) -> Result<PageId, String> {
+    pub fn resolve_ref(
+        &self,
+        text: &str,
+        providers: &BTreeMap<String, crate::config::Provider>,
+    ) -> Result<PageId, String> {
         let (provider, code) = match text.split_once(':') {
             Some((p, c)) if providers.contains_key(p) => (Some(p), c),
             Some((p, _)) if !self.codes_any.contains_key(&text.to_lowercase()) => {
@@ -138,7 +144,11 @@ impl Graph {
     /// `provider:code` of an error page.
     pub fn ref_name(&self, id: PageId) -> String {
         let p = &self.nodes[id].page;
-        format!("{}:{}", p.fm.provider.as_deref().unwrap_or(""), p.fm.code.as_deref().unwrap_or(""))
+        format!(
+            "{}:{}",
+            p.fm.provider.as_deref().unwrap_or(""),
+            p.fm.code.as_deref().unwrap_or("")
+        )
     }
 
     fn similar_codes(&self, lower: &str, provider: Option<&str>) -> Vec<String> {
@@ -148,7 +158,8 @@ impl Graph {
             .filter_map(|((p, c), &id)| {
                 let d = edit_distance(c, lower);
                 let same_code = c == lower;
-                let close = d <= 2 || (lower.len() >= 4 && (c.contains(lower) || lower.contains(c.as_str())));
+                let close = d <= 2
+                    || (lower.len() >= 4 && (c.contains(lower) || lower.contains(c.as_str())));
                 let provider_ok = provider.is_none_or(|want| want == p) || same_code;
                 (close && provider_ok).then(|| (d, self.ref_name(id)))
             })
@@ -180,14 +191,22 @@ fn edit_distance(a: &str, b: &str) -> usize {
 /// The site path of a page, or a message saying why it has none.
 pub fn page_path(page: &Page) -> Result<String, String> {
     let fm = &page.fm;
-    let stem = page.inner.rsplit('/').next().unwrap_or("").trim_end_matches(".md");
+    let stem = page
+        .inner
+        .rsplit('/')
+        .next()
+        .unwrap_or("")
+        .trim_end_matches(".md");
     let last = |default: &str| -> Result<String, String> {
         let s = match &fm.slug {
             Some(s) => segment_slug(s),
             None => segment_slug(default),
         };
         if s.is_empty() {
-            Err(format!("the URL segment made from \"{}\" is empty; set slug", fm.slug.as_deref().unwrap_or(default)))
+            Err(format!(
+                "the URL segment made from \"{}\" is empty; set slug",
+                fm.slug.as_deref().unwrap_or(default)
+            ))
         } else {
             Ok(s)
         }
@@ -223,9 +242,15 @@ pub fn page_path(page: &Page) -> Result<String, String> {
             }
             let mut path = String::new();
             for (i, s) in segs.iter().enumerate() {
-                let slug = if i + 1 == segs.len() && fm.slug.is_some() { s.clone() } else { segment_slug(s) };
+                let slug = if i + 1 == segs.len() && fm.slug.is_some() {
+                    s.clone()
+                } else {
+                    segment_slug(s)
+                };
                 if slug.is_empty() {
-                    return Err(format!("the folder name \"{s}\" gives an empty URL segment"));
+                    return Err(format!(
+                        "the folder name \"{s}\" gives an empty URL segment"
+                    ));
                 }
                 path.push_str(&slug);
                 path.push('/');
@@ -237,7 +262,11 @@ pub fn page_path(page: &Page) -> Result<String, String> {
 
 /// Checks an alias and turns it into a site path.
 pub fn alias_path(alias: &str) -> Result<String, String> {
-    let bad = |why: &str| Err(format!("alias \"{alias}\" {why}; an alias is a path on this site such as \"/old/page/\""));
+    let bad = |why: &str| {
+        Err(format!(
+            "alias \"{alias}\" {why}; an alias is a path on this site such as \"/old/page/\""
+        ))
+    };
     if alias.contains("://") || alias.starts_with("//") || crate::urls::is_external(alias) {
         return bad("is a URL");
     }
@@ -248,7 +277,11 @@ pub fn alias_path(alias: &str) -> Result<String, String> {
         return bad("holds a character not allowed in a path");
     }
     let lower = alias.to_ascii_lowercase();
-    if lower.contains("%2e") || lower.contains("%2f") || lower.contains("%5c") || lower.contains("%25") {
+    if lower.contains("%2e")
+        || lower.contains("%2f")
+        || lower.contains("%5c")
+        || lower.contains("%25")
+    {
         return bad("holds an encoded dot, slash or percent sign");
     }
     let decoded = percent_decode(alias);
@@ -279,6 +312,7 @@ pub fn build(inputs: Inputs<'_>, reserved: Reserved<'_>, diags: &mut Vec<Diagnos
         by_standard: BTreeMap::new(),
         aliases: Vec::new(),
         featured: Vec::new(),
+        home_intro: None,
         outputs: BTreeMap::new(),
         broken: inputs.broken,
     };
@@ -298,8 +332,15 @@ pub fn build(inputs: Inputs<'_>, reserved: Reserved<'_>, diags: &mut Vec<Diagnos
             if !config.providers.contains_key(&provider) {
                 diags.push(Diagnostic::error(
                     &page.file,
-                    Some(if fm.key_lines.contains_key("provider") { fm.line_of("provider") } else { 1 }),
-                    format!("unknown provider \"{provider}\" (known: {})", known_list(config.providers.keys())),
+                    Some(if fm.key_lines.contains_key("provider") {
+                        fm.line_of("provider")
+                    } else {
+                        1
+                    }),
+                    format!(
+                        "unknown provider \"{provider}\" (known: {})",
+                        known_list(config.providers.keys())
+                    ),
                 ));
             }
             if let Some(code) = &fm.code {
@@ -321,7 +362,10 @@ pub fn build(inputs: Inputs<'_>, reserved: Reserved<'_>, diags: &mut Vec<Diagnos
         }
         let standard = match page.kind {
             Kind::Plain => None,
-            _ => fm.standard.clone().or_else(|| config.default_standard.clone()),
+            _ => fm
+                .standard
+                .clone()
+                .or_else(|| config.default_standard.clone()),
         };
         if let Some(s) = &standard {
             match config.standards.get(s) {
@@ -341,7 +385,11 @@ pub fn build(inputs: Inputs<'_>, reserved: Reserved<'_>, diags: &mut Vec<Diagnos
             }
         }
         let path = page_path(&page).unwrap_or_else(|msg| {
-            let line = if fm.slug.is_some() { fm.line_of("slug") } else { fm.line_of("code") };
+            let line = if fm.slug.is_some() {
+                fm.line_of("slug")
+            } else {
+                fm.line_of("code")
+            };
             diags.push(Diagnostic::error(&page.file, Some(line), msg));
             format!("\u{0}invalid/{id}/")
         });
@@ -372,9 +420,16 @@ pub fn build(inputs: Inputs<'_>, reserved: Reserved<'_>, diags: &mut Vec<Diagnos
                     Ok(t) if published && !g.nodes[t].published => diags.push(Diagnostic::error(
                         &file,
                         Some(r.line),
-                        format!("ref \"{}\" names the draft page {}; publish it or remove the ref", r.text, g.nodes[t].page.file),
+                        format!(
+                            "ref \"{}\" names the draft page {}; publish it or remove the ref",
+                            r.text, g.nodes[t].page.file
+                        ),
                     )),
-                    Ok(t) if t == id => diags.push(Diagnostic::error(&file, Some(r.line), format!("ref \"{}\" names this page itself", r.text))),
+                    Ok(t) if t == id => diags.push(Diagnostic::error(
+                        &file,
+                        Some(r.line),
+                        format!("ref \"{}\" names this page itself", r.text),
+                    )),
                     Ok(t) if out.contains(&t) => {}
                     Ok(t) => out.push(t),
                     Err(msg) => diags.push(Diagnostic::error(&file, Some(r.line), msg)),
@@ -392,7 +447,11 @@ pub fn build(inputs: Inputs<'_>, reserved: Reserved<'_>, diags: &mut Vec<Diagnos
         for tag in &fm.tags {
             let slug = segment_slug(tag);
             if slug.is_empty() {
-                diags.push(Diagnostic::error(&file, Some(fm.line_of("tags")), format!("tag \"{tag}\" gives an empty URL segment")));
+                diags.push(Diagnostic::error(
+                    &file,
+                    Some(fm.line_of("tags")),
+                    format!("tag \"{tag}\" gives an empty URL segment"),
+                ));
             } else if !tag_slugs.contains(&slug) {
                 tag_slugs.push(slug);
             }
@@ -427,8 +486,22 @@ pub fn build(inputs: Inputs<'_>, reserved: Reserved<'_>, diags: &mut Vec<Diagnos
         if let Some(s) = &node.standard {
             g.by_standard.entry(s.clone()).or_default().push(id);
         }
-        let line = if fm.slug.is_some() { fm.line_of("slug") } else { 1 };
-        claim(&mut g.outputs, output_file(&node.path), &node.page.file, Some((&node.page.file, line)), diags);
+        let line = if fm.slug.is_some() {
+            fm.line_of("slug")
+        } else {
+            1
+        };
+        if node.path.is_empty() && node.page.kind == Kind::Plain && g.home_intro.is_none() {
+            g.home_intro = Some(id);
+            continue;
+        }
+        claim(
+            &mut g.outputs,
+            output_file(&node.path),
+            &node.page.file,
+            Some((&node.page.file, line)),
+            diags,
+        );
         for a in aliases {
             claim(
                 &mut g.outputs,
@@ -437,7 +510,10 @@ pub fn build(inputs: Inputs<'_>, reserved: Reserved<'_>, diags: &mut Vec<Diagnos
                 Some((&node.page.file, fm.line_of("aliases"))),
                 diags,
             );
-            g.aliases.push(Alias { path: a, target: id });
+            g.aliases.push(Alias {
+                path: a,
+                target: id,
+            });
         }
     }
     for (path, file) in inputs.assets.iter().chain(inputs.statics) {
@@ -445,18 +521,43 @@ pub fn build(inputs: Inputs<'_>, reserved: Reserved<'_>, diags: &mut Vec<Diagnos
     }
     for (key, tag) in &g.by_tag {
         let _ = tag;
-        claim(&mut g.outputs, format!("tags/{key}/index.html"), &format!("the listing of tag \"{key}\""), None, diags);
+        claim(
+            &mut g.outputs,
+            format!("tags/{key}/index.html"),
+            &format!("the listing of tag \"{key}\""),
+            None,
+            diags,
+        );
     }
-    for key in g.by_provider.keys().chain(config.providers.keys()).collect::<BTreeSet<_>>() {
-        claim(&mut g.outputs, format!("providers/{key}/index.html"), &format!("the listing of provider \"{key}\""), None, diags);
+    for key in g
+        .by_provider
+        .keys()
+        .chain(config.providers.keys())
+        .collect::<BTreeSet<_>>()
+    {
+        claim(
+            &mut g.outputs,
+            format!("providers/{key}/index.html"),
+            &format!("the listing of provider \"{key}\""),
+            None,
+            diags,
+        );
     }
     for key in config.standards.keys() {
-        claim(&mut g.outputs, format!("standards/{key}/index.html"), &format!("the page of standard \"{key}\""), None, diags);
+        claim(
+            &mut g.outputs,
+            format!("standards/{key}/index.html"),
+            &format!("the page of standard \"{key}\""),
+            None,
+            diags,
+        );
     }
 
     // Pass 3: decision support, direct then fallback.
     for id in 0..g.nodes.len() {
-        if !g.nodes[id].published || !matches!(g.nodes[id].page.kind, Kind::Compare | Kind::Playbook) {
+        if !g.nodes[id].published
+            || !matches!(g.nodes[id].page.kind, Kind::Compare | Kind::Playbook)
+        {
             continue;
         }
         for t in g.nodes[id].subjects.clone() {
@@ -465,7 +566,12 @@ pub fn build(inputs: Inputs<'_>, reserved: Reserved<'_>, diags: &mut Vec<Diagnos
     }
     for (path, line) in &config.featured {
         match g.lookup_inner(path) {
-            Some(id) if matches!(g.nodes[id].page.kind, Kind::Compare | Kind::Playbook) && g.nodes[id].published => g.featured.push(id),
+            Some(id)
+                if matches!(g.nodes[id].page.kind, Kind::Compare | Kind::Playbook)
+                    && g.nodes[id].published =>
+            {
+                g.featured.push(id)
+            }
             Some(_) => diags.push(Diagnostic::error(
                 crate::config::CONFIG_FILE,
                 Some(*line),
@@ -491,7 +597,12 @@ pub fn build(inputs: Inputs<'_>, reserved: Reserved<'_>, diags: &mut Vec<Diagnos
         let mut shared: Vec<PageId> = guides
             .iter()
             .copied()
-            .filter(|&gid| g.nodes[gid].tag_slugs.iter().any(|t| n.tag_slugs.contains(t)))
+            .filter(|&gid| {
+                g.nodes[gid]
+                    .tag_slugs
+                    .iter()
+                    .any(|t| n.tag_slugs.contains(t))
+            })
             .collect();
         if shared.is_empty() {
             shared = g.featured.clone();
@@ -515,8 +626,16 @@ fn claim(
     if let Some(existing) = outputs.get(&key) {
         let msg = format!("{what} and {existing} both write /{path}");
         match at {
-            Some((file, line)) => diags.push(Diagnostic::error(file, (line > 0).then_some(line), msg)),
-            None => diags.push(Diagnostic { file: None, line: None, column: None, severity: crate::diag::Severity::Error, message: msg }),
+            Some((file, line)) => {
+                diags.push(Diagnostic::error(file, (line > 0).then_some(line), msg))
+            }
+            None => diags.push(Diagnostic {
+                file: None,
+                line: None,
+                column: None,
+                severity: crate::diag::Severity::Error,
+                message: msg,
+            }),
         }
     } else {
         outputs.insert(key, what.to_string());
@@ -531,7 +650,18 @@ mod tests {
     fn aliases() {
         assert_eq!(alias_path("/old/page").unwrap(), "old/page/");
         assert_eq!(alias_path("/old/page.html").unwrap(), "old/page.html");
-        for bad in ["old", "/../etc/passwd", "/a/%2e%2e/b", "/a/%2E%2E%2Fb", "https://evil.example/", "//evil", "/a\\..\\b", "/", "/a/./b", "javascript:alert(1)"] {
+        for bad in [
+            "old",
+            "/../etc/passwd",
+            "/a/%2e%2e/b",
+            "/a/%2E%2E%2Fb",
+            "https://evil.example/",
+            "//evil",
+            "/a\\..\\b",
+            "/",
+            "/a/./b",
+            "javascript:alert(1)",
+        ] {
             assert!(alias_path(bad).is_err(), "{bad}");
         }
     }

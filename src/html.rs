@@ -27,12 +27,35 @@ fn sanitizer() -> &'static ammonia::Builder<'static> {
     static B: OnceLock<ammonia::Builder<'static>> = OnceLock::new();
     B.get_or_init(|| {
         let mut b = ammonia::Builder::default();
-        b.add_tags(["details", "summary", "kbd", "div", "span", "section", "mark", "input", "figure", "figcaption", "abbr", "dfn"])
-            .add_generic_attributes(["id", "class", "title", "role", "aria-hidden", "aria-label", "data-lang", "lang", "dir"])
-            .add_tag_attributes("input", ["type", "checked", "disabled"])
-            .add_tag_attributes("details", ["open"])
-            .add_tag_attributes("ol", ["start"])
-            .link_rel(None);
+        b.add_tags([
+            "details",
+            "summary",
+            "kbd",
+            "div",
+            "span",
+            "section",
+            "mark",
+            "input",
+            "figure",
+            "figcaption",
+            "abbr",
+            "dfn",
+        ])
+        .add_generic_attributes([
+            "id",
+            "class",
+            "title",
+            "role",
+            "aria-hidden",
+            "aria-label",
+            "data-lang",
+            "lang",
+            "dir",
+        ])
+        .add_tag_attributes("input", ["type", "checked", "disabled"])
+        .add_tag_attributes("details", ["open"])
+        .add_tag_attributes("ol", ["start"])
+        .link_rel(None);
         b
     })
 }
@@ -49,11 +72,17 @@ mod tests {
     #[test]
     fn sanitize_keeps_safe_and_drops_dangerous() {
         let out = sanitize("<details><summary>s</summary><kbd>Ctrl</kbd><br></details><script>alert(1)</script><a href=\"javascript:x\" onclick=\"y\">a</a><img src=x onerror=alert(1)>");
-        assert_eq!(out, "<details><summary>s</summary><kbd>Ctrl</kbd><br></details><a>a</a><img src=\"x\">");
+        assert_eq!(
+            out,
+            "<details><summary>s</summary><kbd>Ctrl</kbd><br></details><a>a</a><img src=\"x\">"
+        );
     }
 
     #[test]
     fn escapes() {
-        assert_eq!(escape("<a href=\"x\">'&"), "&lt;a href=&quot;x&quot;&gt;&#39;&amp;");
+        assert_eq!(
+            escape("<a href=\"x\">'&"),
+            "&lt;a href=&quot;x&quot;&gt;&#39;&amp;"
+        );
     }
 }

@@ -9,6 +9,8 @@
 //! files; `output` writes them atomically. Problems travel as `diag`
 //! diagnostics, all collected, never as panics.
 
+#![cfg_attr(test, allow(clippy::unwrap_used))]
+
 pub mod build;
 pub mod config;
 pub mod diag;

@@ -76,9 +76,21 @@ pub fn page(
             return None;
         }
     };
-    let rules = Rules { today, has_default_standard, folder_provider };
+    let rules = Rules {
+        today,
+        has_default_standard,
+        folder_provider,
+    };
     let fm = page::validate(file, kind, &parsed.table, parsed.key_lines, &rules, diags);
     let body = split.body.to_string();
     let body_line = split.body_line;
-    Some(Page { file: file.to_string(), inner: inner.to_string(), kind, fm, body, body_line, hash })
+    Some(Page {
+        file: file.to_string(),
+        inner: inner.to_string(),
+        kind,
+        fm,
+        body,
+        body_line,
+        hash,
+    })
 }

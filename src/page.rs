@@ -87,21 +87,96 @@ use Need::{Absent as N, Defaulted as D, Optional as O, Required as R};
 
 /// SPEC §3 as data.
 pub const SCHEMA: &[Field] = &[
-    Field { key: "title", ty: T::Str, need: [R, R, R, R], meaning: "the page title" },
-    Field { key: "code", ty: T::Str, need: [R, N, N, N], meaning: "the error code as written" },
-    Field { key: "provider", ty: T::Str, need: [D, N, N, N], meaning: "a key of [providers]" },
-    Field { key: "summary", ty: T::Str, need: [O, R, R, O], meaning: "one or two plain sentences" },
-    Field { key: "reviewed", ty: T::Date, need: [R, R, R, O], meaning: "date of last review, YYYY-MM-DD" },
-    Field { key: "standard", ty: T::Str, need: [D, D, D, N], meaning: "a key of [standards]" },
-    Field { key: "compares", ty: T::Refs(2), need: [N, R, N, N], meaning: "the codes compared" },
-    Field { key: "covers", ty: T::Refs(1), need: [N, N, R, N], meaning: "the codes covered" },
-    Field { key: "related", ty: T::Refs(0), need: [O, O, O, N], meaning: "related codes" },
-    Field { key: "tags", ty: T::StrList, need: [O, O, O, O], meaning: "tags" },
-    Field { key: "aliases", ty: T::StrList, need: [O, O, O, O], meaning: "old site paths that redirect here" },
-    Field { key: "references", ty: T::References, need: [O, O, O, N], meaning: "list of { title, url }" },
-    Field { key: "draft", ty: T::Bool, need: [O, O, O, O], meaning: "left out unless --drafts" },
-    Field { key: "slug", ty: T::Str, need: [O, O, O, O], meaning: "the URL's last segment" },
-    Field { key: "extra", ty: T::Table, need: [O, O, O, O], meaning: "free-form values for templates" },
+    Field {
+        key: "title",
+        ty: T::Str,
+        need: [R, R, R, R],
+        meaning: "the page title",
+    },
+    Field {
+        key: "code",
+        ty: T::Str,
+        need: [R, N, N, N],
+        meaning: "the error code as written",
+    },
+    Field {
+        key: "provider",
+        ty: T::Str,
+        need: [D, N, N, N],
+        meaning: "a key of [providers]",
+    },
+    Field {
+        key: "summary",
+        ty: T::Str,
+        need: [O, R, R, O],
+        meaning: "one or two plain sentences",
+    },
+    Field {
+        key: "reviewed",
+        ty: T::Date,
+        need: [R, R, R, O],
+        meaning: "date of last review, YYYY-MM-DD",
+    },
+    Field {
+        key: "standard",
+        ty: T::Str,
+        need: [D, D, D, N],
+        meaning: "a key of [standards]",
+    },
+    Field {
+        key: "compares",
+        ty: T::Refs(2),
+        need: [N, R, N, N],
+        meaning: "the codes compared",
+    },
+    Field {
+        key: "covers",
+        ty: T::Refs(1),
+        need: [N, N, R, N],
+        meaning: "the codes covered",
+    },
+    Field {
+        key: "related",
+        ty: T::Refs(0),
+        need: [O, O, O, N],
+        meaning: "related codes",
+    },
+    Field {
+        key: "tags",
+        ty: T::StrList,
+        need: [O, O, O, O],
+        meaning: "tags",
+    },
+    Field {
+        key: "aliases",
+        ty: T::StrList,
+        need: [O, O, O, O],
+        meaning: "old site paths that redirect here",
+    },
+    Field {
+        key: "references",
+        ty: T::References,
+        need: [O, O, O, N],
+        meaning: "list of { title, url }",
+    },
+    Field {
+        key: "draft",
+        ty: T::Bool,
+        need: [O, O, O, O],
+        meaning: "left out unless --drafts",
+    },
+    Field {
+        key: "slug",
+        ty: T::Str,
+        need: [O, O, O, O],
+        meaning: "the URL's last segment",
+    },
+    Field {
+        key: "extra",
+        ty: T::Table,
+        need: [O, O, O, O],
+        meaning: "free-form values for templates",
+    },
 ];
 
 /// A ref as written, with its line.
@@ -164,13 +239,19 @@ pub fn validate(
     diags: &mut Vec<Diagnostic>,
 ) -> FrontMatter {
     let line = |k: &str| key_lines.get(k).copied().unwrap_or(1);
-    let mut fm = FrontMatter { extra: serde_json::Value::Object(Default::default()), ..Default::default() };
+    let mut fm = FrontMatter {
+        extra: serde_json::Value::Object(Default::default()),
+        ..Default::default()
+    };
     let mut err = |l: u32, msg: String| diags.push(Diagnostic::error(file, Some(l), msg));
 
     for (key, value) in table {
         let Some(field) = SCHEMA.iter().find(|f| f.key == key) else {
-            let allowed: Vec<&str> =
-                SCHEMA.iter().filter(|f| f.need[kind as usize] != N).map(|f| f.key).collect();
+            let allowed: Vec<&str> = SCHEMA
+                .iter()
+                .filter(|f| f.need[kind as usize] != N)
+                .map(|f| f.key)
+                .collect();
             err(
                 line(key),
                 format!(
@@ -182,7 +263,10 @@ pub fn validate(
             continue;
         };
         if field.need[kind as usize] == N {
-            err(line(key), format!("key \"{key}\" is not allowed on {}", kind.noun()));
+            err(
+                line(key),
+                format!("key \"{key}\" is not allowed on {}", kind.noun()),
+            );
             continue;
         }
         let l = line(key);
@@ -267,7 +351,15 @@ pub fn validate(
             _ => false,
         };
         if missing && required {
-            err(1, format!("missing required key \"{}\" ({}) for {}", field.key, field.meaning, kind.noun()));
+            err(
+                1,
+                format!(
+                    "missing required key \"{}\" ({}) for {}",
+                    field.key,
+                    field.meaning,
+                    kind.noun()
+                ),
+            );
         }
     }
 
@@ -299,13 +391,25 @@ fn string_list(key: &str, value: &Value, l: u32, err: &mut impl FnMut(u32, Strin
                     None
                 }
                 other => {
-                    err(l, format!("\"{key}\" must be a list of strings, found {} in it", other.type_name()));
+                    err(
+                        l,
+                        format!(
+                            "\"{key}\" must be a list of strings, found {} in it",
+                            other.type_name()
+                        ),
+                    );
                     None
                 }
             })
             .collect(),
         other => {
-            err(l, format!("\"{key}\" must be a list of strings, found {}", other.type_name()));
+            err(
+                l,
+                format!(
+                    "\"{key}\" must be a list of strings, found {}",
+                    other.type_name()
+                ),
+            );
             Vec::new()
         }
     }
@@ -313,18 +417,33 @@ fn string_list(key: &str, value: &Value, l: u32, err: &mut impl FnMut(u32, Strin
 
 fn references(value: &Value, l: u32, err: &mut impl FnMut(u32, String)) -> Vec<Reference> {
     let Value::Array(items) = value else {
-        err(l, format!("\"references\" must be a list of {{ title, url }}, found {}", value.type_name()));
+        err(
+            l,
+            format!(
+                "\"references\" must be a list of {{ title, url }}, found {}",
+                value.type_name()
+            ),
+        );
         return Vec::new();
     };
     let mut out = Vec::new();
     for (i, item) in items.iter().enumerate() {
         let Value::Table(t) = item else {
-            err(l, format!("references[{i}] must be a table with title and url, found {}", item.type_name()));
+            err(
+                l,
+                format!(
+                    "references[{i}] must be a table with title and url, found {}",
+                    item.type_name()
+                ),
+            );
             continue;
         };
         for k in t.keys() {
             if k != "title" && k != "url" {
-                err(l, format!("unknown key \"{k}\" in references[{i}] (expected title, url)"));
+                err(
+                    l,
+                    format!("unknown key \"{k}\" in references[{i}] (expected title, url)"),
+                );
             }
         }
         match (t.get("title"), t.get("url")) {
@@ -335,10 +454,16 @@ fn references(value: &Value, l: u32, err: &mut impl FnMut(u32, String)) -> Vec<R
                 } else if url.is_empty() {
                     err(l, format!("references[{i}] url is empty"));
                 } else {
-                    out.push(Reference { title: title.trim().to_string(), url: url.to_string() });
+                    out.push(Reference {
+                        title: title.trim().to_string(),
+                        url: url.to_string(),
+                    });
                 }
             }
-            _ => err(l, format!("references[{i}] needs a string title and a string url")),
+            _ => err(
+                l,
+                format!("references[{i}] needs a string title and a string url"),
+            ),
         }
     }
     out
@@ -350,12 +475,15 @@ pub fn parse_date(s: &str) -> Result<Date, String> {
     let shape_ok = b.len() == 10
         && b[4] == b'-'
         && b[7] == b'-'
-        && b.iter().enumerate().all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
     if !shape_ok {
         return Err(format!("expected a date YYYY-MM-DD, found \"{s}\""));
     }
     let num = |r: std::ops::Range<usize>| s[r].parse::<u32>().unwrap_or(0);
-    let month = time::Month::try_from(num(5..7) as u8).map_err(|_| format!("{s} is not a real date (month {})", &s[5..7]))?;
+    let month = time::Month::try_from(num(5..7) as u8)
+        .map_err(|_| format!("{s} is not a real date (month {})", &s[5..7]))?;
     Date::from_calendar_date(num(0..4) as i32, month, num(8..10) as u8)
         .map_err(|_| format!("{s} is not a real date"))
 }
@@ -379,13 +507,20 @@ mod tests {
         };
         let mut d = Vec::new();
         let fm = validate("f.md", kind, &p.table, p.key_lines, &rules, &mut d);
-        (fm, d.into_iter().map(|d| format!("{}: {}", d.line.unwrap_or(0), d.message)).collect())
+        (
+            fm,
+            d.into_iter()
+                .map(|d| format!("{}: {}", d.line.unwrap_or(0), d.message))
+                .collect(),
+        )
     }
 
     #[test]
     fn dates_are_strict() {
         assert!(parse_date("2026-02-28").is_ok());
-        assert!(parse_date("2026-02-30").unwrap_err().contains("not a real date"));
+        assert!(parse_date("2026-02-30")
+            .unwrap_err()
+            .contains("not a real date"));
         assert!(parse_date("2026-13-01").is_err());
         assert!(parse_date("2026-1-01").is_err());
         assert!(parse_date("26-01-01").is_err());
@@ -436,6 +571,9 @@ mod tests {
             Kind::Error,
             "+++\ntitle = \"a\"\ncode = \"1\"\nprovider = \"grpc\"\nreviewed = 2026-01-01\nstandard = \"s\"\n+++\n",
         );
-        assert_eq!(d, vec!["4: provider \"grpc\" does not match the folder errors/http/ this page is in"]);
+        assert_eq!(
+            d,
+            vec!["4: provider \"grpc\" does not match the folder errors/http/ this page is in"]
+        );
     }
 }

@@ -33,13 +33,27 @@ pub enum Job {
 }
 
 /// The theme's static assets, by the name a site may override in static/.
-pub const THEME_ASSETS: &[(&str, &str)] =
-    &[("faultbook.css", include_str!("../static/faultbook.css")), ("faultbook.js", include_str!("../static/faultbook.js"))];
+pub const THEME_ASSETS: &[(&str, &str)] = &[
+    ("faultbook.css", include_str!("../static/faultbook.css")),
+    ("faultbook.js", include_str!("../static/faultbook.js")),
+];
 
 /// Every templated output of the build, in a stable order.
 pub fn plan(m: &Model<'_>) -> Vec<Job> {
-    let mut jobs: Vec<Job> = m.graph.published().map(|(id, _)| Job::Page(id)).collect();
-    jobs.extend([Job::Home, Job::AllErrors, Job::CompareList, Job::PlaybookList, Job::Search, Job::NotFound]);
+    let mut jobs: Vec<Job> = m
+        .graph
+        .published()
+        .filter(|(id, _)| Some(*id) != m.graph.home_intro)
+        .map(|(id, _)| Job::Page(id))
+        .collect();
+    jobs.extend([
+        Job::Home,
+        Job::AllErrors,
+        Job::CompareList,
+        Job::PlaybookList,
+        Job::Search,
+        Job::NotFound,
+    ]);
     jobs.extend(m.config.providers.keys().map(|k| Job::Provider(k.clone())));
     jobs.extend(m.graph.by_tag.keys().map(|k| Job::Tag(k.clone())));
     jobs.extend(m.config.standards.keys().map(|k| Job::Standard(k.clone())));
@@ -65,12 +79,20 @@ pub fn reserved_outputs(asset_names: &[String]) -> Vec<(String, String)> {
     .iter()
     .map(|(p, w)| (p.to_string(), w.to_string()))
     .collect();
-    v.extend(asset_names.iter().map(|n| (n.clone(), "a theme asset".to_string())));
+    v.extend(
+        asset_names
+            .iter()
+            .map(|n| (n.clone(), "a theme asset".to_string())),
+    );
     v
 }
 
 /// Renders one job: its output path and HTML.
-pub fn render_job(m: &Model<'_>, tera: &Tera, job: &Job) -> Result<(String, String), (String, tera::Error)> {
+pub fn render_job(
+    m: &Model<'_>,
+    tera: &Tera,
+    job: &Job,
+) -> Result<(String, String), (String, tera::Error)> {
     let base = &m.config.base;
     let mut ctx = Context::new();
     ctx.insert("site", &m.site);
@@ -78,12 +100,19 @@ pub fn render_job(m: &Model<'_>, tera: &Tera, job: &Job) -> Result<(String, Stri
         Job::Page(id) => {
             let view = m.page(*id);
             let node = m.graph.page(*id);
-            let mut meta = Meta::new(&m.site, &view.title, &view.description, view.permalink.clone());
+            let mut meta = Meta::new(
+                &m.site,
+                &view.title,
+                &view.description,
+                view.permalink.clone(),
+            );
             meta.json_ld = view.json_ld.clone();
             if node.page.kind != Kind::Plain {
                 meta.og_type = "article";
             }
             ctx.insert("meta", &meta);
+            // Also at the top level, as templates of other generators expect.
+            ctx.insert("provider", &view.provider);
             ctx.insert("page", &view);
             let t = match node.page.kind {
                 Kind::Error => "error.html",
@@ -100,11 +129,23 @@ pub fn render_job(m: &Model<'_>, tera: &Tera, job: &Job) -> Result<(String, Stri
             ("home.html", String::new())
         }
         Job::Search => {
-            ctx.insert("meta", &Meta { noindex: true, ..Meta::new(&m.site, "Search", "", base.permalink("search/")) });
+            ctx.insert(
+                "meta",
+                &Meta {
+                    noindex: true,
+                    ..Meta::new(&m.site, "Search", "", base.permalink("search/"))
+                },
+            );
             ("search.html", "search/".into())
         }
         Job::NotFound => {
-            ctx.insert("meta", &Meta { noindex: true, ..Meta::new(&m.site, "Page not found", "", base.permalink("404.html")) });
+            ctx.insert(
+                "meta",
+                &Meta {
+                    noindex: true,
+                    ..Meta::new(&m.site, "Page not found", "", base.permalink("404.html"))
+                },
+            );
             ("404.html", "404.html".into())
         }
         Job::Alias(i) => {
@@ -116,13 +157,28 @@ pub fn render_job(m: &Model<'_>, tera: &Tera, job: &Job) -> Result<(String, Stri
                 href: String,
                 permalink: String,
             }
-            ctx.insert("target", &Target { title: v.title, href: v.href, permalink: v.permalink });
+            ctx.insert(
+                "target",
+                &Target {
+                    title: v.title,
+                    href: v.href,
+                    permalink: v.permalink,
+                },
+            );
             ctx.insert("meta", &Meta::default());
             ("alias.html", a.path.clone())
         }
         list => {
             let (path, view) = list_view(m, list);
-            ctx.insert("meta", &Meta::new(&m.site, &view.title, &view.description, view.permalink.clone()));
+            ctx.insert(
+                "meta",
+                &Meta::new(
+                    &m.site,
+                    &view.title,
+                    &view.description,
+                    view.permalink.clone(),
+                ),
+            );
             ctx.insert("list", &view);
             ("list.html", path)
         }
@@ -135,60 +191,141 @@ pub fn render_job(m: &Model<'_>, tera: &Tera, job: &Job) -> Result<(String, Stri
 
 fn list_view(m: &Model<'_>, job: &Job) -> (String, crate::view::ListView) {
     let g = m.graph;
-    let of_kind = |k: Kind| -> Vec<PageId> { g.published().filter(|(_, n)| n.page.kind == k).map(|(i, _)| i).collect() };
+    let of_kind = |k: Kind| -> Vec<PageId> {
+        g.published()
+            .filter(|(_, n)| n.page.kind == k)
+            .map(|(i, _)| i)
+            .collect()
+    };
     let none = Vec::new();
     match job {
         Job::AllErrors => {
             let ids = of_kind(Kind::Error);
             let p = "errors/".to_string();
-            let v = m.list("errors", "Errors A–Z".into(), String::new(), String::new(), &p, &ids, true, vec![]);
+            let v = m.list(
+                "errors",
+                "Errors A–Z".into(),
+                String::new(),
+                String::new(),
+                &p,
+                &ids,
+                true,
+                vec![],
+            );
             (p, v)
         }
         Job::CompareList => {
             let p = "compare/".to_string();
-            let v = m.list("compare", "Compare guides".into(), "Guides that tell similar errors apart.".into(), String::new(), &p, &of_kind(Kind::Compare), false, vec![]);
+            let v = m.list(
+                "compare",
+                "Compare guides".into(),
+                "Guides that tell similar errors apart.".into(),
+                String::new(),
+                &p,
+                &of_kind(Kind::Compare),
+                false,
+                vec![],
+            );
             (p, v)
         }
         Job::PlaybookList => {
             let p = "playbooks/".to_string();
-            let v = m.list("playbooks", "Playbooks".into(), "Step-by-step responses that span several errors.".into(), String::new(), &p, &of_kind(Kind::Playbook), false, vec![]);
+            let v = m.list(
+                "playbooks",
+                "Playbooks".into(),
+                "Step-by-step responses that span several errors.".into(),
+                String::new(),
+                &p,
+                &of_kind(Kind::Playbook),
+                false,
+                vec![],
+            );
             (p, v)
         }
         Job::Provider(key) => {
             let p = format!("providers/{key}/");
             let prov = &m.config.providers[key];
             let ids = g.by_provider.get(key).unwrap_or(&none);
-            let v = m.list("provider", prov.name.clone(), String::new(), prov.context.clone(), &p, ids, ids.len() > 30, vec![]);
+            let v = m.list(
+                "provider",
+                prov.name.clone(),
+                String::new(),
+                prov.context.clone(),
+                &p,
+                ids,
+                ids.len() > 30,
+                vec![],
+            );
             (p, v)
         }
         Job::Tag(key) => {
             let p = format!("tags/{key}/");
             let tag = &g.by_tag[key];
-            let v = m.list("tag", format!("Tagged “{}”", tag.name), String::new(), String::new(), &p, &tag.pages, false, vec![]);
+            let v = m.list(
+                "tag",
+                format!("Tagged “{}”", tag.name),
+                String::new(),
+                String::new(),
+                &p,
+                &tag.pages,
+                false,
+                vec![],
+            );
             (p, v)
         }
         Job::Standard(key) => {
             let p = format!("standards/{key}/");
             let s = &m.config.standards[key];
             let ids = g.by_standard.get(key).unwrap_or(&none);
-            let crumbs = vec![Link { title: "Editorial standards".into(), href: m.site.home.clone() }];
+            let crumbs = vec![Link {
+                title: "Editorial standards".into(),
+                href: m.site.home.clone(),
+            }];
             let _ = crumbs;
-            let v = m.list("standard", format!("Editorial standard: {}", s.name), s.description.clone(), String::new(), &p, ids, false, vec![]);
+            let v = m.list(
+                "standard",
+                format!("Editorial standard: {}", s.name),
+                s.description.clone(),
+                String::new(),
+                &p,
+                ids,
+                false,
+                vec![],
+            );
             (p, v)
         }
-        _ => (String::new(), m.list("", String::new(), String::new(), String::new(), "", &[], false, vec![])),
+        _ => (
+            String::new(),
+            m.list(
+                "",
+                String::new(),
+                String::new(),
+                String::new(),
+                "",
+                &[],
+                false,
+                vec![],
+            ),
+        ),
     }
 }
 
 /// Renders every job into `sink`, in parallel. Template errors are
 /// reported once per template and message.
-pub fn render_all(m: &Model<'_>, tera: &Tera, overrides: &BTreeMap<String, String>, sink: &dyn Sink) -> anyhow::Result<Vec<Diagnostic>> {
+pub fn render_all(
+    m: &Model<'_>,
+    tera: &Tera,
+    overrides: &BTreeMap<String, String>,
+    sink: &dyn Sink,
+) -> anyhow::Result<Vec<Diagnostic>> {
     let jobs = plan(m);
     let results: Vec<anyhow::Result<Option<Diagnostic>>> = jobs
         .par_iter()
         .map(|job| match render_job(m, tera, job) {
             Ok((path, html)) => sink.write(&path, html.as_bytes()).map(|_| None),
-            Err((template, e)) => Ok(Some(crate::templates::template_diag(&template, overrides, &e))),
+            Err((template, e)) => Ok(Some(crate::templates::template_diag(
+                &template, overrides, &e,
+            ))),
         })
         .collect();
     let mut diags = Vec::new();
@@ -205,7 +342,13 @@ pub fn extra_files(m: &Model<'_>) -> Vec<(String, String)> {
     vec![
         ("sitemap.xml".into(), sitemap(m)),
         ("feed.xml".into(), feed(m)),
-        ("robots.txt".into(), format!("User-agent: *\nAllow: /\n\nSitemap: {}\n", m.config.base.permalink("sitemap.xml"))),
+        (
+            "robots.txt".into(),
+            format!(
+                "User-agent: *\nAllow: /\n\nSitemap: {}\n",
+                m.config.base.permalink("sitemap.xml")
+            ),
+        ),
         ("_redirects".into(), redirects(m)),
         ("codes.json".into(), codes_json(m)),
     ]
@@ -238,7 +381,11 @@ fn sitemap(m: &Model<'_>) -> String {
     for k in m.graph.by_tag.keys() {
         entry(&format!("tags/{k}/"), None);
     }
-    for (_, n) in m.graph.published() {
+    for (_, n) in m
+        .graph
+        .published()
+        .filter(|(id, _)| Some(*id) != m.graph.home_intro)
+    {
         entry(&n.path, n.page.fm.reviewed.map(format_date));
     }
     s.push_str("</urlset>\n");
@@ -254,19 +401,41 @@ fn feed(m: &Model<'_>) -> String {
         .graph
         .published()
         .filter(|(_, n)| n.page.kind != Kind::Plain)
-        .filter_map(|(id, n)| n.page.fm.reviewed.map(|d| (format_date(d), m.items[id].title.clone(), id)))
+        .filter_map(|(id, n)| {
+            n.page
+                .fm
+                .reviewed
+                .map(|d| (format_date(d), m.items[id].title.clone(), id))
+        })
         .collect();
     entries.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
     entries.truncate(FEED_ENTRIES);
-    let updated = entries.first().map_or_else(|| "1970-01-01".to_string(), |e| e.0.clone());
+    let updated = entries
+        .first()
+        .map_or_else(|| "1970-01-01".to_string(), |e| e.0.clone());
     let mut s = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n");
-    s.push_str(&format!("  <title>{}</title>\n", escape_xml(&m.config.title)));
+    s.push_str(&format!(
+        "  <title>{}</title>\n",
+        escape_xml(&m.config.title)
+    ));
     if !m.config.description.is_empty() {
-        s.push_str(&format!("  <subtitle>{}</subtitle>\n", escape_xml(&m.config.description)));
+        s.push_str(&format!(
+            "  <subtitle>{}</subtitle>\n",
+            escape_xml(&m.config.description)
+        ));
     }
-    s.push_str(&format!("  <link href=\"{}\" rel=\"self\"/>\n", escape_xml(&base.permalink("feed.xml"))));
-    s.push_str(&format!("  <link href=\"{}\"/>\n", escape_xml(&base.permalink(""))));
-    s.push_str(&format!("  <id>{}</id>\n  <updated>{updated}T00:00:00Z</updated>\n", escape_xml(&base.permalink(""))));
+    s.push_str(&format!(
+        "  <link href=\"{}\" rel=\"self\"/>\n",
+        escape_xml(&base.permalink("feed.xml"))
+    ));
+    s.push_str(&format!(
+        "  <link href=\"{}\"/>\n",
+        escape_xml(&base.permalink(""))
+    ));
+    s.push_str(&format!(
+        "  <id>{}</id>\n  <updated>{updated}T00:00:00Z</updated>\n",
+        escape_xml(&base.permalink(""))
+    ));
     for (date, _, id) in entries {
         let n = m.graph.page(id);
         let it = &m.items[id];
@@ -275,9 +444,15 @@ fn feed(m: &Model<'_>) -> String {
         s.push_str(&format!("    <title>{}</title>\n", escape_xml(&it.title)));
         s.push_str(&format!("    <link href=\"{url}\"/>\n    <id>{url}</id>\n"));
         s.push_str(&format!("    <updated>{date}T00:00:00Z</updated>\n"));
-        s.push_str(&format!("    <author><name>{}</name></author>\n", escape_xml(&m.config.title)));
+        s.push_str(&format!(
+            "    <author><name>{}</name></author>\n",
+            escape_xml(&m.config.title)
+        ));
         if !it.summary.is_empty() {
-            s.push_str(&format!("    <summary>{}</summary>\n", escape_xml(&it.summary)));
+            s.push_str(&format!(
+                "    <summary>{}</summary>\n",
+                escape_xml(&it.summary)
+            ));
         }
         s.push_str("  </entry>\n");
     }
@@ -287,8 +462,18 @@ fn feed(m: &Model<'_>) -> String {
 
 fn redirects(m: &Model<'_>) -> String {
     let base = &m.config.base;
-    let mut lines: Vec<String> =
-        m.graph.aliases.iter().map(|a| format!("{} {} 301", base.href(&a.path), base.href(&m.graph.page(a.target).path))).collect();
+    let mut lines: Vec<String> = m
+        .graph
+        .aliases
+        .iter()
+        .map(|a| {
+            format!(
+                "{} {} 301",
+                base.href(&a.path),
+                base.href(&m.graph.page(a.target).path)
+            )
+        })
+        .collect();
     lines.sort();
     let mut s = lines.join("\n");
     if !s.is_empty() {
@@ -335,14 +520,21 @@ fn codes_json(m: &Model<'_>) -> String {
                     .iter()
                     .map(|&g| {
                         let gn = m.graph.page(g);
-                        GuideEntry { kind: gn.page.kind.name(), title: &gn.page.fm.title, url: base.permalink(&gn.path) }
+                        GuideEntry {
+                            kind: gn.page.kind.name(),
+                            title: &gn.page.fm.title,
+                            url: base.permalink(&gn.path),
+                        }
                     })
                     .collect()
             },
         })
         .collect();
-    entries.sort_by(|a, b| (a.provider, a.code.to_lowercase()).cmp(&(b.provider, b.code.to_lowercase())));
-    let mut s = serde_json::to_string_pretty(&serde_json::json!({ "codes": entries })).unwrap_or_default();
+    entries.sort_by(|a, b| {
+        (a.provider, a.code.to_lowercase()).cmp(&(b.provider, b.code.to_lowercase()))
+    });
+    let mut s =
+        serde_json::to_string_pretty(&serde_json::json!({ "codes": entries })).unwrap_or_default();
     s.push('\n');
     s
 }

@@ -72,8 +72,15 @@ pub fn scan(root: &Path, output: &Path) -> Scan {
             let entry = match entry {
                 Ok(e) => e,
                 Err(e) => {
-                    let path = e.path().map(|p| rel_path(root, p)).unwrap_or_else(|| top.to_string());
-                    out.diagnostics.push(Diagnostic::error(path, None, format!("cannot read: {e}")));
+                    let path = e
+                        .path()
+                        .map(|p| rel_path(root, p))
+                        .unwrap_or_else(|| top.to_string());
+                    out.diagnostics.push(Diagnostic::error(
+                        path,
+                        None,
+                        format!("cannot read: {e}"),
+                    ));
                     continue;
                 }
             };
@@ -96,7 +103,8 @@ pub fn scan(root: &Path, output: &Path) -> Scan {
                     Ok(target) if target.is_dir() => continue, // symlinked folders are not followed
                     Ok(_) => {}
                     Err(_) => {
-                        out.diagnostics.push(Diagnostic::error(rel, None, "broken symlink"));
+                        out.diagnostics
+                            .push(Diagnostic::error(rel, None, "broken symlink"));
                         continue;
                     }
                 }
@@ -104,7 +112,11 @@ pub fn scan(root: &Path, output: &Path) -> Scan {
                 continue;
             }
             let inner = rel_path(&dir, path);
-            let file = SourceFile { rel, inner, abs: path.to_path_buf() };
+            let file = SourceFile {
+                rel,
+                inner,
+                abs: path.to_path_buf(),
+            };
             if top == "content" && !file.inner.ends_with(".md") {
                 out.assets.push(file);
             } else {
@@ -122,7 +134,10 @@ fn canonical_or_self(p: &Path) -> PathBuf {
 /// `/`-separated path of `path` relative to `base`.
 pub fn rel_path(base: &Path, path: &Path) -> String {
     let rel = path.strip_prefix(base).unwrap_or(path);
-    let parts: Vec<String> = rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+    let parts: Vec<String> = rel
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
     parts.join("/")
 }
 
@@ -135,7 +150,10 @@ pub fn decode(bytes: &[u8]) -> Result<String, (Option<u32>, String)> {
     let bytes = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(bytes);
     if let Some(i) = bytes.iter().position(|&b| b == 0) {
         let line = line_of_byte(bytes, i);
-        return Err((Some(line), "file looks binary (it holds a NUL byte); expected UTF-8 markdown".into()));
+        return Err((
+            Some(line),
+            "file looks binary (it holds a NUL byte); expected UTF-8 markdown".into(),
+        ));
     }
     let text = match std::str::from_utf8(bytes) {
         Ok(t) => t,
@@ -143,7 +161,10 @@ pub fn decode(bytes: &[u8]) -> Result<String, (Option<u32>, String)> {
             let line = line_of_byte(bytes, e.valid_up_to());
             return Err((
                 Some(line),
-                format!("invalid UTF-8 at byte {}; expected UTF-8 text", e.valid_up_to()),
+                format!(
+                    "invalid UTF-8 at byte {}; expected UTF-8 text",
+                    e.valid_up_to()
+                ),
             ));
         }
     };
@@ -164,7 +185,17 @@ mod tests {
 
     #[test]
     fn ignored_names() {
-        for n in [".git", ".hidden.md", "a.md~", "#a.md#", ".#a.md", "a.md.swp", "a.swx", "x.tmp", "4913"] {
+        for n in [
+            ".git",
+            ".hidden.md",
+            "a.md~",
+            "#a.md#",
+            ".#a.md",
+            "a.md.swp",
+            "a.swx",
+            "x.tmp",
+            "4913",
+        ] {
             assert!(is_ignored_name(n), "{n}");
         }
         for n in ["a.md", "4913.md", "index.md"] {
@@ -175,7 +206,10 @@ mod tests {
     #[test]
     fn decode_rules() {
         assert_eq!(decode(b"\xEF\xBB\xBFa\r\nb").unwrap(), "a\nb");
-        assert_eq!(decode(b"\xFF\xFEa\0").unwrap_err().1, "file is UTF-16 encoded; save it as UTF-8");
+        assert_eq!(
+            decode(b"\xFF\xFEa\0").unwrap_err().1,
+            "file is UTF-16 encoded; save it as UTF-8"
+        );
         assert_eq!(decode(b"a\nb\n\xC3(").unwrap_err().0, Some(3));
         assert_eq!(decode(b"a\n\n\0").unwrap_err().0, Some(3));
     }

@@ -62,7 +62,11 @@ pub fn load(overrides: &BTreeMap<String, String>) -> Result<Tera, Vec<Diagnostic
                 }
             }
             if diags.is_empty() {
-                let name = all.keys().find(|n| chain(&e).contains(&format!("'{n}'"))).copied().unwrap_or("base.html");
+                let name = all
+                    .keys()
+                    .find(|n| chain(&e).contains(&format!("'{n}'")))
+                    .copied()
+                    .unwrap_or("base.html");
                 diags.push(template_diag(name, overrides, &e));
             }
             Err(diags)
@@ -83,13 +87,20 @@ pub fn chain(e: &tera::Error) -> String {
 
 /// A diagnostic for a Tera error in template `name`, with the line and
 /// column when Tera's parser gives them (` --> 3:7`).
-pub fn template_diag(name: &str, overrides: &BTreeMap<String, String>, e: &tera::Error) -> Diagnostic {
+pub fn template_diag(
+    name: &str,
+    overrides: &BTreeMap<String, String>,
+    e: &tera::Error,
+) -> Diagnostic {
     let text = chain(e);
     let mut line = None;
     let mut col = None;
     if let Some(i) = text.find("--> ") {
         let rest = &text[i + 4..];
-        let lc: String = rest.chars().take_while(|c| c.is_ascii_digit() || *c == ':').collect();
+        let lc: String = rest
+            .chars()
+            .take_while(|c| c.is_ascii_digit() || *c == ':')
+            .collect();
         let mut it = lc.split(':');
         line = it.next().and_then(|s| s.parse().ok());
         col = it.next().and_then(|s| s.parse().ok());
@@ -97,10 +108,19 @@ pub fn template_diag(name: &str, overrides: &BTreeMap<String, String>, e: &tera:
     let message = text
         .lines()
         .map(str::trim)
-        .filter(|l| !l.is_empty() && !l.starts_with("-->") && !l.starts_with('|') && !l.chars().next().is_some_and(|c| c.is_ascii_digit()))
+        .filter(|l| {
+            !l.is_empty()
+                && !l.starts_with("-->")
+                && !l.starts_with('|')
+                && !l.chars().next().is_some_and(|c| c.is_ascii_digit())
+        })
         .collect::<Vec<_>>()
         .join(" ");
-    let mut d = Diagnostic::error(origin(name, overrides), line, format!("template error: {message}"));
+    let mut d = Diagnostic::error(
+        origin(name, overrides),
+        line,
+        format!("template error: {message}"),
+    );
     d.column = col;
     d
 }

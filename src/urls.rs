@@ -77,7 +77,9 @@ impl BaseUrl {
         let rest = raw
             .strip_prefix("https://")
             .or_else(|| raw.strip_prefix("http://"))
-            .ok_or_else(|| format!("base_url must start with http:// or https://, found \"{raw}\""))?;
+            .ok_or_else(|| {
+                format!("base_url must start with http:// or https://, found \"{raw}\"")
+            })?;
         let (host, path) = match rest.find('/') {
             Some(i) => (&rest[..i], &rest[i..]),
             None => (rest, "/"),
@@ -182,7 +184,9 @@ pub fn is_external(url: &str) -> bool {
         Some(i) => {
             let scheme = &url[..i];
             !scheme.is_empty()
-                && scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+                && scheme
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
                 && scheme.starts_with(|c: char| c.is_ascii_alphabetic())
                 && !url[..i].contains('/')
         }
@@ -233,7 +237,10 @@ mod tests {
 
     #[test]
     fn relative_paths() {
-        assert_eq!(normalize_relative("errors/http/../grpc/a.md").as_deref(), Some("errors/grpc/a.md"));
+        assert_eq!(
+            normalize_relative("errors/http/../grpc/a.md").as_deref(),
+            Some("errors/grpc/a.md")
+        );
         assert_eq!(normalize_relative("../a.md"), None);
         assert_eq!(output_file("errors/"), "errors/index.html");
         assert_eq!(output_file(""), "index.html");

@@ -92,7 +92,8 @@ pub struct PageView {
     pub overdue: bool,
     pub standard: Option<StandardView>,
     pub provider: Option<ProviderView>,
-    pub body: String,
+    /// The body's HTML.
+    pub content: String,
     pub toc: Vec<TocEntry>,
     pub tags: Vec<Link>,
     pub references: Vec<Reference>,
@@ -129,6 +130,9 @@ pub struct ListView {
 
 #[derive(Serialize, Clone, Debug)]
 pub struct HomeView {
+    /// Title and body of content/index.md, when the site has one.
+    pub title: Option<String>,
+    pub intro: String,
     pub providers: Vec<ProviderCount>,
     pub recent: Vec<Item>,
     pub compare: Vec<Item>,
@@ -151,6 +155,8 @@ pub struct Model<'a> {
     pub config: &'a Config,
     pub graph: &'a Graph,
     pub rendered: &'a [Option<Rendered>],
+    /// Renders a body's HTML when its page is written (see `markdown::Mode`).
+    pub markdown: crate::markdown::Context<'a>,
     pub today: Date,
     pub items: Vec<Item>,
     pub backlinks: Vec<Vec<PageId>>,
@@ -173,7 +179,10 @@ fn summary_of(graph: &Graph, rendered: &[Option<Rendered>], id: PageId) -> Strin
     let n = graph.page(id);
     match &n.page.fm.summary {
         Some(s) => s.clone(),
-        None => rendered[id].as_ref().map(|r| r.first_paragraph.clone()).unwrap_or_default(),
+        None => rendered[id]
+            .as_ref()
+            .map(|r| r.first_paragraph.clone())
+            .unwrap_or_default(),
     }
 }
 
@@ -187,7 +196,13 @@ fn truncate(s: &str, max: usize) -> String {
 }
 
 impl<'a> Model<'a> {
-    pub fn new(config: &'a Config, graph: &'a Graph, rendered: &'a [Option<Rendered>], today: Date, assets: Assets) -> Self {
+    pub fn new(
+        markdown: crate::markdown::Context<'a>,
+        rendered: &'a [Option<Rendered>],
+        today: Date,
+        assets: Assets,
+    ) -> Self {
+        let (config, graph) = (markdown.config, markdown.graph);
         let base = &config.base;
         let items = (0..graph.nodes.len())
             .map(|id| {
@@ -198,7 +213,13 @@ impl<'a> Model<'a> {
                     title: n.page.fm.title.clone(),
                     href: base.href(&n.path),
                     code: n.page.fm.code.clone(),
-                    provider: n.page.fm.provider.as_ref().and_then(|p| config.providers.get(p)).map(|p| p.name.clone()),
+                    provider: n
+                        .page
+                        .fm
+                        .provider
+                        .as_ref()
+                        .and_then(|p| config.providers.get(p))
+                        .map(|p| p.name.clone()),
                     summary: summary_of(graph, rendered, id),
                     reviewed: n.page.fm.reviewed.map(format_date),
                 }
@@ -224,20 +245,46 @@ impl<'a> Model<'a> {
             base_path: base.path.clone(),
             home: base.href(""),
             nav: vec![
-                Link { title: "Errors A–Z".into(), href: base.href("errors/") },
-                Link { title: "Compare guides".into(), href: base.href("compare/") },
-                Link { title: "Playbooks".into(), href: base.href("playbooks/") },
+                Link {
+                    title: "Errors A–Z".into(),
+                    href: base.href("errors/"),
+                },
+                Link {
+                    title: "Compare guides".into(),
+                    href: base.href("compare/"),
+                },
+                Link {
+                    title: "Playbooks".into(),
+                    href: base.href("playbooks/"),
+                },
             ],
             search: base.href("search/"),
             assets,
             providers: config
                 .providers
                 .values()
-                .map(|p| Link { title: p.name.clone(), href: base.href(&format!("providers/{}/", p.key)) })
+                .map(|p| Link {
+                    title: p.name.clone(),
+                    href: base.href(&format!("providers/{}/", p.key)),
+                })
                 .collect(),
             extra: config.extra.clone(),
         };
-        Model { config, graph, rendered, today, items, backlinks, site }
+        Model {
+            config,
+            graph,
+            rendered,
+            markdown,
+            today,
+            items,
+            backlinks,
+            site,
+        }
+    }
+
+    /// The HTML of a page's body.
+    fn html(&self, id: PageId) -> String {
+        crate::markdown::render(&self.markdown, id, crate::markdown::Mode::Html).html
     }
 
     fn item(&self, id: PageId) -> Item {
@@ -245,17 +292,23 @@ impl<'a> Model<'a> {
     }
 
     fn items_sorted(&self, ids: &[PageId]) -> Vec<Item> {
-        let mut v: Vec<(String, PageId)> = ids.iter().map(|&i| (sort_key(&self.items[i]), i)).collect();
+        let mut v: Vec<(String, PageId)> =
+            ids.iter().map(|&i| (sort_key(&self.items[i]), i)).collect();
         v.sort();
         v.into_iter().map(|(_, i)| self.item(i)).collect()
     }
 
     pub fn overdue(&self, reviewed: Option<Date>) -> bool {
-        reviewed.is_some_and(|d| (self.today - d).whole_days() > i64::from(self.config.review_interval_days))
+        reviewed.is_some_and(|d| {
+            (self.today - d).whole_days() > i64::from(self.config.review_interval_days)
+        })
     }
 
     fn crumbs(&self, extra: Vec<Link>) -> Vec<Link> {
-        let mut v = vec![Link { title: "Home".into(), href: self.site.home.clone() }];
+        let mut v = vec![Link {
+            title: "Home".into(),
+            href: self.site.home.clone(),
+        }];
         v.extend(extra);
         v
     }
@@ -265,21 +318,31 @@ impl<'a> Model<'a> {
         let n = self.graph.page(id);
         let fm = &n.page.fm;
         let r = self.rendered[id].as_ref();
-        let provider = fm.provider.as_ref().and_then(|p| self.config.providers.get(p)).map(|p| ProviderView {
-            key: p.key.clone(),
-            name: p.name.clone(),
-            href: base.href(&format!("providers/{}/", p.key)),
-            context: p.context.clone(),
-        });
-        let standard = n.standard.as_ref().and_then(|s| self.config.standards.get(s)).map(|s| StandardView {
-            key: s.key.clone(),
-            name: s.name.clone(),
-            href: base.href(&format!("standards/{}/", s.key)),
-            description: s.description.clone(),
-        });
+        let provider = fm
+            .provider
+            .as_ref()
+            .and_then(|p| self.config.providers.get(p))
+            .map(|p| ProviderView {
+                key: p.key.clone(),
+                name: p.name.clone(),
+                href: base.href(&format!("providers/{}/", p.key)),
+                context: p.context.clone(),
+            });
+        let standard = n
+            .standard
+            .as_ref()
+            .and_then(|s| self.config.standards.get(s))
+            .map(|s| StandardView {
+                key: s.key.clone(),
+                name: s.name.clone(),
+                href: base.href(&format!("standards/{}/", s.key)),
+                description: s.description.clone(),
+            });
         let decision_support = (n.page.kind == Kind::Error).then(|| {
-            let (compare, playbooks): (Vec<PageId>, Vec<PageId>) =
-                n.guides.iter().partition(|&&g| self.graph.page(g).page.kind == Kind::Compare);
+            let (compare, playbooks): (Vec<PageId>, Vec<PageId>) = n
+                .guides
+                .iter()
+                .partition(|&&g| self.graph.page(g).page.kind == Kind::Compare);
             DecisionSupport {
                 compare: self.items_sorted(&compare),
                 playbooks: self.items_sorted(&playbooks),
@@ -290,25 +353,56 @@ impl<'a> Model<'a> {
         let summary = self.items[id].summary.clone();
         let breadcrumbs = match (n.page.kind, &provider) {
             (Kind::Error, Some(p)) => self.crumbs(vec![
-                Link { title: p.name.clone(), href: p.href.clone() },
-                Link { title: fm.code.clone().unwrap_or_default(), href: href.clone() },
+                Link {
+                    title: p.name.clone(),
+                    href: p.href.clone(),
+                },
+                Link {
+                    title: fm.code.clone().unwrap_or_default(),
+                    href: href.clone(),
+                },
             ]),
             (Kind::Compare, _) => self.crumbs(vec![
-                Link { title: "Compare guides".into(), href: base.href("compare/") },
-                Link { title: fm.title.clone(), href: href.clone() },
+                Link {
+                    title: "Compare guides".into(),
+                    href: base.href("compare/"),
+                },
+                Link {
+                    title: fm.title.clone(),
+                    href: href.clone(),
+                },
             ]),
             (Kind::Playbook, _) => self.crumbs(vec![
-                Link { title: "Playbooks".into(), href: base.href("playbooks/") },
-                Link { title: fm.title.clone(), href: href.clone() },
+                Link {
+                    title: "Playbooks".into(),
+                    href: base.href("playbooks/"),
+                },
+                Link {
+                    title: fm.title.clone(),
+                    href: href.clone(),
+                },
             ]),
-            _ => self.crumbs(vec![Link { title: fm.title.clone(), href: href.clone() }]),
+            _ => self.crumbs(vec![Link {
+                title: fm.title.clone(),
+                href: href.clone(),
+            }]),
         };
         let title = match (&fm.code, n.page.kind) {
-            (Some(code), Kind::Error) if !fm.title.contains(code.as_str()) => format!("{code}: {}", fm.title),
+            (Some(code), Kind::Error) if !fm.title.contains(code.as_str()) => {
+                format!("{code}: {}", fm.title)
+            }
             _ => fm.title.clone(),
         };
         let permalink = base.permalink(&n.path);
-        let json_ld = json_ld(&title, &summary, &permalink, fm.reviewed.map(format_date), &fm.references, &breadcrumbs, base);
+        let json_ld = json_ld(
+            &title,
+            &summary,
+            &permalink,
+            fm.reviewed.map(format_date),
+            &fm.references,
+            &breadcrumbs,
+            base,
+        );
         PageView {
             kind: n.page.kind.name(),
             title,
@@ -321,12 +415,17 @@ impl<'a> Model<'a> {
             overdue: n.page.kind != Kind::Plain && self.overdue(fm.reviewed),
             standard,
             provider,
-            body: r.map(|r| r.html.clone()).unwrap_or_default(),
+            content: self.html(id),
             toc: r.map(|r| r.toc.clone()).unwrap_or_default(),
             tags: n
                 .tag_slugs
                 .iter()
-                .filter_map(|t| self.graph.by_tag.get(t).map(|tag| Link { title: tag.name.clone(), href: base.href(&format!("tags/{t}/")) }))
+                .filter_map(|t| {
+                    self.graph.by_tag.get(t).map(|tag| Link {
+                        title: tag.name.clone(),
+                        href: base.href(&format!("tags/{t}/")),
+                    })
+                })
                 .collect(),
             references: fm.references.clone(),
             decision_support,
@@ -345,11 +444,25 @@ impl<'a> Model<'a> {
             .graph
             .published()
             .filter(|(_, n)| n.page.kind != Kind::Plain)
-            .filter_map(|(id, n)| n.page.fm.reviewed.map(|d| (d, self.items[id].title.clone(), id)))
+            .filter_map(|(id, n)| {
+                n.page
+                    .fm
+                    .reviewed
+                    .map(|d| (d, self.items[id].title.clone(), id))
+            })
             .collect();
         recent.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-        let of_kind = |k: Kind| -> Vec<PageId> { self.graph.published().filter(|(_, n)| n.page.kind == k).map(|(i, _)| i).collect() };
+        let of_kind = |k: Kind| -> Vec<PageId> {
+            self.graph
+                .published()
+                .filter(|(_, n)| n.page.kind == k)
+                .map(|(i, _)| i)
+                .collect()
+        };
+        let intro = self.graph.home_intro;
         HomeView {
+            title: intro.map(|id| self.graph.page(id).page.fm.title.clone()),
+            intro: intro.map(|id| self.html(id)).unwrap_or_default(),
             providers: self
                 .config
                 .providers
@@ -361,7 +474,11 @@ impl<'a> Model<'a> {
                     context: p.context.clone(),
                 })
                 .collect(),
-            recent: recent.into_iter().take(RECENT_ON_HOME).map(|(_, _, id)| self.item(id)).collect(),
+            recent: recent
+                .into_iter()
+                .take(RECENT_ON_HOME)
+                .map(|(_, _, id)| self.item(id))
+                .collect(),
             compare: self.items_sorted(&of_kind(Kind::Compare)),
             playbooks: self.items_sorted(&of_kind(Kind::Playbook)),
             error_count: self.graph.by_provider.values().map(Vec::len).sum(),
@@ -372,7 +489,17 @@ impl<'a> Model<'a> {
 
     /// A listing of `ids` at `path`, grouped by first letter when `by_letter`.
     #[allow(clippy::too_many_arguments)]
-    pub fn list(&self, kind: &'static str, title: String, description: String, context: String, path: &str, ids: &[PageId], by_letter: bool, crumbs: Vec<Link>) -> ListView {
+    pub fn list(
+        &self,
+        kind: &'static str,
+        title: String,
+        description: String,
+        context: String,
+        path: &str,
+        ids: &[PageId],
+        by_letter: bool,
+        crumbs: Vec<Link>,
+    ) -> ListView {
         let base = &self.config.base;
         let items = self.items_sorted(ids);
         let count = items.len();
@@ -380,20 +507,54 @@ impl<'a> Model<'a> {
             let mut groups: BTreeMap<String, Vec<Item>> = BTreeMap::new();
             for it in items {
                 let key = sort_key(&it);
-                let letter = key.chars().next().map(|c| if c.is_ascii_digit() { "0–9".to_string() } else { c.to_uppercase().to_string() }).unwrap_or_default();
+                let letter = key
+                    .chars()
+                    .next()
+                    .map(|c| {
+                        if c.is_ascii_digit() {
+                            "0–9".to_string()
+                        } else {
+                            c.to_uppercase().to_string()
+                        }
+                    })
+                    .unwrap_or_default();
                 groups.entry(letter).or_default().push(it);
             }
             groups
                 .into_iter()
-                .map(|(title, items)| Group { id: format!("letter-{}", crate::urls::segment_slug(&title).replace('–', "-")), title, items })
+                .map(|(title, items)| Group {
+                    id: format!(
+                        "letter-{}",
+                        crate::urls::segment_slug(&title).replace('–', "-")
+                    ),
+                    title,
+                    items,
+                })
                 .collect()
         } else {
-            vec![Group { title: String::new(), id: String::new(), items }]
+            vec![Group {
+                title: String::new(),
+                id: String::new(),
+                items,
+            }]
         };
         let href = base.href(path);
         let mut bc = crumbs;
-        bc.push(Link { title: title.clone(), href: href.clone() });
-        ListView { kind, title, description, context, href, permalink: base.permalink(path), groups, count, breadcrumbs: self.crumbs(bc) }
+        bc.push(Link {
+            title: title.clone(),
+            href: href.clone(),
+        });
+        ListView {
+            kind,
+            title,
+            description,
+            context,
+            href,
+            permalink: base.permalink(path),
+            groups,
+            count,
+            breadcrumbs: self.crumbs(bc),
+        }
     }
 }
 
@@ -407,8 +568,20 @@ fn sort_key(it: &Item) -> String {
 }
 
 /// JSON-LD for a page: TechArticle and BreadcrumbList, safe inside `<script>`.
-fn json_ld(title: &str, summary: &str, url: &str, reviewed: Option<String>, refs: &[Reference], crumbs: &[Link], base: &crate::urls::BaseUrl) -> String {
-    let origin = base.full.trim_end_matches(&base.path[1..]).trim_end_matches('/').to_string();
+fn json_ld(
+    title: &str,
+    summary: &str,
+    url: &str,
+    reviewed: Option<String>,
+    refs: &[Reference],
+    crumbs: &[Link],
+    base: &crate::urls::BaseUrl,
+) -> String {
+    let origin = base
+        .full
+        .trim_end_matches(&base.path[1..])
+        .trim_end_matches('/')
+        .to_string();
     let mut article = serde_json::json!({
         "@context": "https://schema.org",
         "@type": "TechArticle",
@@ -421,7 +594,10 @@ fn json_ld(title: &str, summary: &str, url: &str, reviewed: Option<String>, refs
         article["dateModified"] = serde_json::Value::String(d);
     }
     if !refs.is_empty() {
-        article["citation"] = refs.iter().map(|r| serde_json::json!({"@type": "CreativeWork", "name": r.title, "url": r.url})).collect();
+        article["citation"] = refs
+            .iter()
+            .map(|r| serde_json::json!({"@type": "CreativeWork", "name": r.title, "url": r.url}))
+            .collect();
     }
     let crumbs = serde_json::json!({
         "@context": "https://schema.org",
@@ -436,7 +612,9 @@ fn json_ld(title: &str, summary: &str, url: &str, reviewed: Option<String>, refs
 
 /// Makes JSON safe to embed in a `<script>` element.
 pub fn script_safe(json: &str) -> String {
-    json.replace('<', "\\u003c").replace('>', "\\u003e").replace('&', "\\u0026")
+    json.replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
 }
 
 #[cfg(test)]
@@ -451,7 +629,10 @@ mod tests {
 
     #[test]
     fn script_safe_json() {
-        assert_eq!(script_safe("{\"a\":\"</script>&\"}"), "{\"a\":\"\\u003c/script\\u003e\\u0026\"}");
+        assert_eq!(
+            script_safe("{\"a\":\"</script>&\"}"),
+            "{\"a\":\"\\u003c/script\\u003e\\u0026\"}"
+        );
     }
 }
 
@@ -469,11 +650,23 @@ pub struct Meta {
 
 impl Meta {
     pub fn new(site: &SiteView, title: &str, description: &str, canonical: String) -> Meta {
-        let full = if title.is_empty() || title == site.title { site.title.clone() } else { format!("{title} | {}", site.title) };
+        let full = if title.is_empty() || title == site.title {
+            site.title.clone()
+        } else {
+            format!("{title} | {}", site.title)
+        };
         Meta {
             title: full,
-            og_title: if title.is_empty() { site.title.clone() } else { title.to_string() },
-            description: if description.is_empty() { site.description.clone() } else { description.to_string() },
+            og_title: if title.is_empty() {
+                site.title.clone()
+            } else {
+                title.to_string()
+            },
+            description: if description.is_empty() {
+                site.description.clone()
+            } else {
+                description.to_string()
+            },
             canonical,
             og_type: "website",
             json_ld: String::new(),

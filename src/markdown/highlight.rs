@@ -5,12 +5,14 @@
 //! Unknown languages, over-long lines and huge blocks get plain, escaped
 //! code: a regex engine on a 2 MB line is not worth a frozen build.
 
+use std::cell::RefCell;
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex, OnceLock};
+use std::rc::Rc;
+use std::sync::OnceLock;
 
 use syntect::highlighting::ThemeSet;
-use syntect::html::{css_for_theme_with_class_style, ClassStyle, ClassedHTMLGenerator};
-use syntect::parsing::SyntaxSet;
+use syntect::html::{css_for_theme_with_class_style, line_tokens_to_classed_spans, ClassStyle};
+use syntect::parsing::{ParseState, ScopeStack, SyntaxReference, SyntaxSet};
 use syntect::util::LinesWithEndings;
 
 const CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
@@ -22,11 +24,47 @@ const MAX_BLOCK: usize = 256 * 1024;
 pub const DARK_THEME: &str = "base16-ocean.dark";
 
 /// Attributes of rustdoc fences: a fence carrying one is Rust code.
-const RUSTDOC_ATTRS: &[&str] =
-    &["ignore", "compile_fail", "no_run", "should_panic", "test_harness", "edition2015", "edition2018", "edition2021", "edition2024"];
+const RUSTDOC_ATTRS: &[&str] = &[
+    "ignore",
+    "compile_fail",
+    "no_run",
+    "should_panic",
+    "test_harness",
+    "edition2015",
+    "edition2018",
+    "edition2021",
+    "edition2024",
+];
 
+/// Lines remembered at most; past it, new lines are highlighted uncached.
+const MAX_CACHED_LINES: usize = 500_000;
+
+/// Highlights code blocks, memoizing line by line.
+///
+/// syntect's cost is in its regexes, run for every line. A line's HTML and
+/// the parser state after it depend only on the syntax, the state before it
+/// and its text, so the same line in the same state (the same `curl` flags,
+/// the same JSON error body shape across many pages, or every line of a
+/// page that is rebuilt after an edit) is tokenized once.
+///
+/// syntect's parser state holds regex regions that may not cross threads,
+/// so each worker thread keeps its own memo.
+#[derive(Default)]
 pub struct Highlighter {
-    cache: Mutex<HashMap<[u8; 32], Arc<str>>>,
+    _private: (),
+}
+
+thread_local! {
+    static LINES: RefCell<HashMap<[u8; 16], Vec<Rc<LineEntry>>>> = RefCell::new(HashMap::new());
+}
+
+struct LineEntry {
+    parse_before: ParseState,
+    scopes_before: ScopeStack,
+    html: String,
+    spans_delta: isize,
+    parse_after: ParseState,
+    scopes_after: ScopeStack,
 }
 
 fn syntaxes() -> &'static SyntaxSet {
@@ -72,8 +110,8 @@ fn scope(css: &str, prefix: &str) -> String {
     }
     plain.push_str(rest);
     for rule in plain.split_inclusive('}') {
-        match rule.split_once('{') {
-            Some((sel, body)) => {
+        if let Some((sel, body)) = rule.split_once('{') {
+            {
                 let sel: Vec<String> = sel
                     .split(',')
                     .map(str::trim)
@@ -88,7 +126,6 @@ fn scope(css: &str, prefix: &str) -> String {
                 out.push_str(body);
                 out.push('\n');
             }
-            None => {}
         }
     }
     out
@@ -103,16 +140,25 @@ pub struct Fence {
 }
 
 pub fn parse_fence(info: &str) -> Fence {
-    let tokens: Vec<&str> =
-        info.split(|c: char| c == ',' || c.is_whitespace()).filter(|t| !t.is_empty()).collect();
-    let rustdoc_attr = tokens
-        .iter()
-        .any(|t| RUSTDOC_ATTRS.contains(t) || (t.len() == 5 && t.starts_with('E') && t[1..].bytes().all(|b| b.is_ascii_digit())));
+    let tokens: Vec<&str> = info
+        .split(|c: char| c == ',' || c.is_whitespace())
+        .filter(|t| !t.is_empty())
+        .collect();
+    let rustdoc_attr = tokens.iter().any(|t| {
+        RUSTDOC_ATTRS.contains(t)
+            || (t.len() == 5 && t.starts_with('E') && t[1..].bytes().all(|b| b.is_ascii_digit()))
+    });
     let first = tokens.first().copied();
     if first == Some("rust") || rustdoc_attr {
-        return Fence { lang: Some("rust".into()), rustdoc: true };
+        return Fence {
+            lang: Some("rust".into()),
+            rustdoc: true,
+        };
     }
-    Fence { lang: first.map(|t| t.trim_start_matches("language-").to_string()), rustdoc: false }
+    Fence {
+        lang: first.map(|t| t.trim_start_matches("language-").to_string()),
+        rustdoc: false,
+    }
 }
 
 /// Drops rustdoc's hidden lines (`# ...`) and unescapes `##`.
@@ -134,54 +180,103 @@ fn strip_hidden(code: &str) -> String {
     out
 }
 
-impl Default for Highlighter {
-    fn default() -> Self {
-        Highlighter { cache: Mutex::new(HashMap::new()) }
-    }
-}
-
 impl Highlighter {
     /// A `<pre>` block for a fenced or indented code block.
-    pub fn block(&self, info: &str, code: &str) -> Arc<str> {
-        let mut h = blake3::Hasher::new();
-        h.update(info.as_bytes());
-        h.update(&[0]);
-        h.update(code.as_bytes());
-        let key = *h.finalize().as_bytes();
-        if let Some(hit) = self.cache.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
-            return hit.clone();
-        }
-        let html: Arc<str> = render_block(info, code).into();
-        self.cache.lock().unwrap_or_else(|e| e.into_inner()).insert(key, html.clone());
-        html
+    pub fn block(&self, info: &str, code: &str) -> String {
+        self.render_block(info, code)
     }
-}
 
-fn render_block(info: &str, code: &str) -> String {
-    let fence = parse_fence(info);
-    let code = if fence.rustdoc { std::borrow::Cow::Owned(strip_hidden(code)) } else { std::borrow::Cow::Borrowed(code) };
-    let ss = syntaxes();
-    let syntax = fence.lang.as_deref().and_then(|l| ss.find_syntax_by_token(l));
-    let lang_attr = fence.lang.as_deref().map(|l| format!(" data-lang=\"{}\"", crate::html::escape(l))).unwrap_or_default();
-    let too_big = code.len() > MAX_BLOCK || code.lines().any(|l| l.len() > MAX_LINE);
-    let mut out = String::with_capacity(code.len() * 2 + 64);
-    out.push_str("<pre class=\"code\"");
-    out.push_str(&lang_attr);
-    out.push_str("><code>");
-    match syntax {
-        Some(syntax) if !too_big => {
-            let mut gen = ClassedHTMLGenerator::new_with_class_style(syntax, ss, CLASS_STYLE);
-            let ok = LinesWithEndings::from(&code).all(|line| gen.parse_html_for_line_which_includes_newline(line).is_ok());
-            if ok {
-                out.push_str(&gen.finalize());
-            } else {
-                out.push_str(&crate::html::escape(&code));
-            }
+    /// Highlighted HTML for `code`, or `None` if syntect fails on it.
+    fn highlight(&self, syntax: &SyntaxReference, code: &str) -> Option<String> {
+        let ss = syntaxes();
+        let mut parse = ParseState::new(syntax);
+        let mut scopes = ScopeStack::new();
+        let mut open: isize = 0;
+        let mut out = String::with_capacity(code.len() * 4);
+        for line in LinesWithEndings::from(code) {
+            let mut h = blake3::Hasher::new();
+            h.update(syntax.name.as_bytes());
+            h.update(&[0]);
+            h.update(line.as_bytes());
+            let mut key = [0u8; 16];
+            key.copy_from_slice(&h.finalize().as_bytes()[..16]);
+            let hit = LINES.with_borrow(|lines| {
+                lines.get(&key).and_then(|v| {
+                    v.iter()
+                        .find(|e| e.parse_before == parse && e.scopes_before == scopes)
+                        .cloned()
+                })
+            });
+            let entry = match hit {
+                Some(e) => e,
+                None => {
+                    let parse_before = parse.clone();
+                    let scopes_before = scopes.clone();
+                    let ops = parse.parse_line(line, ss).ok()?;
+                    let (html, spans_delta) =
+                        line_tokens_to_classed_spans(line, &ops, CLASS_STYLE, &mut scopes).ok()?;
+                    let e = Rc::new(LineEntry {
+                        parse_before,
+                        scopes_before,
+                        html,
+                        spans_delta,
+                        parse_after: parse.clone(),
+                        scopes_after: scopes.clone(),
+                    });
+                    LINES.with_borrow_mut(|lines| {
+                        if lines.len() < MAX_CACHED_LINES {
+                            let v = lines.entry(key).or_default();
+                            if v.len() < 8 {
+                                v.push(e.clone());
+                            }
+                        }
+                    });
+                    e
+                }
+            };
+            out.push_str(&entry.html);
+            open += entry.spans_delta;
+            parse = entry.parse_after.clone();
+            scopes = entry.scopes_after.clone();
         }
-        _ => out.push_str(&crate::html::escape(&code)),
+        for _ in 0..open.max(0) {
+            out.push_str("</span>");
+        }
+        Some(out)
     }
-    out.push_str("</code></pre>\n");
-    out
+
+    fn render_block(&self, info: &str, code: &str) -> String {
+        let fence = parse_fence(info);
+        let code = if fence.rustdoc {
+            std::borrow::Cow::Owned(strip_hidden(code))
+        } else {
+            std::borrow::Cow::Borrowed(code)
+        };
+        let ss = syntaxes();
+        let syntax = fence
+            .lang
+            .as_deref()
+            .and_then(|l| ss.find_syntax_by_token(l));
+        let lang_attr = fence
+            .lang
+            .as_deref()
+            .map(|l| format!(" data-lang=\"{}\"", crate::html::escape(l)))
+            .unwrap_or_default();
+        let too_big = code.len() > MAX_BLOCK || code.lines().any(|l| l.len() > MAX_LINE);
+        let mut out = String::with_capacity(code.len() * 2 + 64);
+        out.push_str("<pre class=\"code hl-code\"");
+        out.push_str(&lang_attr);
+        out.push_str("><code>");
+        match syntax
+            .filter(|_| !too_big)
+            .and_then(|s| self.highlight(s, &code))
+        {
+            Some(html) => out.push_str(&html),
+            None => out.push_str(&crate::html::escape(&code)),
+        }
+        out.push_str("</code></pre>\n");
+        out
+    }
 }
 
 #[cfg(test)]
@@ -190,22 +285,49 @@ mod tests {
 
     #[test]
     fn fences() {
-        assert_eq!(parse_fence("compile_fail,E0382"), Fence { lang: Some("rust".into()), rustdoc: true });
-        assert_eq!(parse_fence("rust,edition2021,ignore"), Fence { lang: Some("rust".into()), rustdoc: true });
-        assert_eq!(parse_fence("json"), Fence { lang: Some("json".into()), rustdoc: false });
-        assert_eq!(parse_fence(""), Fence { lang: None, rustdoc: false });
+        assert_eq!(
+            parse_fence("compile_fail,E0382"),
+            Fence {
+                lang: Some("rust".into()),
+                rustdoc: true
+            }
+        );
+        assert_eq!(
+            parse_fence("rust,edition2021,ignore"),
+            Fence {
+                lang: Some("rust".into()),
+                rustdoc: true
+            }
+        );
+        assert_eq!(
+            parse_fence("json"),
+            Fence {
+                lang: Some("json".into()),
+                rustdoc: false
+            }
+        );
+        assert_eq!(
+            parse_fence(""),
+            Fence {
+                lang: None,
+                rustdoc: false
+            }
+        );
     }
 
     #[test]
     fn hidden_lines() {
-        assert_eq!(strip_hidden("# fn main() {\nlet x = 1;\n## not hidden\n# }\n"), "let x = 1;\n# not hidden\n");
+        assert_eq!(
+            strip_hidden("# fn main() {\nlet x = 1;\n## not hidden\n# }\n"),
+            "let x = 1;\n# not hidden\n"
+        );
     }
 
     #[test]
     fn unknown_language_is_plain_and_escaped() {
         let h = Highlighter::default();
         let html = h.block("nosuchlang", "<b>&</b>\n");
-        assert_eq!(&*html, "<pre class=\"code\" data-lang=\"nosuchlang\"><code>&lt;b&gt;&amp;&lt;/b&gt;\n</code></pre>\n");
+        assert_eq!(&*html, "<pre class=\"code hl-code\" data-lang=\"nosuchlang\"><code>&lt;b&gt;&amp;&lt;/b&gt;\n</code></pre>\n");
     }
 
     #[test]

@@ -11,13 +11,19 @@ pub mod highlight;
 
 use std::collections::{HashMap, HashSet};
 
-use pulldown_cmark::{BlockQuoteKind, CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use rustc_hash::FxHashMap;
+
+use pulldown_cmark::{
+    BlockQuoteKind, CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd,
+};
 
 use crate::config::Config;
 use crate::diag::Diagnostic;
 use crate::graph::{Graph, PageId};
 use crate::html::escape;
-use crate::urls::{heading_slug, is_dangerous_scheme, is_external, normalize_relative, percent_decode};
+use crate::urls::{
+    heading_slug, is_dangerous_scheme, is_external, normalize_relative, percent_decode,
+};
 
 /// Deeper nesting than this is refused: no real page needs it, and it keeps
 /// every later stage (sanitizer, browsers) far from its recursion limits.
@@ -46,8 +52,6 @@ pub struct Rendered {
     /// Every id a link may point at: headings and footnotes.
     pub anchors: HashSet<String>,
     pub first_paragraph: String,
-    /// Plain text of the body, for search.
-    pub text: String,
     pub links: Vec<PageLink>,
     /// Root-relative link targets (site paths without the leading `/`), checked
     /// against the outputs of the build.
@@ -60,22 +64,26 @@ pub struct Context<'a> {
     pub config: &'a Config,
     pub graph: &'a Graph,
     /// Codes linked in prose, as written, to their pages.
-    pub autolinks: &'a HashMap<String, PageId>,
+    pub autolinks: &'a FxHashMap<String, PageId>,
     pub highlighter: &'a highlight::Highlighter,
 }
 
 /// Codes that may be autolinked (SPEC §4): at least 4 characters with a
 /// letter, and a code written the same way by only one provider.
-pub fn autolink_table(graph: &Graph) -> HashMap<String, PageId> {
-    let mut seen: HashMap<String, Option<PageId>> = HashMap::new();
+pub fn autolink_table(graph: &Graph) -> FxHashMap<String, PageId> {
+    let mut seen: FxHashMap<String, Option<PageId>> = FxHashMap::default();
     for (id, n) in graph.published() {
         if let Some(code) = &n.page.fm.code {
             if code.chars().count() >= 4 && code.chars().any(char::is_alphabetic) {
-                seen.entry(code.clone()).and_modify(|v| *v = None).or_insert(Some(id));
+                seen.entry(code.clone())
+                    .and_modify(|v| *v = None)
+                    .or_insert(Some(id));
             }
         }
     }
-    seen.into_iter().filter_map(|(k, v)| v.map(|id| (k, id))).collect()
+    seen.into_iter()
+        .filter_map(|(k, v)| v.map(|id| (k, id)))
+        .collect()
 }
 
 fn options() -> Options {
@@ -112,8 +120,18 @@ struct HeadingBuf<'a> {
     text: String,
 }
 
-/// Renders the body of page `id`.
-pub fn render(ctx: &Context<'_>, id: PageId) -> Rendered {
+/// How much of a page to produce.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    /// Everything but the HTML: ids, links, summary and diagnostics. Cheap
+    /// (no highlighting), and small enough to keep for every page at once.
+    Scan,
+    /// The HTML too, made when the page is written and dropped right after.
+    Html,
+}
+
+/// Renders the body of page `id`. Both modes find the same diagnostics.
+pub fn render(ctx: &Context<'_>, id: PageId, mode: Mode) -> Rendered {
     let node = ctx.graph.page(id);
     let page = &node.page;
     let file = page.file.as_str();
@@ -164,9 +182,11 @@ pub fn render(ctx: &Context<'_>, id: PageId) -> Rendered {
                 }
                 Event::End(TagEnd::CodeBlock) => {
                     let (info, text) = code.take().unwrap_or_default();
-                    r.text.push_str(&text);
-                    r.text.push('\n');
-                    out.push(Event::Html(CowStr::from(ctx.highlighter.block(&info, &text).to_string())));
+                    if mode == Mode::Html {
+                        out.push(Event::Html(CowStr::from(
+                            ctx.highlighter.block(&info, &text),
+                        )));
+                    }
                     continue;
                 }
                 _ => continue,
@@ -182,7 +202,9 @@ pub fn render(ctx: &Context<'_>, id: PageId) -> Rendered {
                 code = Some((info, String::new()));
                 continue;
             }
-            Event::Start(Tag::Heading { level, id, classes, .. }) => {
+            Event::Start(Tag::Heading {
+                level, id, classes, ..
+            }) => {
                 heading = Some(HeadingBuf {
                     level,
                     id: id.map(|s| s.to_string()),
@@ -207,29 +229,63 @@ pub fn render(ctx: &Context<'_>, id: PageId) -> Rendered {
                 continue;
             }
             Event::Start(Tag::BlockQuote(None)) => callouts.push(false),
-            Event::End(TagEnd::BlockQuote(_)) => {
-                if callouts.pop() == Some(true) {
-                    out.push(Event::Html(CowStr::from("</div>\n")));
-                    continue;
-                }
+            Event::End(TagEnd::BlockQuote(_)) if callouts.pop() == Some(true) => {
+                out.push(Event::Html(CowStr::from("</div>\n")));
+                continue;
             }
             _ => {}
         }
 
         // Links and images: resolve and check the destination.
         let event = match event {
-            Event::Start(Tag::Link { link_type, dest_url, title, id: lid }) => {
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id: lid,
+            }) => {
                 link_depth += 1;
-                let dest = resolve_link(ctx, id, own_dir, &dest_url, line(), &mut r, &mut own_anchor_links);
-                Event::Start(Tag::Link { link_type, dest_url: dest.map_or(dest_url, CowStr::from), title, id: lid })
+                let dest = resolve_link(
+                    ctx,
+                    id,
+                    own_dir,
+                    &dest_url,
+                    line(),
+                    &mut r,
+                    &mut own_anchor_links,
+                );
+                Event::Start(Tag::Link {
+                    link_type,
+                    dest_url: dest.map_or(dest_url, CowStr::from),
+                    title,
+                    id: lid,
+                })
             }
             Event::End(TagEnd::Link) => {
                 link_depth = link_depth.saturating_sub(1);
                 Event::End(TagEnd::Link)
             }
-            Event::Start(Tag::Image { link_type, dest_url, title, id: lid }) => {
-                let dest = resolve_link(ctx, id, own_dir, &dest_url, line(), &mut r, &mut own_anchor_links);
-                Event::Start(Tag::Image { link_type, dest_url: dest.map_or(dest_url, CowStr::from), title, id: lid })
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id: lid,
+            }) => {
+                let dest = resolve_link(
+                    ctx,
+                    id,
+                    own_dir,
+                    &dest_url,
+                    line(),
+                    &mut r,
+                    &mut own_anchor_links,
+                );
+                Event::Start(Tag::Image {
+                    link_type,
+                    dest_url: dest.map_or(dest_url, CowStr::from),
+                    title,
+                    id: lid,
+                })
             }
             Event::Html(_) | Event::InlineHtml(_) => {
                 has_raw_html = true;
@@ -263,17 +319,11 @@ pub fn render(ctx: &Context<'_>, id: PageId) -> Rendered {
                 }
                 if let Some(h) = &mut heading {
                     h.text.push_str(t);
-                } else {
-                    r.text.push_str(t);
                 }
             }
-            Event::SoftBreak | Event::HardBreak => {
-                if in_first_paragraph {
-                    r.first_paragraph.push(' ');
-                }
-                r.text.push(' ');
+            Event::SoftBreak | Event::HardBreak if in_first_paragraph => {
+                r.first_paragraph.push(' ')
             }
-            Event::End(_) => r.text.push(' '),
             _ => {}
         }
         let in_heading = heading.is_some();
@@ -294,13 +344,23 @@ pub fn render(ctx: &Context<'_>, id: PageId) -> Rendered {
 
     for (anchor, line) in own_anchor_links {
         if !r.anchors.contains(&anchor) {
-            r.diagnostics.push(Diagnostic::error(file, Some(line), format!("link to \"#{anchor}\": no heading on this page has that id")));
+            r.diagnostics.push(Diagnostic::error(
+                file,
+                Some(line),
+                format!("link to \"#{anchor}\": no heading on this page has that id"),
+            ));
         }
     }
     let _ = base;
-    let mut html = String::with_capacity(page.body.len() * 3 / 2);
-    pulldown_cmark::html::push_html(&mut html, out.into_iter());
-    r.html = if has_raw_html && !ctx.config.markdown.unsafe_html { crate::html::sanitize(&html) } else { html };
+    if mode == Mode::Html {
+        let mut html = String::with_capacity(page.body.len() * 2);
+        pulldown_cmark::html::push_html(&mut html, out.into_iter());
+        r.html = if has_raw_html && !ctx.config.markdown.unsafe_html {
+            crate::html::sanitize(&html)
+        } else {
+            html
+        };
+    }
     r.first_paragraph = r.first_paragraph.trim().to_string();
     r
 }
@@ -315,7 +375,12 @@ fn callout_kind(kind: BlockQuoteKind) -> (&'static str, &'static str) {
     }
 }
 
-fn emit_heading<'a>(h: HeadingBuf<'a>, r: &mut Rendered, out: &mut Vec<Event<'a>>, used: &mut HashMap<String, usize>) {
+fn emit_heading<'a>(
+    h: HeadingBuf<'a>,
+    r: &mut Rendered,
+    out: &mut Vec<Event<'a>>,
+    used: &mut HashMap<String, usize>,
+) {
     let base_id = h.id.clone().unwrap_or_else(|| {
         let s = heading_slug(&h.text);
         if s.is_empty() {
@@ -333,23 +398,37 @@ fn emit_heading<'a>(h: HeadingBuf<'a>, r: &mut Rendered, out: &mut Vec<Event<'a>
     *n += 1;
     used.entry(id.clone()).or_insert(1);
     let level = h.level as u8;
-    let class = if h.classes.is_empty() { String::new() } else { format!(" class=\"{}\"", escape(&h.classes.join(" "))) };
+    let class = if h.classes.is_empty() {
+        String::new()
+    } else {
+        format!(" class=\"{}\"", escape(&h.classes.join(" ")))
+    };
     let eid = escape(&id);
-    out.push(Event::Html(CowStr::from(format!("<h{level} id=\"{eid}\"{class}>"))));
+    out.push(Event::Html(CowStr::from(format!(
+        "<h{level} id=\"{eid}\"{class}>"
+    ))));
     out.extend(h.events);
     out.push(Event::Html(CowStr::from(format!(
         " <a class=\"anchor\" href=\"#{eid}\" aria-label=\"Link to this section\">#</a></h{level}>\n"
     ))));
     if (2..=3).contains(&level) {
-        r.toc.push(TocEntry { level, id: id.clone(), title: h.text.trim().to_string() });
+        r.toc.push(TocEntry {
+            level,
+            id: id.clone(),
+            title: h.text.trim().to_string(),
+        });
     }
-    r.text.push_str(&h.text);
-    r.text.push('\n');
     r.anchors.insert(id);
 }
 
 /// Links the first mention of each known code in a run of prose text.
-fn autolink_text<'a>(ctx: &Context<'_>, own: PageId, text: CowStr<'a>, linked: &mut HashSet<PageId>, out: &mut Vec<Event<'a>>) {
+fn autolink_text<'a>(
+    ctx: &Context<'_>,
+    own: PageId,
+    text: CowStr<'a>,
+    linked: &mut HashSet<PageId>,
+    out: &mut Vec<Event<'a>>,
+) {
     let s: &str = &text;
     let is_code_char = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '.' || c == '-';
     let mut last = 0;
@@ -433,7 +512,10 @@ fn resolve_link(
     let path = path.split('?').next().unwrap_or(path);
     let decoded = percent_decode(path);
     let base = &ctx.config.base;
-    if let Some(rest) = dest_trim.strip_prefix('/').filter(|_| !dest_trim.starts_with("@/")) {
+    if let Some(rest) = dest_trim
+        .strip_prefix('/')
+        .filter(|_| !dest_trim.starts_with("@/"))
+    {
         let site_path = rest.split(['#', '?']).next().unwrap_or("");
         r.root_links.push((percent_decode(site_path), line));
         return Some(base.href(rest));
@@ -441,11 +523,19 @@ fn resolve_link(
     let content_path = if let Some(p) = decoded.strip_prefix("@/") {
         normalize_relative(p)
     } else {
-        let joined = if own_dir.is_empty() { decoded.clone() } else { format!("{own_dir}/{decoded}") };
+        let joined = if own_dir.is_empty() {
+            decoded.clone()
+        } else {
+            format!("{own_dir}/{decoded}")
+        };
         normalize_relative(&joined)
     };
     let Some(content_path) = content_path else {
-        r.diagnostics.push(Diagnostic::error(file, Some(line), format!("link to \"{dest_trim}\" leaves content/")));
+        r.diagnostics.push(Diagnostic::error(
+            file,
+            Some(line),
+            format!("link to \"{dest_trim}\" leaves content/"),
+        ));
         return Some("#".into());
     };
     if content_path.ends_with(".md") || decoded.starts_with("@/") {
