@@ -374,7 +374,7 @@ pub fn build(inputs: Inputs<'_>, reserved: Reserved<'_>, diags: &mut Vec<Diagnos
                     Some(fm.line_of("standard")),
                     format!("unknown standard \"{s}\" (known: {})", known_list(config.standards.keys())),
                 )),
-                Some(st) if st.requires_references && fm.references.is_empty() => diags.push(Diagnostic::error(
+                Some(st) if st.requires_references && !fm.key_lines.contains_key("references") => diags.push(Diagnostic::error(
                     &page.file,
                     Some(if fm.key_lines.contains_key("standard") { fm.line_of("standard") } else { 1 }),
                     format!(
@@ -384,7 +384,12 @@ pub fn build(inputs: Inputs<'_>, reserved: Reserved<'_>, diags: &mut Vec<Diagnos
                 Some(_) => {}
             }
         }
+        let code_missing = page.kind == Kind::Error && fm.code.is_none();
         let path = page_path(&page).unwrap_or_else(|msg| {
+            if code_missing {
+                // The missing or mistyped code is already reported.
+                return format!("\u{0}invalid/{id}/");
+            }
             let line = if fm.slug.is_some() {
                 fm.line_of("slug")
             } else {
@@ -502,19 +507,21 @@ pub fn build(inputs: Inputs<'_>, reserved: Reserved<'_>, diags: &mut Vec<Diagnos
             Some((&node.page.file, line)),
             diags,
         );
-        for a in aliases {
-            claim(
-                &mut g.outputs,
-                output_file(&a),
-                &format!("the alias \"/{a}\" of {}", node.page.file),
-                Some((&node.page.file, fm.line_of("aliases"))),
-                diags,
-            );
-            g.aliases.push(Alias {
-                path: a,
-                target: id,
-            });
-        }
+        g.aliases
+            .extend(aliases.into_iter().map(|path| Alias { path, target: id }));
+    }
+    // Aliases claim their paths after every page, so a collision is
+    // reported at the alias, the thing to change.
+    for a in &g.aliases {
+        let page = &g.nodes[a.target].page;
+        let what = format!("the alias \"/{}\" of {}", a.path, page.file);
+        claim(
+            &mut g.outputs,
+            output_file(&a.path),
+            &what,
+            Some((&page.file, page.fm.line_of("aliases"))),
+            diags,
+        );
     }
     for (path, file) in inputs.assets.iter().chain(inputs.statics) {
         claim(&mut g.outputs, path.clone(), file, Some((file, 0)), diags);

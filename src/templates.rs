@@ -48,7 +48,16 @@ pub fn load(overrides: &BTreeMap<String, String>) -> Result<Tera, Vec<Diagnostic
     // unreadable; ours escapes what HTML needs in text and quoted attributes.
     tera.set_escape_fn(crate::html::escape);
     match tera.add_raw_templates(all.iter().map(|(n, s)| (*n, *s))) {
-        Ok(()) => Ok(tera),
+        Ok(()) => {
+            // Tera finds a missing `extends` at load time but a missing
+            // `include` or `import` only when a page renders; find them now.
+            let diags = missing_templates(&all, overrides);
+            if diags.is_empty() {
+                Ok(tera)
+            } else {
+                Err(diags)
+            }
+        }
         Err(e) => {
             // Find every broken template: each override in turn, on top of
             // the built-in theme, which is known to load.
@@ -61,6 +70,7 @@ pub fn load(overrides: &BTreeMap<String, String>) -> Result<Tera, Vec<Diagnostic
                     diags.push(template_diag(name, overrides, &e));
                 }
             }
+            diags.extend(missing_templates(&all, overrides));
             if diags.is_empty() {
                 let name = all
                     .keys()
@@ -72,6 +82,47 @@ pub fn load(overrides: &BTreeMap<String, String>) -> Result<Tera, Vec<Diagnostic
             Err(diags)
         }
     }
+}
+
+/// `include` and `import` tags naming templates that do not exist.
+fn missing_templates(
+    all: &BTreeMap<&str, &str>,
+    overrides: &BTreeMap<String, String>,
+) -> Vec<Diagnostic> {
+    let mut diags = Vec::new();
+    for (name, src) in overrides {
+        for (i, line) in src.lines().enumerate() {
+            let mut rest = line;
+            while let Some(start) = rest.find("{%") {
+                let tag = &rest[start + 2..];
+                let end = tag.find("%}").unwrap_or(tag.len());
+                let body = tag[..end].trim().trim_start_matches('-').trim();
+                rest = &tag[end..];
+                let Some(arg) = body
+                    .strip_prefix("include")
+                    .or_else(|| body.strip_prefix("import"))
+                else {
+                    continue;
+                };
+                if body.contains("ignore missing") {
+                    continue;
+                }
+                let arg = arg.trim_start();
+                let Some(q) = arg.chars().next().filter(|c| *c == '"' || *c == '\'') else {
+                    continue;
+                };
+                let target: String = arg[1..].chars().take_while(|c| *c != q).collect();
+                if !all.contains_key(target.as_str()) {
+                    diags.push(Diagnostic::error(
+                        origin(name, overrides),
+                        Some(i as u32 + 1),
+                        format!("template error: \"{target}\" is not a template of the site or the theme"),
+                    ));
+                }
+            }
+        }
+    }
+    diags
 }
 
 /// The whole error chain of a Tera error on one line.
@@ -105,9 +156,26 @@ pub fn template_diag(
         line = it.next().and_then(|s| s.parse().ok());
         col = it.next().and_then(|s| s.parse().ok());
     }
+    let text = text
+        .replace(&format!("Failed to parse '{name}': "), "")
+        .replace(&format!("Failed to render '{name}': "), "");
+    let text = match (text.find("--> "), line) {
+        (Some(i), Some(_)) => {
+            let rest = &text[i + 4..];
+            let skip = rest
+                .find(|c: char| !(c.is_ascii_digit() || c == ':'))
+                .unwrap_or(rest.len());
+            format!(
+                "{}{}",
+                &text[..i],
+                rest[skip..].trim_start().trim_start_matches("= ")
+            )
+        }
+        _ => text,
+    };
     let message = text
         .lines()
-        .map(str::trim)
+        .map(|l| l.trim().trim_start_matches("= "))
         .filter(|l| {
             !l.is_empty()
                 && !l.starts_with("-->")

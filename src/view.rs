@@ -84,7 +84,12 @@ pub struct PageView {
     pub kind: &'static str,
     pub title: String,
     pub code: Option<String>,
+    /// The summary for lists, cards and metadata: the front matter's, else
+    /// the body's first paragraph.
     pub summary: String,
+    /// The front matter's summary only, shown above the body (a summary
+    /// taken from the body would repeat its first paragraph).
+    pub lead: Option<String>,
     pub description: String,
     pub href: String,
     pub permalink: String,
@@ -408,6 +413,7 @@ impl<'a> Model<'a> {
             title,
             code: fm.code.clone(),
             description: truncate(&summary, 160),
+            lead: fm.summary.clone(),
             summary,
             href,
             permalink,

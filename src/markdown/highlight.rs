@@ -334,8 +334,8 @@ mod tests {
     fn known_language_gets_classes() {
         let h = Highlighter::default();
         let html = h.block("json", "{\"a\": 1}\n");
-        assert!(html.contains("hl-"), "{html}");
+        assert!(html.contains("<span class=\"hl-"), "{html}");
         let long = "x".repeat(MAX_LINE + 1);
-        assert!(!h.block("json", &long).contains("hl-"));
+        assert!(!h.block("json", &long).contains("<span"));
     }
 }

@@ -25,6 +25,28 @@ use crate::urls::{
     heading_slug, is_dangerous_scheme, is_external, normalize_relative, percent_decode,
 };
 
+/// Ids the built-in theme gives its own sections. Body headings that slug
+/// to one of them get a suffix (`related-errors-1`), so ids stay unique on
+/// the page; a link to `#related-errors` finds the theme's section.
+pub const THEME_IDS: &[&str] = &[
+    "main",
+    "toc-title",
+    "decision-support",
+    "compare-guides",
+    "playbooks",
+    "related-errors",
+    "official-references",
+    "referenced-by",
+    "provider-context",
+    "compared-errors",
+    "covered-errors",
+    "providers",
+    "recently-reviewed",
+    "search-input",
+    "search-page-input",
+    "search-results",
+];
+
 /// Deeper nesting than this is refused: no real page needs it, and it keeps
 /// every later stage (sanitizer, browsers) far from its recursion limits.
 pub const MAX_NESTING: usize = 100;
@@ -140,7 +162,10 @@ pub fn render(ctx: &Context<'_>, id: PageId, mode: Mode) -> Rendered {
     let base = &ctx.config.base;
     let autolink = ctx.config.markdown.autolink_codes;
 
-    let mut r = Rendered::default();
+    let mut r = Rendered {
+        anchors: THEME_IDS.iter().map(|s| s.to_string()).collect(),
+        ..Default::default()
+    };
     let mut out: Vec<Event<'_>> = Vec::new();
     let mut depth = 0usize;
     let mut heading: Option<HeadingBuf<'_>> = None;
@@ -151,7 +176,8 @@ pub fn render(ctx: &Context<'_>, id: PageId, mode: Mode) -> Rendered {
     let mut has_raw_html = false;
     let mut linked_codes: HashSet<PageId> = HashSet::new();
     let mut own_anchor_links: Vec<(String, u32)> = Vec::new();
-    let mut used_ids: HashMap<String, usize> = HashMap::new();
+    let mut used_ids: HashMap<String, usize> =
+        THEME_IDS.iter().map(|id| (id.to_string(), 1)).collect();
     let mut callouts: Vec<bool> = Vec::new();
 
     for (event, range) in Parser::new_ext(&page.body, options()).into_offset_iter() {

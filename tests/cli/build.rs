@@ -1,0 +1,264 @@
+//! Valid sites: what the build writes.
+
+use crate::harness::Site;
+
+#[test]
+fn sample_site_builds_with_summary_line() {
+    let site = Site::sample();
+    let r = site.build_ok();
+    assert!(r.errors().is_empty(), "{}", r.stderr);
+    let summary: Vec<&str> = r.stdout.lines().collect();
+    assert_eq!(summary.len(), 1, "one summary line: {}", r.stdout);
+    assert!(
+        summary[0].starts_with("Built ")
+            && summary[0].contains(" pages ")
+            && summary[0].contains(" s into "),
+        "{}",
+        summary[0]
+    );
+    let page = site.read("public/errors/entra/aadsts53003/index.html");
+    for needle in [
+        "<code class=\"page-code\">AADSTS53003</code>",
+        "Last reviewed: <time datetime=",
+        "Editorial standard: <a href=\"/standards/source-backed/\">",
+        "<h2 id=\"decision-support\">Decision support</h2>",
+        "href=\"/compare/aadsts50076-vs-aadsts53003/\"",
+        "<h2 id=\"official-references\">Official references</h2>",
+        "<h2 id=\"provider-context\">Provider context</h2>",
+        "aria-label=\"Breadcrumb\"",
+        "\"@type\":\"TechArticle\"",
+    ] {
+        assert!(page.contains(needle), "AADSTS53003 page lacks {needle}");
+    }
+}
+
+#[test]
+fn error_page_anatomy() {
+    let site = Site::fixture("basic");
+    site.build_ok();
+    insta::assert_snapshot!(
+        "error_page_503",
+        site.main_of("public/errors/http/503/index.html")
+    );
+}
+
+#[test]
+fn compare_playbook_plain_and_yaml_pages() {
+    let site = Site::fixture("basic");
+    site.build_ok();
+    insta::assert_snapshot!(
+        "compare_page",
+        site.main_of("public/compare/503-vs-unavailable/index.html")
+    );
+    insta::assert_snapshot!(
+        "playbook_page",
+        site.main_of("public/playbooks/timeouts/index.html")
+    );
+    insta::assert_snapshot!(
+        "plain_page_sanitized",
+        site.main_of("public/guides/retry-budgets/index.html")
+    );
+    insta::assert_snapshot!(
+        "yaml_error_page",
+        site.main_of("public/errors/grpc/unavailable/index.html")
+    );
+}
+
+#[test]
+fn listings() {
+    let site = Site::fixture("basic");
+    site.build_ok();
+    insta::assert_snapshot!("home", site.main_of("public/index.html"));
+    insta::assert_snapshot!("a_to_z", site.main_of("public/errors/index.html"));
+    insta::assert_snapshot!(
+        "provider_grpc",
+        site.main_of("public/providers/grpc/index.html")
+    );
+    insta::assert_snapshot!(
+        "tag_availability",
+        site.main_of("public/tags/availability/index.html")
+    );
+    insta::assert_snapshot!(
+        "standard_notes",
+        site.main_of("public/standards/notes/index.html")
+    );
+    insta::assert_snapshot!("not_found", site.main_of("public/404.html"));
+    assert!(site.exists("public/compare/index.html"));
+    assert!(site.exists("public/playbooks/index.html"));
+    assert!(site.exists("public/search/index.html"));
+    // Tags are slugged: "Retries" lists at /tags/retries/.
+    assert!(site
+        .read("public/tags/retries/index.html")
+        .contains("Retry budgets"));
+}
+
+#[test]
+fn decision_support_falls_back_to_featured() {
+    let site = Site::fixture("basic");
+    site.build_ok();
+    // DEADLINE_EXCEEDED is covered by the timeouts playbook directly.
+    let de = site.read("public/errors/grpc/deadline-exceeded/index.html");
+    assert!(de.contains("href=\"/docs/playbooks/timeouts/\""));
+    // Drop the playbook's cover of the code: no guide names it, it shares no
+    // tag with one, so the featured playbook shows as a suggestion.
+    site.write(
+        "content/playbooks/timeouts.md",
+        site.read("content/playbooks/timeouts.md").replace(
+            "covers = [\"grpc:DEADLINE_EXCEEDED\"]",
+            "covers = [\"503\"]",
+        ),
+    );
+    site.build_ok();
+    let de = site.read("public/errors/grpc/deadline-exceeded/index.html");
+    assert!(
+        de.contains("No guide covers DEADLINE_EXCEEDED yet; these may help."),
+        "{de}"
+    );
+    assert!(de.contains("href=\"/docs/playbooks/timeouts/\""));
+    // 503 is named by the playbook now, and by the compare guide.
+    let p503 = site.read("public/errors/http/503/index.html");
+    assert!(
+        p503.contains("href=\"/docs/playbooks/timeouts/\"")
+            && p503.contains("href=\"/docs/compare/503-vs-unavailable/\"")
+    );
+}
+
+#[test]
+fn sub_path_and_base_url_override() {
+    let site = Site::fixture("basic");
+    site.build_ok();
+    let home = site.read("public/index.html");
+    assert!(home.contains("href=\"/docs/errors/\""));
+    assert!(home.contains("<link rel=\"canonical\" href=\"https://errors.example.com/docs/\">"));
+    assert!(
+        !home.contains("href=\"/errors/"),
+        "every link honours the sub-path"
+    );
+    let r = site.run(&["build", "--base-url", "https://preview.example.com/pr-7/"]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    let page = site.read("public/errors/http/503/index.html");
+    assert!(page.contains("href=\"/pr-7/errors/grpc/unavailable/#what-it-means\""));
+    assert!(page.contains("https://preview.example.com/pr-7/errors/http/503/"));
+}
+
+#[test]
+fn aliases_redirect() {
+    let site = Site::fixture("basic");
+    site.build_ok();
+    let alias = site.read("public/old/503.html");
+    assert!(
+        alias.contains("<meta http-equiv=\"refresh\" content=\"0; url=/docs/errors/http/503/\">")
+    );
+    assert!(site.exists("public/http/503/index.html"));
+    assert_eq!(site.read("public/_redirects"), "/docs/http/503/ /docs/errors/http/503/ 301\n/docs/old/503.html /docs/errors/http/503/ 301\n");
+}
+
+#[test]
+fn feeds_sitemap_robots_codes() {
+    let site = Site::fixture("basic");
+    site.build_ok();
+    let sitemap = site.read("public/sitemap.xml");
+    assert!(sitemap.contains("<url><loc>https://errors.example.com/docs/errors/http/503/</loc><lastmod>2026-10-01</lastmod></url>"));
+    let feed = site.read("public/feed.xml");
+    let first = feed.find("<entry>").unwrap();
+    assert!(
+        feed[first..].starts_with("<entry>\n    <title>Timeouts playbook</title>"),
+        "newest review first: {feed}"
+    );
+    assert!(site
+        .read("public/robots.txt")
+        .contains("Sitemap: https://errors.example.com/docs/sitemap.xml"));
+    insta::assert_snapshot!("codes_json", site.read("public/codes.json"));
+}
+
+#[test]
+fn overdue_badge_and_warning() {
+    let site = Site::fixture("basic");
+    let r = site.build_ok();
+    assert_eq!(
+        r.diagnostics(),
+        vec!["warning: 1 page is overdue for review (older than 180 days); the oldest is content/errors/grpc/deadline-exceeded.md, reviewed 2025-01-10"]
+    );
+    assert!(site
+        .read("public/errors/grpc/deadline-exceeded/index.html")
+        .contains("badge-overdue"));
+    assert!(!site
+        .read("public/errors/http/503/index.html")
+        .contains("badge-overdue"));
+}
+
+#[test]
+fn drafts_are_left_out_unless_asked() {
+    let site = Site::fixture("basic");
+    site.write("content/errors/http/418.md", "+++\ntitle = \"Teapot\"\ncode = \"418\"\nreviewed = 2026-01-01\ndraft = true\n[[references]]\ntitle = \"RFC\"\nurl = \"https://example.com\"\n+++\nShort and stout.\n");
+    site.build_ok();
+    assert!(!site.exists("public/errors/http/418/index.html"));
+    assert!(!site.read("public/codes.json").contains("\"418\""));
+    let r = site.run(&["build", "--drafts"]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    assert!(site.exists("public/errors/http/418/index.html"));
+}
+
+#[test]
+fn front_matter_with_bom_crlf_and_trailing_spaces() {
+    let site = Site::fixture("basic");
+    site.write(
+        "content/errors/http/500.md",
+        "\u{feff}+++  \r\ntitle = \"Internal Server Error\"\r\ncode = \"500\"\r\nreviewed = 2026-02-03\r\n[[references]]\r\ntitle = \"RFC\"\r\nurl = \"https://example.com\"\r\n+++ \r\nBody line.\r\n",
+    );
+    site.build_ok();
+    let p = site.read("public/errors/http/500/index.html");
+    assert!(p.contains("<p>Body line.</p>"), "{p}");
+}
+
+#[test]
+fn site_templates_override_the_theme_file_by_file() {
+    let site = Site::fixture("basic");
+    site.write(
+        "templates/error.html",
+        "{% extends \"base.html\" %}{% block main %}<p class=\"mine\">{{ page.code }} by {{ provider.name }}</p>{{ page.content | safe }}{% endblock main %}",
+    );
+    site.build_ok();
+    let p = site.read("public/errors/http/503/index.html");
+    assert!(p.contains("<p class=\"mine\">503 by HTTP</p>"));
+    assert!(
+        p.contains("<header class=\"site-header\">"),
+        "base.html still comes from the theme"
+    );
+}
+
+#[test]
+fn static_files_and_content_assets_are_copied() {
+    let site = Site::fixture("basic");
+    site.write("static/robots-extra.txt", "hello");
+    site.write("content/errors/http/diagram.svg", "<svg/>");
+    site.write("content/errors/http/429.md", "+++\ntitle = \"Too Many\"\ncode = \"429\"\nreviewed = 2026-01-01\n[[references]]\ntitle = \"RFC\"\nurl = \"https://example.com\"\n+++\n![diagram](diagram.svg)\n");
+    site.build_ok();
+    assert_eq!(site.read("public/robots-extra.txt"), "hello");
+    assert_eq!(site.read("public/errors/http/diagram.svg"), "<svg/>");
+    assert!(site
+        .read("public/errors/http/429/index.html")
+        .contains("src=\"/docs/errors/http/diagram.svg\""));
+}
+
+#[test]
+fn bad_command_line_exits_2() {
+    let site = Site::fixture("basic");
+    assert_eq!(site.run(&["build", "--no-such-flag"]).status, 2);
+    assert_eq!(site.run(&["frobnicate"]).status, 2);
+    assert_eq!(site.run(&["check", "--format", "xml"]).status, 2);
+}
+
+#[test]
+fn check_writes_nothing_and_formats() {
+    let site = Site::fixture("basic");
+    let r = site.run(&["check"]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    assert!(!site.exists("public"));
+    let r = site.run(&["check", "--deny-stale"]);
+    assert_eq!(r.status, 1);
+    assert_eq!(
+        r.errors(),
+        vec!["error: content/errors/grpc/deadline-exceeded.md:4: overdue for review: reviewed 2025-01-10 (685 days ago; the review interval is 180 days)"]
+    );
+}

@@ -1,0 +1,11 @@
+//! Integration tests: the real `faultbook` binary against fixture sites in
+//! temporary folders. One test binary; `harness` holds the fixture helper.
+
+#![allow(clippy::unwrap_used)]
+
+mod harness;
+
+mod build;
+mod corpus;
+mod invalid;
+mod output;
