@@ -280,6 +280,34 @@ pub fn check(opts: &Options) -> Result<std::result::Result<Checked, Vec<Diagnost
         }
     }
 
+    // Root-relative links written literally in the site's templates.
+    for (name, src) in &overrides {
+        for (i, line) in src.lines().enumerate() {
+            for attr in ["href=\"/", "src=\"/"] {
+                for (p, _) in line.match_indices(attr) {
+                    let rest = &line[p + attr.len()..];
+                    let target = rest.split('"').next().unwrap_or("");
+                    if target.starts_with('/') || target.contains("{{") || target.contains("{%") {
+                        continue;
+                    }
+                    let path = target.split(['#', '?']).next().unwrap_or("");
+                    let path = path
+                        .strip_prefix(config.base.path.trim_start_matches('/'))
+                        .unwrap_or(path);
+                    if !root_link_exists(&graph, &crate::urls::percent_decode(path)) {
+                        diags.push(Diagnostic::error(
+                            format!("templates/{name}"),
+                            Some(i as u32 + 1),
+                            format!(
+                                "link to \"/{target}\": the built site has no such page or file"
+                            ),
+                        ));
+                    }
+                }
+            }
+        }
+    }
+
     overdue_summary(&config, &graph, opts.today, &mut diags);
 
     if diags.iter().any(Diagnostic::is_error) {

@@ -51,7 +51,8 @@ pub fn load(overrides: &BTreeMap<String, String>) -> Result<Tera, Vec<Diagnostic
         Ok(()) => {
             // Tera finds a missing `extends` at load time but a missing
             // `include` or `import` only when a page renders; find them now.
-            let diags = missing_templates(&all, overrides);
+            let mut diags = missing_templates(&all, overrides);
+            diags.extend(recursion(&all, overrides));
             if diags.is_empty() {
                 Ok(tera)
             } else {
@@ -119,6 +120,158 @@ fn missing_templates(
                         format!("template error: \"{target}\" is not a template of the site or the theme"),
                     ));
                 }
+            }
+        }
+    }
+    diags
+}
+
+/// The `{% ... %}` tags of a template with their 1-based lines.
+fn tags(src: &str) -> Vec<(u32, &str)> {
+    let mut out = Vec::new();
+    let mut pos = 0;
+    while let Some(start) = src[pos..].find("{%") {
+        let open = pos + start + 2;
+        let end = src[open..].find("%}").map_or(src.len(), |e| open + e);
+        let body = src[open..end].trim_matches(|c: char| c == '-' || c.is_whitespace());
+        let line = src[..open].matches('\n').count() as u32 + 1;
+        out.push((line, body));
+        pos = (end + 2).min(src.len());
+    }
+    out
+}
+
+/// The first quoted string of a tag's arguments.
+fn quoted(arg: &str) -> Option<&str> {
+    let arg = arg.trim_start();
+    let q = arg.chars().next().filter(|c| *c == '"' || *c == '\'')?;
+    arg[1..].split(q).next()
+}
+
+/// Tera has no recursion limit: a macro that calls itself without end, or a
+/// template that includes itself, overflows the stack and kills the process.
+/// Recursion among macros or includes is therefore refused up front.
+fn recursion(all: &BTreeMap<&str, &str>, overrides: &BTreeMap<String, String>) -> Vec<Diagnostic> {
+    type Node = (String, String); // (template, macro name or "" for the template itself)
+    let mut edges: BTreeMap<Node, Vec<Node>> = BTreeMap::new();
+    let mut lines: BTreeMap<Node, u32> = BTreeMap::new();
+    for (name, src) in all {
+        let mut namespaces: BTreeMap<&str, &str> = BTreeMap::new();
+        let mut current: Option<String> = None;
+        for (line, body) in tags(src) {
+            if let Some(rest) = body.strip_prefix("import") {
+                if let (Some(file), Some((_, ns))) = (quoted(rest), rest.rsplit_once(" as ")) {
+                    namespaces.insert(ns.trim(), file);
+                }
+            } else if let Some(rest) = body.strip_prefix("macro ") {
+                let m = rest.split('(').next().unwrap_or("").trim().to_string();
+                lines.insert((name.to_string(), m.clone()), line);
+                current = Some(m);
+            } else if body.starts_with("endmacro") {
+                current = None;
+            } else if let Some(rest) = body.strip_prefix("include") {
+                if let Some(target) = quoted(rest) {
+                    let from = (name.to_string(), current.clone().unwrap_or_default());
+                    lines.entry(from.clone()).or_insert(line);
+                    edges
+                        .entry(from)
+                        .or_default()
+                        .push((target.to_string(), String::new()));
+                }
+            }
+        }
+        // Calls `ns::name(` anywhere inside a macro body.
+        let mut current: Option<String> = None;
+        for (i, text_line) in src.lines().enumerate() {
+            if let Some(p) = text_line.find("macro ") {
+                if text_line[..p].contains("{%") && !text_line[..p].contains("end") {
+                    current = Some(
+                        text_line[p + 6..]
+                            .split('(')
+                            .next()
+                            .unwrap_or("")
+                            .trim()
+                            .to_string(),
+                    );
+                }
+            }
+            let caller = (name.to_string(), current.clone().unwrap_or_default());
+            let mut rest = text_line;
+            while let Some(p) = rest.find("::") {
+                let ns: String = rest[..p]
+                    .chars()
+                    .rev()
+                    .take_while(|c| c.is_alphanumeric() || *c == '_')
+                    .collect::<Vec<_>>()
+                    .into_iter()
+                    .rev()
+                    .collect();
+                let after = &rest[p + 2..];
+                let callee: String = after
+                    .chars()
+                    .take_while(|c| c.is_alphanumeric() || *c == '_')
+                    .collect();
+                let file = if ns == "self" {
+                    Some(*name)
+                } else {
+                    namespaces.get(ns.as_str()).copied()
+                };
+                if let (Some(file), false) = (file, callee.is_empty()) {
+                    lines.entry(caller.clone()).or_insert(i as u32 + 1);
+                    edges
+                        .entry(caller.clone())
+                        .or_default()
+                        .push((file.to_string(), callee));
+                }
+                rest = after;
+            }
+            if text_line.contains("endmacro") {
+                current = None;
+            }
+        }
+    }
+    let mut diags = Vec::new();
+    let mut reported = std::collections::BTreeSet::new();
+    for start in edges.keys() {
+        let mut stack = vec![(start.clone(), 0usize)];
+        let mut path: Vec<Node> = vec![start.clone()];
+        while let Some((node, i)) = stack.pop() {
+            let next = edges.get(&node).and_then(|e| e.get(i)).cloned();
+            let Some(next) = next else {
+                path.pop();
+                continue;
+            };
+            stack.push((node, i + 1));
+            if &next == start {
+                let (file, m) = start;
+                if reported.insert(start.clone()) {
+                    let what = if m.is_empty() {
+                        format!("template \"{file}\" includes itself")
+                    } else {
+                        format!("macro \"{m}\" calls itself")
+                    };
+                    let chain: Vec<String> = path
+                        .iter()
+                        .chain([&next])
+                        .map(|(f, m)| {
+                            if m.is_empty() {
+                                f.clone()
+                            } else {
+                                format!("{f}::{m}")
+                            }
+                        })
+                        .collect();
+                    diags.push(Diagnostic::error(
+                        origin(file, overrides),
+                        lines.get(start).copied(),
+                        format!("template error: {what} ({}); recursion is not supported, as it could run without end", chain.join(" -> ")),
+                    ));
+                }
+                continue;
+            }
+            if !path.contains(&next) && path.len() < 64 {
+                path.push(next.clone());
+                stack.push((next, 0));
             }
         }
     }

@@ -309,3 +309,34 @@ fn huge_pages_build() {
     assert!(start.elapsed().as_secs() < 30, "took {:?}", start.elapsed());
     assert!(site.read("public/longline/index.html").contains("[1,[1,"));
 }
+
+#[test]
+fn recursive_macros_and_includes_are_refused_not_overflowed() {
+    let site = Site::fixture("basic");
+    site.write(
+        "templates/macros2.html",
+        "{% macro down(n) %}\n{{ self::down(n=n) }}\n{% endmacro down %}\n",
+    );
+    site.write(
+        "templates/page.html",
+        "{% extends \"base.html\" %}{% import \"macros2.html\" as m2 %}{% block main %}{{ m2::down(n=1) }}{% endblock main %}",
+    );
+    site.write("templates/loop.html", "{% include \"loop.html\" %}\n");
+    assert_errors(
+        &site,
+        &[
+            "error: templates/loop.html:1: template error: template \"loop.html\" includes itself (loop.html -> loop.html); recursion is not supported, as it could run without end",
+            "error: templates/macros2.html:1: template error: macro \"down\" calls itself (macros2.html::down -> macros2.html::down); recursion is not supported, as it could run without end",
+        ],
+    );
+}
+
+#[test]
+fn root_relative_links_in_templates_are_checked() {
+    let site = Site::fixture("basic");
+    site.write(
+        "templates/404.html",
+        "{% extends \"base.html\" %}{% block main %}\n<a href=\"/errors/\">ok</a> <a href=\"/docs/compare/\">ok</a>\n<a href=\"/nope/\">broken</a> <a href=\"{{ site.home }}\">ok</a>\n{% endblock main %}",
+    );
+    assert_errors(&site, &["error: templates/404.html:3: link to \"/nope/\": the built site has no such page or file"]);
+}
