@@ -256,7 +256,7 @@ pub fn check(opts: &Options) -> Result<std::result::Result<Checked, Vec<Diagnost
                 &link.anchor,
                 rendered.get(link.target).and_then(Option::as_ref),
             ) {
-                if !target.anchors.contains(anchor) {
+                if !target.has_anchor(anchor) {
                     diags.push(Diagnostic::error(
                         file,
                         Some(link.line),

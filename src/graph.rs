@@ -526,8 +526,7 @@ pub fn build(inputs: Inputs<'_>, reserved: Reserved<'_>, diags: &mut Vec<Diagnos
     for (path, file) in inputs.assets.iter().chain(inputs.statics) {
         claim(&mut g.outputs, path.clone(), file, Some((file, 0)), diags);
     }
-    for (key, tag) in &g.by_tag {
-        let _ = tag;
+    for key in g.by_tag.keys() {
         claim(
             &mut g.outputs,
             format!("tags/{key}/index.html"),

@@ -14,7 +14,7 @@ use crate::html::escape_xml;
 use crate::output::Sink;
 use crate::page::{format_date, Kind};
 use crate::urls::output_file;
-use crate::view::{Link, Meta, Model};
+use crate::view::{Meta, Model};
 
 /// One templated output.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -277,11 +277,6 @@ fn list_view(m: &Model<'_>, job: &Job) -> (String, crate::view::ListView) {
             let p = format!("standards/{key}/");
             let s = &m.config.standards[key];
             let ids = g.by_standard.get(key).unwrap_or(&none);
-            let crumbs = vec![Link {
-                title: "Editorial standards".into(),
-                href: m.site.home.clone(),
-            }];
-            let _ = crumbs;
             let v = m.list(
                 "standard",
                 format!("Editorial standard: {}", s.name),

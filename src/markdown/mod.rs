@@ -81,6 +81,13 @@ pub struct Rendered {
     pub diagnostics: Vec<Diagnostic>,
 }
 
+impl Rendered {
+    /// True when a link to `#id` on this page finds its target.
+    pub fn has_anchor(&self, id: &str) -> bool {
+        self.anchors.contains(id) || THEME_IDS.contains(&id)
+    }
+}
+
 /// What the markdown pass reads besides the body.
 pub struct Context<'a> {
     pub config: &'a Config,
@@ -159,7 +166,6 @@ pub fn render(ctx: &Context<'_>, id: PageId, mode: Mode) -> Rendered {
     let file = page.file.as_str();
     let lines = LineIndex::new(&page.body, page.body_line);
     let own_dir = page.inner.rsplit_once('/').map_or("", |(d, _)| d);
-    let base = &ctx.config.base;
     let autolink = ctx.config.markdown.autolink_codes;
 
     let mut r = Rendered {
@@ -369,7 +375,7 @@ pub fn render(ctx: &Context<'_>, id: PageId, mode: Mode) -> Rendered {
     }
 
     for (anchor, line) in own_anchor_links {
-        if !r.anchors.contains(&anchor) {
+        if !r.has_anchor(&anchor) {
             r.diagnostics.push(Diagnostic::error(
                 file,
                 Some(line),
@@ -377,7 +383,6 @@ pub fn render(ctx: &Context<'_>, id: PageId, mode: Mode) -> Rendered {
             ));
         }
     }
-    let _ = base;
     if mode == Mode::Html {
         let mut html = String::with_capacity(page.body.len() * 2);
         pulldown_cmark::html::push_html(&mut html, out.into_iter());
