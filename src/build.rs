@@ -81,8 +81,19 @@ pub struct Checked {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// Runs every validation of a build without writing anything.
+/// Runs every validation of a build without writing anything. `Err` holds
+/// the diagnostics when any is an error.
 pub fn check(opts: &Options) -> Result<std::result::Result<Checked, Vec<Diagnostic>>> {
+    Ok(match analyze(opts)? {
+        Ok(c) if c.diagnostics.iter().any(Diagnostic::is_error) => Err(c.diagnostics),
+        other => other,
+    })
+}
+
+/// Loads and checks a site. `Err` only when site.toml itself is unusable;
+/// otherwise the site comes back with its diagnostics, errors included, so
+/// that tools such as `new` can still look refs up in its graph.
+pub fn analyze(opts: &Options) -> Result<std::result::Result<Checked, Vec<Diagnostic>>> {
     let root = &opts.root;
     let config_path = root.join(CONFIG_FILE);
     let config_text = match std::fs::read(&config_path) {
@@ -309,10 +320,8 @@ pub fn check(opts: &Options) -> Result<std::result::Result<Checked, Vec<Diagnost
     }
 
     overdue_summary(&config, &graph, opts.today, &mut diags);
+    point_at_values(&graph, root, &mut diags);
 
-    if diags.iter().any(Diagnostic::is_error) {
-        return Ok(Err(diags));
-    }
     Ok(Ok(Checked {
         config,
         graph,
@@ -326,6 +335,33 @@ pub fn check(opts: &Options) -> Result<std::result::Result<Checked, Vec<Diagnost
         content_assets,
         diagnostics: diags,
     }))
+}
+
+/// Gives front-matter diagnostics found after loading (refs, providers,
+/// collisions) the column of the value on their line.
+fn point_at_values(graph: &Graph, root: &std::path::Path, diags: &mut [Diagnostic]) {
+    let mut texts: BTreeMap<String, Option<String>> = BTreeMap::new();
+    for d in diags.iter_mut().filter(|d| d.column.is_none()) {
+        let (Some(file), Some(line)) = (&d.file, d.line) else {
+            continue;
+        };
+        let Some(inner) = file.strip_prefix("content/") else {
+            continue;
+        };
+        let Some(id) = graph.lookup_inner(inner) else {
+            continue;
+        };
+        if line <= 1 || line >= graph.page(id).page.body_line - 1 {
+            continue;
+        }
+        let text = texts
+            .entry(file.clone())
+            .or_insert_with(|| std::fs::read_to_string(root.join(file)).ok());
+        d.column = text
+            .as_deref()
+            .and_then(|t| t.lines().nth(line as usize - 1))
+            .and_then(crate::frontmatter::value_column);
+    }
 }
 
 fn root_link_exists(graph: &Graph, path: &str) -> bool {
@@ -486,7 +522,7 @@ fn sorted(mut d: Vec<Diagnostic>) -> Vec<Diagnostic> {
 pub fn check_site(opts: &Options, deny_stale: bool) -> Result<Outcome> {
     let start = Instant::now();
     let mut outcome = Outcome::default();
-    let diags = match check(opts)? {
+    let diags = match analyze(opts)? {
         Err(d) => d,
         Ok(c) => {
             let mut d = c.diagnostics;
@@ -510,6 +546,7 @@ pub fn check_site(opts: &Options, deny_stale: bool) -> Result<Outcome> {
                     ),
                 });
             }
+            point_at_values(&c.graph, &opts.root, &mut d);
             outcome.pages = c.graph.published().count();
             d
         }

@@ -5,11 +5,20 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand, ValueEnum};
 
 #[derive(Parser, Debug)]
-#[command(name = "faultbook", version, about = "Build linked static knowledge bases of error codes", long_about = None)]
+#[command(
+    name = "faultbook",
+    version,
+    about = "Build linked static knowledge bases of error codes",
+    long_about = "faultbook turns a folder of markdown error pages, compare guides and playbooks into a linked, searchable static site.",
+    after_help = "Examples:\n  faultbook init my-kb && cd my-kb && faultbook build\n  faultbook check --format github\n  faultbook new error http 429"
+)]
 pub struct Cli {
     /// Print only errors
-    #[arg(short, long, global = true)]
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
     pub quiet: bool,
+    /// Print every warning on its own, not only summaries
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -34,11 +43,12 @@ pub enum Command {
         #[arg(long)]
         drafts: bool,
     },
-    /// Run every check of build without writing anything
+    /// Run every check of build, and list pages overdue for review, writing nothing
     #[command(
-        after_help = "Examples:\n  faultbook check\n  faultbook check --format github --deny-stale"
+        after_help = "Examples:\n  faultbook check\n  faultbook check --format json\n  faultbook check --format github --deny-stale"
     )]
     Check {
+        /// The site's folder (holding site.toml)
         #[arg(long, default_value = ".")]
         root: PathBuf,
         /// Output format for diagnostics
@@ -50,6 +60,53 @@ pub enum Command {
         /// Include pages marked draft = true
         #[arg(long)]
         drafts: bool,
+    },
+    /// Write a new page that builds as it is, with the usual sections of its kind
+    #[command(
+        after_help = "Examples:\n  faultbook new error entra AADSTS53003\n  faultbook new compare 429-vs-503 http:429 http:503\n  faultbook new playbook api-timeouts http:502 http:504 grpc:DEADLINE_EXCEEDED"
+    )]
+    New {
+        /// The site's folder (holding site.toml)
+        #[arg(long, default_value = ".", global = true)]
+        root: PathBuf,
+        #[command(subcommand)]
+        page: NewPage,
+    },
+    /// Create a new site that builds and checks clean
+    #[command(after_help = "Examples:\n  faultbook init my-kb")]
+    Init {
+        /// A new or empty folder
+        dir: PathBuf,
+    },
+    /// Print a shell completion script
+    #[command(
+        after_help = "Examples:\n  faultbook completions bash > /etc/bash_completion.d/faultbook\n  faultbook completions zsh > ~/.zfunc/_faultbook"
+    )]
+    Completions { shell: clap_complete::Shell },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum NewPage {
+    /// An error page: content/errors/<provider>/<code-slug>.md
+    Error {
+        /// A key of [providers] in site.toml
+        provider: String,
+        /// The code as written, e.g. AADSTS53003, 429, DEADLINE_EXCEEDED
+        code: String,
+    },
+    /// A compare guide: content/compare/<slug>.md
+    Compare {
+        slug: String,
+        /// Two or more refs: provider:code, or a code only one provider has
+        #[arg(num_args = 2.., required = true)]
+        refs: Vec<String>,
+    },
+    /// A playbook: content/playbooks/<slug>.md
+    Playbook {
+        slug: String,
+        /// One or more refs: provider:code, or a code only one provider has
+        #[arg(num_args = 1.., required = true)]
+        refs: Vec<String>,
     },
 }
 

@@ -138,12 +138,35 @@ fn floor_char_boundary(text: &str, mut i: usize) -> usize {
 
 /// Renders diagnostics as JSON (SPEC §7: one report object).
 pub fn to_json(diags: &[Diagnostic]) -> String {
+    #[derive(Serialize)]
+    struct Report<'a> {
+        errors: usize,
+        warnings: usize,
+        diagnostics: Vec<Entry<'a>>,
+    }
+    #[derive(Serialize)]
+    struct Entry<'a> {
+        severity: Severity,
+        file: Option<&'a str>,
+        line: Option<u32>,
+        column: Option<u32>,
+        message: &'a str,
+    }
     let errors = diags.iter().filter(|d| d.is_error()).count();
-    let report = serde_json::json!({
-        "errors": errors,
-        "warnings": diags.len() - errors,
-        "diagnostics": diags,
-    });
+    let report = Report {
+        errors,
+        warnings: diags.len() - errors,
+        diagnostics: diags
+            .iter()
+            .map(|d| Entry {
+                severity: d.severity,
+                file: d.file.as_deref(),
+                line: d.line,
+                column: d.column,
+                message: &d.message,
+            })
+            .collect(),
+    };
     serde_json::to_string_pretty(&report).unwrap_or_default()
 }
 
@@ -214,6 +237,94 @@ mod tests {
         assert_eq!(
             to_github(&[d]),
             "::error file=content/a%2Cb.md,line=1::50%25%0Anext\n"
+        );
+    }
+}
+
+/// Human output: `error: file:line:col: message`, then the source line and
+/// a caret under the column when the input has a position. `source` returns
+/// a file's text by its root-relative path. ANSI colour only when `color`.
+pub fn to_human(
+    diags: &[Diagnostic],
+    source: &dyn Fn(&str) -> Option<String>,
+    color: bool,
+) -> String {
+    let mut out = String::new();
+    let mut cache: std::collections::HashMap<String, Option<String>> =
+        std::collections::HashMap::new();
+    for d in diags {
+        let text = d.to_string();
+        let (label, code) = match d.severity {
+            Severity::Error => ("error", "1;31"),
+            Severity::Warning => ("warning", "1;33"),
+        };
+        if color {
+            out.push_str(&format!(
+                "\x1b[{code}m{label}\x1b[0m{}\n",
+                &text[label.len()..]
+            ));
+        } else {
+            out.push_str(&text);
+            out.push('\n');
+        }
+        let (Some(file), Some(line)) = (&d.file, d.line) else {
+            continue;
+        };
+        let src = cache.entry(file.clone()).or_insert_with(|| source(file));
+        let Some(src_line) = src
+            .as_deref()
+            .and_then(|s| s.lines().nth(line as usize - 1))
+        else {
+            continue;
+        };
+        let src_line = src_line.trim_end_matches('\r');
+        if src_line.len() > 300 {
+            continue;
+        }
+        let num = line.to_string();
+        let pad = " ".repeat(num.len());
+        let bar = if color { "\x1b[1;34m|\x1b[0m" } else { "|" };
+        out.push_str(&format!("{pad} {bar}\n{num} {bar} {src_line}\n"));
+        if let Some(col) = d.column {
+            let indent: String = src_line
+                .chars()
+                .take(col.saturating_sub(1) as usize)
+                .map(|c| if c == '\t' { '\t' } else { ' ' })
+                .collect();
+            let caret = if color {
+                format!("\x1b[{code}m^\x1b[0m")
+            } else {
+                "^".to_string()
+            };
+            out.push_str(&format!("{pad} {bar} {indent}{caret}\n"));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod human_tests {
+    use super::*;
+
+    #[test]
+    fn human_output_shows_the_line_and_a_caret() {
+        let d = vec![
+            Diagnostic::error("content/a.md", Some(2), "unknown provider \"azur\"")
+                .at_column(Some(12)),
+            Diagnostic::warning("content/b.md", Some(1), "old"),
+            Diagnostic {
+                file: None,
+                line: None,
+                column: None,
+                severity: Severity::Warning,
+                message: "2 pages overdue".into(),
+            },
+        ];
+        let src =
+            |f: &str| (f == "content/a.md").then(|| "+++\nprovider = \"azur\"\n+++\n".to_string());
+        assert_eq!(
+            to_human(&d, &src, false),
+            "error: content/a.md:2:12: unknown provider \"azur\"\n  |\n2 | provider = \"azur\"\n  |            ^\nwarning: content/b.md:1: old\nwarning: 2 pages overdue\n"
         );
     }
 }

@@ -259,9 +259,27 @@ fn key_lines(front: &str, format: Format, first_line: u32) -> BTreeMap<String, u
     lines
 }
 
+/// 1-based column of the value in a `key = value` or `key: value` line.
+pub fn value_column(line: &str) -> Option<u32> {
+    let sep = line.find(['=', ':'])?;
+    let rest = &line[sep + 1..];
+    if rest.trim().is_empty() {
+        return None;
+    }
+    let skip = rest.len() - rest.trim_start().len();
+    Some(line[..sep + 1 + skip].chars().count() as u32 + 1)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn value_columns() {
+        assert_eq!(value_column("provider = \"azur\""), Some(12));
+        assert_eq!(value_column("code: 0x1F"), Some(7));
+        assert_eq!(value_column("[[references]]"), None);
+    }
 
     #[test]
     fn split_toml_with_trailing_spaces() {

@@ -22,6 +22,7 @@ pub mod markdown;
 pub mod output;
 pub mod page;
 pub mod render;
+pub mod scaffold;
 pub mod source;
 pub mod templates;
 pub mod urls;

@@ -3,19 +3,22 @@
 //! failed operation, 2 bad command line).
 
 use std::io::{IsTerminal, Write};
+use std::path::Path;
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::{CommandFactory, Parser};
 use faultbook::build::{self, Options, Outcome};
-use faultbook::diag;
+use faultbook::diag::{self, Diagnostic};
+use faultbook::page::Kind;
+use faultbook::scaffold;
 
 mod cli;
+use cli::{Cli, Command, Format, NewPage};
 
 // Rendering allocates many short-lived strings on every thread; mimalloc's
-// per-thread heaps cut allocator time and fragmentation against glibc's.
+// per-thread heaps cut allocator time against glibc's.
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-use cli::{Cli, Command, Format};
 
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
@@ -36,6 +39,13 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let today = build::today();
+    let verbosity = if cli.quiet {
+        Verbosity::Quiet
+    } else if cli.verbose {
+        Verbosity::Verbose
+    } else {
+        Verbosity::Normal
+    };
     match cli.command {
         Command::Build {
             root,
@@ -44,22 +54,32 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             drafts,
         } => {
             let opts = Options {
-                root,
+                root: root.clone(),
                 output,
                 base_url,
                 drafts,
                 today,
             };
-            let outcome = build::build(&opts)?;
-            report_human(&outcome, cli.quiet);
+            let mut outcome = build::build(&opts)?;
+            if verbosity == Verbosity::Verbose && !outcome.has_errors() {
+                // The per-page list behind the overdue summary.
+                outcome.diagnostics.extend(
+                    build::check_site(&opts, false)?
+                        .diagnostics
+                        .into_iter()
+                        .filter(|d| d.file.is_some()),
+                );
+                outcome.diagnostics.sort();
+            }
+            report(&outcome.diagnostics, &root, verbosity);
             if outcome.has_errors() {
                 eprintln!(
                     "build failed: {} error(s); the previous output was left as it was",
-                    count_errors(&outcome)
+                    count_errors(&outcome.diagnostics)
                 );
                 return Ok(ExitCode::from(1));
             }
-            if !cli.quiet {
+            if verbosity != Verbosity::Quiet {
                 let out = outcome
                     .output
                     .as_ref()
@@ -81,7 +101,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             drafts,
         } => {
             let opts = Options {
-                root,
+                root: root.clone(),
                 output: None,
                 base_url: None,
                 drafts,
@@ -90,49 +110,164 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let outcome = build::check_site(&opts, deny_stale)?;
             match format {
                 Format::Human => {
-                    report_human(&outcome, cli.quiet);
-                    if !cli.quiet {
-                        let errors = count_errors(&outcome);
-                        println!(
-                            "Checked {} pages in {:.2} s: {errors} error(s), {} warning(s)",
-                            outcome.pages,
-                            outcome.elapsed.as_secs_f64(),
-                            outcome.diagnostics.len() - errors
-                        );
+                    report(&outcome.diagnostics, &root, verbosity);
+                    if verbosity != Verbosity::Quiet {
+                        print_check_summary(&outcome);
                     }
                 }
                 Format::Json => println!("{}", diag::to_json(&outcome.diagnostics)),
                 Format::Github => print!("{}", diag::to_github(&outcome.diagnostics)),
             }
-            Ok(ExitCode::from(if outcome.has_errors() { 1 } else { 0 }))
+            Ok(ExitCode::from(u8::from(outcome.has_errors())))
+        }
+        Command::New { root, page } => new_page(&root, page, today),
+        Command::Init { dir } => {
+            let written = scaffold::init(&dir, today)?;
+            if verbosity != Verbosity::Quiet {
+                for p in &written {
+                    println!("{}", p.display());
+                }
+                println!(
+                    "Created a site in {}: run `faultbook build --root {}`",
+                    dir.display(),
+                    dir.display()
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Completions { shell } => {
+            clap_complete::generate(
+                shell,
+                &mut Cli::command(),
+                "faultbook",
+                &mut std::io::stdout(),
+            );
+            Ok(ExitCode::SUCCESS)
         }
     }
 }
 
-fn count_errors(o: &Outcome) -> usize {
-    o.diagnostics.iter().filter(|d| d.is_error()).count()
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Verbosity {
+    Quiet,
+    Normal,
+    Verbose,
 }
 
-/// Diagnostics on stderr, coloured only on a terminal and without NO_COLOR.
-fn report_human(o: &Outcome, quiet: bool) {
+fn print_check_summary(outcome: &Outcome) {
+    let errors = count_errors(&outcome.diagnostics);
+    let overdue: Vec<&Diagnostic> = outcome
+        .diagnostics
+        .iter()
+        .filter(|d| d.file.is_some() && d.message.starts_with("overdue for review"))
+        .collect();
+    let mut line = format!(
+        "Checked {} pages in {:.2} s: {errors} error(s), {} warning(s)",
+        outcome.pages,
+        outcome.elapsed.as_secs_f64(),
+        outcome.diagnostics.len() - errors
+    );
+    if !overdue.is_empty() {
+        line.push_str(&format!("; {} page(s) overdue for review", overdue.len()));
+    }
+    println!("{line}");
+}
+
+/// `faultbook new ...`: checks the refs against the site, writes, prints the path.
+fn new_page(root: &Path, page: NewPage, today: time::Date) -> anyhow::Result<ExitCode> {
+    let opts = Options {
+        root: root.to_path_buf(),
+        output: None,
+        base_url: None,
+        drafts: true,
+        today,
+    };
+    let checked = match build::analyze(&opts)? {
+        Ok(c) => c,
+        Err(diags) => {
+            report(&diags, root, Verbosity::Normal);
+            return Ok(ExitCode::from(1));
+        }
+    };
+    let config = &checked.config;
+    let (kind, name, provider, refs) = match &page {
+        NewPage::Error { provider, code } => (
+            Kind::Error,
+            code.as_str(),
+            Some(provider.as_str()),
+            Vec::new(),
+        ),
+        NewPage::Compare { slug, refs } => (Kind::Compare, slug.as_str(), None, refs.clone()),
+        NewPage::Playbook { slug, refs } => (Kind::Playbook, slug.as_str(), None, refs.clone()),
+    };
+    let mut problems = Vec::new();
+    if let Some(p) = provider {
+        if !config.providers.contains_key(p) {
+            problems.push(format!(
+                "unknown provider \"{p}\" (known: {})",
+                faultbook::config::known_list(config.providers.keys())
+            ));
+        }
+    }
+    for r in &refs {
+        if let Err(msg) = checked.graph.resolve_ref(r, &config.providers) {
+            problems.push(msg);
+        }
+    }
+    if !problems.is_empty() {
+        for p in problems {
+            eprintln!("error: {p}");
+        }
+        return Ok(ExitCode::from(1));
+    }
+    let rel = scaffold::new_page_path(kind, provider, name)?;
+    let path = root.join(&rel);
+    if path.exists() {
+        eprintln!("error: {rel} already exists; it was left untouched");
+        return Ok(ExitCode::from(1));
+    }
+    let (standard, needs_references) =
+        scaffold::standard_for(config).map_or((None, false), |(k, r)| (Some(k), r));
+    let title = match kind {
+        Kind::Error => format!("Describe {name} in a few words"),
+        Kind::Compare | Kind::Playbook => name.replace(['-', '_'], " "),
+        Kind::Plain => name.to_string(),
+    };
+    let text = scaffold::page_text(&scaffold::NewPage {
+        kind,
+        title,
+        code: (kind == Kind::Error).then_some(name),
+        provider,
+        refs,
+        today,
+        standard,
+        needs_references,
+    });
+    scaffold::write_new(&path, &text)?;
+    println!("{rel}");
+    Ok(ExitCode::SUCCESS)
+}
+
+fn count_errors(diags: &[Diagnostic]) -> usize {
+    diags.iter().filter(|d| d.is_error()).count()
+}
+
+/// Diagnostics on stderr, with source lines; colour only on a terminal and
+/// without NO_COLOR.
+fn report(diags: &[Diagnostic], root: &Path, verbosity: Verbosity) {
     let color = std::io::stderr().is_terminal()
         && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-    let mut err = std::io::stderr().lock();
-    for d in &o.diagnostics {
-        if quiet && !d.is_error() {
-            continue;
-        }
-        let line = d.to_string();
-        if color {
-            let (label, code) = if d.is_error() {
-                ("error", "31")
-            } else {
-                ("warning", "33")
-            };
-            let rest = line.strip_prefix(label).unwrap_or(&line);
-            let _ = writeln!(err, "\x1b[1;{code}m{label}\x1b[0m{rest}");
-        } else {
-            let _ = writeln!(err, "{line}");
-        }
-    }
+    let shown: Vec<Diagnostic> = diags
+        .iter()
+        .filter(|d| verbosity != Verbosity::Quiet || d.is_error())
+        .cloned()
+        .collect();
+    let source = |file: &str| {
+        std::fs::read(root.join(file))
+            .ok()
+            .map(|b| String::from_utf8_lossy(&b).into_owned())
+    };
+    let _ = std::io::stderr()
+        .lock()
+        .write_all(diag::to_human(&shown, &source, color).as_bytes());
 }

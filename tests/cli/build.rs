@@ -259,6 +259,6 @@ fn check_writes_nothing_and_formats() {
     assert_eq!(r.status, 1);
     assert_eq!(
         r.errors(),
-        vec!["error: content/errors/grpc/deadline-exceeded.md:4: overdue for review: reviewed 2025-01-10 (685 days ago; the review interval is 180 days)"]
+        vec!["error: content/errors/grpc/deadline-exceeded.md:4:12: overdue for review: reviewed 2025-01-10 (685 days ago; the review interval is 180 days)"]
     );
 }

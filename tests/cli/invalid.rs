@@ -64,19 +64,19 @@ fn wrong_keys_types_and_dates() {
     assert_errors(&site, &[
             "error: content/compare/x.md:1: missing required key \"summary\" (one or two plain sentences) for a compare guide",
             "error: content/compare/x.md:1: pages under the standard \"checked\" need references (requires_references = true); add [[references]] with title and url",
-            "error: content/compare/x.md:3: \"compares\" needs at least 2 refs, found 1",
-            "error: content/errors/http/400.md:3: \"code\" must be a quoted string, found a number (write code = \"...\" so that hex codes and leading zeros survive)",
-            "error: content/errors/http/400.md:4: \"reviewed\": 2026-02-30 is not a real date",
-            "error: content/errors/http/400.md:5: unknown key \"provder\" in an error page (expected one of: title, code, provider, summary, reviewed, standard, related, tags, aliases, references, draft, slug, extra; free-form values go under extra)",
-            "error: content/errors/http/400.md:6: \"tags\" must be a list of strings, found a string",
-            "error: content/errors/http/408.md:4: \"reviewed\" date 2027-01-01 is in the future (today is 2026-11-26)",
-            "error: content/errors/http/408.md:5: \"draft\" must be true or false, found a string",
-            "error: content/errors/http/409.md:4: \"reviewed\": expected a date YYYY-MM-DD, found \"2026-01-01T10:00:00Z\"",
+            "error: content/compare/x.md:3:12: \"compares\" needs at least 2 refs, found 1",
+            "error: content/errors/http/400.md:3:8: \"code\" must be a quoted string, found a number (write code = \"...\" so that hex codes and leading zeros survive)",
+            "error: content/errors/http/400.md:4:12: \"reviewed\": 2026-02-30 is not a real date",
+            "error: content/errors/http/400.md:5:11: unknown key \"provder\" in an error page (expected one of: title, code, provider, summary, reviewed, standard, related, tags, aliases, references, draft, slug, extra; free-form values go under extra)",
+            "error: content/errors/http/400.md:6:8: \"tags\" must be a list of strings, found a string",
+            "error: content/errors/http/408.md:4:12: \"reviewed\" date 2027-01-01 is in the future (today is 2026-11-26)",
+            "error: content/errors/http/408.md:5:9: \"draft\" must be true or false, found a string",
+            "error: content/errors/http/409.md:4:12: \"reviewed\": expected a date YYYY-MM-DD, found \"2026-01-01T10:00:00Z\"",
             "error: content/errors/http/409.md:5: references[0] needs a string title and a string url",
             "error: content/errors/http/410.md:1: pages under the standard \"checked\" need references (requires_references = true); add [[references]] with title and url",
-            "error: content/errors/http/410.md:4: \"reviewed\": expected a date YYYY-MM-DD, found \"26-01-01\"",
-            "error: content/errors/http/410.md:5: key \"compares\" is not allowed on an error page",
-            "error: content/note.md:3: key \"standard\" is not allowed on a plain page",
+            "error: content/errors/http/410.md:4:11: \"reviewed\": expected a date YYYY-MM-DD, found \"26-01-01\"",
+            "error: content/errors/http/410.md:5:11: key \"compares\" is not allowed on an error page",
+            "error: content/note.md:3:12: key \"standard\" is not allowed on a plain page",
         ]);
 }
 
@@ -107,19 +107,19 @@ fn unknown_ambiguous_and_duplicate() {
         "+++\ntitle = \"No refs\"\ncode = \"498\"\nreviewed = 2026-01-01\n+++\n",
     );
     assert_errors(&site, &[
-            "error: content/compare/503-vs-unavailable.md:4: ambiguous ref \"503\": several providers have this code (candidates: grpc:503, http:503); write provider:code",
+            "error: content/compare/503-vs-unavailable.md:4:12: ambiguous ref \"503\": several providers have this code (candidates: grpc:503, http:503); write provider:code",
             "error: content/errors/azur/x.md:1: unknown provider \"azur\" (known: grpc, http)",
             "error: content/errors/http/503.md:1: content/errors/http/503.md and content/errors/http/503-again.md both write /errors/http/503/index.html",
-            "error: content/errors/http/503.md:3: duplicate code \"503\" for provider http: content/errors/http/503-again.md has it too",
-            "error: content/errors/http/504.md:4: provider \"grpc\" does not match the folder errors/http/ this page is in",
-            "error: content/errors/http/504.md:6: unknown provider \"azur\" in ref \"azur:1\" (known: grpc, http)",
-            "error: content/errors/http/504.md:6: unknown ref \"DEADLINE_EXCEEDE\" (candidates: grpc:DEADLINE_EXCEEDED)",
-            "error: content/errors/http/504.md:6: unknown ref \"http:505\" (candidates: http:503, http:599)",
+            "error: content/errors/http/503.md:3:8: duplicate code \"503\" for provider http: content/errors/http/503-again.md has it too",
+            "error: content/errors/http/504.md:4:12: provider \"grpc\" does not match the folder errors/http/ this page is in",
+            "error: content/errors/http/504.md:6:11: unknown provider \"azur\" in ref \"azur:1\" (known: grpc, http)",
+            "error: content/errors/http/504.md:6:11: unknown ref \"DEADLINE_EXCEEDE\" (candidates: grpc:DEADLINE_EXCEEDED)",
+            "error: content/errors/http/504.md:6:11: unknown ref \"http:505\" (candidates: http:503, http:599)",
             "error: content/errors/http/refless.md:1: pages under the standard \"checked\" need references (requires_references = true); add [[references]] with title and url",
-            "error: content/errors/http/same-url.md:4: content/errors/http/same-url.md and content/errors/http/503-again.md both write /errors/http/503/index.html",
-            "error: content/errors/http/slugless.md:3: code \"__\" has an empty URL slug (it needs a letter or digit a-z, 0-9); set slug",
-            "error: content/playbooks/p.md:4: ambiguous ref \"503\": several providers have this code (candidates: grpc:503, http:503); write provider:code",
-            "error: content/playbooks/p.md:6: unknown standard \"nope\" (known: checked, notes)",
+            "error: content/errors/http/same-url.md:4:8: content/errors/http/same-url.md and content/errors/http/503-again.md both write /errors/http/503/index.html",
+            "error: content/errors/http/slugless.md:3:8: code \"__\" has an empty URL slug (it needs a letter or digit a-z, 0-9); set slug",
+            "error: content/playbooks/p.md:4:10: ambiguous ref \"503\": several providers have this code (candidates: grpc:503, http:503); write provider:code",
+            "error: content/playbooks/p.md:6:12: unknown standard \"nope\" (known: checked, notes)",
         ]);
 }
 
@@ -152,12 +152,12 @@ fn aliases_that_escape_or_collide() {
         format!("+++\ntitle = \"Bad Gateway\"\ncode = \"502\"\nreviewed = 2026-01-01\naliases = [\"/../etc/passwd\", \"/a/%2e%2e/b\", \"https://evil.example/\", \"relative/path\", \"/errors/http/503/\", \"/a\\\\..\\\\b\"]\n{REFS}+++\n"),
     );
     assert_errors(&site, &[
-            "error: content/errors/http/502.md:5: alias \"/../etc/passwd\" must not contain . or .. segments; an alias is a path on this site such as \"/old/page/\"",
-            "error: content/errors/http/502.md:5: alias \"/a/%2e%2e/b\" holds an encoded dot, slash or percent sign; an alias is a path on this site such as \"/old/page/\"",
-            "error: content/errors/http/502.md:5: alias \"/a\\..\\b\" holds a character not allowed in a path; an alias is a path on this site such as \"/old/page/\"",
-            "error: content/errors/http/502.md:5: alias \"https://evil.example/\" is a URL; an alias is a path on this site such as \"/old/page/\"",
-            "error: content/errors/http/502.md:5: alias \"relative/path\" must start with /; an alias is a path on this site such as \"/old/page/\"",
-            "error: content/errors/http/502.md:5: the alias \"/errors/http/503/\" of content/errors/http/502.md and content/errors/http/503.md both write /errors/http/503/index.html",
+            "error: content/errors/http/502.md:5:11: alias \"/../etc/passwd\" must not contain . or .. segments; an alias is a path on this site such as \"/old/page/\"",
+            "error: content/errors/http/502.md:5:11: alias \"/a/%2e%2e/b\" holds an encoded dot, slash or percent sign; an alias is a path on this site such as \"/old/page/\"",
+            "error: content/errors/http/502.md:5:11: alias \"/a\\..\\b\" holds a character not allowed in a path; an alias is a path on this site such as \"/old/page/\"",
+            "error: content/errors/http/502.md:5:11: alias \"https://evil.example/\" is a URL; an alias is a path on this site such as \"/old/page/\"",
+            "error: content/errors/http/502.md:5:11: alias \"relative/path\" must start with /; an alias is a path on this site such as \"/old/page/\"",
+            "error: content/errors/http/502.md:5:11: the alias \"/errors/http/503/\" of content/errors/http/502.md and content/errors/http/503.md both write /errors/http/503/index.html",
         ]);
 }
 
@@ -167,7 +167,7 @@ fn drafts_named_by_published_pages() {
     site.write("content/errors/http/418.md", format!("+++\ntitle = \"Teapot\"\ncode = \"418\"\nreviewed = 2026-01-01\ndraft = true\n{REFS}+++\n"));
     site.write("content/compare/teapot.md", "+++\ntitle = \"Teapot vs 503\"\nsummary = \"s\"\ncompares = [\"418\", \"503\"]\nreviewed = 2026-01-01\nstandard = \"notes\"\n+++\n[tea](@/errors/http/418.md)\n");
     assert_errors(&site, &[
-            "error: content/compare/teapot.md:4: ref \"418\" names the draft page content/errors/http/418.md; publish it or remove the ref",
+            "error: content/compare/teapot.md:4:12: ref \"418\" names the draft page content/errors/http/418.md; publish it or remove the ref",
             "error: content/compare/teapot.md:8: link to \"@/errors/http/418.md\" names the draft page content/errors/http/418.md; publish it or remove the link",
         ]);
 }

@@ -5,6 +5,7 @@
 
 mod harness;
 
+mod authoring;
 mod build;
 mod corpus;
 mod invalid;

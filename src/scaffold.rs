@@ -1,0 +1,324 @@
+//! `faultbook new` and `faultbook init`: pages and sites that build as they are.
+//!
+//! Front matter is written from `page::SCHEMA`, the same table that
+//! validates it: required keys get values, optional keys appear as comments
+//! that say what they are for.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context as _, Result};
+use time::Date;
+
+use crate::config::Config;
+use crate::page::{format_date, FieldType, Kind, Need, SCHEMA};
+use crate::urls::{code_slug, segment_slug};
+
+/// The sections a page of each kind usually has.
+pub fn sections(kind: Kind) -> &'static [&'static str] {
+    match kind {
+        Kind::Error => &[
+            "What it means",
+            "Common causes",
+            "How to fix",
+            "Diagnosis",
+            "Examples",
+            "How to verify",
+            "Prevention",
+        ],
+        Kind::Compare => &[
+            "At a glance",
+            "Which one are you seeing?",
+            "How to fix each",
+            "When both appear",
+        ],
+        Kind::Playbook => &[
+            "Scope",
+            "Triage",
+            "Fix, cheapest first",
+            "Verify",
+            "Prevent a repeat",
+        ],
+        Kind::Plain => &[],
+    }
+}
+
+fn toml_str(s: &str) -> String {
+    toml::Value::String(s.to_string()).to_string()
+}
+
+/// What to put in a new page.
+pub struct NewPage<'a> {
+    pub kind: Kind,
+    pub title: String,
+    pub code: Option<&'a str>,
+    pub provider: Option<&'a str>,
+    pub refs: Vec<String>,
+    pub today: Date,
+    pub standard: Option<&'a str>,
+    pub needs_references: bool,
+}
+
+/// The text of a new page.
+pub fn page_text(p: &NewPage<'_>) -> String {
+    let mut fm = String::from("+++\n");
+    let mut optional = Vec::new();
+    for f in SCHEMA {
+        let need = f.need[p.kind as usize];
+        let value = match f.key {
+            "title" => Some(toml_str(&p.title)),
+            "code" => p.code.map(toml_str),
+            "provider" => p.provider.map(toml_str),
+            "summary" if need == Need::Required => Some(toml_str(
+                "One or two plain sentences: what this guide helps a reader decide or do.",
+            )),
+            "reviewed" => Some(format_date(p.today)),
+            "standard" => p.standard.map(toml_str),
+            "compares" | "covers" => Some(format!(
+                "[{}]",
+                p.refs
+                    .iter()
+                    .map(|r| toml_str(r))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )),
+            _ => None,
+        };
+        match (need, value) {
+            (Need::Absent, _) => {}
+            (_, Some(v)) => fm.push_str(&format!("{} = {v}\n", f.key)),
+            (_, None) if f.ty == FieldType::References || f.ty == FieldType::Table => {}
+            (_, None) => optional.push(format!(
+                "# {} = {}  # {}\n",
+                f.key,
+                example(f.ty),
+                f.meaning
+            )),
+        }
+    }
+    for line in optional {
+        fm.push_str(&line);
+    }
+    if SCHEMA
+        .iter()
+        .any(|f| f.key == "references" && f.need[p.kind as usize] != Need::Absent)
+    {
+        let reference = "[[references]]\ntitle = \"Official documentation\"\nurl = \"https://example.com/replace-with-the-official-page\"\n";
+        if p.needs_references {
+            fm.push_str(reference);
+        } else {
+            fm.push_str(
+                &reference
+                    .lines()
+                    .map(|l| format!("# {l}\n"))
+                    .collect::<String>(),
+            );
+        }
+    }
+    fm.push_str("+++\n");
+    for s in sections(p.kind) {
+        fm.push_str(&format!("\n## {s}\n\n"));
+    }
+    fm
+}
+
+fn example(ty: FieldType) -> &'static str {
+    match ty {
+        FieldType::Str => "\"\"",
+        FieldType::Date => "2026-01-01",
+        FieldType::Bool => "false",
+        FieldType::Refs(_) | FieldType::StrList => "[]",
+        FieldType::References | FieldType::Table => "{}",
+    }
+}
+
+/// The standard a new page gets: `default_standard`, else the first.
+pub fn standard_for(config: &Config) -> Option<(&str, bool)> {
+    let key = config
+        .default_standard
+        .as_deref()
+        .or_else(|| config.standards.keys().next().map(String::as_str))?;
+    config
+        .standards
+        .get(key)
+        .map(|s| (s.key.as_str(), s.requires_references))
+}
+
+/// Path of a new page under the root, for each kind.
+pub fn new_page_path(kind: Kind, provider: Option<&str>, name: &str) -> Result<String> {
+    let slug = match kind {
+        Kind::Error => code_slug(name),
+        _ => segment_slug(name),
+    };
+    if slug.is_empty() {
+        bail!("\"{name}\" gives an empty file name; use letters or digits");
+    }
+    Ok(match kind {
+        Kind::Error => format!("content/errors/{}/{slug}.md", provider.unwrap_or("")),
+        Kind::Compare => format!("content/compare/{slug}.md"),
+        Kind::Playbook => format!("content/playbooks/{slug}.md"),
+        Kind::Plain => format!("content/{slug}.md"),
+    })
+}
+
+/// Writes `text` to `path`, refusing to overwrite anything.
+pub fn write_new(path: &Path, text: &str) -> Result<()> {
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent)
+            .with_context(|| format!("cannot create {}", parent.display()))?;
+    }
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .with_context(|| format!("cannot create {}", path.display()))?;
+    std::io::Write::write_all(&mut f, text.as_bytes())
+        .with_context(|| format!("cannot write {}", path.display()))
+}
+
+/// `faultbook init DIR`: a small site that builds and checks clean.
+pub fn init(dir: &Path, today: Date) -> Result<Vec<PathBuf>> {
+    if dir.exists() {
+        let mut entries =
+            std::fs::read_dir(dir).with_context(|| format!("cannot read {}", dir.display()))?;
+        if entries.next().is_some() {
+            bail!(
+                "{} is not empty; init only writes into a new or empty folder",
+                dir.display()
+            );
+        }
+    }
+    let site = r#"title = "Error Atlas"
+base_url = "https://errors.example.com/"
+description = "What our errors mean and how to fix them."
+language = "en"
+review_interval_days = 180
+default_standard = "source-backed"
+
+[markdown]
+autolink_codes = true
+
+[providers.http]
+name = "HTTP"
+context = "HTTP status codes as defined by RFC 9110 and the RFCs that extend it."
+
+[standards.source-backed]
+name = "source-backed technical guidance"
+description = "Every claim is backed by the provider's documentation or a reproducible test."
+requires_references = true
+
+[decision_support]
+featured = ["playbooks/overload.md"]
+"#;
+    let date = format_date(today);
+    let files: Vec<(&str, String)> = vec![
+        ("site.toml", site.to_string()),
+        (
+            "content/errors/http/429.md",
+            format!(
+                r#"+++
+title = "Too Many Requests"
+code = "429"
+provider = "http"
+reviewed = {date}
+tags = ["throttling"]
+related = ["http:503"]
+
+[[references]]
+title = "RFC 6585, section 4: 429 Too Many Requests"
+url = "https://www.rfc-editor.org/rfc/rfc6585.html#section-4"
++++
+
+The client sent more requests than the server allows in a window of time.
+
+## What it means
+
+The server refused the request on purpose. Retry later, after the delay in
+the `Retry-After` header when there is one.
+
+## How to fix
+
+1. Honour `Retry-After`.
+2. Retry with exponential backoff and jitter.
+3. Spread batch work over time.
+
+> [!TIP]
+> Compare with [503](@/errors/http/503.md): both can carry `Retry-After`.
+"#
+            ),
+        ),
+        (
+            "content/errors/http/503.md",
+            format!(
+                r#"+++
+title = "Service Unavailable"
+code = "503"
+provider = "http"
+reviewed = {date}
+tags = ["availability"]
+
+[[references]]
+title = "RFC 9110, section 15.6.4: 503 Service Unavailable"
+url = "https://www.rfc-editor.org/rfc/rfc9110.html#section-15.6.4"
++++
+
+The server cannot handle the request right now, usually because it is
+overloaded or down for maintenance.
+
+## How to fix
+
+Retry with backoff; check the service's health and its dependencies.
+"#
+            ),
+        ),
+        (
+            "content/compare/429-vs-503.md",
+            format!(
+                r#"+++
+title = "429 vs 503"
+summary = "429 says you sent too much; 503 says the server cannot cope right now."
+compares = ["http:429", "http:503"]
+reviewed = {date}
+
+[[references]]
+title = "RFC 9110, section 15: Status Codes"
+url = "https://www.rfc-editor.org/rfc/rfc9110.html#section-15"
++++
+
+## At a glance
+
+| | 429 | 503 |
+|---|---|---|
+| Whose limit | the caller's quota | the server's capacity |
+| Retry | after `Retry-After` | with backoff |
+"#
+            ),
+        ),
+        (
+            "content/playbooks/overload.md",
+            format!(
+                r#"+++
+title = "Overload playbook"
+summary = "What to do when a service starts refusing requests."
+covers = ["http:429", "http:503"]
+reviewed = {date}
+
+[[references]]
+title = "RFC 9110, section 10.2.3: Retry-After"
+url = "https://www.rfc-editor.org/rfc/rfc9110.html#section-10.2.3"
++++
+
+1. Read the status code and `Retry-After`.
+2. Back off, with jitter.
+3. Find who is sending the load.
+"#
+            ),
+        ),
+    ];
+    let mut written = Vec::new();
+    for (rel, text) in files {
+        let path = dir.join(rel);
+        write_new(&path, &text)?;
+        written.push(path);
+    }
+    Ok(written)
+}
