@@ -340,3 +340,21 @@ fn root_relative_links_in_templates_are_checked() {
     );
     assert_errors(&site, &["error: templates/404.html:3: link to \"/nope/\": the built site has no such page or file"]);
 }
+
+#[test]
+fn outputs_colliding_after_slugging_and_case_folding() {
+    let site = Site::fixture("basic");
+    site.write("static/Errors/HTTP/503/index.html", "mine");
+    site.write("static/sitemap.xml", "<urlset/>");
+    site.write("content/About.md", "+++\ntitle = \"About again\"\n+++\n");
+    site.write("content/guides/Retry Budgets!.md", "+++\ntitle = \"Budgets\"\n+++\n");
+    assert_errors(
+        &site,
+        &[
+            "error: content/about.md:1: content/about.md and content/About.md both write /about/index.html",
+            "error: content/guides/retry-budgets.md:1: content/guides/retry-budgets.md and content/guides/Retry Budgets!.md both write /guides/retry-budgets/index.html",
+            "error: static/Errors/HTTP/503/index.html: static/Errors/HTTP/503/index.html and content/errors/http/503.md both write /Errors/HTTP/503/index.html",
+            "error: static/sitemap.xml: static/sitemap.xml and the sitemap both write /sitemap.xml",
+        ],
+    );
+}
