@@ -105,8 +105,12 @@ impl Graph {
         text: &str,
         providers: &BTreeMap<String, crate::config::Provider>,
     ) -> Result<PageId, String> {
+        let lowered_provider;
         let (provider, code) = match text.split_once(':') {
-            Some((p, c)) if providers.contains_key(p) => (Some(p), c),
+            Some((p, c)) if providers.contains_key(&p.to_lowercase()) => {
+                lowered_provider = p.to_lowercase();
+                (Some(lowered_provider.as_str()), c)
+            }
             Some((p, _)) if !self.codes_any.contains_key(&text.to_lowercase()) => {
                 return Err(format!(
                     "unknown provider \"{p}\" in ref \"{text}\" (known: {})",
@@ -374,7 +378,7 @@ pub fn build(inputs: Inputs<'_>, reserved: Reserved<'_>, diags: &mut Vec<Diagnos
                     Some(fm.line_of("standard")),
                     format!("unknown standard \"{s}\" (known: {})", known_list(config.standards.keys())),
                 )),
-                Some(st) if st.requires_references && !fm.key_lines.contains_key("references") => diags.push(Diagnostic::error(
+                Some(st) if st.requires_references && fm.references_given == 0 => diags.push(Diagnostic::error(
                     &page.file,
                     Some(if fm.key_lines.contains_key("standard") { fm.line_of("standard") } else { 1 }),
                     format!(

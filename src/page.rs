@@ -207,6 +207,9 @@ pub struct FrontMatter {
     pub tags: Vec<String>,
     pub aliases: Vec<RefAt>,
     pub references: Vec<Reference>,
+    /// Entries written under `references`, valid or not (so that an invalid
+    /// entry is not also reported as a missing reference).
+    pub references_given: usize,
     pub draft: bool,
     pub slug: Option<String>,
     pub extra: serde_json::Value,
@@ -331,7 +334,13 @@ pub fn validate(
                     fm.aliases = list.into_iter().map(|text| RefAt { text, line: l }).collect();
                 }
             }
-            T::References => fm.references = references(value, l, &mut err),
+            T::References => {
+                fm.references_given = match value {
+                    Value::Array(items) => items.len(),
+                    _ => 1,
+                };
+                fm.references = references(value, l, &mut err);
+            }
             T::Table => match value {
                 Value::Table(_) => fm.extra = value.to_json(),
                 other => err(l, format!("\"{key}\" must be a table, found {}", other.type_name())),

@@ -436,7 +436,11 @@ fn feed(m: &Model<'_>) -> String {
         let it = &m.items[id];
         let url = escape_xml(&base.permalink(&n.path));
         s.push_str("  <entry>\n");
-        s.push_str(&format!("    <title>{}</title>\n", escape_xml(&it.title)));
+        let title = match &it.code {
+            Some(code) if !it.title.contains(code.as_str()) => format!("{code}: {}", it.title),
+            _ => it.title.clone(),
+        };
+        s.push_str(&format!("    <title>{}</title>\n", escape_xml(&title)));
         s.push_str(&format!("    <link href=\"{url}\"/>\n    <id>{url}</id>\n"));
         s.push_str(&format!("    <updated>{date}T00:00:00Z</updated>\n"));
         s.push_str(&format!(

@@ -277,6 +277,7 @@ pub fn render(ctx: &Context<'_>, id: PageId, mode: Mode) -> Rendered {
                 id: lid,
             }) => {
                 link_depth += 1;
+                let links_before = r.links.len();
                 let dest = resolve_link(
                     ctx,
                     id,
@@ -286,6 +287,10 @@ pub fn render(ctx: &Context<'_>, id: PageId, mode: Mode) -> Rendered {
                     &mut r,
                     &mut own_anchor_links,
                 );
+                // An explicit link is the page's first mention of that code.
+                if let Some(l) = r.links.get(links_before) {
+                    linked_codes.insert(l.target);
+                }
                 Event::Start(Tag::Link {
                     link_type,
                     dest_url: dest.map_or(dest_url, CowStr::from),

@@ -262,3 +262,21 @@ fn check_writes_nothing_and_formats() {
         vec!["error: content/errors/grpc/deadline-exceeded.md:4:12: overdue for review: reviewed 2025-01-10 (685 days ago; the review interval is 180 days)"]
     );
 }
+
+#[test]
+fn provider_in_refs_is_case_insensitive_and_links_count_as_first_mention() {
+    let site = Site::fixture("basic");
+    site.write(
+        "content/compare/503-vs-unavailable.md",
+        site.read("content/compare/503-vs-unavailable.md").replace("compares = [\"503\", \"grpc:unavailable\"]", "compares = [\"HTTP:503\", \"GRPC:UNAVAILABLE\"]")
+            + "\nSee [the deadline page](@/errors/grpc/deadline-exceeded.md); DEADLINE_EXCEEDED is not linked again.\n",
+    );
+    site.build_ok();
+    let html = site.read("public/compare/503-vs-unavailable/index.html");
+    assert_eq!(
+        html.matches("href=\"/docs/errors/grpc/deadline-exceeded/\"")
+            .count(),
+        1,
+        "{html}"
+    );
+}

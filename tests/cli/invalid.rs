@@ -347,7 +347,10 @@ fn outputs_colliding_after_slugging_and_case_folding() {
     site.write("static/Errors/HTTP/503/index.html", "mine");
     site.write("static/sitemap.xml", "<urlset/>");
     site.write("content/About.md", "+++\ntitle = \"About again\"\n+++\n");
-    site.write("content/guides/Retry Budgets!.md", "+++\ntitle = \"Budgets\"\n+++\n");
+    site.write(
+        "content/guides/Retry Budgets!.md",
+        "+++\ntitle = \"Budgets\"\n+++\n",
+    );
     assert_errors(
         &site,
         &[
@@ -356,5 +359,18 @@ fn outputs_colliding_after_slugging_and_case_folding() {
             "error: static/Errors/HTTP/503/index.html: static/Errors/HTTP/503/index.html and content/errors/http/503.md both write /Errors/HTTP/503/index.html",
             "error: static/sitemap.xml: static/sitemap.xml and the sitemap both write /sitemap.xml",
         ],
+    );
+}
+
+#[test]
+fn an_empty_references_list_does_not_satisfy_the_standard() {
+    let site = Site::fixture("basic");
+    site.write(
+        "content/errors/http/500.md",
+        "+++\ntitle = \"Internal\"\ncode = \"500\"\nreviewed = 2026-01-01\nreferences = []\n+++\n",
+    );
+    assert_errors(
+        &site,
+        &["error: content/errors/http/500.md:1: pages under the standard \"checked\" need references (requires_references = true); add [[references]] with title and url"],
     );
 }

@@ -8,5 +8,6 @@ mod harness;
 mod authoring;
 mod build;
 mod corpus;
+mod docs;
 mod invalid;
 mod output;
