@@ -43,6 +43,30 @@ pub enum Command {
         #[arg(long)]
         drafts: bool,
     },
+    /// Build into memory, serve at http://127.0.0.1:1111/, rebuild and reload on every save
+    #[command(
+        after_help = "Examples:\n  faultbook serve\n  faultbook serve --port 0 --open\n  faultbook serve --bind 0.0.0.0 --port 8080"
+    )]
+    Serve {
+        /// The site's folder (holding site.toml)
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Address to listen on; anything but loopback is reachable from other machines
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
+        /// Port to listen on; 0 picks a free one
+        #[arg(long, default_value_t = 1111)]
+        port: u16,
+        /// Open the site in a browser
+        #[arg(long)]
+        open: bool,
+        /// Include pages marked draft = true
+        #[arg(long)]
+        drafts: bool,
+        /// Poll the file system instead of using change events (network drives, some containers)
+        #[arg(long)]
+        poll: bool,
+    },
     /// Run every check of build, and list pages overdue for review, writing nothing
     #[command(
         after_help = "Examples:\n  faultbook check\n  faultbook check --format json\n  faultbook check --format github --deny-stale"

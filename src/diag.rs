@@ -136,8 +136,9 @@ fn floor_char_boundary(text: &str, mut i: usize) -> usize {
     i
 }
 
-/// Renders diagnostics as JSON (SPEC §7: one report object).
-pub fn to_json(diags: &[Diagnostic]) -> String {
+/// Renders diagnostics as JSON (SPEC §7: one report object), indented or on
+/// one line.
+pub fn to_json(diags: &[Diagnostic], pretty: bool) -> String {
     #[derive(Serialize)]
     struct Report<'a> {
         errors: usize,
@@ -167,7 +168,11 @@ pub fn to_json(diags: &[Diagnostic]) -> String {
             })
             .collect(),
     };
-    serde_json::to_string_pretty(&report).unwrap_or_default()
+    if pretty {
+        serde_json::to_string_pretty(&report).unwrap_or_default()
+    } else {
+        serde_json::to_string(&report).unwrap_or_default()
+    }
 }
 
 /// Renders diagnostics as GitHub workflow annotations.

@@ -23,6 +23,7 @@ pub mod output;
 pub mod page;
 pub mod render;
 pub mod scaffold;
+pub mod serve;
 pub mod source;
 pub mod templates;
 pub mod urls;

@@ -11,6 +11,7 @@ use faultbook::build::{self, Options, Outcome};
 use faultbook::diag::{self, Diagnostic};
 use faultbook::page::Kind;
 use faultbook::scaffold;
+use faultbook::serve;
 
 mod cli;
 use cli::{Cli, Command, Format, NewPage};
@@ -115,10 +116,63 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                         print_check_summary(&outcome);
                     }
                 }
-                Format::Json => println!("{}", diag::to_json(&outcome.diagnostics)),
+                Format::Json => println!("{}", diag::to_json(&outcome.diagnostics, true)),
                 Format::Github => print!("{}", diag::to_github(&outcome.diagnostics)),
             }
             Ok(ExitCode::from(u8::from(outcome.has_errors())))
+        }
+        Command::Serve {
+            root,
+            bind,
+            port,
+            open,
+            drafts,
+            poll,
+        } => {
+            if !bind.is_loopback() {
+                eprintln!("warning: serving on {bind}: other machines on the network can reach this server");
+            }
+            let report_root = root.clone();
+            let reporter = move |e: serve::Event<'_>| match e {
+                serve::Event::Serving { url } => {
+                    println!(
+                        "Serving {} at {url} (Ctrl+C to stop)",
+                        report_root.display()
+                    );
+                    let _ = std::io::stdout().flush();
+                }
+                serve::Event::Rebuilt {
+                    pages,
+                    elapsed,
+                    changed,
+                } => {
+                    if verbosity != Verbosity::Quiet {
+                        let what = if changed == 0 {
+                            "Built".to_string()
+                        } else {
+                            format!("Rebuilt after {changed} change(s):")
+                        };
+                        println!("{what} {pages} pages in {} ms", elapsed.as_millis());
+                        let _ = std::io::stdout().flush();
+                    }
+                }
+                serve::Event::Failed { diagnostics } => {
+                    report(diagnostics, &report_root, verbosity);
+                    eprintln!("build failed: serving the last good build; fix the errors above");
+                }
+            };
+            serve::run(
+                serve::ServeOptions {
+                    root,
+                    bind,
+                    port,
+                    open,
+                    drafts,
+                    poll,
+                },
+                &reporter,
+            )?;
+            Ok(ExitCode::SUCCESS)
         }
         Command::New { root, page } => new_page(&root, page, today),
         Command::Init { dir } => {

@@ -11,3 +11,4 @@ mod corpus;
 mod docs;
 mod invalid;
 mod output;
+mod serve;

@@ -1,0 +1,209 @@
+//! The dev server's HTTP side: files of the current snapshot, looked up by
+//! key (never by joining file-system paths), the reload event stream, and
+//! the client script injected into HTML responses only.
+
+use std::convert::Infallible;
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::extract::{Request, State as AxState};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use tokio_stream::wrappers::BroadcastStream;
+use tokio_stream::{Stream, StreamExt};
+
+use super::State;
+
+const LIVE_JS: &str = include_str!("live.js");
+pub const EVENTS_PATH: &str = "/__faultbook/events";
+pub const LIVE_PATH: &str = "/__faultbook/live.js";
+
+pub fn router(state: Arc<State>) -> Router {
+    Router::new()
+        .route(EVENTS_PATH, get(events))
+        .route(LIVE_PATH, get(live_js))
+        .fallback(file)
+        .with_state(state)
+}
+
+/// Refuses requests whose Host is not the address served (DNS rebinding).
+fn host_ok(state: &State, headers: &HeaderMap) -> bool {
+    headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .is_some_and(|h| state.hosts.iter().any(|a| a.eq_ignore_ascii_case(h)))
+}
+
+fn refuse(why: &'static str) -> Response {
+    (StatusCode::FORBIDDEN, why).into_response()
+}
+
+async fn live_js(AxState(state): AxState<Arc<State>>, headers: HeaderMap) -> Response {
+    if !host_ok(&state, &headers) {
+        return refuse("unknown host");
+    }
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        LIVE_JS,
+    )
+        .into_response()
+}
+
+async fn events(AxState(state): AxState<Arc<State>>, headers: HeaderMap) -> Response {
+    if !host_ok(&state, &headers) {
+        return refuse("unknown host");
+    }
+    if let Some(origin) = headers.get(header::ORIGIN).and_then(|o| o.to_str().ok()) {
+        if !state.origins.iter().any(|o| o.eq_ignore_ascii_case(origin)) {
+            return refuse("reload connections from other origins are refused");
+        }
+    }
+    // The first event says where the site stands: good, or its errors.
+    let errors = state
+        .errors
+        .read()
+        .unwrap_or_else(|e| e.into_inner())
+        .clone();
+    let first = if errors.is_empty() {
+        "ok".to_string()
+    } else {
+        format!("errors:{}", crate::diag::to_json(&errors, false))
+    };
+    let rx = state.events.subscribe();
+    let stream: std::pin::Pin<Box<dyn Stream<Item = Result<SseEvent, Infallible>> + Send>> =
+        Box::pin(
+            tokio_stream::once(first)
+                .chain(BroadcastStream::new(rx).filter_map(|m| m.ok()))
+                .map(|m| Ok(SseEvent::default().data(m))),
+        );
+    Sse::new(stream)
+        .keep_alive(KeepAlive::default())
+        .into_response()
+}
+
+fn content_type(path: &str) -> &'static str {
+    match path.rsplit('.').next().unwrap_or("") {
+        "html" => "text/html; charset=utf-8",
+        "css" => "text/css; charset=utf-8",
+        "js" => "text/javascript; charset=utf-8",
+        "json" => "application/json",
+        "xml" => "application/xml",
+        "txt" => "text/plain; charset=utf-8",
+        "svg" => "image/svg+xml",
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        "gif" => "image/gif",
+        "webp" => "image/webp",
+        "ico" => "image/x-icon",
+        "pdf" => "application/pdf",
+        "woff2" => "font/woff2",
+        _ => "application/octet-stream",
+    }
+}
+
+/// The snapshot key for a request path, or `None` when it cannot name a file.
+pub fn key_for(path: &str) -> Option<String> {
+    let decoded = crate::urls::percent_decode(path);
+    let rel = decoded.strip_prefix('/')?;
+    if rel.split('/').any(|s| s == ".." || s == ".") || rel.contains('\\') || rel.contains('\0') {
+        return None;
+    }
+    Some(if rel.is_empty() || rel.ends_with('/') {
+        format!("{rel}index.html")
+    } else {
+        rel.to_string()
+    })
+}
+
+/// Adds the reload client to an HTML page.
+fn inject(html: &[u8]) -> Vec<u8> {
+    let tag = format!("<script src=\"{LIVE_PATH}\" defer></script>");
+    let text = String::from_utf8_lossy(html);
+    match text.rfind("</body>") {
+        Some(i) => format!("{}{tag}{}", &text[..i], &text[i..]).into_bytes(),
+        None => format!("{text}{tag}").into_bytes(),
+    }
+}
+
+async fn file(AxState(state): AxState<Arc<State>>, req: Request) -> Response {
+    if !host_ok(&state, req.headers()) {
+        return refuse("unknown host");
+    }
+    let snapshot = state
+        .snapshot
+        .read()
+        .unwrap_or_else(|e| e.into_inner())
+        .clone();
+    let path = req.uri().path().to_string();
+    let found = key_for(&path).and_then(|k| snapshot.files.get(&k).map(|b| (k, b.clone())));
+    let (status, key, bytes) = match found {
+        Some((k, b)) => (StatusCode::OK, k, b),
+        None => {
+            // A folder asked for without its slash: redirect to it.
+            if let Some(k) = key_for(&format!("{path}/")) {
+                if snapshot.files.contains_key(&k) {
+                    let mut r = StatusCode::MOVED_PERMANENTLY.into_response();
+                    if let Ok(v) = HeaderValue::from_str(&format!("{path}/")) {
+                        r.headers_mut().insert(header::LOCATION, v);
+                    }
+                    return r;
+                }
+            }
+            match snapshot.files.get("404.html") {
+                Some(b) => (StatusCode::NOT_FOUND, "404.html".to_string(), b.clone()),
+                None => return (StatusCode::NOT_FOUND, "not found").into_response(),
+            }
+        }
+    };
+    let ctype = content_type(&key);
+    let body = if ctype.starts_with("text/html") {
+        Body::from(inject(&bytes))
+    } else {
+        Body::from(bytes.to_vec())
+    };
+    Response::builder()
+        .status(status)
+        .header(header::CONTENT_TYPE, ctype)
+        .header(header::CACHE_CONTROL, "no-store")
+        .body(body)
+        .unwrap_or_else(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_never_escape() {
+        assert_eq!(key_for("/").as_deref(), Some("index.html"));
+        assert_eq!(
+            key_for("/errors/http/429/").as_deref(),
+            Some("errors/http/429/index.html")
+        );
+        assert_eq!(key_for("/assets/a.css").as_deref(), Some("assets/a.css"));
+        for bad in [
+            "/../etc/passwd",
+            "/%2e%2e/etc/passwd",
+            "/a/%2E%2E/%2E%2E/x",
+            "/a\\..\\b",
+            "/./x",
+            "/%00",
+        ] {
+            assert_eq!(key_for(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn injects_before_body_end() {
+        assert_eq!(
+            String::from_utf8(inject(b"<html><body>x</body></html>")).unwrap(),
+            "<html><body>x<script src=\"/__faultbook/live.js\" defer></script></body></html>"
+        );
+    }
+}

@@ -1,0 +1,60 @@
+// faultbook serve: reload on rebuild, show build errors in an overlay.
+// Injected by the dev server into HTML responses only; never in `build` output.
+(function () {
+  "use strict";
+  var overlay = null;
+  function hideOverlay() {
+    if (overlay) { overlay.remove(); overlay = null; }
+  }
+  function showOverlay(report) {
+    hideOverlay();
+    overlay = document.createElement("div");
+    overlay.id = "faultbook-overlay";
+    overlay.setAttribute("role", "alertdialog");
+    overlay.setAttribute("aria-label", "Build errors");
+    overlay.style.cssText = "position:fixed;inset:0;z-index:2147483647;overflow:auto;background:rgba(20,20,20,.94);color:#fff;font:14px/1.5 ui-monospace,monospace;padding:2rem";
+    var h = document.createElement("h2");
+    h.textContent = "faultbook: the last change broke the build (" + report.errors + " error" + (report.errors === 1 ? "" : "s") + "); showing the last good version";
+    h.style.cssText = "margin:0 0 1rem;font-size:16px;color:#ff8a80";
+    overlay.appendChild(h);
+    var list = document.createElement("ol");
+    (report.diagnostics || []).forEach(function (d) {
+      var li = document.createElement("li");
+      var where = d.file ? d.file + (d.line ? ":" + d.line + (d.column ? ":" + d.column : "") : "") + ": " : "";
+      li.textContent = where + d.message; // text, never HTML
+      li.style.margin = "0 0 .5rem";
+      list.appendChild(li);
+    });
+    overlay.appendChild(list);
+    var close = document.createElement("button");
+    close.type = "button";
+    close.textContent = "Dismiss";
+    close.addEventListener("click", hideOverlay);
+    overlay.appendChild(close);
+    document.body.appendChild(overlay);
+  }
+  function swapCss() {
+    document.querySelectorAll('link[rel="stylesheet"]').forEach(function (l) {
+      var u = new URL(l.href);
+      u.searchParams.set("v", Date.now());
+      l.href = u.toString();
+    });
+  }
+  var hadErrors = false;
+  var source = new EventSource("/__faultbook/events");
+  source.onmessage = function (e) {
+    var msg = e.data;
+    if (msg === "ok") {
+      if (hadErrors) { location.reload(); }
+      hideOverlay();
+    } else if (msg === "reload") {
+      location.reload();
+    } else if (msg === "css") {
+      hideOverlay();
+      swapCss();
+    } else if (msg.indexOf("errors:") === 0) {
+      hadErrors = true;
+      try { showOverlay(JSON.parse(msg.slice(7))); } catch (err) { /* malformed report */ }
+    }
+  };
+})();

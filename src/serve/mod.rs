@@ -1,0 +1,247 @@
+//! `faultbook serve`: build into memory, serve the snapshot, watch the
+//! inputs, rebuild on change, reload open pages, show errors in an overlay.
+//!
+//! The server only ever sees a complete snapshot: a rebuild renders into a
+//! new in-memory map and swaps it in (an `Arc` behind a lock) only when it
+//! succeeded. A failed rebuild keeps the last good snapshot and publishes the
+//! diagnostics to every open page. `public/` is never touched.
+
+pub mod http;
+pub mod watch;
+
+use std::collections::BTreeMap;
+use std::net::{IpAddr, SocketAddr};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context as _, Result};
+
+use crate::build::{self, Options};
+use crate::diag::Diagnostic;
+use crate::output::Sink;
+
+/// A complete build, in memory: site path -> bytes.
+#[derive(Default)]
+pub struct Snapshot {
+    pub files: BTreeMap<String, Arc<[u8]>>,
+}
+
+/// Collects rendered files into a snapshot.
+#[derive(Default)]
+struct MemorySink {
+    files: Mutex<BTreeMap<String, Arc<[u8]>>>,
+}
+
+impl Sink for MemorySink {
+    fn write(&self, path: &str, bytes: &[u8]) -> Result<()> {
+        self.files
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(path.to_string(), bytes.into());
+        Ok(())
+    }
+
+    fn copy(&self, path: &str, from: &Path) -> Result<()> {
+        let bytes =
+            std::fs::read(from).with_context(|| format!("cannot read {}", from.display()))?;
+        self.write(path, &bytes)
+    }
+}
+
+/// What the terminal reporter hears about.
+pub enum Event<'a> {
+    Serving {
+        url: &'a str,
+    },
+    Rebuilt {
+        pages: usize,
+        elapsed: Duration,
+        changed: usize,
+    },
+    Failed {
+        diagnostics: &'a [Diagnostic],
+    },
+}
+
+/// Shared between the HTTP handlers and the rebuild loop.
+pub struct State {
+    pub snapshot: RwLock<Arc<Snapshot>>,
+    /// Diagnostics of the last failed build; empty when the site is good.
+    pub errors: RwLock<Arc<Vec<Diagnostic>>>,
+    pub events: tokio::sync::broadcast::Sender<String>,
+    /// Host header values this server answers to.
+    pub hosts: Vec<String>,
+    /// Origins allowed to open the reload stream.
+    pub origins: Vec<String>,
+}
+
+pub struct ServeOptions {
+    pub root: PathBuf,
+    pub bind: IpAddr,
+    pub port: u16,
+    pub open: bool,
+    pub drafts: bool,
+    pub poll: bool,
+}
+
+/// Builds the site into a snapshot, or returns its diagnostics.
+fn build_snapshot(
+    opts: &Options,
+) -> Result<std::result::Result<(Snapshot, usize), Vec<Diagnostic>>> {
+    let checked = match build::check(opts)? {
+        Ok(c) => c,
+        Err(d) => return Ok(Err(d)),
+    };
+    let sink = MemorySink::default();
+    let (_, template_diags) = build::render_into(&checked, opts.today, &sink)?;
+    if !template_diags.is_empty() {
+        return Ok(Err(template_diags));
+    }
+    let pages = checked.graph.published().count();
+    Ok(Ok((
+        Snapshot {
+            files: sink.files.into_inner().unwrap_or_else(|e| e.into_inner()),
+        },
+        pages,
+    )))
+}
+
+/// Runs the server until the process is stopped.
+pub fn run(opts: ServeOptions, report: &(dyn Fn(Event<'_>) + Sync)) -> Result<()> {
+    let listener = std::net::TcpListener::bind(SocketAddr::new(opts.bind, opts.port))
+        .with_context(|| format!("cannot listen on {}:{}", opts.bind, opts.port))?;
+    listener.set_nonblocking(true)?;
+    let addr = listener.local_addr()?;
+    let host = if addr.ip().is_unspecified() {
+        IpAddr::from([127, 0, 0, 1])
+    } else {
+        addr.ip()
+    };
+    let host_port = match host {
+        IpAddr::V6(h) => format!("[{h}]:{}", addr.port()),
+        IpAddr::V4(h) => format!("{h}:{}", addr.port()),
+    };
+    let url = format!("http://{host_port}/");
+    let mut hosts = vec![host_port.clone(), format!("localhost:{}", addr.port())];
+    if opts.bind.is_unspecified() || !opts.bind.is_loopback() {
+        // Bound wider on purpose: answer to the machine's name and address too.
+        hosts.push(format!("{}:{}", opts.bind, addr.port()));
+    }
+    let origins = hosts.iter().map(|h| format!("http://{h}")).collect();
+    let build_opts = Options {
+        root: opts.root.clone(),
+        output: None,
+        base_url: Some(url.clone()),
+        drafts: opts.drafts,
+        today: build::today(),
+    };
+    let output = opts.root.join("public");
+
+    let (events, _) = tokio::sync::broadcast::channel(64);
+    let state = Arc::new(State {
+        snapshot: RwLock::new(Arc::new(Snapshot::default())),
+        errors: RwLock::new(Arc::new(Vec::new())),
+        events,
+        hosts,
+        origins,
+    });
+    rebuild(&state, &build_opts, report, 0, false);
+
+    let (tx, rx) = std::sync::mpsc::channel();
+    let _watcher = watch::watch(&opts.root, &output, opts.poll, tx)?;
+
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()?;
+    let server_state = state.clone();
+    runtime.spawn(async move {
+        let listener = match tokio::net::TcpListener::from_std(listener) {
+            Ok(l) => l,
+            Err(_) => return,
+        };
+        let _ = axum::serve(listener, http::router(server_state)).await;
+    });
+    report(Event::Serving { url: &url });
+    if opts.open {
+        let _ = open::that_detached(&url);
+    }
+    // The rebuild loop: one rebuild per batch of changes, batches that
+    // arrive during a rebuild are merged into the next one.
+    while let Ok(first) = rx.recv() {
+        let mut batches = vec![first];
+        while let Ok(more) = rx.try_recv() {
+            batches.push(more);
+        }
+        let changed: usize = batches
+            .iter()
+            .map(|b| match b {
+                watch::Batch::Changes(v) => v.len(),
+                watch::Batch::Rescan => 1,
+            })
+            .sum();
+        rebuild(&state, &build_opts, report, changed, css_only(&batches));
+    }
+    Ok(())
+}
+
+/// True when every change is a stylesheet under static/: open pages can
+/// swap their stylesheets instead of reloading.
+pub fn css_only(batches: &[watch::Batch]) -> bool {
+    batches.iter().all(|b| match b {
+        watch::Batch::Changes(v) => v
+            .iter()
+            .all(|(c, p)| *c == watch::Change::Static && p.extension().is_some_and(|e| e == "css")),
+        watch::Batch::Rescan => false,
+    })
+}
+
+fn rebuild(
+    state: &State,
+    opts: &Options,
+    report: &(dyn Fn(Event<'_>) + Sync),
+    changed: usize,
+    css_only: bool,
+) {
+    let start = Instant::now();
+    let result = build_snapshot(opts);
+    match result {
+        Ok(Ok((snapshot, pages))) => {
+            *state.snapshot.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(snapshot);
+            *state.errors.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(Vec::new());
+            let _ = state.events.send(if css_only {
+                "css".into()
+            } else {
+                "reload".into()
+            });
+            report(Event::Rebuilt {
+                pages,
+                elapsed: start.elapsed(),
+                changed,
+            });
+        }
+        Ok(Err(diags)) => {
+            let errors: Vec<Diagnostic> = diags.into_iter().filter(Diagnostic::is_error).collect();
+            report(Event::Failed {
+                diagnostics: &errors,
+            });
+            let payload = format!("errors:{}", crate::diag::to_json(&errors, false));
+            *state.errors.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(errors);
+            let _ = state.events.send(payload);
+        }
+        Err(e) => {
+            let d = vec![Diagnostic {
+                file: None,
+                line: None,
+                column: None,
+                severity: crate::diag::Severity::Error,
+                message: format!("{e:#}"),
+            }];
+            report(Event::Failed { diagnostics: &d });
+            let payload = format!("errors:{}", crate::diag::to_json(&d, false));
+            *state.errors.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(d);
+            let _ = state.events.send(payload);
+        }
+    }
+}

@@ -1,0 +1,349 @@
+//! `faultbook serve` through the real parts: the binary on 127.0.0.1, raw
+//! HTTP, the event stream, and edits to real files.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use crate::harness::{Site, TODAY_EPOCH};
+
+/// A running `faultbook serve`, stopped when dropped.
+struct Server {
+    child: Child,
+    port: u16,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn serve(site: &Site) -> Server {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_faultbook"))
+        .args(["serve", "--port", "0"])
+        .current_dir(site.path())
+        .env("SOURCE_DATE_EPOCH", TODAY_EPOCH)
+        .env("NO_COLOR", "1")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take();
+    // Owned by a Server from here on, so the process is stopped even if the
+    // test fails while it starts.
+    let mut server = Server { child, port: 0 };
+    let stdout = stdout.unwrap();
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            let _ = tx.send(line);
+        }
+    });
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let line = rx
+            .recv_timeout(deadline.saturating_duration_since(Instant::now()))
+            .expect("serve printed its URL");
+        if let Some(url) = line.split(" at ").nth(1) {
+            server.port = url
+                .trim_start_matches("http://127.0.0.1:")
+                .split('/')
+                .next()
+                .unwrap()
+                .parse()
+                .unwrap();
+            return server;
+        }
+    }
+}
+
+struct Reply {
+    status: u16,
+    head: String,
+    body: String,
+}
+
+fn request(port: u16, path: &str, headers: &[(&str, &str)]) -> Reply {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    let mut req = format!("GET {path} HTTP/1.1\r\nConnection: close\r\n");
+    if !headers.iter().any(|(k, _)| k.eq_ignore_ascii_case("host")) {
+        req.push_str(&format!("Host: 127.0.0.1:{port}\r\n"));
+    }
+    for (k, v) in headers {
+        req.push_str(&format!("{k}: {v}\r\n"));
+    }
+    req.push_str("\r\n");
+    s.write_all(req.as_bytes()).unwrap();
+    let mut raw = Vec::new();
+    s.read_to_end(&mut raw).unwrap();
+    let text = String::from_utf8_lossy(&raw).into_owned();
+    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    let status = head
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    Reply {
+        status,
+        head: head.to_string(),
+        body: body.to_string(),
+    }
+}
+
+fn get(port: u16, path: &str) -> Reply {
+    request(port, path, &[])
+}
+
+/// Reads the reload stream; `next` waits for the next `data:` line.
+struct Events {
+    rx: mpsc::Receiver<String>,
+}
+
+impl Events {
+    fn open(port: u16) -> Events {
+        let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+        write!(s, "GET /__faultbook/events HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nAccept: text/event-stream\r\n\r\n").unwrap();
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(s).lines().map_while(Result::ok) {
+                if let Some(data) = line.strip_prefix("data: ") {
+                    if tx.send(data.to_string()).is_err() {
+                        break;
+                    }
+                }
+            }
+        });
+        Events { rx }
+    }
+
+    fn next(&self) -> String {
+        self.rx
+            .recv_timeout(Duration::from_secs(20))
+            .expect("an event within 20 s")
+    }
+
+    /// The next event starting with `prefix`, skipping others (an editor's
+    /// save may arrive as more than one batch, so reloads can repeat).
+    fn until(&self, prefix: &str) -> String {
+        loop {
+            let e = self.next();
+            if e.starts_with(prefix) {
+                return e;
+            }
+        }
+    }
+}
+
+/// Waits up to 20 s for `ok` to hold: a burst of events may rebuild twice.
+fn wait_for(ok: impl Fn() -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !ok() {
+        assert!(Instant::now() < deadline, "condition not met within 20 s");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn serves_the_snapshot_from_memory_with_the_reload_script() {
+    let site = Site::fixture("basic");
+    let server = serve(&site);
+    let home = get(server.port, "/");
+    assert_eq!(home.status, 200);
+    assert!(home
+        .head
+        .to_ascii_lowercase()
+        .contains("content-type: text/html"));
+    assert!(home
+        .body
+        .contains("<script src=\"/__faultbook/live.js\" defer></script></body>"));
+    // Links point at the served address, not base_url's sub-path.
+    assert!(home.body.contains("href=\"/errors/\""), "{}", home.body);
+    let page = get(server.port, "/errors/http/503/");
+    assert!(page.status == 200 && page.body.contains("Service Unavailable"));
+    let css = get(server.port, "/__faultbook/live.js");
+    assert_eq!(css.status, 200);
+    let codes = get(server.port, "/codes.json");
+    assert!(
+        codes.status == 200 && !codes.body.contains("live.js"),
+        "the script goes into HTML only"
+    );
+    assert_eq!(get(server.port, "/errors").status, 301);
+    assert!(
+        !site.exists("public"),
+        "serve never writes the output folder"
+    );
+}
+
+#[test]
+fn unknown_paths_and_traversal_get_the_404_page() {
+    let site = Site::fixture("basic");
+    let server = serve(&site);
+    for path in [
+        "/no/such/page/",
+        "/../../../../etc/passwd",
+        "/%2e%2e/%2e%2e/etc/passwd",
+        "/..%2f..%2f..%2fetc%2fpasswd",
+        "/errors/..%5c..%5csite.toml",
+        "/site.toml",
+        "/content/about.md",
+    ] {
+        let r = get(server.port, path);
+        assert_eq!(r.status, 404, "{path}");
+        assert!(
+            r.body.contains("Page not found"),
+            "{path}: the site's 404.html"
+        );
+        assert!(
+            !r.body.contains("root:") && !r.body.contains("base_url"),
+            "{path}"
+        );
+    }
+}
+
+#[test]
+fn foreign_hosts_and_origins_are_refused() {
+    let site = Site::fixture("basic");
+    let server = serve(&site);
+    assert_eq!(
+        request(server.port, "/", &[("Host", "evil.example")]).status,
+        403
+    );
+    assert_eq!(
+        request(
+            server.port,
+            "/",
+            &[("Host", &format!("evil.example:{}", server.port))]
+        )
+        .status,
+        403
+    );
+    assert_eq!(
+        request(
+            server.port,
+            "/",
+            &[("Host", &format!("localhost:{}", server.port))]
+        )
+        .status,
+        200
+    );
+    let r = request(
+        server.port,
+        "/__faultbook/events",
+        &[("Origin", "http://evil.example")],
+    );
+    assert_eq!(r.status, 403);
+}
+
+#[test]
+fn edit_break_and_fix_reload_and_report() {
+    let site = Site::fixture("basic");
+    let server = serve(&site);
+    let events = Events::open(server.port);
+    assert_eq!(events.next(), "ok");
+
+    // An edit is served after the reload event.
+    site.write(
+        "content/about.md",
+        "+++\ntitle = \"About\"\n+++\n\nFreshly edited.\n",
+    );
+    events.until("reload");
+    wait_for(|| get(server.port, "/about/").body.contains("Freshly edited."));
+
+    // A broken page: the errors go to the stream, the last good site stays.
+    site.write(
+        "content/about.md",
+        "+++\ntitle = \"About\"\nbogus = 1\n+++\n\nBroken.\n",
+    );
+    let e = events.until("errors:");
+    assert!(
+        e.contains("content/about.md") && e.contains("unknown key \\\"bogus\\\""),
+        "{e}"
+    );
+    let about = get(server.port, "/about/");
+    assert_eq!(about.status, 200);
+    assert!(about.body.contains("Freshly edited."));
+    // A page opened now learns about the errors at once.
+    let late = Events::open(server.port);
+    assert!(late.next().starts_with("errors:"));
+
+    // Fixed: reload, and the new text.
+    site.write(
+        "content/about.md",
+        "+++\ntitle = \"About\"\n+++\n\nFixed.\n",
+    );
+    events.until("reload");
+    wait_for(|| get(server.port, "/about/").body.contains("Fixed."));
+
+    // New, renamed and deleted pages and folders.
+    site.write(
+        "content/notes/new-page.md",
+        "+++\ntitle = \"New\"\n+++\nNew page.\n",
+    );
+    events.until("reload");
+    wait_for(|| get(server.port, "/notes/new-page/").status == 200);
+    std::fs::rename(
+        site.path().join("content/notes"),
+        site.path().join("content/moved"),
+    )
+    .unwrap();
+    events.until("reload");
+    wait_for(|| {
+        get(server.port, "/notes/new-page/").status == 404
+            && get(server.port, "/moved/new-page/").status == 200
+    });
+}
+
+#[test]
+fn a_recursive_template_never_takes_the_server_down() {
+    let site = Site::fixture("basic");
+    let server = serve(&site);
+    let events = Events::open(server.port);
+    assert_eq!(events.next(), "ok");
+    site.write(
+        "templates/macros2.html",
+        "{% macro down(n) %}{{ self::down(n=n) }}{% endmacro down %}\n",
+    );
+    site.write("templates/page.html", "{% extends \"base.html\" %}{% import \"macros2.html\" as m2 %}{% block main %}{{ m2::down(n=1) }}{% endblock main %}");
+    let e = events.until("errors:");
+    assert!(e.contains("calls itself"), "{e}");
+    assert_eq!(
+        get(server.port, "/about/").status,
+        200,
+        "still serving the last good build"
+    );
+}
+
+#[test]
+fn concurrent_requests_during_a_burst_of_edits_all_succeed() {
+    let site = Site::fixture("basic");
+    let server = serve(&site);
+    let port = server.port;
+    let readers: Vec<_> = (0..6)
+        .map(|_| {
+            std::thread::spawn(move || {
+                let mut failures = 0;
+                for i in 0..60 {
+                    let path = ["/", "/errors/http/503/", "/about/", "/sitemap.xml"][i % 4];
+                    if get(port, path).status != 200 {
+                        failures += 1;
+                    }
+                }
+                failures
+            })
+        })
+        .collect();
+    for i in 0..30 {
+        site.write(
+            "content/about.md",
+            format!("+++\ntitle = \"About\"\n+++\n\nEdit {i}.\n"),
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let failures: usize = readers.into_iter().map(|t| t.join().unwrap()).sum();
+    assert_eq!(failures, 0);
+}
