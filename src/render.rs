@@ -392,19 +392,19 @@ pub const FEED_ENTRIES: usize = 50;
 
 fn feed(m: &Model<'_>) -> String {
     let base = &m.config.base;
-    let mut entries: Vec<(String, String, PageId)> = m
-        .graph
-        .published()
-        .filter(|(_, n)| n.page.kind != Kind::Plain)
-        .filter_map(|(id, n)| {
-            n.page
+    let entries: Vec<(String, PageId)> = m
+        .recently_reviewed()
+        .into_iter()
+        .take(FEED_ENTRIES)
+        .filter_map(|id| {
+            m.graph
+                .page(id)
+                .page
                 .fm
                 .reviewed
-                .map(|d| (format_date(d), m.items[id].title.clone(), id))
+                .map(|d| (format_date(d), id))
         })
         .collect();
-    entries.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-    entries.truncate(FEED_ENTRIES);
     let updated = entries
         .first()
         .map_or_else(|| "1970-01-01".to_string(), |e| e.0.clone());
@@ -431,7 +431,7 @@ fn feed(m: &Model<'_>) -> String {
         "  <id>{}</id>\n  <updated>{updated}T00:00:00Z</updated>\n",
         escape_xml(&base.permalink(""))
     ));
-    for (date, _, id) in entries {
+    for (date, id) in entries {
         let n = m.graph.page(id);
         let it = &m.items[id];
         let url = escape_xml(&base.permalink(&n.path));

@@ -444,9 +444,10 @@ impl<'a> Model<'a> {
         }
     }
 
-    pub fn home(&self) -> HomeView {
-        let base = &self.config.base;
-        let mut recent: Vec<(Date, String, PageId)> = self
+    /// Error pages, compare guides and playbooks, newest review first (then
+    /// by title): the home page's list and the feed.
+    pub fn recently_reviewed(&self) -> Vec<PageId> {
+        let mut v: Vec<(Date, &str, PageId)> = self
             .graph
             .published()
             .filter(|(_, n)| n.page.kind != Kind::Plain)
@@ -454,10 +455,15 @@ impl<'a> Model<'a> {
                 n.page
                     .fm
                     .reviewed
-                    .map(|d| (d, self.items[id].title.clone(), id))
+                    .map(|d| (d, self.items[id].title.as_str(), id))
             })
             .collect();
-        recent.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        v.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(b.1)));
+        v.into_iter().map(|(_, _, id)| id).collect()
+    }
+
+    pub fn home(&self) -> HomeView {
+        let base = &self.config.base;
         let of_kind = |k: Kind| -> Vec<PageId> {
             self.graph
                 .published()
@@ -480,10 +486,11 @@ impl<'a> Model<'a> {
                     context: p.context.clone(),
                 })
                 .collect(),
-            recent: recent
+            recent: self
+                .recently_reviewed()
                 .into_iter()
                 .take(RECENT_ON_HOME)
-                .map(|(_, _, id)| self.item(id))
+                .map(|id| self.item(id))
                 .collect(),
             compare: self.items_sorted(&of_kind(Kind::Compare)),
             playbooks: self.items_sorted(&of_kind(Kind::Playbook)),
