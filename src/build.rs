@@ -18,6 +18,7 @@ use crate::config::{Config, CONFIG_FILE};
 use crate::diag::Diagnostic;
 use crate::graph::{self, Graph};
 use crate::markdown::{self, highlight::Highlighter, Rendered};
+use crate::memo::{self, Memo};
 use crate::output::{self, Sink, Staging};
 use crate::page::{format_date, Kind};
 use crate::render::{self, THEME_ASSETS};
@@ -25,6 +26,7 @@ use crate::source;
 use crate::templates;
 use crate::urls::output_file;
 use crate::view::{Assets, Model};
+use std::sync::Arc;
 
 #[derive(Clone, Debug)]
 pub struct Options {
@@ -73,6 +75,9 @@ pub struct Checked {
     pub rendered: Vec<Option<Rendered>>,
     pub autolinks: rustc_hash::FxHashMap<String, graph::PageId>,
     pub highlighter: Highlighter,
+    /// Hash of everything a page body's rendering can look up besides the
+    /// body itself: the key of memoized markdown.
+    pub fingerprint: memo::Key,
     pub tera: Option<tera::Tera>,
     pub overrides: BTreeMap<String, String>,
     pub assets: Vec<(String, Vec<u8>)>,
@@ -94,6 +99,15 @@ pub fn check(opts: &Options) -> Result<std::result::Result<Checked, Vec<Diagnost
 /// otherwise the site comes back with its diagnostics, errors included, so
 /// that tools such as `new` can still look refs up in its graph.
 pub fn analyze(opts: &Options) -> Result<std::result::Result<Checked, Vec<Diagnostic>>> {
+    analyze_with(opts, None)
+}
+
+/// `analyze`, reusing and refilling `memo` (see `memo`): what a rebuild in
+/// `serve` calls.
+pub fn analyze_with(
+    opts: &Options,
+    memo: Option<&Memo>,
+) -> Result<std::result::Result<Checked, Vec<Diagnostic>>> {
     let root = &opts.root;
     let config_path = root.join(CONFIG_FILE);
     let config_text = match std::fs::read(&config_path) {
@@ -143,20 +157,39 @@ pub fn analyze(opts: &Options) -> Result<std::result::Result<Checked, Vec<Diagno
         .pages
         .par_iter()
         .map(|f| {
-            let mut d = Vec::new();
-            let page = match std::fs::read(&f.abs) {
-                Ok(bytes) => crate::load::page(
-                    &f.rel,
-                    &f.inner,
-                    &bytes,
-                    opts.today,
-                    has_default_standard,
-                    &mut d,
-                ),
-                Err(e) => {
-                    d.push(Diagnostic::error(&f.rel, None, format!("cannot read: {e}")));
-                    None
+            let (page, d) = match std::fs::read(&f.abs) {
+                Ok(bytes) => {
+                    let load = || {
+                        let mut d = Vec::new();
+                        let p = crate::load::page(
+                            &f.rel,
+                            &f.inner,
+                            &bytes,
+                            opts.today,
+                            has_default_standard,
+                            &mut d,
+                        );
+                        (p.map(Arc::new), d)
+                    };
+                    let (p, d) = match memo {
+                        Some(m) => {
+                            let today = format_date(opts.today);
+                            let k = memo::key(&[
+                                f.rel.as_bytes(),
+                                &bytes,
+                                today.as_bytes(),
+                                &[u8::from(has_default_standard)],
+                            ]);
+                            m.loads.get_or(k, load)
+                        }
+                        None => load(),
+                    };
+                    (p.map(Arc::unwrap_or_clone), d)
                 }
+                Err(e) => (
+                    None,
+                    vec![Diagnostic::error(&f.rel, None, format!("cannot read: {e}"))],
+                ),
             };
             (page, d, f.inner.clone())
         })
@@ -245,13 +278,20 @@ pub fn analyze(opts: &Options) -> Result<std::result::Result<Checked, Vec<Diagno
         autolinks: &autolinks,
         highlighter: &highlighter,
     };
+    let fingerprint = fingerprint(&config_text, opts, &graph);
     let rendered: Vec<Option<Rendered>> = (0..graph.nodes.len())
         .into_par_iter()
         .map(|id| {
-            graph
-                .page(id)
-                .published
-                .then(|| markdown::render(&ctx, id, markdown::Mode::Scan))
+            let node = graph.page(id);
+            node.published.then(|| match memo {
+                Some(m) => {
+                    let k = memo::key(&[&fingerprint, &(id as u64).to_le_bytes(), &node.page.hash]);
+                    Arc::unwrap_or_clone(m.scans.get_or(k, || {
+                        Arc::new(markdown::render(&ctx, id, markdown::Mode::Scan))
+                    }))
+                }
+                None => markdown::render(&ctx, id, markdown::Mode::Scan),
+            })
         })
         .collect();
 
@@ -328,6 +368,7 @@ pub fn analyze(opts: &Options) -> Result<std::result::Result<Checked, Vec<Diagno
         rendered,
         autolinks,
         highlighter,
+        fingerprint,
         tera,
         overrides,
         assets,
@@ -362,6 +403,37 @@ fn point_at_values(graph: &Graph, root: &std::path::Path, diags: &mut [Diagnosti
             .and_then(|t| t.lines().nth(line as usize - 1))
             .and_then(crate::frontmatter::value_column);
     }
+}
+
+/// Hash of what markdown rendering reads from the site besides a body:
+/// config, options, and every page's path, URL, kind, code, provider, title
+/// and status, the broken pages and the set of outputs.
+fn fingerprint(config_text: &str, opts: &Options, graph: &Graph) -> memo::Key {
+    let mut h = blake3::Hasher::new();
+    let mut part = |b: &[u8]| {
+        h.update(&(b.len() as u64).to_le_bytes());
+        h.update(b);
+    };
+    part(config_text.as_bytes());
+    part(opts.base_url.as_deref().unwrap_or("").as_bytes());
+    part(&[u8::from(opts.drafts)]);
+    part(format_date(opts.today).as_bytes());
+    for n in &graph.nodes {
+        let fm = &n.page.fm;
+        part(n.page.file.as_bytes());
+        part(n.path.as_bytes());
+        part(&[u8::from(n.published), n.page.kind as u8]);
+        part(fm.code.as_deref().unwrap_or("").as_bytes());
+        part(fm.provider.as_deref().unwrap_or("").as_bytes());
+        part(fm.title.as_bytes());
+    }
+    for b in &graph.broken {
+        part(b.as_bytes());
+    }
+    for o in graph.outputs.keys() {
+        part(o.as_bytes());
+    }
+    *h.finalize().as_bytes()
 }
 
 fn root_link_exists(graph: &Graph, path: &str) -> bool {
@@ -439,6 +511,16 @@ fn output_dir(opts: &Options, config: &Config) -> PathBuf {
 
 /// Renders a checked site into `sink`. Returns template diagnostics, if any.
 pub fn render_into(c: &Checked, today: Date, sink: &dyn Sink) -> Result<(usize, Vec<Diagnostic>)> {
+    render_into_with(c, today, sink, None)
+}
+
+/// `render_into`, reusing outputs and bodies memoized in `memo`.
+pub fn render_into_with(
+    c: &Checked,
+    today: Date,
+    sink: &dyn Sink,
+    memo: Option<&Memo>,
+) -> Result<(usize, Vec<Diagnostic>)> {
     let Some(tera) = &c.tera else {
         return Ok((0, Vec::new()));
     };
@@ -459,7 +541,8 @@ pub fn render_into(c: &Checked, today: Date, sink: &dyn Sink) -> Result<(usize, 
         autolinks: &c.autolinks,
         highlighter: &c.highlighter,
     };
-    let model = Model::new(md, &c.rendered, today, assets);
+    let mut model = Model::new(md, &c.rendered, today, assets);
+    model.memo = memo.map(|m| (m, c.fingerprint));
     let diags = render::render_all(&model, tera, &c.overrides, sink)?;
     if !diags.is_empty() {
         return Ok((0, diags));

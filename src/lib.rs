@@ -19,6 +19,7 @@ pub mod graph;
 pub mod html;
 pub mod load;
 pub mod markdown;
+pub mod memo;
 pub mod output;
 pub mod page;
 pub mod render;

@@ -14,6 +14,11 @@ use anyhow::{bail, Context as _, Result};
 /// the in-memory snapshot of `serve`.
 pub trait Sink: Sync {
     fn write(&self, path: &str, bytes: &[u8]) -> Result<()>;
+    /// `write` for bytes the caller shares; an in-memory sink keeps them
+    /// without a copy.
+    fn write_shared(&self, path: &str, bytes: std::sync::Arc<[u8]>) -> Result<()> {
+        self.write(path, &bytes)
+    }
     fn copy(&self, path: &str, from: &Path) -> Result<()>;
 }
 

@@ -3,6 +3,7 @@
 //! robots, `_redirects`, codes.json, theme assets).
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -15,6 +16,9 @@ use crate::output::Sink;
 use crate::page::{format_date, Kind};
 use crate::urls::output_file;
 use crate::view::{Meta, Model};
+
+/// A rendered output: its file path and bytes.
+pub type Output = (String, Arc<[u8]>);
 
 /// One templated output.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -91,14 +95,18 @@ pub fn reserved_outputs(asset_names: &[String]) -> Vec<(String, String)> {
 pub fn render_job(
     m: &Model<'_>,
     tera: &Tera,
+    templates_key: &[u8],
     job: &Job,
-) -> Result<(String, String), (String, tera::Error)> {
+) -> Result<Output, (String, tera::Error)> {
     let base = &m.config.base;
     let mut ctx = Context::new();
     ctx.insert("site", &m.site);
+    // With memo tables, a page's body is left out of the view until the
+    // view's hash shows that the output must be rendered again.
+    let mut pending_body: Option<(PageId, crate::view::PageView)> = None;
     let (template, path): (&str, String) = match job {
         Job::Page(id) => {
-            let view = m.page(*id);
+            let view = m.page_view(*id, m.memo.is_none());
             let node = m.graph.page(*id);
             let mut meta = Meta::new(
                 &m.site,
@@ -114,6 +122,9 @@ pub fn render_job(
             // Also at the top level, as templates of other generators expect.
             ctx.insert("provider", &view.provider);
             ctx.insert("page", &view);
+            if m.memo.is_some() {
+                pending_body = Some((*id, view));
+            }
             let t = match node.page.kind {
                 Kind::Error => "error.html",
                 Kind::Compare => "compare.html",
@@ -183,8 +194,38 @@ pub fn render_job(
             ("list.html", path)
         }
     };
+    let file = output_file(&path);
+    let memo_key = m.memo.map(|(_, _)| {
+        let json = serde_json::to_vec(&ctx.clone().into_json()).unwrap_or_default();
+        let body_key = pending_body
+            .as_ref()
+            .and_then(|(id, _)| m.html_key(*id))
+            .unwrap_or_default();
+        crate::memo::key(&[
+            templates_key,
+            template.as_bytes(),
+            file.as_bytes(),
+            &json,
+            &body_key,
+        ])
+    });
+    if let (Some((memo, _)), Some(k)) = (m.memo, memo_key) {
+        if let Some(bytes) = memo.outputs.get(&k) {
+            return Ok((file, bytes));
+        }
+    }
+    if let Some((id, mut view)) = pending_body {
+        view.content = m.html(id);
+        ctx.insert("page", &view);
+    }
     match tera.render(template, &ctx) {
-        Ok(html) => Ok((output_file(&path), html)),
+        Ok(html) => {
+            let bytes: Arc<[u8]> = html.into_bytes().into();
+            if let (Some((memo, _)), Some(k)) = (m.memo, memo_key) {
+                memo.outputs.put(k, bytes.clone());
+            }
+            Ok((file, bytes))
+        }
         Err(e) => Err((template.to_string(), e)),
     }
 }
@@ -314,10 +355,19 @@ pub fn render_all(
     sink: &dyn Sink,
 ) -> anyhow::Result<Vec<Diagnostic>> {
     let jobs = plan(m);
+    let templates_key = crate::memo::key(&[
+        format!(
+            "{:?}",
+            tera.get_template_names()
+                .collect::<std::collections::BTreeSet<_>>()
+        )
+        .as_bytes(),
+        format!("{overrides:?}").as_bytes(),
+    ]);
     let results: Vec<anyhow::Result<Option<Diagnostic>>> = jobs
         .par_iter()
-        .map(|job| match render_job(m, tera, job) {
-            Ok((path, html)) => sink.write(&path, html.as_bytes()).map(|_| None),
+        .map(|job| match render_job(m, tera, &templates_key, job) {
+            Ok((path, bytes)) => sink.write_shared(&path, bytes).map(|_| None),
             Err((template, e)) => Ok(Some(crate::templates::template_diag(
                 &template, overrides, &e,
             ))),

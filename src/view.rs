@@ -166,6 +166,8 @@ pub struct Model<'a> {
     pub items: Vec<Item>,
     pub backlinks: Vec<Vec<PageId>>,
     pub site: SiteView,
+    /// Memo tables and the graph fingerprint, when rebuilding incrementally.
+    pub memo: Option<(&'a crate::memo::Memo, crate::memo::Key)>,
 }
 
 pub const RECENT_ON_HOME: usize = 10;
@@ -284,12 +286,29 @@ impl<'a> Model<'a> {
             items,
             backlinks,
             site,
+            memo: None,
         }
     }
 
+    /// The memo key of a page body's HTML.
+    pub fn html_key(&self, id: PageId) -> Option<crate::memo::Key> {
+        self.memo.map(|(_, fp)| {
+            crate::memo::key(&[
+                &fp,
+                &(id as u64).to_le_bytes(),
+                &self.graph.page(id).page.hash,
+            ])
+        })
+    }
+
     /// The HTML of a page's body.
-    fn html(&self, id: PageId) -> String {
-        crate::markdown::render(&self.markdown, id, crate::markdown::Mode::Html).html
+    pub fn html(&self, id: PageId) -> String {
+        let render =
+            || crate::markdown::render(&self.markdown, id, crate::markdown::Mode::Html).html;
+        match (self.memo, self.html_key(id)) {
+            (Some((memo, _)), Some(k)) => memo.htmls.get_or(k, || render().into()).to_string(),
+            _ => render(),
+        }
     }
 
     fn item(&self, id: PageId) -> Item {
@@ -319,6 +338,11 @@ impl<'a> Model<'a> {
     }
 
     pub fn page(&self, id: PageId) -> PageView {
+        self.page_view(id, true)
+    }
+
+    /// A page's view, with its body's HTML only when `with_content`.
+    pub fn page_view(&self, id: PageId, with_content: bool) -> PageView {
         let base = &self.config.base;
         let n = self.graph.page(id);
         let fm = &n.page.fm;
@@ -421,7 +445,11 @@ impl<'a> Model<'a> {
             overdue: n.page.kind != Kind::Plain && self.overdue(fm.reviewed),
             standard,
             provider,
-            content: self.html(id),
+            content: if with_content {
+                self.html(id)
+            } else {
+                String::new()
+            },
             toc: r.map(|r| r.toc.clone()).unwrap_or_default(),
             tags: n
                 .tag_slugs

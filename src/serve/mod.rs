@@ -19,6 +19,7 @@ use anyhow::{Context as _, Result};
 
 use crate::build::{self, Options};
 use crate::diag::Diagnostic;
+use crate::memo::Memo;
 use crate::output::Sink;
 
 /// A complete build, in memory: site path -> bytes.
@@ -39,6 +40,14 @@ impl Sink for MemorySink {
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .insert(path.to_string(), bytes.into());
+        Ok(())
+    }
+
+    fn write_shared(&self, path: &str, bytes: Arc<[u8]>) -> Result<()> {
+        self.files
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(path.to_string(), bytes);
         Ok(())
     }
 
@@ -85,18 +94,25 @@ pub struct ServeOptions {
     pub poll: bool,
 }
 
-/// Builds the site into a snapshot, or returns its diagnostics.
-fn build_snapshot(
+/// Builds the site into a snapshot, reusing what `memo` holds from earlier
+/// builds, or returns its diagnostics.
+pub fn build_snapshot(
     opts: &Options,
+    memo: Option<&Memo>,
 ) -> Result<std::result::Result<(Snapshot, usize), Vec<Diagnostic>>> {
-    let checked = match build::check(opts)? {
+    let checked = match build::analyze_with(opts, memo)? {
+        Ok(c) if c.diagnostics.iter().any(Diagnostic::is_error) => return Ok(Err(c.diagnostics)),
         Ok(c) => c,
         Err(d) => return Ok(Err(d)),
     };
     let sink = MemorySink::default();
-    let (_, template_diags) = build::render_into(&checked, opts.today, &sink)?;
+    let (_, template_diags) = build::render_into_with(&checked, opts.today, &sink, memo)?;
     if !template_diags.is_empty() {
         return Ok(Err(template_diags));
+    }
+    // Only a complete build says which memo entries are still in use.
+    if let Some(memo) = memo {
+        memo.rotate();
     }
     let pages = checked.graph.published().count();
     Ok(Ok((
@@ -146,7 +162,8 @@ pub fn run(opts: ServeOptions, report: &(dyn Fn(Event<'_>) + Sync)) -> Result<()
         hosts,
         origins,
     });
-    rebuild(&state, &build_opts, report, 0, false);
+    let memo = Memo::default();
+    rebuild(&state, &build_opts, &memo, report, 0, false);
 
     let (tx, rx) = std::sync::mpsc::channel();
     let _watcher = watch::watch(&opts.root, &output, opts.poll, tx)?;
@@ -181,7 +198,14 @@ pub fn run(opts: ServeOptions, report: &(dyn Fn(Event<'_>) + Sync)) -> Result<()
                 watch::Batch::Rescan => 1,
             })
             .sum();
-        rebuild(&state, &build_opts, report, changed, css_only(&batches));
+        rebuild(
+            &state,
+            &build_opts,
+            &memo,
+            report,
+            changed,
+            css_only(&batches),
+        );
     }
     Ok(())
 }
@@ -200,12 +224,13 @@ pub fn css_only(batches: &[watch::Batch]) -> bool {
 fn rebuild(
     state: &State,
     opts: &Options,
+    memo: &Memo,
     report: &(dyn Fn(Event<'_>) + Sync),
     changed: usize,
     css_only: bool,
 ) {
     let start = Instant::now();
-    let result = build_snapshot(opts);
+    let result = build_snapshot(opts, Some(memo));
     match result {
         Ok(Ok((snapshot, pages))) => {
             *state.snapshot.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(snapshot);

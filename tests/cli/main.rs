@@ -9,6 +9,7 @@ mod authoring;
 mod build;
 mod corpus;
 mod docs;
+mod incremental;
 mod invalid;
 mod output;
 mod serve;

@@ -1,0 +1,153 @@
+//! Memo tables that make rebuilds incremental (used by `serve`).
+//!
+//! Each expensive step is a pure function of inputs that are hashed into
+//! its key: loading a page (its bytes and the day), scanning and rendering
+//! a body (its bytes and the graph fingerprint: every URL, title, code and
+//! output path it could look up), rendering an output (the template set and
+//! its whole view). A rebuild re-runs only steps whose key is new, so it
+//! equals a fresh build by construction. After each build only the entries
+//! it used are kept, so memory does not grow with the number of edits.
+
+use std::sync::Mutex;
+
+use rustc_hash::FxHashMap;
+
+pub type Key = [u8; 32];
+
+/// One memo table: lookups see the previous build's entries and this one's.
+pub struct Table<V> {
+    old: Mutex<FxHashMap<Key, V>>,
+    new: Mutex<FxHashMap<Key, V>>,
+}
+
+impl<V> Default for Table<V> {
+    fn default() -> Self {
+        Table {
+            old: Mutex::default(),
+            new: Mutex::default(),
+        }
+    }
+}
+
+impl<V: Clone> Table<V> {
+    /// The memoized value for `key`, computing and storing it when absent.
+    pub fn get_or(&self, key: Key, compute: impl FnOnce() -> V) -> V {
+        if let Some(v) = self.new.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
+            return v.clone();
+        }
+        let hit = self
+            .old
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(&key);
+        let v = hit.unwrap_or_else(compute);
+        self.new
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(key, v.clone());
+        v
+    }
+
+    pub fn get(&self, key: &Key) -> Option<V> {
+        if let Some(v) = self.new.lock().unwrap_or_else(|e| e.into_inner()).get(key) {
+            return Some(v.clone());
+        }
+        let hit = self
+            .old
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(key)?;
+        self.new
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(*key, hit.clone());
+        Some(hit)
+    }
+
+    pub fn put(&self, key: Key, v: V) {
+        self.new
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(key, v);
+    }
+
+    /// Ends a build: what it did not use is dropped.
+    pub fn rotate(&self) {
+        let new = std::mem::take(&mut *self.new.lock().unwrap_or_else(|e| e.into_inner()));
+        *self.old.lock().unwrap_or_else(|e| e.into_inner()) = new;
+    }
+
+    pub fn len(&self) -> usize {
+        self.old.lock().unwrap_or_else(|e| e.into_inner()).len()
+            + self.new.lock().unwrap_or_else(|e| e.into_inner()).len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// All memo tables of a site.
+#[derive(Default)]
+pub struct Memo {
+    pub loads: Table<(
+        Option<std::sync::Arc<crate::load::Page>>,
+        Vec<crate::diag::Diagnostic>,
+    )>,
+    pub scans: Table<std::sync::Arc<crate::markdown::Rendered>>,
+    pub htmls: Table<std::sync::Arc<str>>,
+    pub outputs: Table<std::sync::Arc<[u8]>>,
+}
+
+impl Memo {
+    pub fn rotate(&self) {
+        self.loads.rotate();
+        self.scans.rotate();
+        self.htmls.rotate();
+        self.outputs.rotate();
+    }
+}
+
+/// A key from parts, each length-prefixed so that parts cannot run together.
+pub fn key(parts: &[&[u8]]) -> Key {
+    let mut h = blake3::Hasher::new();
+    for p in parts {
+        h.update(&(p.len() as u64).to_le_bytes());
+        h.update(p);
+    }
+    *h.finalize().as_bytes()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tables_keep_only_what_the_last_build_used() {
+        let t: Table<u32> = Table::default();
+        let mut runs = 0;
+        assert_eq!(
+            t.get_or(key(&[b"a"]), || {
+                runs += 1;
+                1
+            }),
+            1
+        );
+        t.rotate();
+        assert_eq!(
+            t.get_or(key(&[b"a"]), || {
+                runs += 1;
+                2
+            }),
+            1,
+            "a hit from the previous build"
+        );
+        assert_eq!(t.get_or(key(&[b"b"]), || 3), 3);
+        t.rotate();
+        assert_eq!(t.len(), 2);
+        t.rotate();
+        assert_eq!(t.len(), 0, "entries unused for a build are dropped");
+        assert_eq!(runs, 1);
+        assert_ne!(key(&[b"ab", b"c"]), key(&[b"a", b"bc"]));
+    }
+}
