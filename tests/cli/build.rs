@@ -280,3 +280,19 @@ fn provider_in_refs_is_case_insensitive_and_links_count_as_first_mention() {
         "{html}"
     );
 }
+
+#[test]
+fn unsafe_html_keeps_raw_html_when_the_site_asks() {
+    let site = Site::fixture("basic");
+    site.write(
+        "site.toml",
+        site.read("site.toml").replace(
+            "autolink_codes = true",
+            "autolink_codes = true\nunsafe_html = true",
+        ),
+    );
+    site.build_ok();
+    let html = site.read("public/guides/retry-budgets/index.html");
+    assert!(html.contains("<script>alert(1)</script>"), "{html}");
+    assert!(html.contains("onerror=\"alert(1)\""));
+}
