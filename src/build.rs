@@ -46,6 +46,8 @@ pub struct Outcome {
     pub files: usize,
     pub elapsed: Duration,
     pub output: Option<PathBuf>,
+    /// The pages behind the overdue summary, one warning each (shown with `-v`).
+    pub overdue: Vec<Diagnostic>,
 }
 
 impl Outcome {
@@ -409,31 +411,27 @@ fn point_at_values(graph: &Graph, root: &std::path::Path, diags: &mut [Diagnosti
 /// config, options, and every page's path, URL, kind, code, provider, title
 /// and status, the broken pages and the set of outputs.
 fn fingerprint(config_text: &str, opts: &Options, graph: &Graph) -> memo::Key {
-    let mut h = blake3::Hasher::new();
-    let mut part = |b: &[u8]| {
-        h.update(&(b.len() as u64).to_le_bytes());
-        h.update(b);
-    };
-    part(config_text.as_bytes());
-    part(opts.base_url.as_deref().unwrap_or("").as_bytes());
-    part(&[u8::from(opts.drafts)]);
-    part(format_date(opts.today).as_bytes());
+    let mut k = memo::KeyBuilder::default();
+    k.part(config_text.as_bytes())
+        .part(opts.base_url.as_deref().unwrap_or("").as_bytes())
+        .part(&[u8::from(opts.drafts)])
+        .part(format_date(opts.today).as_bytes());
     for n in &graph.nodes {
         let fm = &n.page.fm;
-        part(n.page.file.as_bytes());
-        part(n.path.as_bytes());
-        part(&[u8::from(n.published), n.page.kind as u8]);
-        part(fm.code.as_deref().unwrap_or("").as_bytes());
-        part(fm.provider.as_deref().unwrap_or("").as_bytes());
-        part(fm.title.as_bytes());
+        k.part(n.page.file.as_bytes())
+            .part(n.path.as_bytes())
+            .part(&[u8::from(n.published), n.page.kind as u8])
+            .part(fm.code.as_deref().unwrap_or("").as_bytes())
+            .part(fm.provider.as_deref().unwrap_or("").as_bytes())
+            .part(fm.title.as_bytes());
     }
     for b in &graph.broken {
-        part(b.as_bytes());
+        k.part(b.as_bytes());
     }
     for o in graph.outputs.keys() {
-        part(o.as_bytes());
+        k.part(o.as_bytes());
     }
-    *h.finalize().as_bytes()
+    k.finish()
 }
 
 fn root_link_exists(graph: &Graph, path: &str) -> bool {
@@ -588,6 +586,12 @@ pub fn build(opts: &Options) -> Result<Outcome> {
         staging.commit()?;
         outcome.output = Some(output);
     }
+    outcome.overdue = overdue_diagnostics(
+        &checked,
+        &opts.root,
+        opts.today,
+        crate::diag::Severity::Warning,
+    );
     outcome.pages = checked.graph.published().count();
     outcome.files = files;
     outcome.elapsed = start.elapsed();
@@ -600,6 +604,35 @@ fn sorted(mut d: Vec<Diagnostic>) -> Vec<Diagnostic> {
     d
 }
 
+/// One diagnostic per page overdue for review, at its `reviewed` value.
+pub fn overdue_diagnostics(
+    c: &Checked,
+    root: &std::path::Path,
+    today: Date,
+    severity: crate::diag::Severity,
+) -> Vec<Diagnostic> {
+    let mut d: Vec<Diagnostic> = overdue_pages(&c.config, &c.graph, today)
+        .into_iter()
+        .map(|(date, id)| {
+            let p = &c.graph.page(id).page;
+            Diagnostic {
+                file: Some(p.file.clone()),
+                line: Some(p.fm.line_of("reviewed")),
+                column: None,
+                severity,
+                message: format!(
+                    "overdue for review: reviewed {} ({} days ago; the review interval is {} days)",
+                    format_date(date),
+                    (today - date).whole_days(),
+                    c.config.review_interval_days
+                ),
+            }
+        })
+        .collect();
+    point_at_values(&c.graph, root, &mut d);
+    d
+}
+
 /// `faultbook check`: every validation of `build`, writing nothing, plus a
 /// warning (an error with `deny_stale`) for each page overdue for review.
 pub fn check_site(opts: &Options, deny_stale: bool) -> Result<Outcome> {
@@ -608,28 +641,13 @@ pub fn check_site(opts: &Options, deny_stale: bool) -> Result<Outcome> {
     let diags = match analyze(opts)? {
         Err(d) => d,
         Ok(c) => {
-            let mut d = c.diagnostics;
             let severity = if deny_stale {
                 crate::diag::Severity::Error
             } else {
                 crate::diag::Severity::Warning
             };
-            for (date, id) in overdue_pages(&c.config, &c.graph, opts.today) {
-                let p = &c.graph.page(id).page;
-                d.push(Diagnostic {
-                    file: Some(p.file.clone()),
-                    line: Some(p.fm.line_of("reviewed")),
-                    column: None,
-                    severity,
-                    message: format!(
-                        "overdue for review: reviewed {} ({} days ago; the review interval is {} days)",
-                        format_date(date),
-                        (opts.today - date).whole_days(),
-                        c.config.review_interval_days
-                    ),
-                });
-            }
-            point_at_values(&c.graph, &opts.root, &mut d);
+            let mut d = c.diagnostics.clone();
+            d.extend(overdue_diagnostics(&c, &opts.root, opts.today, severity));
             outcome.pages = c.graph.published().count();
             d
         }

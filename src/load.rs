@@ -81,20 +81,7 @@ pub fn page(
         has_default_standard,
         folder_provider,
     };
-    let before = diags.len();
     let fm = page::validate(file, kind, &parsed.table, parsed.key_lines, &rules, diags);
-    // Point at the value of the key a front-matter problem is about.
-    let front_end = split.front_line + split.front.lines().count() as u32;
-    for d in &mut diags[before..] {
-        if let (Some(line), None) = (d.line, d.column) {
-            if line >= split.front_line && line < front_end {
-                d.column = text
-                    .lines()
-                    .nth(line as usize - 1)
-                    .and_then(frontmatter::value_column);
-            }
-        }
-    }
     let body = split.body.to_string();
     let body_line = split.body_line;
     Some(Page {

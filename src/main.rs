@@ -64,12 +64,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let mut outcome = build::build(&opts)?;
             if verbosity == Verbosity::Verbose && !outcome.has_errors() {
                 // The per-page list behind the overdue summary.
-                outcome.diagnostics.extend(
-                    build::check_site(&opts, false)?
-                        .diagnostics
-                        .into_iter()
-                        .filter(|d| d.file.is_some()),
-                );
+                outcome.diagnostics.append(&mut outcome.overdue);
                 outcome.diagnostics.sort();
             }
             report(&outcome.diagnostics, &root, verbosity);

@@ -108,14 +108,30 @@ impl Memo {
     }
 }
 
-/// A key from parts, each length-prefixed so that parts cannot run together.
-pub fn key(parts: &[&[u8]]) -> Key {
-    let mut h = blake3::Hasher::new();
-    for p in parts {
-        h.update(&(p.len() as u64).to_le_bytes());
-        h.update(p);
+/// Builds a key from parts, each length-prefixed so that parts cannot run
+/// together (`"ab" + "c"` and `"a" + "bc"` differ).
+#[derive(Default)]
+pub struct KeyBuilder(blake3::Hasher);
+
+impl KeyBuilder {
+    pub fn part(&mut self, bytes: &[u8]) -> &mut Self {
+        self.0.update(&(bytes.len() as u64).to_le_bytes());
+        self.0.update(bytes);
+        self
     }
-    *h.finalize().as_bytes()
+
+    pub fn finish(&self) -> Key {
+        *self.0.finalize().as_bytes()
+    }
+}
+
+/// A key from a few parts.
+pub fn key(parts: &[&[u8]]) -> Key {
+    let mut k = KeyBuilder::default();
+    for p in parts {
+        k.part(p);
+    }
+    k.finish()
 }
 
 #[cfg(test)]
