@@ -214,10 +214,17 @@ impl Staging {
         let dest = self.dir.join(path);
         if let Some(parent) = dest.parent() {
             if !parent.is_dir() {
-                if parent.exists() {
-                    // A file where this build needs a folder.
-                    fs::remove_file(parent)
-                        .with_context(|| format!("cannot remove {}", parent.display()))?;
+                // A file left by an earlier build where this one needs a
+                // folder. Other threads create folders here concurrently, so
+                // only a non-folder is removed, and losing that race is fine.
+                if fs::symlink_metadata(parent).is_ok_and(|m| !m.is_dir()) {
+                    match fs::remove_file(parent) {
+                        Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                            return Err(e)
+                                .with_context(|| format!("cannot remove {}", parent.display()));
+                        }
+                        _ => {}
+                    }
                 }
                 fs::create_dir_all(parent)
                     .with_context(|| format!("cannot create {}", parent.display()))?;
