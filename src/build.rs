@@ -541,11 +541,14 @@ pub fn render_into_with(
     };
     let mut model = Model::new(md, &c.rendered, today, assets);
     model.memo = memo.map(|m| (m, c.fingerprint));
+    // The search index first: its working memory is freed before pages
+    // are rendered, so the two never add up.
+    let mut files = crate::search::write(&model, &mut |path, bytes| sink.write(path, bytes))?;
     let diags = render::render_all(&model, tera, &c.overrides, sink)?;
     if !diags.is_empty() {
         return Ok((0, diags));
     }
-    let mut files = render::plan(&model).len();
+    files += render::plan(&model).len();
     for (path, text) in render::extra_files(&model) {
         sink.write(&path, text.as_bytes())?;
         files += 1;

@@ -24,6 +24,7 @@ pub mod output;
 pub mod page;
 pub mod render;
 pub mod scaffold;
+pub mod search;
 pub mod serve;
 pub mod source;
 pub mod templates;

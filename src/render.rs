@@ -79,6 +79,7 @@ pub fn reserved_outputs(asset_names: &[String]) -> Vec<(String, String)> {
         ("robots.txt", "robots.txt"),
         ("_redirects", "the _redirects file"),
         ("codes.json", "codes.json"),
+        ("search/index.json", "the search index"),
     ]
     .iter()
     .map(|(p, w)| (p.to_string(), w.to_string()))

@@ -188,10 +188,332 @@
     });
   }
 
+  /* ---------- 4. Search (index format: src/search.rs) ---------- */
+
+  // Field weights, by the field number packed into each posting:
+  // body, heading, summary, title, part of a code, the code itself.
+  var WEIGHTS = [1, 3, 4, 6, 12, 40];
+  var STOPWORDS = ' a an and are as at be but by for from if in into is it its of on or that the then this to was with ';
+  var SUGGESTIONS = 8;
+  var PAGE_RESULTS = 50;
+
+  // Same rules as `search::words`: runs of letters, digits and "_",
+  // lowercased, and the parts of a run holding "_".
+  function queryWords(text) {
+    var out = [];
+    function emit(w) {
+      if (!w) return;
+      if (w.length < 2 && !/^[0-9]/.test(w)) return;
+      if (STOPWORDS.indexOf(' ' + w + ' ') >= 0) return;
+      if (out.indexOf(w) < 0) out.push(w);
+    }
+    text.toLowerCase().split(/[^\p{L}\p{N}_]+/u).forEach(function (run) {
+      run = run.replace(/^_+|_+$/g, '');
+      emit(run);
+      if (run.indexOf('_') >= 0) run.split('_').forEach(emit);
+    });
+    return out;
+  }
+
+  function SearchIndex(base) {
+    this.base = base;
+    this.meta = null;
+    this.cache = {};
+  }
+
+  SearchIndex.prototype.fetchJson = function (path) {
+    var self = this;
+    if (!self.cache[path]) {
+      var url = self.base + path + (self.meta ? '?v=' + self.meta.version : '');
+      self.cache[path] = fetch(url, { cache: self.meta ? 'default' : 'no-cache' }).then(function (r) {
+        if (!r.ok) throw new Error('search index: ' + r.status + ' for ' + url);
+        return r.json();
+      });
+      self.cache[path].catch(function () { delete self.cache[path]; });
+    }
+    return self.cache[path];
+  };
+
+  SearchIndex.prototype.load = function () {
+    var self = this;
+    if (!self.ready) {
+      self.ready = self.fetchJson('search/index.json').then(function (meta) { self.meta = meta; });
+      self.ready.catch(function () { self.ready = null; });
+    }
+    return self.ready;
+  };
+
+  // The term chunk whose range holds `term`: the last one starting at or before it.
+  SearchIndex.prototype.chunkOf = function (term) {
+    var firsts = this.meta.chunks, lo = 0, hi = firsts.length - 1;
+    while (lo < hi) {
+      var mid = (lo + hi + 1) >> 1;
+      if (firsts[mid] <= term) lo = mid; else hi = mid - 1;
+    }
+    return lo;
+  };
+
+  // doc -> best weight for one query term. A prefix also matches the
+  // longer terms it starts, at half weight, in its chunk and the next.
+  SearchIndex.prototype.lookup = function (term, prefix) {
+    var self = this;
+    var first = self.chunkOf(term);
+    var chunks = [first];
+    var next = self.meta.chunks[first + 1];
+    if (prefix && next !== undefined && next.indexOf(term) === 0) chunks.push(first + 1);
+    return Promise.all(chunks.map(function (n) {
+      return self.fetchJson('search/t/' + n + '.json');
+    })).then(function (parts) {
+      var scores = new Map();
+      parts.forEach(function (terms) {
+        Object.keys(terms).forEach(function (t) {
+          var factor = t === term ? 1 : (prefix && t.indexOf(term) === 0 ? 0.5 : 0);
+          if (!factor) return;
+          var doc = 0;
+          terms[t].forEach(function (p) {
+            doc += Math.floor(p / 8);
+            var w = WEIGHTS[p % 8] * factor;
+            if (!(scores.get(doc) >= w)) scores.set(doc, w);
+          });
+        });
+      });
+      return scores;
+    });
+  };
+
+  // Ranked [doc, score] pairs for a query: pages with every word first;
+  // when none has them all, pages with any. A query equal to a code
+  // (with its spaces, dots or dashes) ranks that code first.
+  SearchIndex.prototype.query = function (text) {
+    var self = this;
+    var words = queryWords(text);
+    if (!words.length) return Promise.resolve({ words: words, hits: [] });
+    var prefix = !/\s$/.test(text);
+    var whole = text.trim().toLowerCase();
+    return self.load().then(function () {
+      var lookups = words.map(function (w, i) { return self.lookup(w, prefix && i === words.length - 1); });
+      if (words.indexOf(whole) < 0) lookups.push(self.lookup(whole, false));
+      return Promise.all(lookups);
+    }).then(function (maps) {
+      var bonus = maps.length > words.length ? maps.pop() : new Map();
+      function rank(all) {
+        var total = new Map();
+        maps.forEach(function (m, i) {
+          m.forEach(function (w, doc) {
+            var prev = total.get(doc);
+            if (i > 0 && all && prev === undefined) return;
+            total.set(doc, (prev || 0) + w);
+          });
+          if (all && i > 0) total.forEach(function (_, doc) { if (!m.has(doc)) total.delete(doc); });
+        });
+        bonus.forEach(function (w, doc) { if (total.has(doc)) total.set(doc, total.get(doc) + w); });
+        return Array.from(total.entries()).sort(function (a, b) { return b[1] - a[1] || a[0] - b[0]; });
+      }
+      var hits = rank(true);
+      var partial = false;
+      if (!hits.length && maps.length > 1) { hits = rank(false); partial = hits.length > 0; }
+      if (!hits.length && bonus.size) hits = Array.from(bonus.entries()).sort(function (a, b) { return b[1] - a[1] || a[0] - b[0]; });
+      return { words: words, hits: hits, partial: partial };
+    });
+  };
+
+  // Documents for ranked hits: {kind, code, title, provider, summary, href}.
+  SearchIndex.prototype.documents = function (hits) {
+    var self = this, per = self.meta.docs_per_chunk;
+    return Promise.all(hits.map(function (h) {
+      return self.fetchJson('search/d/' + Math.floor(h[0] / per) + '.json').then(function (rows) {
+        var r = rows[h[0] % per];
+        return { kind: r[0], code: r[1], title: r[2], provider: r[3], summary: r[4], href: self.base + r[5] };
+      });
+    }));
+  };
+
+  var KIND_LABELS = { error: 'Error', compare: 'Compare guide', playbook: 'Playbook', page: 'Page' };
+
+  function el(tag, className, text) {
+    var node = doc.createElement(tag);
+    if (className) node.className = className;
+    if (text) node.textContent = text;
+    return node;
+  }
+
+  // A result as a link; every string goes in as text, never as HTML.
+  function hitLink(d) {
+    var a = el('a', 'search-hit');
+    a.href = d.href;
+    var head = el('span', 'search-hit-head');
+    if (d.code) head.appendChild(el('span', 'search-hit-code', d.code));
+    head.appendChild(el('span', 'search-hit-title', d.title));
+    a.appendChild(head);
+    a.appendChild(el('span', 'search-hit-provider', d.provider || KIND_LABELS[d.kind] || ''));
+    if (d.summary) a.appendChild(el('span', 'search-hit-summary', d.summary));
+    return a;
+  }
+
+  function debounce(fn, ms) {
+    var timer = 0;
+    return function () {
+      clearTimeout(timer);
+      timer = setTimeout(fn, ms);
+    };
+  }
+
+  // Runs queries in order, dropping answers to queries typed over.
+  function searcher(index, show, fail) {
+    var seq = 0;
+    return function (text, limit) {
+      var mine = ++seq;
+      return index.query(text).then(function (r) {
+        return index.documents(r.hits.slice(0, limit)).then(function (docs) {
+          if (mine === seq) show(text, r, docs);
+        });
+      }).catch(function (e) {
+        if (mine === seq) fail(e);
+      });
+    };
+  }
+
+  function searchBox(index) {
+    var input = doc.getElementById('search-input');
+    var form = input && input.form;
+    if (!form) return;
+    var list = el('ul', 'search-suggest');
+    list.id = 'search-suggest';
+    list.setAttribute('role', 'listbox');
+    list.setAttribute('aria-label', 'Search results');
+    list.hidden = true;
+    var status = el('p', 'search-suggest-status');
+    status.id = 'search-suggest-status';
+    status.setAttribute('aria-live', 'polite');
+    status.hidden = true;
+    form.appendChild(list);
+    form.appendChild(status);
+    form.classList.add('has-suggest');
+    input.setAttribute('role', 'combobox');
+    input.setAttribute('aria-autocomplete', 'list');
+    input.setAttribute('aria-controls', 'search-suggest');
+    input.setAttribute('aria-expanded', 'false');
+    var active = -1;
+
+    function options() { return list.querySelectorAll('[role=option]'); }
+
+    function close() {
+      list.hidden = true;
+      status.hidden = true;
+      input.setAttribute('aria-expanded', 'false');
+      input.removeAttribute('aria-activedescendant');
+      active = -1;
+    }
+
+    function select(n) {
+      var opts = options();
+      if (!opts.length) return;
+      active = (n + opts.length) % opts.length;
+      Array.prototype.forEach.call(opts, function (o, i) { o.setAttribute('aria-selected', i === active ? 'true' : 'false'); });
+      input.setAttribute('aria-activedescendant', opts[active].id);
+      opts[active].scrollIntoView({ block: 'nearest' });
+    }
+
+    var run = searcher(index, function (text, r, docs) {
+      list.textContent = '';
+      active = -1;
+      input.removeAttribute('aria-activedescendant');
+      docs.forEach(function (d, i) {
+        var li = el('li', 'search-option');
+        li.id = 'search-option-' + i;
+        li.setAttribute('role', 'option');
+        li.setAttribute('aria-selected', 'false');
+        li.appendChild(hitLink(d));
+        list.appendChild(li);
+      });
+      list.hidden = !docs.length;
+      input.setAttribute('aria-expanded', docs.length ? 'true' : 'false');
+      status.hidden = false;
+      // With options on screen the count is for screen readers only.
+      status.className = 'search-suggest-status' + (docs.length ? ' visually-hidden' : '');
+      status.textContent = docs.length
+        ? r.hits.length + (r.hits.length === 1 ? ' result' : ' results') + (r.partial ? ' with some of the words' : '')
+        : 'No results for “' + text.trim() + '”';
+    }, function () {
+      list.hidden = true;
+      status.hidden = false;
+      status.className = 'search-suggest-status';
+      status.textContent = 'Search is unavailable right now.';
+    });
+
+    var update = debounce(function () {
+      if (!queryWords(input.value).length) close();
+      else run(input.value, SUGGESTIONS);
+    }, 60);
+
+    input.addEventListener('focus', function () { index.load().catch(function () {}); });
+    input.addEventListener('input', update);
+    input.addEventListener('keydown', function (e) {
+      if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+        if (list.hidden) return;
+        e.preventDefault();
+        select(active + (e.key === 'ArrowDown' ? 1 : -1));
+      } else if (e.key === 'Enter' && active >= 0) {
+        e.preventDefault();
+        window.location.href = options()[active].querySelector('a').href;
+      } else if (e.key === 'Escape') {
+        if (!list.hidden || !status.hidden) { e.preventDefault(); close(); }
+      }
+    });
+    doc.addEventListener('click', function (e) {
+      if (!form.contains(e.target)) close();
+    });
+  }
+
+  function searchPage(index) {
+    var results = doc.getElementById('search-results');
+    var input = doc.getElementById('search-page-input');
+    if (!results || !input) return;
+    var status = doc.getElementById('search-status');
+    var run = searcher(index, function (text, r, docs) {
+      results.textContent = '';
+      var ol = el('ol', 'search-list');
+      docs.forEach(function (d) {
+        var li = el('li');
+        li.appendChild(hitLink(d));
+        ol.appendChild(li);
+      });
+      if (docs.length) results.appendChild(ol);
+      var shown = r.hits.length > docs.length ? ' (the first ' + docs.length + ' shown)' : '';
+      status.textContent = docs.length
+        ? r.hits.length + (r.hits.length === 1 ? ' result' : ' results') + ' for “' + text.trim() + '”' + shown
+        : 'No results for “' + text.trim() + '”. Try the number inside a code, or fewer words.';
+    }, function () {
+      status.textContent = 'Search is unavailable right now: the index could not be loaded.';
+    });
+    function go() {
+      var q = input.value;
+      if (window.history && history.replaceState) {
+        var url = new URL(window.location.href);
+        if (q.trim()) url.searchParams.set('q', q); else url.searchParams.delete('q');
+        history.replaceState(null, '', url);
+      }
+      if (queryWords(q).length) run(q, PAGE_RESULTS);
+      else { results.textContent = ''; status.textContent = ''; }
+    }
+    var q = new URLSearchParams(window.location.search).get('q') || '';
+    input.value = q;
+    input.addEventListener('input', debounce(go, 60));
+    input.form.addEventListener('submit', function (e) { e.preventDefault(); go(); });
+    if (q) go();
+  }
+
+  function search() {
+    if (!window.fetch || !window.Map || !window.Promise) return;
+    var base = root.getAttribute('data-base') || '/';
+    var index = new SearchIndex(base);
+    searchBox(index);
+    searchPage(index);
+  }
+
   /* ---------- Start-up ---------- */
 
-  // Add new features (e.g. search-as-you-type) to this list.
-  var features = [themeToggle, copyButtons, slashToSearch];
+  var features = [themeToggle, copyButtons, slashToSearch, search];
 
   function init() {
     features.forEach(function (feature) {

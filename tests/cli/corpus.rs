@@ -39,4 +39,12 @@ fn rustc_error_corpus_builds_with_zero_errors() {
         .into_iter()
         .count();
     assert!(n >= 500, "{n} error pages");
+    // Search finds a code and the number inside it.
+    let index = crate::search::Index::open(&out.path().join("public"));
+    assert!(index
+        .lookup("e0382")
+        .contains(&("errors/rust/e0382/".to_string(), 5)));
+    assert!(index
+        .lookup("0382")
+        .contains(&("errors/rust/e0382/".to_string(), 4)));
 }

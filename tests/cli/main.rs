@@ -12,4 +12,5 @@ mod docs;
 mod incremental;
 mod invalid;
 mod output;
+mod search;
 mod serve;

@@ -1,0 +1,447 @@
+//! The client-side search index (SPEC §5), written at build time.
+//!
+//! A visitor fetches only what a query needs:
+//!
+//! - `search/index.json`: the number of documents, the documents per chunk,
+//!   a version, and the first term of each term chunk (a few KB at 10,000
+//!   pages);
+//! - `search/t/<n>.json`: one chunk of the sorted term list, about
+//!   [`TERM_CHUNK_BYTES`] each, `{"term":[posting, ...]}`. Postings are
+//!   sorted by document and packed as `(document - previous document) * 8 +
+//!   field`, so a term in every page costs about three bytes per page;
+//! - `search/d/<n>.json`: [`DOCS_PER_CHUNK`] documents each, as
+//!   `[kind, code, title, provider, summary, path]`, fetched only for the
+//!   results on screen.
+//!
+//! Terms: a page's code as written, lowercased, never stemmed or split
+//! (`deadline_exceeded`); the digit runs inside a code (`53003` for
+//! AADSTS53003); and the words of code, title, summary, provider, headings and
+//! body, where a word is a run of letters, digits and `_`, also split at `_`.
+//! `static/faultbook.js` tokenizes queries by the same rules and reads the
+//! format above.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use rayon::prelude::*;
+use rustc_hash::FxHashMap;
+use serde::Serialize;
+
+use crate::graph::PageId;
+use crate::page::Kind;
+use crate::view::Model;
+
+/// Documents per document chunk: the results on one screen cost a few KB.
+pub const DOCS_PER_CHUNK: usize = 16;
+/// Bytes after which a term chunk is closed (a single large term may exceed it).
+pub const TERM_CHUNK_BYTES: usize = 24 * 1024;
+
+/// Where a term was found, best last; the client weighs them.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug)]
+#[repr(u8)]
+pub enum Field {
+    Body = 0,
+    Heading = 1,
+    Summary = 2,
+    Title = 3,
+    CodePart = 4,
+    Code = 5,
+}
+
+/// Words that would match nearly every page.
+fn is_stopword(w: &str) -> bool {
+    matches!(
+        w,
+        "a" | "an"
+            | "and"
+            | "are"
+            | "as"
+            | "at"
+            | "be"
+            | "but"
+            | "by"
+            | "for"
+            | "from"
+            | "if"
+            | "in"
+            | "into"
+            | "is"
+            | "it"
+            | "its"
+            | "of"
+            | "on"
+            | "or"
+            | "that"
+            | "the"
+            | "then"
+            | "this"
+            | "to"
+            | "was"
+            | "with"
+    )
+}
+
+/// Calls `f` with each search word of `text`, lowercased: runs of letters,
+/// digits and `_`, and, for a run holding `_`, its parts too. `buf` is
+/// scratch space.
+pub fn words(text: &str, buf: &mut String, mut f: impl FnMut(&str)) {
+    for run in text.split(|c: char| !(c.is_alphanumeric() || c == '_')) {
+        let run = run.trim_matches('_');
+        if run.is_empty() {
+            continue;
+        }
+        emit(run, buf, &mut f);
+        if run.contains('_') {
+            for part in run.split('_').filter(|p| !p.is_empty()) {
+                emit(part, buf, &mut f);
+            }
+        }
+    }
+}
+
+fn emit(word: &str, buf: &mut String, f: &mut impl FnMut(&str)) {
+    buf.clear();
+    if word.is_ascii() {
+        buf.push_str(word);
+        buf.make_ascii_lowercase();
+    } else {
+        buf.extend(word.chars().flat_map(char::to_lowercase));
+    }
+    // One letter says nothing; one digit may ("HTTP 5").
+    let short = buf.chars().nth(1).is_none() && !buf.starts_with(|c: char| c.is_ascii_digit());
+    if !short && !is_stopword(buf) {
+        f(buf);
+    }
+}
+
+/// Calls `f` with the words of a markdown body and the field they are in:
+/// headings apart from the rest. Link destinations, bare URLs, HTML tags
+/// and reference definitions are skipped: they are addresses, not prose.
+pub fn body_words(body: &str, buf: &mut String, mut f: impl FnMut(&str, Field)) {
+    for line in body.lines() {
+        let trimmed = line.trim_start();
+        if is_reference_definition(trimmed) {
+            continue;
+        }
+        let field = if trimmed.starts_with('#') {
+            Field::Heading
+        } else {
+            Field::Body
+        };
+        let mut rest = line;
+        while !rest.is_empty() {
+            let (prose, skip_to) = next_address(rest);
+            words(prose, buf, |w| f(w, field));
+            rest = &rest[skip_to..];
+        }
+    }
+}
+
+fn is_reference_definition(line: &str) -> bool {
+    line.starts_with('[') && line.find("]:").is_some_and(|i| !line[1..i].contains(']'))
+}
+
+/// Splits `s` into the prose before its first address (`](dest)`, `<tag>`
+/// or `scheme://...`) and the index after that address.
+fn next_address(s: &str) -> (&str, usize) {
+    let bytes = s.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let end = match bytes[i] {
+            b']' if bytes.get(i + 1) == Some(&b'(') => s[i..].find(')').map(|j| i + j + 1),
+            b'<' => s[i..].find('>').map(|j| i + j + 1),
+            b':' if s[i..].starts_with("://") => {
+                // Back up over the scheme, then skip to the next space.
+                let start = s[..i]
+                    .rfind(|c: char| !c.is_ascii_alphanumeric())
+                    .map_or(0, |j| j + 1);
+                let end = s[i..]
+                    .find(|c: char| c.is_whitespace() || c == ')' || c == '>')
+                    .map_or(s.len(), |j| i + j);
+                return (&s[..start], end);
+            }
+            _ => None,
+        };
+        if let Some(end) = end {
+            return (&s[..i], end);
+        }
+        i += 1;
+    }
+    (s, s.len())
+}
+
+/// The terms of one document, with the best field each was found in.
+fn document_terms(m: &Model<'_>, id: PageId, buf: &mut String, mut f: impl FnMut(&str, Field)) {
+    let node = m.graph.page(id);
+    let fm = &node.page.fm;
+    if let Some(code) = &fm.code {
+        let lower = code.to_lowercase();
+        f(&lower, Field::Code);
+        for run in lower
+            .split(|c: char| !c.is_ascii_digit())
+            .filter(|r| r.len() >= 3)
+        {
+            f(run, Field::CodePart);
+        }
+        words(code, buf, |w| f(w, Field::CodePart));
+    }
+    words(&fm.title, buf, |w| f(w, Field::Title));
+    let item = &m.items[id];
+    words(&item.summary, buf, |w| f(w, Field::Summary));
+    if let Some(provider) = &item.provider {
+        words(provider, buf, |w| f(w, Field::Heading));
+    }
+    if let Some(key) = &fm.provider {
+        words(key, buf, |w| f(w, Field::Heading));
+    }
+    body_words(&node.page.body, buf, f);
+}
+
+/// Postings of one term, sorted by document: `document << 3 | best field`.
+type Postings = Vec<u32>;
+
+/// The index of documents `docs[range]`, term -> postings.
+fn index_range(m: &Model<'_>, docs: &[PageId], first: u32) -> FxHashMap<Box<str>, Postings> {
+    let mut map: FxHashMap<Box<str>, Postings> = FxHashMap::default();
+    let mut buf = String::new();
+    for (n, &id) in docs.iter().enumerate() {
+        let doc = first + n as u32;
+        document_terms(m, id, &mut buf, |term, field| match map.get_mut(term) {
+            Some(p) => match p.last_mut() {
+                Some(last) if *last >> 3 == doc => *last = (*last).max(doc << 3 | field as u32),
+                _ => p.push(doc << 3 | field as u32),
+            },
+            None => {
+                map.insert(term.into(), vec![doc << 3 | field as u32]);
+            }
+        });
+    }
+    map
+}
+
+/// The documents of the index, in result order for equal scores: error
+/// pages by code, then compare guides, playbooks and other pages by title.
+fn documents(m: &Model<'_>) -> Vec<PageId> {
+    let rank = |k: Kind| match k {
+        Kind::Error => 0,
+        Kind::Compare => 1,
+        Kind::Playbook => 2,
+        Kind::Plain => 3,
+    };
+    let mut docs: Vec<(u8, String, &str, PageId)> = m
+        .graph
+        .published()
+        .filter(|(id, _)| Some(*id) != m.graph.home_intro)
+        .map(|(id, n)| {
+            let fm = &n.page.fm;
+            let key = fm.code.as_deref().unwrap_or(&fm.title).to_lowercase();
+            (rank(n.page.kind), key, n.path.as_str(), id)
+        })
+        .collect();
+    docs.sort_unstable();
+    docs.into_iter().map(|(.., id)| id).collect()
+}
+
+#[derive(Serialize)]
+struct Meta<'a> {
+    /// Changes whenever any chunk does; appended to chunk URLs so that a
+    /// cached chunk never pairs with a newer index.
+    version: String,
+    docs: usize,
+    docs_per_chunk: usize,
+    /// The first term of each term chunk.
+    chunks: Vec<&'a str>,
+}
+
+/// Writes every file of the index through `emit(site path, bytes)`, the
+/// index last; returns how many. Chunks go out as they are made, so the
+/// whole index is never held as text.
+pub fn write(
+    m: &Model<'_>,
+    emit: &mut dyn FnMut(&str, &[u8]) -> anyhow::Result<()>,
+) -> anyhow::Result<usize> {
+    let docs = documents(m);
+    let per_task = docs
+        .len()
+        .div_ceil(rayon::current_num_threads() * 4)
+        .max(64);
+    let parts: Vec<FxHashMap<Box<str>, Postings>> = docs
+        .par_chunks(per_task)
+        .enumerate()
+        .map(|(i, chunk)| index_range(m, chunk, (i * per_task) as u32))
+        .collect();
+    // Parts cover ascending document ranges, so appending keeps order.
+    let mut parts = parts.into_iter();
+    let mut index = parts.next().unwrap_or_default();
+    for part in parts {
+        for (term, postings) in part {
+            index.entry(term).or_default().extend(postings);
+        }
+    }
+    let mut terms: Vec<(Box<str>, Postings)> = index.into_iter().collect();
+    terms.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
+
+    let mut version = blake3::Hasher::new();
+    let mut files = 0;
+    let mut put = |path: String, bytes: &[u8]| {
+        version.update(path.as_bytes());
+        version.update(bytes);
+        files += 1;
+        emit(&path, bytes)
+    };
+    let mut firsts: Vec<&str> = Vec::new();
+    let mut chunk = String::with_capacity(TERM_CHUNK_BYTES * 2);
+    for (term, postings) in &terms {
+        if chunk.is_empty() {
+            firsts.push(term);
+            chunk.push('{');
+        } else {
+            chunk.push(',');
+        }
+        push_json_string(&mut chunk, term);
+        chunk.push_str(":[");
+        let mut previous = 0;
+        for (i, &posting) in postings.iter().enumerate() {
+            if i > 0 {
+                chunk.push(',');
+            }
+            let doc = posting >> 3;
+            let _ = write!(chunk, "{}", ((doc - previous) << 3) | (posting & 7));
+            previous = doc;
+        }
+        chunk.push(']');
+        if chunk.len() >= TERM_CHUNK_BYTES {
+            chunk.push('}');
+            put(
+                format!("search/t/{}.json", firsts.len() - 1),
+                chunk.as_bytes(),
+            )?;
+            chunk.clear();
+        }
+    }
+    if !chunk.is_empty() {
+        chunk.push('}');
+        put(
+            format!("search/t/{}.json", firsts.len() - 1),
+            chunk.as_bytes(),
+        )?;
+    }
+
+    for (n, ids) in docs.chunks(DOCS_PER_CHUNK).enumerate() {
+        let rows: Vec<[&str; 6]> = ids
+            .iter()
+            .map(|&id| {
+                let item = &m.items[id];
+                let node = m.graph.page(id);
+                [
+                    node.page.kind.name(),
+                    item.code.as_deref().unwrap_or(""),
+                    &item.title,
+                    item.provider.as_deref().unwrap_or(""),
+                    &item.summary,
+                    &node.path,
+                ]
+            })
+            .collect();
+        put(format!("search/d/{n}.json"), &serde_json::to_vec(&rows)?)?;
+    }
+
+    let meta = Meta {
+        version: version.finalize().to_hex()[..12].to_string(),
+        docs: docs.len(),
+        docs_per_chunk: DOCS_PER_CHUNK,
+        chunks: firsts,
+    };
+    emit("search/index.json", &serde_json::to_vec(&meta)?)?;
+    Ok(files + 1)
+}
+
+fn push_json_string(out: &mut String, s: &str) {
+    if s.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\') {
+        out.push('"');
+        out.push_str(s);
+        out.push('"');
+    } else {
+        out.push_str(&serde_json::to_string(s).unwrap_or_default());
+    }
+}
+
+/// Decodes a term chunk back into term -> (document, field) lists: the
+/// inverse of the packing in [`files`], for tests and tools.
+pub fn decode_chunk(json: &[u8]) -> serde_json::Result<BTreeMap<String, Vec<(u32, u8)>>> {
+    let raw: BTreeMap<String, Vec<u32>> = serde_json::from_slice(json)?;
+    Ok(raw
+        .into_iter()
+        .map(|(term, packed)| {
+            let mut doc = 0;
+            let postings = packed
+                .into_iter()
+                .map(|p| {
+                    doc += p / 8;
+                    (doc, (p % 8) as u8)
+                })
+                .collect();
+            (term, postings)
+        })
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn all_words(text: &str) -> Vec<String> {
+        let mut v = Vec::new();
+        words(text, &mut String::new(), |w| v.push(w.to_string()));
+        v
+    }
+
+    fn all_body_words(text: &str) -> Vec<(String, Field)> {
+        let mut v = Vec::new();
+        body_words(text, &mut String::new(), |w, f| v.push((w.to_string(), f)));
+        v
+    }
+
+    #[test]
+    fn words_are_lowercased_runs_and_codes_keep_their_underscores() {
+        assert_eq!(
+            all_words("DEADLINE_EXCEEDED after 5 s: Überlast!"),
+            [
+                "deadline_exceeded",
+                "deadline",
+                "exceeded",
+                "after",
+                "5",
+                "überlast"
+            ]
+        );
+        assert_eq!(all_words("the a I x AADSTS53003"), ["aadsts53003"]);
+    }
+
+    #[test]
+    fn body_words_skip_addresses_and_mark_headings() {
+        let body = "## Common causes\nSee [the docs](https://example.com/path) or <b>https://x.io/y</b> now.\n[ref]: https://skip.me/\n";
+        assert_eq!(
+            all_body_words(body),
+            [
+                ("common".to_string(), Field::Heading),
+                ("causes".to_string(), Field::Heading),
+                ("see".to_string(), Field::Body),
+                ("docs".to_string(), Field::Body),
+                ("or".to_string(), Field::Body),
+                ("now".to_string(), Field::Body),
+            ]
+            .into_iter()
+            .filter(|(w, _)| !is_stopword(w))
+            .collect::<Vec<_>>()
+        );
+    }
+
+    #[test]
+    fn chunks_decode_to_sorted_postings() {
+        let json = br#"{"timeout":[1,16,11],"x":[5]}"#;
+        let d = decode_chunk(json).unwrap();
+        assert_eq!(d["timeout"], [(0, 1), (2, 0), (3, 3)]);
+        assert_eq!(d["x"], [(0, 5)]);
+    }
+}
