@@ -54,6 +54,8 @@ fn sanitizer() -> &'static ammonia::Builder<'static> {
         ])
         .add_tag_attributes("input", ["type", "checked", "disabled"])
         .add_tag_attributes("details", ["open"])
+        .add_tag_attributes("pre", ["tabindex"])
+        .add_tag_attributes("div", ["tabindex"])
         .add_tag_attributes("ol", ["start"])
         .link_rel(None);
         b

@@ -600,9 +600,24 @@ impl<'a> Model<'a> {
 }
 
 /// Errors sort by code, other pages by title; case-insensitively.
+/// Lists sort by code, else title, with numbers in order of value:
+/// `401` before `429` before `40001`.
 fn sort_key(it: &Item) -> String {
-    let k = it.code.as_deref().unwrap_or(&it.title);
-    let mut s = k.to_lowercase();
+    let k = it.code.as_deref().unwrap_or(&it.title).to_lowercase();
+    let mut s = String::with_capacity(k.len() + 16);
+    let mut rest = k.as_str();
+    while let Some(start) = rest.find(|c: char| c.is_ascii_digit()) {
+        s.push_str(&rest[..start]);
+        let digits = &rest[start..];
+        let end = digits
+            .find(|c: char| !c.is_ascii_digit())
+            .unwrap_or(digits.len());
+        let number = digits[..end].trim_start_matches('0');
+        // The length first, so that shorter numbers sort first.
+        s.push_str(&format!("{:03}{number}", number.len()));
+        rest = &digits[end..];
+    }
+    s.push_str(rest);
     s.push('\u{0}');
     s.push_str(&it.title);
     s

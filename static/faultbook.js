@@ -136,18 +136,25 @@
     ensureLiveRegion();
 
     Array.prototype.forEach.call(blocks, function (pre) {
-      var parent = pre.parentNode;
-      if (!parent || (parent.classList && parent.classList.contains('code-wrap'))) return;
-
-      var wrap = doc.createElement('div');
-      wrap.className = 'code-wrap';
+      var head = pre.previousElementSibling;
+      if (!head || !head.classList.contains('code-head')) {
+        // A block written by a site's own template: give it a head.
+        head = doc.createElement('div');
+        head.className = 'code-head';
+        var wrap = doc.createElement('div');
+        wrap.className = 'code-wrap';
+        pre.parentNode.insertBefore(wrap, pre);
+        wrap.appendChild(head);
+        wrap.appendChild(pre);
+      }
+      if (head.querySelector('.copy-button')) return;
       var button = doc.createElement('button');
       button.type = 'button';
       button.className = 'copy-button';
       button.textContent = 'Copy';
-      parent.insertBefore(wrap, pre);
-      wrap.appendChild(pre);
-      wrap.appendChild(button);
+      var lang = pre.getAttribute('data-lang');
+      button.setAttribute('aria-label', lang ? 'Copy ' + lang + ' code' : 'Copy code');
+      head.appendChild(button);
 
       var timer = 0;
       function show(label) {
@@ -419,11 +426,15 @@
       active = -1;
       input.removeAttribute('aria-activedescendant');
       docs.forEach(function (d, i) {
-        var li = el('li', 'search-option');
-        li.id = 'search-option-' + i;
-        li.setAttribute('role', 'option');
-        li.setAttribute('aria-selected', 'false');
-        li.appendChild(hitLink(d));
+        // The link is the option, so no control sits inside another.
+        var li = el('li');
+        li.setAttribute('role', 'none');
+        var a = hitLink(d);
+        a.id = 'search-option-' + i;
+        a.setAttribute('role', 'option');
+        a.setAttribute('aria-selected', 'false');
+        a.tabIndex = -1;
+        li.appendChild(a);
         list.appendChild(li);
       });
       list.hidden = !docs.length;
@@ -455,7 +466,7 @@
         select(active + (e.key === 'ArrowDown' ? 1 : -1));
       } else if (e.key === 'Enter' && active >= 0) {
         e.preventDefault();
-        window.location.href = options()[active].querySelector('a').href;
+        window.location.href = options()[active].href;
       } else if (e.key === 'Escape') {
         if (!list.hidden || !status.hidden) { e.preventDefault(); close(); }
       }

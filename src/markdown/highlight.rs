@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use std::rc::Rc;
 use std::sync::OnceLock;
 
-use syntect::highlighting::ThemeSet;
+use syntect::highlighting::{Color, Theme, ThemeSet};
 use syntect::html::{css_for_theme_with_class_style, line_tokens_to_classed_spans, ClassStyle};
 use syntect::parsing::{ParseState, ScopeStack, SyntaxReference, SyntaxSet};
 use syntect::util::LinesWithEndings;
@@ -82,21 +82,95 @@ pub fn theme_names() -> Vec<&'static str> {
 }
 
 /// The stylesheet for the highlight classes: the configured theme, and the
-/// dark one under `prefers-color-scheme` / `data-theme="dark"`.
+/// dark one under `prefers-color-scheme` / `data-theme="dark"`. Each theme
+/// applies only in its own mode, so the two never mix rule by rule, and
+/// every colour is adjusted to WCAG AA contrast on its theme's background.
 pub fn stylesheet(light: &str) -> String {
     let ts = themes();
+    let css_of = |name: &str| {
+        ts.themes.get(name).map(|t| {
+            css_for_theme_with_class_style(&accessible(t), CLASS_STYLE).unwrap_or_default()
+        })
+    };
     let mut css = String::new();
-    if let Some(t) = ts.themes.get(light) {
-        css.push_str(&css_for_theme_with_class_style(t, CLASS_STYLE).unwrap_or_default());
-    }
-    if let Some(t) = ts.themes.get(DARK_THEME) {
-        let dark = css_for_theme_with_class_style(t, CLASS_STYLE).unwrap_or_default();
-        css.push_str("\n@media (prefers-color-scheme: dark) {\n");
-        css.push_str(&scope(&dark, ":root:not([data-theme=\"light\"]) "));
+    for (theme, media, otherwise, forced) in [
+        (css_of(light), "light", "dark", "light"),
+        (css_of(DARK_THEME), "dark", "light", "dark"),
+    ] {
+        let Some(theme) = theme else { continue };
+        css.push_str(&format!("@media (prefers-color-scheme: {media}) {{\n"));
+        css.push_str(&scope(
+            &theme,
+            &format!(":root:not([data-theme=\"{otherwise}\"]) "),
+        ));
         css.push_str("}\n");
-        css.push_str(&scope(&dark, ":root[data-theme=\"dark\"] "));
+        css.push_str(&scope(&theme, &format!(":root[data-theme=\"{forced}\"] ")));
     }
     css
+}
+
+/// Contrast that WCAG AA asks of normal text.
+const MIN_CONTRAST: f64 = 4.5;
+
+/// `theme` with every foreground colour moved towards black (on a light
+/// background) or white (on a dark one) until it reaches [`MIN_CONTRAST`].
+fn accessible(theme: &Theme) -> Theme {
+    let mut theme = theme.clone();
+    let bg = theme.settings.background.unwrap_or(Color::WHITE);
+    let fix = |c: &mut Color| *c = with_contrast(*c, bg);
+    if let Some(fg) = theme.settings.foreground.as_mut() {
+        fix(fg);
+    }
+    for item in &mut theme.scopes {
+        if let Some(fg) = item.style.foreground.as_mut() {
+            fix(fg);
+        }
+    }
+    theme
+}
+
+fn with_contrast(fg: Color, bg: Color) -> Color {
+    let blend = |c: u8, b: u8| {
+        let a = f64::from(fg.a) / 255.0;
+        (f64::from(c) * a + f64::from(b) * (1.0 - a)).round() as u8
+    };
+    let mut c = Color {
+        r: blend(fg.r, bg.r),
+        g: blend(fg.g, bg.g),
+        b: blend(fg.b, bg.b),
+        a: 255,
+    };
+    let target = if luminance(bg) > 0.18 { 0.0 } else { 255.0 };
+    for _ in 0..40 {
+        if contrast(c, bg) >= MIN_CONTRAST {
+            break;
+        }
+        let step = |v: u8| (f64::from(v) + (target - f64::from(v)) * 0.1).round() as u8;
+        c = Color {
+            r: step(c.r),
+            g: step(c.g),
+            b: step(c.b),
+            a: 255,
+        };
+    }
+    c
+}
+
+fn luminance(c: Color) -> f64 {
+    let channel = |v: u8| {
+        let v = f64::from(v) / 255.0;
+        if v <= 0.039_28 {
+            v / 12.92
+        } else {
+            ((v + 0.055) / 1.055).powf(2.4)
+        }
+    };
+    0.2126 * channel(c.r) + 0.7152 * channel(c.g) + 0.0722 * channel(c.b)
+}
+
+fn contrast(a: Color, b: Color) -> f64 {
+    let (la, lb) = (luminance(a), luminance(b));
+    (la.max(lb) + 0.05) / (la.min(lb) + 0.05)
 }
 
 /// Prefixes every selector of a flat stylesheet with `prefix`.
@@ -263,8 +337,16 @@ impl Highlighter {
             .map(|l| format!(" data-lang=\"{}\"", crate::html::escape(l)))
             .unwrap_or_default();
         let too_big = code.len() > MAX_BLOCK || code.lines().any(|l| l.len() > MAX_LINE);
-        let mut out = String::with_capacity(code.len() * 2 + 64);
-        out.push_str("<pre class=\"code hl-code\"");
+        let mut out = String::with_capacity(code.len() * 2 + 160);
+        // The head holds the language and, once the script runs, the copy
+        // button: it is in the HTML so that adding the button moves nothing.
+        out.push_str(
+            "<div class=\"code-wrap\"><div class=\"code-head\"><span class=\"code-lang\">",
+        );
+        if let Some(lang) = fence.lang.as_deref() {
+            out.push_str(&crate::html::escape(lang));
+        }
+        out.push_str("</span></div><pre class=\"code hl-code\" tabindex=\"0\"");
         out.push_str(&lang_attr);
         out.push_str("><code>");
         match syntax
@@ -274,7 +356,7 @@ impl Highlighter {
             Some(html) => out.push_str(&html),
             None => out.push_str(&crate::html::escape(&code)),
         }
-        out.push_str("</code></pre>\n");
+        out.push_str("</code></pre></div>\n");
         out
     }
 }
@@ -282,6 +364,30 @@ impl Highlighter {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_theme_colour_reaches_aa_contrast_on_its_background() {
+        for (name, theme) in &themes().themes {
+            let fixed = accessible(theme);
+            let bg = fixed.settings.background.unwrap_or(Color::WHITE);
+            let colours = fixed
+                .scopes
+                .iter()
+                .filter_map(|s| s.style.foreground)
+                .chain(fixed.settings.foreground);
+            for c in colours {
+                assert!(contrast(c, bg) >= MIN_CONTRAST, "{name}: {c:?} on {bg:?}");
+            }
+        }
+        // Already readable colours are left as they are.
+        let black = Color {
+            r: 0,
+            g: 0,
+            b: 0,
+            a: 255,
+        };
+        assert_eq!(with_contrast(black, Color::WHITE), black);
+    }
 
     #[test]
     fn fences() {
@@ -327,7 +433,7 @@ mod tests {
     fn unknown_language_is_plain_and_escaped() {
         let h = Highlighter::default();
         let html = h.block("nosuchlang", "<b>&</b>\n");
-        assert_eq!(&*html, "<pre class=\"code hl-code\" data-lang=\"nosuchlang\"><code>&lt;b&gt;&amp;&lt;/b&gt;\n</code></pre>\n");
+        assert_eq!(&*html, "<div class=\"code-wrap\"><div class=\"code-head\"><span class=\"code-lang\">nosuchlang</span></div><pre class=\"code hl-code\" tabindex=\"0\" data-lang=\"nosuchlang\"><code>&lt;b&gt;&amp;&lt;/b&gt;\n</code></pre></div>\n");
     }
 
     #[test]
@@ -336,6 +442,6 @@ mod tests {
         let html = h.block("json", "{\"a\": 1}\n");
         assert!(html.contains("<span class=\"hl-"), "{html}");
         let long = "x".repeat(MAX_LINE + 1);
-        assert!(!h.block("json", &long).contains("<span"));
+        assert!(!h.block("json", &long).contains("<span class=\"hl-"));
     }
 }

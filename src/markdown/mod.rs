@@ -372,6 +372,24 @@ pub fn render(ctx: &Context<'_>, id: PageId, mode: Mode) -> Rendered {
             Event::Text(t) if autolink && link_depth == 0 && !in_heading => {
                 autolink_text(ctx, id, t, &mut linked_codes, target);
             }
+            // A checkbox needs a name; a table that scrolls, a focusable frame.
+            Event::TaskListMarker(done) => {
+                target.push(Event::InlineHtml(CowStr::Borrowed(if done {
+                    "<input type=\"checkbox\" disabled checked aria-label=\"Done\"> "
+                } else {
+                    "<input type=\"checkbox\" disabled aria-label=\"To do\"> "
+                })))
+            }
+            e @ Event::Start(Tag::Table(_)) => {
+                target.push(Event::Html(CowStr::Borrowed(
+                    "<div class=\"table-scroll\" role=\"region\" aria-label=\"Table\" tabindex=\"0\">",
+                )));
+                target.push(e);
+            }
+            e @ Event::End(TagEnd::Table) => {
+                target.push(e);
+                target.push(Event::Html(CowStr::Borrowed("</div>\n")));
+            }
             e => target.push(e),
         }
     }
