@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The whole test suite: unit tests and the integration tests that run the
 # real binary against fixture sites, the bundled sample site, the dev server
-# on 127.0.0.1, and the Rust compiler's error index beside the repository.
+# on 127.0.0.1 and the Rust compiler's error index beside the repository;
+# then the real-browser tests (scripts/browser-test.sh installs Chromium,
+# Java and the npm packages they need when they are missing).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ ! -f ../shared/corpora/rustc-errors/site.toml ]; then
@@ -9,3 +11,4 @@ if [ ! -f ../shared/corpora/rustc-errors/site.toml ]; then
   echo "      the test that builds that real corpus will pass without building it."
 fi
 cargo test --locked --release "$@"
+bash scripts/browser-test.sh
