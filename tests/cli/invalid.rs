@@ -31,6 +31,11 @@ fn broken_front_matter() {
     );
     site.write("content/errors/http/404.md", "---\ntitle: [unclosed\n---\n");
     site.write("content/errors/http/405.md", "---\n- a list\n---\n");
+    // Refs to pages that failed to load add no second error.
+    site.write(
+        "content/compare/400-vs-401.md",
+        "+++\ntitle = \"400 vs 401\"\nsummary = \"S.\"\ncompares = [\"http:400\", \"401\"]\nreviewed = 2026-01-01\n[[references]]\ntitle = \"R\"\nurl = \"https://example.com/\"\n+++\nBody.\n",
+    );
     assert_errors(
         &site,
         &[
