@@ -242,6 +242,11 @@ fn documents(m: &Model<'_>) -> Vec<PageId> {
     docs.into_iter().map(|(.., id)| id).collect()
 }
 
+/// True for the files of the index.
+pub fn owns(path: &str) -> bool {
+    path == "search/index.json" || path.starts_with("search/t/") || path.starts_with("search/d/")
+}
+
 #[derive(Serialize)]
 struct Meta<'a> {
     /// Changes whenever any chunk does; appended to chunk URLs so that a
@@ -367,7 +372,7 @@ fn push_json_string(out: &mut String, s: &str) {
 }
 
 /// Decodes a term chunk back into term -> (document, field) lists: the
-/// inverse of the packing in [`files`], for tests and tools.
+/// inverse of the packing in [`self::write`], for tests and tools.
 pub fn decode_chunk(json: &[u8]) -> serde_json::Result<BTreeMap<String, Vec<(u32, u8)>>> {
     let raw: BTreeMap<String, Vec<u32>> = serde_json::from_slice(json)?;
     Ok(raw
