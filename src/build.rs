@@ -434,7 +434,7 @@ fn fingerprint(config_text: &str, opts: &Options, graph: &Graph) -> memo::Key {
     k.finish()
 }
 
-fn root_link_exists(graph: &Graph, path: &str) -> bool {
+pub(crate) fn root_link_exists(graph: &Graph, path: &str) -> bool {
     let p = path.to_lowercase();
     if p.is_empty() {
         return true;
@@ -507,6 +507,37 @@ fn output_dir(opts: &Options, config: &Config) -> PathBuf {
     }
 }
 
+/// The view model of a checked site: what every output is rendered from.
+pub fn model(c: &Checked, today: Date) -> Model<'_> {
+    let find = |suffix: &str| {
+        c.assets
+            .iter()
+            .find(|(n, _)| n.ends_with(suffix))
+            .map(|(n, _)| c.config.base.href(n))
+            .unwrap_or_default()
+    };
+    let assets = Assets {
+        css: find(".css"),
+        js: find(".js"),
+    };
+    Model::new(markdown_context(c), &c.rendered, today, assets)
+}
+
+/// `model` from parts computed before (see `view::Derived`).
+pub fn model_with(c: &Checked, today: Date, derived: crate::view::Derived) -> Model<'_> {
+    Model::with(markdown_context(c), &c.rendered, today, derived)
+}
+
+/// What rendering a body reads of a checked site.
+pub fn markdown_context(c: &Checked) -> markdown::Context<'_> {
+    markdown::Context {
+        config: &c.config,
+        graph: &c.graph,
+        autolinks: &c.autolinks,
+        highlighter: &c.highlighter,
+    }
+}
+
 /// Renders a checked site into `sink`. Returns template diagnostics, if any.
 pub fn render_into(c: &Checked, today: Date, sink: &dyn Sink) -> Result<(usize, Vec<Diagnostic>)> {
     render_into_with(c, today, sink, None)
@@ -522,24 +553,7 @@ pub fn render_into_with(
     let Some(tera) = &c.tera else {
         return Ok((0, Vec::new()));
     };
-    let find = |suffix: &str| {
-        c.assets
-            .iter()
-            .find(|(n, _)| n.ends_with(suffix))
-            .map(|(n, _)| c.config.base.href(n))
-            .unwrap_or_default()
-    };
-    let assets = Assets {
-        css: find(".css"),
-        js: find(".js"),
-    };
-    let md = markdown::Context {
-        config: &c.config,
-        graph: &c.graph,
-        autolinks: &c.autolinks,
-        highlighter: &c.highlighter,
-    };
-    let mut model = Model::new(md, &c.rendered, today, assets);
+    let mut model = model(c, today);
     model.memo = memo.map(|m| (m, c.fingerprint));
     // The search index first: its working memory is freed before pages
     // are rendered, so the two never add up.

@@ -138,6 +138,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 }
                 serve::Event::Rebuilt {
                     pages,
+                    patched,
                     elapsed,
                     changed,
                 } => {
@@ -147,7 +148,13 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                         } else {
                             format!("Rebuilt after {changed} change(s):")
                         };
-                        println!("{what} {pages} pages in {} ms", elapsed.as_millis());
+                        let ms = elapsed.as_millis();
+                        match patched {
+                            Some(n) => {
+                                println!("{what} {n} of {pages} pages rendered again in {ms} ms")
+                            }
+                            None => println!("{what} {pages} pages in {ms} ms"),
+                        }
                         let _ = std::io::stdout().flush();
                     }
                 }

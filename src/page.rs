@@ -193,7 +193,7 @@ pub struct Reference {
 }
 
 /// Validated front matter of one page.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct FrontMatter {
     pub title: String,
     pub code: Option<String>,

@@ -170,6 +170,15 @@ pub struct Model<'a> {
     pub memo: Option<(&'a crate::memo::Memo, crate::memo::Key)>,
 }
 
+/// What [`Model::new`] computes over every page: `serve` keeps it between
+/// edits and patches the backlinks an edit changes.
+pub struct Derived {
+    pub items: Vec<Item>,
+    /// Pages that link to each page or list it as related, ascending.
+    pub backlinks: Vec<Vec<PageId>>,
+    pub site: SiteView,
+}
+
 pub const RECENT_ON_HOME: usize = 10;
 
 fn kind_label(kind: Kind) -> &'static str {
@@ -277,16 +286,44 @@ impl<'a> Model<'a> {
                 .collect(),
             extra: config.extra.clone(),
         };
+        Model::with(
+            markdown,
+            rendered,
+            today,
+            Derived {
+                items,
+                backlinks,
+                site,
+            },
+        )
+    }
+
+    /// A model from parts computed earlier (see [`Derived`]).
+    pub fn with(
+        markdown: crate::markdown::Context<'a>,
+        rendered: &'a [Option<Rendered>],
+        today: Date,
+        derived: Derived,
+    ) -> Self {
         Model {
-            config,
-            graph,
+            config: markdown.config,
+            graph: markdown.graph,
             rendered,
             markdown,
             today,
-            items,
-            backlinks,
-            site,
+            items: derived.items,
+            backlinks: derived.backlinks,
+            site: derived.site,
             memo: None,
+        }
+    }
+
+    /// The parts over every page, to be patched and reused.
+    pub fn into_derived(self) -> Derived {
+        Derived {
+            items: self.items,
+            backlinks: self.backlinks,
+            site: self.site,
         }
     }
 

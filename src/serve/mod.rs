@@ -7,6 +7,7 @@
 //! diagnostics to every open page. `public/` is never touched.
 
 pub mod http;
+pub mod session;
 pub mod watch;
 
 use std::collections::BTreeMap;
@@ -19,8 +20,8 @@ use anyhow::{Context as _, Result};
 
 use crate::build::{self, Options};
 use crate::diag::Diagnostic;
-use crate::memo::Memo;
 use crate::output::Sink;
+use session::Session;
 
 /// A complete build, in memory: site path -> bytes.
 #[derive(Default)]
@@ -65,6 +66,8 @@ pub enum Event<'a> {
     },
     Rebuilt {
         pages: usize,
+        /// Outputs rendered again when the edit was patched in.
+        patched: Option<usize>,
         elapsed: Duration,
         changed: usize,
     },
@@ -92,35 +95,6 @@ pub struct ServeOptions {
     pub open: bool,
     pub drafts: bool,
     pub poll: bool,
-}
-
-/// Builds the site into a snapshot, reusing what `memo` holds from earlier
-/// builds, or returns its diagnostics.
-pub fn build_snapshot(
-    opts: &Options,
-    memo: Option<&Memo>,
-) -> Result<std::result::Result<(Snapshot, usize), Vec<Diagnostic>>> {
-    let checked = match build::analyze_with(opts, memo)? {
-        Ok(c) if c.diagnostics.iter().any(Diagnostic::is_error) => return Ok(Err(c.diagnostics)),
-        Ok(c) => c,
-        Err(d) => return Ok(Err(d)),
-    };
-    let sink = MemorySink::default();
-    let (_, template_diags) = build::render_into_with(&checked, opts.today, &sink, memo)?;
-    if !template_diags.is_empty() {
-        return Ok(Err(template_diags));
-    }
-    // Only a complete build says which memo entries are still in use.
-    if let Some(memo) = memo {
-        memo.rotate();
-    }
-    let pages = checked.graph.published().count();
-    Ok(Ok((
-        Snapshot {
-            files: sink.files.into_inner().unwrap_or_else(|e| e.into_inner()),
-        },
-        pages,
-    )))
 }
 
 /// Runs the server until the process is stopped.
@@ -162,8 +136,8 @@ pub fn run(opts: ServeOptions, report: &(dyn Fn(Event<'_>) + Sync)) -> Result<()
         hosts,
         origins,
     });
-    let memo = Memo::default();
-    rebuild(&state, &build_opts, &memo, report, 0, false);
+    let mut session = Session::new(build_opts);
+    rebuild(&state, &mut session, None, report, 0, false);
 
     let (tx, rx) = std::sync::mpsc::channel();
     let _watcher = watch::watch(&opts.root, &output, opts.poll, tx)?;
@@ -185,8 +159,26 @@ pub fn run(opts: ServeOptions, report: &(dyn Fn(Event<'_>) + Sync)) -> Result<()
         let _ = open::that_detached(&url);
     }
     // The rebuild loop: one rebuild per batch of changes, batches that
-    // arrive during a rebuild are merged into the next one.
-    while let Ok(first) = rx.recv() {
+    // arrive during a rebuild are merged into the next one. When the
+    // writer pauses after patched edits, the search index catches up.
+    loop {
+        let first = if session.search_stale() {
+            match rx.recv_timeout(SEARCH_AFTER) {
+                Ok(b) => b,
+                Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
+                    if let Ok(Some(snapshot)) = session.refresh_search() {
+                        *state.snapshot.write().unwrap_or_else(|e| e.into_inner()) = snapshot;
+                    }
+                    continue;
+                }
+                Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => break,
+            }
+        } else {
+            match rx.recv() {
+                Ok(b) => b,
+                Err(_) => break,
+            }
+        };
         let mut batches = vec![first];
         while let Ok(more) = rx.try_recv() {
             batches.push(more);
@@ -198,16 +190,40 @@ pub fn run(opts: ServeOptions, report: &(dyn Fn(Event<'_>) + Sync)) -> Result<()
                 watch::Batch::Rescan => 1,
             })
             .sum();
+        let paths = content_paths(&batches);
         rebuild(
             &state,
-            &build_opts,
-            &memo,
+            &mut session,
+            paths.as_deref(),
             report,
             changed,
             css_only(&batches),
         );
     }
     Ok(())
+}
+
+/// Quiet time after which a stale search index is written again.
+const SEARCH_AFTER: Duration = Duration::from_millis(300);
+
+/// The changed files when all are content files, each once; `None` when
+/// anything else changed, or the watcher asked for a rescan.
+fn content_paths(batches: &[watch::Batch]) -> Option<Vec<PathBuf>> {
+    let mut paths = Vec::new();
+    for b in batches {
+        let watch::Batch::Changes(v) = b else {
+            return None;
+        };
+        for (change, path) in v {
+            if *change != watch::Change::Content {
+                return None;
+            }
+            if !paths.contains(path) {
+                paths.push(path.clone());
+            }
+        }
+    }
+    Some(paths)
 }
 
 /// True when every change is a stylesheet under static/: open pages can
@@ -223,17 +239,17 @@ pub fn css_only(batches: &[watch::Batch]) -> bool {
 
 fn rebuild(
     state: &State,
-    opts: &Options,
-    memo: &Memo,
+    session: &mut Session,
+    paths: Option<&[PathBuf]>,
     report: &(dyn Fn(Event<'_>) + Sync),
     changed: usize,
     css_only: bool,
 ) {
     let start = Instant::now();
-    let result = build_snapshot(opts, Some(memo));
+    let result = session.rebuild(paths);
     match result {
-        Ok(Ok((snapshot, pages))) => {
-            *state.snapshot.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(snapshot);
+        Ok(Ok(built)) => {
+            *state.snapshot.write().unwrap_or_else(|e| e.into_inner()) = built.snapshot;
             *state.errors.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(Vec::new());
             let _ = state.events.send(if css_only {
                 "css".into()
@@ -241,7 +257,8 @@ fn rebuild(
                 "reload".into()
             });
             report(Event::Rebuilt {
-                pages,
+                pages: built.pages,
+                patched: built.patched,
                 elapsed: start.elapsed(),
                 changed,
             });

@@ -96,7 +96,10 @@ pub fn watch(root: &Path, output: &Path, poll: bool, tx: Sender<Batch>) -> Resul
         };
         let _ = tx.send(batch);
     };
-    let debounce = Duration::from_millis(30);
+    // An editor's save (write, or write then rename) lands within a
+    // millisecond or two; a longer burst costs a second rebuild, and every
+    // rebuild reads the files as they are then, so the last one is right.
+    let debounce = Duration::from_millis(10);
     // The site root itself is watched without recursion (site.toml, and the
     // input folders appearing); the input folders recursively.
     macro_rules! add_watches {

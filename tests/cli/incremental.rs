@@ -3,9 +3,10 @@
 
 use std::collections::BTreeMap;
 
+use std::path::PathBuf;
+
 use faultbook::build::Options;
-use faultbook::memo::Memo;
-use faultbook::serve::build_snapshot;
+use faultbook::serve::session::Session;
 
 use crate::harness::Site;
 
@@ -26,11 +27,32 @@ impl Rng {
 
 type Outcome = Result<BTreeMap<String, Vec<u8>>, Vec<String>>;
 
-fn snapshot(opts: &Options, memo: Option<&Memo>) -> Outcome {
-    match build_snapshot(opts, memo).unwrap() {
-        Ok((s, _)) => Ok(s.files.into_iter().map(|(k, v)| (k, v.to_vec())).collect()),
+/// Rebuilds after `changed` (None: anything) and brings search up to date,
+/// as `serve` does once the writer pauses.
+fn snapshot(session: &mut Session, changed: Option<&[PathBuf]>) -> Outcome {
+    snapshot_and_patched(session, changed).0
+}
+
+/// `snapshot`, and whether the rebuild patched the last build.
+fn snapshot_and_patched(session: &mut Session, changed: Option<&[PathBuf]>) -> (Outcome, bool) {
+    let built = session.rebuild(changed).unwrap();
+    let patched = matches!(&built, Ok(b) if b.patched.is_some());
+    let fresh_search = session.refresh_search().unwrap();
+    let outcome = match built {
+        Ok(b) => {
+            let files = match fresh_search {
+                Some(s) => s.files.clone(),
+                None => b.snapshot.files.clone(),
+            };
+            Ok(files.into_iter().map(|(k, v)| (k, v.to_vec())).collect())
+        }
         Err(d) => Err(d.iter().map(ToString::to_string).collect()),
-    }
+    };
+    (outcome, patched)
+}
+
+fn fresh(opts: &Options) -> Outcome {
+    snapshot(&mut Session::new(opts.clone()), None)
 }
 
 fn md_files(site: &Site) -> Vec<String> {
@@ -52,15 +74,66 @@ fn md_files(site: &Site) -> Vec<String> {
 
 const REFS: &str = "[[references]]\ntitle = \"R\"\nurl = \"https://example.com\"\n";
 
-/// One random edit of the kinds a writer makes.
-fn edit(site: &Site, rng: &mut Rng, step: usize) -> String {
+/// One random edit of the kinds a writer makes: what it did, and the
+/// files it changed when those are all the watcher would report.
+fn edit(site: &Site, rng: &mut Rng, step: usize) -> (String, Option<Vec<String>>) {
     let files = md_files(site);
     let pick = files[rng.below(files.len())].clone();
-    match rng.below(10) {
+    let only = |what: String, path: &str| (what, Some(vec![path.to_string()]));
+    match rng.below(15) {
+        13 => {
+            // A heading another page may link to (edit 14), toggled.
+            let p = "content/errors/http/503.md";
+            let heading = "\n## Extra notes\n\nMore.\n";
+            let t = site.read(p);
+            let t = if t.contains(heading) {
+                t.replace(heading, "")
+            } else {
+                t + heading
+            };
+            site.write(p, t);
+            only("heading of 503".into(), p)
+        }
+        14 => {
+            let p = "content/errors/grpc/deadline-exceeded.md";
+            let link = "\nSee [notes](@/errors/http/503.md#extra-notes).\n";
+            let t = site.read(p);
+            let t = if t.contains(link) {
+                t.replace(link, "")
+            } else {
+                t + link
+            };
+            site.write(p, t);
+            only("anchor link to 503".into(), p)
+        }
+        10 => {
+            // Words only: the patch path, with nothing else to render.
+            let text = site.read(&pick) + &format!("\nPlain words at step {step}.\n");
+            site.write(&pick, text);
+            only(format!("words in {pick}"), &pick)
+        }
+        11 => {
+            // A link added or removed: the patch path, with backlinks.
+            let link = "\nSee [the unavailable page](@/errors/grpc/unavailable.md).\n";
+            let text = site.read(&pick);
+            let text = if text.contains(link) {
+                text.replace(link, "")
+            } else {
+                text + link
+            };
+            site.write(&pick, text);
+            only(format!("link in {pick}"), &pick)
+        }
+        12 => {
+            // A heading: other pages may link to its anchor.
+            let text = site.read(&pick) + &format!("\n## Section {step}\n\nText.\n");
+            site.write(&pick, text);
+            only(format!("heading in {pick}"), &pick)
+        }
         0 => {
             let text = site.read(&pick) + &format!("\nEdited at step {step}: see DEADLINE_EXCEEDED and [503](@/errors/http/503.md).\n");
             site.write(&pick, text);
-            format!("body of {pick}")
+            only(format!("body of {pick}"), &pick)
         }
         1 => {
             let text = site.read(&pick);
@@ -69,12 +142,12 @@ fn edit(site: &Site, rng: &mut Rng, step: usize) -> String {
                 None => text.replacen("title: ", &format!("title: T{step} "), 1),
             };
             site.write(&pick, text);
-            format!("title of {pick}")
+            only(format!("title of {pick}"), &pick)
         }
         2 => {
             let code = format!("E{step}X");
             site.write(&format!("content/errors/http/{}.md", code.to_lowercase()), format!("+++\ntitle = \"New {step}\"\ncode = \"{code}\"\nreviewed = 2026-0{}-01\nrelated = [\"http:503\"]\ntags = [\"availability\"]\n{REFS}+++\nA new page about {code}.\n", 1 + rng.below(9)));
-            format!("add {code}")
+            (format!("add {code}"), None)
         }
         3 if pick.ends_with(".md")
             && !pick.contains("503.md")
@@ -82,12 +155,12 @@ fn edit(site: &Site, rng: &mut Rng, step: usize) -> String {
             && !pick.contains("deadline") =>
         {
             site.remove(&pick);
-            format!("delete {pick}")
+            (format!("delete {pick}"), None)
         }
         4 if pick.starts_with("content/guides/") || pick.ends_with("about.md") => {
             let to = pick.replace(".md", &format!("-{step}.md"));
             std::fs::rename(site.path().join(&pick), site.path().join(&to)).unwrap();
-            format!("rename {pick}")
+            (format!("rename {pick}"), None)
         }
         5 => {
             let p = "content/errors/grpc/deadline-exceeded.md";
@@ -98,7 +171,7 @@ fn edit(site: &Site, rng: &mut Rng, step: usize) -> String {
                 t.replacen("tags = ", "related = [\"http:503\"]\ntags = ", 1)
             };
             site.write(p, t);
-            "refs of DEADLINE_EXCEEDED".into()
+            only("refs of DEADLINE_EXCEEDED".into(), p)
         }
         6 => {
             if site.exists("templates/page.html") {
@@ -106,7 +179,7 @@ fn edit(site: &Site, rng: &mut Rng, step: usize) -> String {
             } else {
                 site.write("templates/page.html", format!("{{% extends \"base.html\" %}}{{% block main %}}<h1>{{{{ page.title }}}}</h1>{{{{ page.content | safe }}}}<p>v{step}</p>{{% endblock main %}}"));
             }
-            "template".into()
+            ("template".into(), None)
         }
         7 => {
             let t = site.read("site.toml");
@@ -116,14 +189,14 @@ fn edit(site: &Site, rng: &mut Rng, step: usize) -> String {
                 t.replace("review_interval_days = 400", "review_interval_days = 180")
             };
             site.write("site.toml", t);
-            "config".into()
+            ("config".into(), None)
         }
         8 => {
             site.write(
                 &pick,
                 site.read(&pick).replacen("+++\n", "+++\nbroken\n", 1),
             );
-            format!("break {pick}")
+            only(format!("break {pick}"), &pick)
         }
         _ => {
             // Titles of pages whose codes are autolinked elsewhere.
@@ -137,13 +210,14 @@ fn edit(site: &Site, rng: &mut Rng, step: usize) -> String {
                 None => t.replacen("title: ", &format!("title: T{step} "), 1),
             };
             site.write(p, t);
-            format!("title of {p}")
+            only(format!("title of {p}"), p)
         }
     }
 }
 
 #[test]
 fn incremental_snapshots_equal_fresh_builds_after_random_edits() {
+    let mut patched = 0;
     for seed in [7u64, 1234, 99_991, 4242, 31337] {
         let site = Site::fixture("basic");
         let opts = Options {
@@ -153,21 +227,30 @@ fn incremental_snapshots_equal_fresh_builds_after_random_edits() {
             drafts: false,
             today: faultbook::page::parse_date("2026-11-26").unwrap(),
         };
-        let memo = Memo::default();
-        assert_eq!(snapshot(&opts, Some(&memo)), snapshot(&opts, None));
+        let mut session = Session::new(opts.clone());
+        assert_eq!(snapshot(&mut session, None), fresh(&opts));
         let mut rng = Rng(seed);
         let mut history = Vec::new();
         for step in 0..40 {
             // A broken page is fixed in the next step, as a writer would.
+            let mut fixed = Vec::new();
             for f in md_files(&site) {
                 let t = site.read(&f);
                 if t.contains("+++\nbroken\n") {
                     site.write(&f, t.replacen("+++\nbroken\n", "+++\n", 1));
+                    fixed.push(f);
                 }
             }
-            history.push(edit(&site, &mut rng, step));
-            let incremental = snapshot(&opts, Some(&memo));
-            let fresh = snapshot(&opts, None);
+            let (what, changed) = edit(&site, &mut rng, step);
+            history.push(what);
+            let changed: Option<Vec<PathBuf>> = changed.map(|mut c| {
+                c.extend(fixed);
+                c.dedup();
+                c.into_iter().map(|p| site.path().join(p)).collect()
+            });
+            let (incremental, was_patched) = snapshot_and_patched(&mut session, changed.as_deref());
+            patched += usize::from(was_patched);
+            let fresh = fresh(&opts);
             if incremental != fresh {
                 let detail = match (&incremental, &fresh) {
                     (Ok(a), Ok(b)) => {
@@ -178,10 +261,19 @@ fn incremental_snapshots_equal_fresh_builds_after_random_edits() {
                             .collect();
                         format!("files differ: {diff:?}")
                     }
-                    _ => format!("{incremental:?}\nvs\n{fresh:?}"),
+                    // Diagnostics in full; files by name only.
+                    (a, b) => {
+                        let brief = |o: &Outcome| match o {
+                            Ok(files) => format!("a build of {} files", files.len()),
+                            Err(d) => format!("errors {d:?}"),
+                        };
+                        format!("{} vs a fresh {}", brief(a), brief(b))
+                    }
                 };
                 panic!("seed {seed}, after {history:?}: {detail}");
             }
         }
     }
+    // The patch path must have been taken, not only the full rebuild.
+    assert!(patched >= 20, "only {patched} rebuilds were patches");
 }

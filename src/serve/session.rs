@@ -1,0 +1,260 @@
+//! A serve session: the last good build, kept in memory, and the rebuilds
+//! that follow edits.
+//!
+//! Most saves change one page's body and nothing any other output reads
+//! from it: its front matter, headings, summary, diagnostics and the pages
+//! it links to stay as they were. Such an edit is patched into the last
+//! build: the page is read and scanned again and its output rendered, and
+//! so are the pages that gain or lose it as a backlink. Every other change
+//! takes a full rebuild, memoized (`memo`), so both paths end in the
+//! snapshot a fresh build would make; the incremental property test holds
+//! either to that. The search index reads every body, so after a patch it
+//! is brought up to date separately, when the writer pauses
+//! ([`Session::refresh_search`]).
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use anyhow::Result;
+use rustc_hash::FxHashSet;
+
+use super::{MemorySink, Snapshot};
+use crate::build::{self, Checked, Options};
+use crate::diag::Diagnostic;
+use crate::graph::PageId;
+use crate::markdown::{self, Mode};
+use crate::memo::Memo;
+use crate::render::{self, Job};
+
+/// What a rebuild made.
+pub struct Built {
+    pub snapshot: Arc<Snapshot>,
+    pub pages: usize,
+    /// Outputs rendered again by a patch; `None` after a full rebuild.
+    pub patched: Option<usize>,
+}
+
+pub struct Session {
+    opts: Options,
+    /// The root as the watcher names it, to find changed files in the site.
+    root_abs: PathBuf,
+    memo: Memo,
+    last: Option<Live>,
+}
+
+/// The last good build.
+struct Live {
+    checked: Checked,
+    /// The model's parts over every page, patched with the backlinks.
+    derived: Option<crate::view::Derived>,
+    snapshot: Arc<Snapshot>,
+    /// True when pages were patched since the search index was written.
+    search_stale: bool,
+}
+
+impl Session {
+    pub fn new(opts: Options) -> Session {
+        Session {
+            root_abs: std::fs::canonicalize(&opts.root).unwrap_or_else(|_| opts.root.clone()),
+            opts,
+            memo: Memo::default(),
+            last: None,
+        }
+    }
+
+    pub fn options(&self) -> &Options {
+        &self.opts
+    }
+
+    /// Rebuilds after `changed` files (paths below the root, absolute or
+    /// relative to it); `None` when anything may have changed. `Err` holds
+    /// the diagnostics of a build that failed; the last good build is kept.
+    pub fn rebuild(
+        &mut self,
+        changed: Option<&[PathBuf]>,
+    ) -> Result<std::result::Result<Built, Vec<Diagnostic>>> {
+        if let (Some([path]), Some(mut live)) = (changed, self.last.take()) {
+            if let Some(n) = patch(&mut live, &self.opts, &self.root_abs, path) {
+                let built = Built {
+                    snapshot: live.snapshot.clone(),
+                    pages: live.checked.graph.published().count(),
+                    patched: Some(n),
+                };
+                self.last = Some(live);
+                return Ok(Ok(built));
+            }
+            // A patch that gave up may have left `live` half changed: it
+            // is dropped, and the full build below replaces it.
+        }
+        self.last = None;
+        match full(&self.opts, &self.memo)? {
+            Ok((checked, snapshot)) => {
+                let snapshot = Arc::new(snapshot);
+                let pages = checked.graph.published().count();
+                let derived = Some(build::model(&checked, self.opts.today).into_derived());
+                self.last = Some(Live {
+                    derived,
+                    checked,
+                    snapshot: snapshot.clone(),
+                    search_stale: false,
+                });
+                Ok(Ok(Built {
+                    snapshot,
+                    pages,
+                    patched: None,
+                }))
+            }
+            Err(d) => Ok(Err(d)),
+        }
+    }
+
+    /// True when a patch left the search index behind the pages.
+    pub fn search_stale(&self) -> bool {
+        self.last.as_ref().is_some_and(|l| l.search_stale)
+    }
+
+    /// Writes the search index again after patches; the new snapshot, if
+    /// anything was stale.
+    pub fn refresh_search(&mut self) -> Result<Option<Arc<Snapshot>>> {
+        let Some(live) = self.last.as_mut().filter(|l| l.search_stale) else {
+            return Ok(None);
+        };
+        let model = build::model(&live.checked, self.opts.today);
+        let mut files = live.snapshot.files.clone();
+        files.retain(|path, _| !crate::search::owns(path));
+        crate::search::write(&model, &mut |path, bytes| {
+            files.insert(path.to_string(), bytes.into());
+            Ok(())
+        })?;
+        live.snapshot = Arc::new(Snapshot { files });
+        live.search_stale = false;
+        Ok(Some(live.snapshot.clone()))
+    }
+}
+
+/// A full build into memory, keeping what it checked for later patches.
+pub(super) fn full(
+    opts: &Options,
+    memo: &Memo,
+) -> Result<std::result::Result<(Checked, Snapshot), Vec<Diagnostic>>> {
+    let checked = match build::analyze_with(opts, Some(memo))? {
+        Ok(c) if c.diagnostics.iter().any(Diagnostic::is_error) => return Ok(Err(c.diagnostics)),
+        Ok(c) => c,
+        Err(d) => return Ok(Err(d)),
+    };
+    let sink = MemorySink::default();
+    let (_, template_diags) = build::render_into_with(&checked, opts.today, &sink, Some(memo))?;
+    if !template_diags.is_empty() {
+        return Ok(Err(template_diags));
+    }
+    // Only a complete build says which memo entries are still in use.
+    memo.rotate();
+    let files = sink.files.into_inner().unwrap_or_else(|e| e.into_inner());
+    Ok(Ok((checked, Snapshot { files })))
+}
+
+/// Patches an edit of one page's body into `live`; the number of outputs
+/// rendered again, or `None` when the edit needs a full rebuild (`live` may
+/// then be half changed and must be dropped).
+fn patch(live: &mut Live, opts: &Options, root_abs: &Path, path: &Path) -> Option<usize> {
+    let rel = path
+        .strip_prefix(root_abs)
+        .or_else(|_| path.strip_prefix(&opts.root))
+        .unwrap_or(path);
+    let rel = rel.to_str()?.replace('\\', "/");
+    let inner = rel.strip_prefix("content/")?;
+    let c = &mut live.checked;
+    let id = c.graph.lookup_inner(inner)?;
+    if !c.graph.page(id).published || c.graph.home_intro == Some(id) || c.tera.is_none() {
+        return None;
+    }
+    let bytes = std::fs::read(opts.root.join(&rel)).ok()?;
+    let mut load_diags = Vec::new();
+    let has_default_standard = c.config.default_standard.is_some();
+    let mut page = crate::load::page(
+        &rel,
+        inner,
+        &bytes,
+        opts.today,
+        has_default_standard,
+        &mut load_diags,
+    )?;
+    let old = &c.graph.page(id).page;
+    if load_diags.iter().any(Diagnostic::is_error)
+        || page.fm != old.fm
+        || page.kind != old.kind
+        || page.body_line != old.body_line
+    {
+        return None;
+    }
+    std::mem::swap(&mut c.graph.nodes[id].page, &mut page);
+    let scan = markdown::render(&build::markdown_context(c), id, Mode::Scan);
+    let before = c.rendered[id].as_ref()?;
+    let has_summary = c.graph.page(id).page.fm.summary.is_some();
+    let anchor_found = |link: &markdown::PageLink| {
+        let Some(anchor) = &link.anchor else {
+            return true;
+        };
+        let target = if link.target == id {
+            Some(&scan)
+        } else {
+            c.rendered.get(link.target).and_then(Option::as_ref)
+        };
+        target.is_none_or(|t| t.has_anchor(anchor))
+    };
+    // What other outputs and the build's diagnostics read of this body.
+    let unchanged_for_others = scan.diagnostics == before.diagnostics
+        && scan.anchors == before.anchors
+        && (has_summary || scan.first_paragraph == before.first_paragraph)
+        && scan
+            .root_links
+            .iter()
+            .all(|(p, _)| build::root_link_exists(&c.graph, p))
+        && scan.links.iter().all(anchor_found);
+    if !unchanged_for_others {
+        return None;
+    }
+    // Pages that gain or lose this one as a backlink.
+    let targets = |r: &markdown::Rendered| -> FxHashSet<PageId> {
+        r.links.iter().map(|l| l.target).collect()
+    };
+    let (was, now) = (targets(before), targets(&scan));
+    let mut pages: Vec<PageId> = was.symmetric_difference(&now).copied().collect();
+    pages.retain(|&t| t != id && c.graph.page(t).published);
+    if pages.iter().any(|&t| c.graph.home_intro == Some(t)) {
+        return None;
+    }
+    let mut derived = live.derived.take()?;
+    let related = &c.graph.page(id).related;
+    for &t in &pages {
+        let list = &mut derived.backlinks[t];
+        let links_here = now.contains(&t) || related.contains(&t);
+        match (list.binary_search(&id), links_here) {
+            (Err(at), true) => list.insert(at, id),
+            (Ok(at), false) => {
+                list.remove(at);
+            }
+            _ => {}
+        }
+    }
+    pages.push(id);
+    pages.sort_unstable();
+    c.rendered[id] = Some(scan);
+
+    let c = &live.checked;
+    let tera = c.tera.as_ref()?;
+    let model = build::model_with(c, opts.today, derived);
+    let mut outputs: BTreeMap<String, Arc<[u8]>> = BTreeMap::new();
+    for t in pages {
+        let (path, bytes) = render::render_job(&model, tera, &[], &Job::Page(t)).ok()?;
+        outputs.insert(path, bytes);
+    }
+    live.derived = Some(model.into_derived());
+    let n = outputs.len();
+    let mut files = live.snapshot.files.clone();
+    files.extend(outputs);
+    live.snapshot = Arc::new(Snapshot { files });
+    live.search_stale = true;
+    Some(n)
+}
