@@ -33,12 +33,19 @@
     overlay.appendChild(close);
     document.body.appendChild(overlay);
   }
+  // Stylesheets may be renamed by a change (hashed theme assets): take the
+  // new links from the page as now served, and swap them in place.
   function swapCss() {
-    document.querySelectorAll('link[rel="stylesheet"]').forEach(function (l) {
-      var u = new URL(l.href);
-      u.searchParams.set("v", Date.now());
-      l.href = u.toString();
-    });
+    fetch(location.href, { cache: "no-store" }).then(function (r) { return r.text(); }).then(function (html) {
+      var fresh = new DOMParser().parseFromString(html, "text/html").querySelectorAll('link[rel="stylesheet"]');
+      var current = document.querySelectorAll('link[rel="stylesheet"]');
+      if (fresh.length !== current.length) { location.reload(); return; }
+      current.forEach(function (l, i) {
+        var u = new URL(fresh[i].getAttribute("href"), location.href);
+        u.searchParams.set("v", Date.now());
+        l.href = u.toString();
+      });
+    }).catch(function () { location.reload(); });
   }
   var hadErrors = false;
   var source = new EventSource("/__faultbook/events");

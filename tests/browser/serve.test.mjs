@@ -100,3 +100,20 @@ test('edit, break and fix a page while it is open in the browser', async () => {
 
   assert.deepEqual(pageErrors, []);
 });
+
+test('a stylesheet change is swapped into the open page without a reload', async () => {
+  const page = await context.newPage();
+  await open(page);
+  // A mark that a reload would wipe.
+  await page.evaluate(() => { window.__notReloaded = true; });
+  const hrefBefore = await page.locator('link[rel="stylesheet"]').first().getAttribute('href');
+  // static/faultbook.css replaces the theme's stylesheet, served under a
+  // content-hashed name: the swap must follow the new name.
+  const css = path.join(dir, 'static', 'faultbook.css');
+  await fs.writeFile(css, (await fs.readFile(css, 'utf8')) + '\nbody { outline: 7px solid rgb(1, 2, 3); }\n');
+  await page.waitForFunction(() => getComputedStyle(document.body).outlineColor === 'rgb(1, 2, 3)', null, WAIT);
+  assert.equal(await page.evaluate(() => window.__notReloaded), true, 'the page was not reloaded');
+  const hrefAfter = await page.locator('link[rel="stylesheet"]').first().getAttribute('href');
+  assert.notEqual(hrefAfter.split('?')[0], hrefBefore.split('?')[0], 'the hashed name changed');
+  await page.close();
+});
