@@ -34,7 +34,9 @@ use crate::view::Model;
 /// Documents per document chunk: the results on one screen cost a few KB.
 pub const DOCS_PER_CHUNK: usize = 16;
 /// Bytes after which a term chunk is closed (a single large term may exceed it).
-pub const TERM_CHUNK_BYTES: usize = 24 * 1024;
+pub const TERM_CHUNK_BYTES: usize = 16 * 1024;
+/// Characters of a summary kept for a result's line (the theme shows two lines).
+pub const SUMMARY_CHARS: usize = 160;
 
 /// Where a term was found, best last; the client weighs them.
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug)]
@@ -333,18 +335,18 @@ pub fn write(
     }
 
     for (n, ids) in docs.chunks(DOCS_PER_CHUNK).enumerate() {
-        let rows: Vec<[&str; 6]> = ids
+        let rows: Vec<[std::borrow::Cow<'_, str>; 6]> = ids
             .iter()
             .map(|&id| {
                 let item = &m.items[id];
                 let node = m.graph.page(id);
                 [
-                    node.page.kind.name(),
-                    item.code.as_deref().unwrap_or(""),
-                    &item.title,
-                    item.provider.as_deref().unwrap_or(""),
-                    &item.summary,
-                    &node.path,
+                    node.page.kind.name().into(),
+                    item.code.as_deref().unwrap_or("").into(),
+                    item.title.as_str().into(),
+                    item.provider.as_deref().unwrap_or("").into(),
+                    short(&item.summary),
+                    node.path.as_str().into(),
                 ]
             })
             .collect();
@@ -359,6 +361,17 @@ pub fn write(
     };
     emit("search/index.json", &serde_json::to_vec(&meta)?)?;
     Ok(files + 1)
+}
+
+/// `text` cut at a word boundary near [`SUMMARY_CHARS`], marked with `…`.
+fn short(text: &str) -> std::borrow::Cow<'_, str> {
+    match text.char_indices().nth(SUMMARY_CHARS) {
+        None => text.into(),
+        Some((end, _)) => {
+            let cut = text[..end].rfind(' ').unwrap_or(end);
+            format!("{}…", text[..cut].trim_end_matches([',', ';', ':', ' '])).into()
+        }
+    }
 }
 
 fn push_json_string(out: &mut String, s: &str) {
@@ -439,6 +452,17 @@ mod tests {
             .into_iter()
             .filter(|(w, _)| !is_stopword(w))
             .collect::<Vec<_>>()
+        );
+    }
+
+    #[test]
+    fn summaries_are_cut_at_a_word() {
+        assert_eq!(short("Short."), "Short.");
+        let long = "word ".repeat(50);
+        let cut = short(&long);
+        assert!(
+            cut.ends_with("word…") && cut.chars().count() <= SUMMARY_CHARS + 1,
+            "{cut}"
         );
     }
 

@@ -140,8 +140,12 @@ pub struct HomeView {
     pub intro: String,
     pub providers: Vec<ProviderCount>,
     pub recent: Vec<Item>,
+    /// The first [`GUIDES_ON_HOME`] compare guides and playbooks; the
+    /// listings have them all.
     pub compare: Vec<Item>,
     pub playbooks: Vec<Item>,
+    pub compare_count: usize,
+    pub playbook_count: usize,
     pub error_count: usize,
     pub href: String,
     pub permalink: String,
@@ -180,6 +184,7 @@ pub struct Derived {
 }
 
 pub const RECENT_ON_HOME: usize = 10;
+pub const GUIDES_ON_HOME: usize = 12;
 
 fn kind_label(kind: Kind) -> &'static str {
     match kind {
@@ -537,6 +542,17 @@ impl<'a> Model<'a> {
                 .collect()
         };
         let intro = self.graph.home_intro;
+        // Sorted first, so the home page shows the first of the listing.
+        let sorted = |ids: Vec<PageId>| -> Vec<PageId> {
+            let mut v: Vec<(String, PageId)> = ids
+                .into_iter()
+                .map(|i| (sort_key(&self.items[i]), i))
+                .collect();
+            v.sort();
+            v.into_iter().map(|(_, i)| i).collect()
+        };
+        let compare = sorted(of_kind(Kind::Compare));
+        let playbooks = sorted(of_kind(Kind::Playbook));
         HomeView {
             title: intro.map(|id| self.graph.page(id).page.fm.title.clone()),
             intro: intro.map(|id| self.html(id)).unwrap_or_default(),
@@ -557,8 +573,10 @@ impl<'a> Model<'a> {
                 .take(RECENT_ON_HOME)
                 .map(|id| self.item(id))
                 .collect(),
-            compare: self.items_sorted(&of_kind(Kind::Compare)),
-            playbooks: self.items_sorted(&of_kind(Kind::Playbook)),
+            compare: self.items_sorted(&compare[..compare.len().min(GUIDES_ON_HOME)]),
+            playbooks: self.items_sorted(&playbooks[..playbooks.len().min(GUIDES_ON_HOME)]),
+            compare_count: compare.len(),
+            playbook_count: playbooks.len(),
             error_count: self.graph.by_provider.values().map(Vec::len).sum(),
             href: self.site.home.clone(),
             permalink: base.permalink(""),

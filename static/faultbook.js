@@ -265,12 +265,15 @@
   SearchIndex.prototype.lookup = function (term, prefix) {
     var self = this;
     var first = self.chunkOf(term);
-    var chunks = [first];
     var next = self.meta.chunks[first + 1];
-    if (prefix && next !== undefined && next.indexOf(term) === 0) chunks.push(first + 1);
-    return Promise.all(chunks.map(function (n) {
-      return self.fetchJson('search/t/' + n + '.json');
-    })).then(function (parts) {
+    return self.fetchJson('search/t/' + first + '.json').then(function (terms) {
+      // Longer terms may go on into the next chunk: worth fetching only
+      // for a prefix of 3 or more that is not a whole word already.
+      var more = prefix && term.length >= 3 && !Object.prototype.hasOwnProperty.call(terms, term) && next !== undefined && next.indexOf(term) === 0;
+      return more
+        ? self.fetchJson('search/t/' + (first + 1) + '.json').then(function (n) { return [terms, n]; })
+        : [terms];
+    }).then(function (parts) {
       var scores = new Map();
       parts.forEach(function (terms) {
         Object.keys(terms).forEach(function (t) {
@@ -453,7 +456,7 @@
     });
 
     var update = debounce(function () {
-      if (!queryWords(input.value).length) close();
+      if (input.value.trim().length < 2 || !queryWords(input.value).length) close();
       else run(input.value, SUGGESTIONS);
     }, 60);
 
