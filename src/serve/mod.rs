@@ -206,8 +206,9 @@ pub fn run(opts: ServeOptions, report: &(dyn Fn(Event<'_>) + Sync)) -> Result<()
 /// Quiet time after which a stale search index is written again.
 const SEARCH_AFTER: Duration = Duration::from_millis(300);
 
-/// The changed files when all are content files, each once; `None` when
-/// anything else changed, or the watcher asked for a rescan.
+/// The changed files when all are content or static files, each once;
+/// `None` when templates or site.toml changed, or the watcher asked for a
+/// rescan.
 fn content_paths(batches: &[watch::Batch]) -> Option<Vec<PathBuf>> {
     let mut paths = Vec::new();
     for b in batches {
@@ -215,7 +216,7 @@ fn content_paths(batches: &[watch::Batch]) -> Option<Vec<PathBuf>> {
             return None;
         };
         for (change, path) in v {
-            if *change != watch::Change::Content {
+            if !matches!(change, watch::Change::Content | watch::Change::Static) {
                 return None;
             }
             if !paths.contains(path) {

@@ -1,8 +1,9 @@
 //! A serve session: the last good build, kept in memory, and the rebuilds
 //! that follow edits.
 //!
-//! Most saves change one page's body and nothing any other output reads
-//! from it: its front matter, headings, summary, diagnostics and the pages
+//! A changed static file, or a page's asset, that existed before is copied
+//! again and nothing else is done. Most saves change one page's body and
+//! nothing any other output reads from it: its front matter, headings, summary, diagnostics and the pages
 //! it links to stay as they were. Such an edit is patched into the last
 //! build: the page is read and scanned again and its output rendered, and
 //! so are the pages that gain or lose it as a backlink. Every other change
@@ -154,7 +155,7 @@ pub(super) fn full(
     Ok(Ok((checked, Snapshot { files })))
 }
 
-/// Patches an edit of one page's body into `live`; the number of outputs
+/// Patches an edit of one page's body, or of a static file, into `live`; the number of outputs
 /// rendered again, or `None` when the edit needs a full rebuild (`live` may
 /// then be half changed and must be dropped).
 fn patch(live: &mut Live, opts: &Options, root_abs: &Path, path: &Path) -> Option<usize> {
@@ -163,6 +164,20 @@ fn patch(live: &mut Live, opts: &Options, root_abs: &Path, path: &Path) -> Optio
         .or_else(|_| path.strip_prefix(&opts.root))
         .unwrap_or(path);
     let rel = rel.to_str()?.replace('\\', "/");
+    // A static file or a page's asset that existed before: copy it again.
+    let copied = live
+        .checked
+        .statics
+        .iter()
+        .chain(&live.checked.content_assets)
+        .find(|f| f.rel == rel);
+    if let Some(f) = copied {
+        let bytes = std::fs::read(&f.abs).ok()?;
+        let mut files = live.snapshot.files.clone();
+        files.insert(f.inner.clone(), bytes.into());
+        live.snapshot = Arc::new(Snapshot { files });
+        return Some(1);
+    }
     let inner = rel.strip_prefix("content/")?;
     let c = &mut live.checked;
     let id = c.graph.lookup_inner(inner)?;

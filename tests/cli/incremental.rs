@@ -80,7 +80,13 @@ fn edit(site: &Site, rng: &mut Rng, step: usize) -> (String, Option<Vec<String>>
     let files = md_files(site);
     let pick = files[rng.below(files.len())].clone();
     let only = |what: String, path: &str| (what, Some(vec![path.to_string()]));
-    match rng.below(15) {
+    match rng.below(16) {
+        15 => {
+            // A static file and a page's asset: copied again, or added.
+            let p = ["static/notes.txt", "content/errors/http/diagram.txt"][rng.below(2)];
+            site.write(p, format!("version {step}\n"));
+            only(format!("file {p}"), p)
+        }
         13 => {
             // A heading another page may link to (edit 14), toggled.
             let p = "content/errors/http/503.md";
