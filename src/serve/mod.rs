@@ -66,7 +66,7 @@ pub enum Event<'a> {
     },
     Rebuilt {
         pages: usize,
-        /// Outputs rendered again when the edit was patched in.
+        /// Files written again when the edit was patched in.
         patched: Option<usize>,
         elapsed: Duration,
         changed: usize,
