@@ -357,11 +357,16 @@ impl<'a> Model<'a> {
         self.items[id].clone()
     }
 
-    fn items_sorted(&self, ids: &[PageId]) -> Vec<Item> {
+    /// `ids` in list order (see `sort_key`).
+    fn sorted(&self, ids: &[PageId]) -> Vec<PageId> {
         let mut v: Vec<(String, PageId)> =
             ids.iter().map(|&i| (sort_key(&self.items[i]), i)).collect();
         v.sort();
-        v.into_iter().map(|(_, i)| self.item(i)).collect()
+        v.into_iter().map(|(_, i)| i).collect()
+    }
+
+    fn items_sorted(&self, ids: &[PageId]) -> Vec<Item> {
+        self.sorted(ids).into_iter().map(|i| self.item(i)).collect()
     }
 
     pub fn overdue(&self, reviewed: Option<Date>) -> bool {
@@ -543,16 +548,8 @@ impl<'a> Model<'a> {
         };
         let intro = self.graph.home_intro;
         // Sorted first, so the home page shows the first of the listing.
-        let sorted = |ids: Vec<PageId>| -> Vec<PageId> {
-            let mut v: Vec<(String, PageId)> = ids
-                .into_iter()
-                .map(|i| (sort_key(&self.items[i]), i))
-                .collect();
-            v.sort();
-            v.into_iter().map(|(_, i)| i).collect()
-        };
-        let compare = sorted(of_kind(Kind::Compare));
-        let playbooks = sorted(of_kind(Kind::Playbook));
+        let compare = self.sorted(&of_kind(Kind::Compare));
+        let playbooks = self.sorted(&of_kind(Kind::Playbook));
         HomeView {
             title: intro.map(|id| self.graph.page(id).page.fm.title.clone()),
             intro: intro.map(|id| self.html(id)).unwrap_or_default(),

@@ -121,16 +121,32 @@ impl Session {
         let Some(live) = self.last.as_mut().filter(|l| l.search_stale) else {
             return Ok(None);
         };
-        let model = build::model(&live.checked, self.opts.today);
-        let mut files = live.snapshot.files.clone();
-        files.retain(|path, _| !crate::search::owns(path));
+        let model = match live.derived.take() {
+            Some(d) => build::model_with(&live.checked, self.opts.today, d),
+            None => build::model(&live.checked, self.opts.today),
+        };
+        let mut index = BTreeMap::new();
         crate::search::write(&model, &mut |path, bytes| {
-            files.insert(path.to_string(), bytes.into());
+            index.insert(path.to_string(), bytes.into());
             Ok(())
         })?;
-        live.snapshot = Arc::new(Snapshot { files });
+        live.derived = Some(model.into_derived());
+        live.replace(|files| {
+            files.retain(|path, _| !crate::search::owns(path));
+            files.extend(index);
+        });
         live.search_stale = false;
         Ok(Some(live.snapshot.clone()))
+    }
+}
+
+impl Live {
+    /// Publishes a copy of the snapshot changed by `change`; the one the
+    /// server holds stays whole until it is swapped.
+    fn replace(&mut self, change: impl FnOnce(&mut BTreeMap<String, Arc<[u8]>>)) {
+        let mut files = self.snapshot.files.clone();
+        change(&mut files);
+        self.snapshot = Arc::new(Snapshot { files });
     }
 }
 
@@ -172,10 +188,10 @@ fn patch(live: &mut Live, opts: &Options, root_abs: &Path, path: &Path) -> Optio
         .chain(&live.checked.content_assets)
         .find(|f| f.rel == rel);
     if let Some(f) = copied {
-        let bytes = std::fs::read(&f.abs).ok()?;
-        let mut files = live.snapshot.files.clone();
-        files.insert(f.inner.clone(), bytes.into());
-        live.snapshot = Arc::new(Snapshot { files });
+        let (path, bytes) = (f.inner.clone(), std::fs::read(&f.abs).ok()?);
+        live.replace(|files| {
+            files.insert(path, bytes.into());
+        });
         return Some(1);
     }
     let inner = rel.strip_prefix("content/")?;
@@ -267,9 +283,7 @@ fn patch(live: &mut Live, opts: &Options, root_abs: &Path, path: &Path) -> Optio
     }
     live.derived = Some(model.into_derived());
     let n = outputs.len();
-    let mut files = live.snapshot.files.clone();
-    files.extend(outputs);
-    live.snapshot = Arc::new(Snapshot { files });
+    live.replace(|files| files.extend(outputs));
     live.search_stale = true;
     Some(n)
 }

@@ -74,6 +74,17 @@ fn md_files(site: &Site) -> Vec<String> {
 
 const REFS: &str = "[[references]]\ntitle = \"R\"\nurl = \"https://example.com\"\n";
 
+/// Appends `text` to the file at `path`, or takes it out when it is there.
+fn toggle(site: &Site, path: &str, text: &str) {
+    let t = site.read(path);
+    let t = if t.contains(text) {
+        t.replace(text, "")
+    } else {
+        t + text
+    };
+    site.write(path, t);
+}
+
 /// One random edit of the kinds a writer makes: what it did, and the
 /// files it changed when those are all the watcher would report.
 fn edit(site: &Site, rng: &mut Rng, step: usize) -> (String, Option<Vec<String>>) {
@@ -90,26 +101,16 @@ fn edit(site: &Site, rng: &mut Rng, step: usize) -> (String, Option<Vec<String>>
         13 => {
             // A heading another page may link to (edit 14), toggled.
             let p = "content/errors/http/503.md";
-            let heading = "\n## Extra notes\n\nMore.\n";
-            let t = site.read(p);
-            let t = if t.contains(heading) {
-                t.replace(heading, "")
-            } else {
-                t + heading
-            };
-            site.write(p, t);
+            toggle(site, p, "\n## Extra notes\n\nMore.\n");
             only("heading of 503".into(), p)
         }
         14 => {
             let p = "content/errors/grpc/deadline-exceeded.md";
-            let link = "\nSee [notes](@/errors/http/503.md#extra-notes).\n";
-            let t = site.read(p);
-            let t = if t.contains(link) {
-                t.replace(link, "")
-            } else {
-                t + link
-            };
-            site.write(p, t);
+            toggle(
+                site,
+                p,
+                "\nSee [notes](@/errors/http/503.md#extra-notes).\n",
+            );
             only("anchor link to 503".into(), p)
         }
         10 => {
@@ -120,14 +121,11 @@ fn edit(site: &Site, rng: &mut Rng, step: usize) -> (String, Option<Vec<String>>
         }
         11 => {
             // A link added or removed: the patch path, with backlinks.
-            let link = "\nSee [the unavailable page](@/errors/grpc/unavailable.md).\n";
-            let text = site.read(&pick);
-            let text = if text.contains(link) {
-                text.replace(link, "")
-            } else {
-                text + link
-            };
-            site.write(&pick, text);
+            toggle(
+                site,
+                &pick,
+                "\nSee [the unavailable page](@/errors/grpc/unavailable.md).\n",
+            );
             only(format!("link in {pick}"), &pick)
         }
         12 => {
