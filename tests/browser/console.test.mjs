@@ -1,22 +1,16 @@
 // Every kind of page loads under the /kb/ sub-path without console errors,
 // uncaught exceptions or failed requests (only the 404 document may be 404).
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { PAGE_KINDS, launch, newContext, serveSampleSite, watchProblems } from './harness.mjs';
+import { PAGE_KINDS, newContext, watchProblems, useSampleSite } from './harness.mjs';
 
 let site;
 let browser;
-
-before(async () => {
-  site = await serveSampleSite();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await site?.close();
+useSampleSite((s, b) => {
+  site = s;
+  browser = b;
 });
 
 test('the page-kinds table names pages the sample site really builds', () => {

@@ -4,6 +4,7 @@
 // Nothing here skips: a missing binary, browser, Java or npm package throws,
 // so the test that needs it fails with a message that says what to install.
 
+import { before, after } from 'node:test';
 import { spawn, execFileSync } from 'node:child_process';
 import { createReadStream, existsSync } from 'node:fs';
 import fs from 'node:fs/promises';
@@ -480,4 +481,22 @@ export async function filesUnder(dir, ext) {
     }
   }
   return found.sort();
+}
+
+/**
+ * Serves the sample site (under PREFIX) and launches Chromium before the
+ * file's tests, handing both to `ready(site, browser)`; closes them after.
+ */
+export function useSampleSite(ready) {
+  let site;
+  let browser;
+  before(async () => {
+    site = await serveSampleSite();
+    browser = await launch();
+    ready(site, browser);
+  });
+  after(async () => {
+    await browser?.close();
+    await site?.close();
+  });
 }

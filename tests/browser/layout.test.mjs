@@ -4,9 +4,9 @@
 // input) are summed from navigation until load + 500 ms; the sum (the page's
 // cumulative layout shift so far) must stay below 0.01. A failure names the
 // page, the variant, the value and the shifted nodes with their rectangles.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { PAGE_KINDS, launch, newContext, serveSampleSite } from './harness.mjs';
+import { PAGE_KINDS, newContext, useSampleSite } from './harness.mjs';
 
 /** Highest allowed sum of layout-shift values per page load. */
 const LIMIT = 0.01;
@@ -23,15 +23,9 @@ const VARIANTS = [
 
 let site;
 let browser;
-
-before(async () => {
-  site = await serveSampleSite();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await site?.close();
+useSampleSite((s, b) => {
+  site = s;
+  browser = b;
 });
 
 /**

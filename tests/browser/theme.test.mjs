@@ -1,9 +1,9 @@
 // The dark-mode toggle: switches data-theme and the painted colours, is
 // remembered across reloads (localStorage), and without a stored choice the
 // page follows the system's colour scheme.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, newContext, serveSampleSite, bodyBackground } from './harness.mjs';
+import { newContext, bodyBackground, useSampleSite } from './harness.mjs';
 
 const ERROR_PAGE = 'errors/entra/aadsts53003/';
 const DARK = 0.05; // body luminance below this is dark (#0d1117 is ~0.006)
@@ -11,15 +11,9 @@ const LIGHT = 0.8; // and above this is light (#fff is 1)
 
 let site;
 let browser;
-
-before(async () => {
-  site = await serveSampleSite();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await site?.close();
+useSampleSite((s, b) => {
+  site = s;
+  browser = b;
 });
 
 async function state(page) {
