@@ -540,15 +540,18 @@ pub fn markdown_context(c: &Checked) -> markdown::Context<'_> {
 
 /// Renders a checked site into `sink`. Returns template diagnostics, if any.
 pub fn render_into(c: &Checked, today: Date, sink: &dyn Sink) -> Result<(usize, Vec<Diagnostic>)> {
-    render_into_with(c, today, sink, None)
+    render_into_with(c, today, sink, None, true)
 }
 
-/// `render_into`, reusing outputs and bodies memoized in `memo`.
+/// `render_into`, reusing outputs and bodies memoized in `memo`, and
+/// leaving the search index out unless `search` (`serve` writes it once
+/// the writer pauses).
 pub fn render_into_with(
     c: &Checked,
     today: Date,
     sink: &dyn Sink,
     memo: Option<&Memo>,
+    search: bool,
 ) -> Result<(usize, Vec<Diagnostic>)> {
     let Some(tera) = &c.tera else {
         return Ok((0, Vec::new()));
@@ -557,7 +560,11 @@ pub fn render_into_with(
     model.memo = memo.map(|m| (m, c.fingerprint));
     // The search index first: its working memory is freed before pages
     // are rendered, so the two never add up.
-    let mut files = crate::search::write(&model, &mut |path, bytes| sink.write(path, bytes))?;
+    let mut files = if search {
+        crate::search::write(&model, &mut |path, bytes| sink.write(path, bytes))?
+    } else {
+        0
+    };
     let diags = render::render_all(&model, tera, &c.overrides, sink)?;
     if !diags.is_empty() {
         return Ok((0, diags));

@@ -9,9 +9,8 @@
 //! so are the pages that gain or lose it as a backlink. Every other change
 //! takes a full rebuild, memoized (`memo`), so both paths end in the
 //! snapshot a fresh build would make; the incremental property test holds
-//! either to that. The search index reads every body, so after a patch it
-//! is brought up to date separately, when the writer pauses
-//! ([`Session::refresh_search`]).
+//! either to that. The search index reads every body, so it is written
+//! apart from both, when the writer pauses ([`Session::refresh_search`]).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -50,7 +49,8 @@ struct Live {
     /// The model's parts over every page, patched with the backlinks.
     derived: Option<crate::view::Derived>,
     snapshot: Arc<Snapshot>,
-    /// True when pages were patched since the search index was written.
+    /// True when the search index is missing or older than the pages: it
+    /// is written when the writer pauses, off the path of every rebuild.
     search_stale: bool,
 }
 
@@ -98,7 +98,7 @@ impl Session {
                     derived,
                     checked,
                     snapshot: snapshot.clone(),
-                    search_stale: false,
+                    search_stale: true,
                 });
                 Ok(Ok(Built {
                     snapshot,
@@ -110,13 +110,13 @@ impl Session {
         }
     }
 
-    /// True when a patch left the search index behind the pages.
+    /// True when the search index is behind the pages.
     pub fn search_stale(&self) -> bool {
         self.last.as_ref().is_some_and(|l| l.search_stale)
     }
 
-    /// Writes the search index again after patches; the new snapshot, if
-    /// anything was stale.
+    /// Writes the search index for the last build; the new snapshot, if the
+    /// index was stale.
     pub fn refresh_search(&mut self) -> Result<Option<Arc<Snapshot>>> {
         let Some(live) = self.last.as_mut().filter(|l| l.search_stale) else {
             return Ok(None);
@@ -161,7 +161,8 @@ pub(super) fn full(
         Err(d) => return Ok(Err(d)),
     };
     let sink = MemorySink::default();
-    let (_, template_diags) = build::render_into_with(&checked, opts.today, &sink, Some(memo))?;
+    let (_, template_diags) =
+        build::render_into_with(&checked, opts.today, &sink, Some(memo), false)?;
     if !template_diags.is_empty() {
         return Ok(Err(template_diags));
     }

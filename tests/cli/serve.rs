@@ -173,6 +173,22 @@ fn serves_the_snapshot_from_memory_with_the_reload_script() {
         "the script goes into HTML only"
     );
     assert_eq!(get(server.port, "/errors").status, 301);
+    // Search works in serve: the index follows the build, and then a
+    // patched edit, once the writer pauses.
+    wait_for(|| get(server.port, "/search/index.json").status == 200);
+    let chunks = || {
+        (0..50)
+            .map(|n| get(server.port, &format!("/search/t/{n}.json")))
+            .take_while(|r| r.status == 200)
+            .map(|r| r.body)
+            .collect::<String>()
+    };
+    assert!(!chunks().contains("\"zyxwvut\""));
+    site.write(
+        "content/about.md",
+        site.read("content/about.md") + "\nZyxwvut.\n",
+    );
+    wait_for(|| chunks().contains("\"zyxwvut\""));
     assert!(
         !site.exists("public"),
         "serve never writes the output folder"
