@@ -589,8 +589,20 @@ pub fn render_into_with(
 
 /// `faultbook build`: check, render into a staging folder, swap it in.
 pub fn build(opts: &Options) -> Result<Outcome> {
+    build_with(opts, &|_| {})
+}
+
+/// `build`, calling `on_wait` when another build is writing the same output
+/// folder and this one waits for it.
+pub fn build_with(opts: &Options, on_wait: &dyn Fn(&std::path::Path)) -> Result<Outcome> {
     let start = Instant::now();
     let mut outcome = Outcome::default();
+    // An output folder given on the command line is refused before the site
+    // is read: its refusal is the one thing to say, and the walk skips it.
+    let early = match &opts.output {
+        Some(o) => Some(output::resolve(&opts.root, o)?),
+        None => None,
+    };
     let checked = match check(opts)? {
         Ok(c) => c,
         Err(d) => {
@@ -600,8 +612,11 @@ pub fn build(opts: &Options) -> Result<Outcome> {
         }
     };
     let output = output_dir(opts, &checked.config);
-    output::check_output_dir(&opts.root, &output)?;
-    let staging = Staging::new(&output)?;
+    let target = match early {
+        Some(t) => t,
+        None => output::resolve(&opts.root, &output)?,
+    };
+    let staging = Staging::new(&opts.root, &target, on_wait)?;
     let (files, template_diags) = render_into(&checked, opts.today, &staging)?;
     let mut diags = checked.diagnostics.clone();
     diags.extend(template_diags);

@@ -61,7 +61,12 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 drafts,
                 today,
             };
-            let mut outcome = build::build(&opts)?;
+            let mut outcome = build::build_with(&opts, &|dir| {
+                eprintln!(
+                    "waiting for another build that is writing {}",
+                    dir.display()
+                );
+            })?;
             if verbosity == Verbosity::Verbose && !outcome.has_errors() {
                 // The per-page list behind the overdue summary.
                 outcome.diagnostics.append(&mut outcome.overdue);

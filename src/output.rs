@@ -1,12 +1,26 @@
-//! Writing a build: into a fresh folder beside the output folder, swapped in
-//! only when every file is written, so a failed build leaves the previous
-//! output untouched and a reader never sees a half-written site.
+//! Writing a build to disk without ever losing a file the user owns
+//! (SPEC §8).
 //!
-//! Guards refuse output folders whose replacement would delete the site
-//! itself: the root, a folder holding content/ or site.toml, or an input folder.
+//! A build is written into a folder of its own and swapped in place of the
+//! output folder only when every file is written, so a failed or killed
+//! build leaves the previous output as it was and a reader never sees a
+//! half-written site. Around that swap:
+//!
+//! - [`resolve`] refuses, before anything on disk changes, an output path
+//!   that is a file, the site root or a folder holding it, an input folder,
+//!   or a non-empty folder without the marker every build writes
+//!   ([`MARKER`]): faultbook replaces only folders it wrote. A symlinked
+//!   output folder is followed: the build lands in its target and the link
+//!   stays.
+//! - [`Staging::new`] takes a lock per output folder, so one build writes it
+//!   at a time, and removes what killed builds left beside it.
+//! - The previous build is kept as a spare in the site's state folder
+//!   (`.faultbook/` in the root, out of the user's way) and the next build
+//!   writes over it in place: creating files is what costs most, and most
+//!   files are unchanged from build to build.
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 
 use anyhow::{bail, Context as _, Result};
 
@@ -22,115 +36,212 @@ pub trait Sink: Sync {
     fn copy(&self, path: &str, from: &Path) -> Result<()>;
 }
 
-/// Refuses output folders that would take the site down with them.
-pub fn check_output_dir(root: &Path, output: &Path) -> Result<()> {
+/// The file every build writes at the top of its output: how the next
+/// build knows the folder is its own to replace.
+pub const MARKER: &str = ".faultbook-output";
+const MARKER_TEXT: &str = "This folder was written by `faultbook build`, which replaces it whole on every build.\nPut files of your own in the site's static/ folder, not here.\n";
+
+/// The site's state folder, beside site.toml.
+pub const STATE_DIR: &str = ".faultbook";
+const STATE_README: &str = "faultbook keeps its build state here: one lock and the previous build per output folder.\nIt is safe to delete when no build is running; nothing here is published.\n";
+/// The standard tag that tells backup tools a folder is a cache.
+const CACHEDIR_TAG: &str = "Signature: 8a477f597d28d172789f06886806bc55\n# This file is a cache directory tag created by faultbook.\n";
+
+/// An output folder that passed the guards: where the build will land.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Target {
+    /// Absolute, with symlinks followed: the folder that gets replaced.
+    pub dir: PathBuf,
+}
+
+/// Checks an output folder before anything on disk changes, following a
+/// symlink to its target. `output` is absolute or relative to the current
+/// folder.
+pub fn resolve(root: &Path, output: &Path) -> Result<Target> {
     let root = root
         .canonicalize()
         .with_context(|| format!("cannot open the site folder {}", root.display()))?;
-    let out = absolute(output)?;
-    let out = match out.canonicalize() {
-        Ok(p) => p,
-        Err(_) => out,
+    let dir = follow_links(&absolute(output)?)?;
+    let refuse = |why: String| -> Result<Target> {
+        bail!(
+            "refusing to write the site to {}: {why}",
+            output_name(output, &dir)
+        )
     };
-    if out.parent().is_none() {
-        bail!(
-            "refusing to write the site to {}: it is a file-system root",
-            out.display()
-        );
+    let meta = fs::metadata(&dir).ok();
+    if meta.as_ref().is_some_and(|m| !m.is_dir()) {
+        return refuse("it is a file, not a folder; choose a folder with --output".into());
     }
-    if root.starts_with(&out) {
-        bail!(
-            "refusing to write the site to {}: it holds the site itself ({})",
-            out.display(),
-            root.display()
-        );
+    if dir.parent().is_none() {
+        return refuse("it is a file-system root".into());
     }
-    for input in ["content", "templates", "static"] {
-        if out.starts_with(root.join(input)) {
-            bail!(
-                "refusing to write the site to {}: it is inside the site's {input}/ folder",
-                out.display()
-            );
+    if root.starts_with(&dir) {
+        return refuse(format!("it holds the site itself ({})", root.display()));
+    }
+    for input in ["content", "templates", "static", STATE_DIR] {
+        let inside = root.join(input);
+        let inside = inside.canonicalize().unwrap_or(inside);
+        if dir.starts_with(&inside) {
+            return refuse(format!("it is inside the site's {input}/ folder"));
         }
-    }
-    if out.join("content").is_dir() || out.join("site.toml").is_file() {
-        bail!("refusing to write the site to {}: it holds content/ or site.toml, so it looks like a site, not an output folder", out.display());
     }
     if let Some(home) = std::env::var_os("HOME").map(PathBuf::from) {
-        if out == home {
-            bail!(
-                "refusing to write the site to your home folder {}",
-                out.display()
-            );
+        if home.canonicalize().is_ok_and(|h| h == dir) {
+            return refuse("it is your home folder".into());
         }
     }
-    Ok(())
+    if meta.is_some() && !is_ours(&dir)? {
+        return refuse(format!(
+            "the folder is not empty and no faultbook build wrote it (it has no {MARKER} file). \
+             A build replaces its output folder whole, so move those files away or delete the \
+             folder, or choose another folder with --output"
+        ));
+    }
+    Ok(Target { dir })
+}
+
+/// The output path as the user gave it, and where a symlink led.
+fn output_name(given: &Path, dir: &Path) -> String {
+    match absolute(given) {
+        Ok(a) if a != dir && fs::symlink_metadata(&a).is_ok_and(|m| m.is_symlink()) => {
+            format!("{} (a link to {})", given.display(), dir.display())
+        }
+        _ => given.display().to_string(),
+    }
+}
+
+/// True when `dir` is empty or carries the marker of a faultbook build.
+fn is_ours(dir: &Path) -> Result<bool> {
+    if fs::symlink_metadata(dir.join(MARKER)).is_ok_and(|m| m.is_file()) {
+        return Ok(true);
+    }
+    let mut entries =
+        fs::read_dir(dir).with_context(|| format!("cannot list {}", dir.display()))?;
+    Ok(entries.next().is_none())
 }
 
 fn absolute(p: &Path) -> Result<PathBuf> {
-    Ok(if p.is_absolute() {
+    let p = if p.is_absolute() {
         p.to_path_buf()
     } else {
         std::env::current_dir()?.join(p)
-    })
+    };
+    // `..` is resolved by `follow_links` against real folders; `.` goes here.
+    Ok(p.components()
+        .filter(|c| !matches!(c, Component::CurDir))
+        .collect())
 }
 
-/// The marker that makes a spare folder ours, and keeps it out of git.
-const SPARE_MARKER: &str = ".gitignore";
-const SPARE_MARKER_TEXT: &str =
-    "# faultbook: the previous build, reused by the next one; safe to delete\n*\n";
+/// `path` with every symlink followed, also where its last parts do not
+/// exist yet (a link to a folder the first build creates).
+fn follow_links(path: &Path) -> Result<PathBuf> {
+    let mut resolved = PathBuf::new();
+    let mut pending: Vec<std::ffi::OsString> = path
+        .components()
+        .rev()
+        .map(|c| c.as_os_str().to_os_string())
+        .collect();
+    let mut hops = 0;
+    while let Some(part) = pending.pop() {
+        let next = resolved.join(&part);
+        if part == ".." {
+            resolved.pop();
+            continue;
+        }
+        match fs::read_link(&next) {
+            Ok(link) if fs::symlink_metadata(&next).is_ok_and(|m| m.is_symlink()) => {
+                hops += 1;
+                if hops > 40 {
+                    bail!("too many symlinks in {}", path.display());
+                }
+                if link.is_absolute() {
+                    resolved = PathBuf::new();
+                }
+                pending.extend(
+                    link.components()
+                        .rev()
+                        .filter(|c| !matches!(c, Component::CurDir))
+                        .map(|c| c.as_os_str().to_os_string()),
+                );
+            }
+            _ => resolved = next,
+        }
+    }
+    Ok(resolved)
+}
 
-/// A folder being written beside the final output folder.
-///
-/// Creating files is what costs most on many file systems (new inodes, and
-/// ext4 skips recently freed ones), so the previous build is not deleted:
-/// it is kept beside the output as a spare (`.public.faultbook-spare`) and
-/// the next build writes over it in place, then exchanges it with the
-/// output folder in one atomic rename. The output folder itself is never
-/// written into, so a failed build leaves it byte for byte as it was.
+/// A folder being written for one build, and the lock that makes that
+/// build the only writer of its output folder until it commits or drops.
 pub struct Staging {
     pub dir: PathBuf,
     target: PathBuf,
-    spare: PathBuf,
-    /// True when `dir` is the reused spare (kept on failure, not deleted).
+    /// True when `dir` is a spare kept from an earlier build (pruned of what
+    /// this build did not write, and kept on failure).
     reused: bool,
+    /// True when `dir` lives in the state folder and stays there as the
+    /// spare of the next build.
+    keep: bool,
+    /// The state folder's slot for this output folder, if it could be made.
+    slot: Option<PathBuf>,
     written: std::sync::Mutex<std::collections::HashSet<PathBuf>>,
+    _lock: fs::File,
+}
+
+/// How staging folders beside the output are named: `.public.faultbook-new-<pid>`.
+fn beside_name(target: &Path, what: &str) -> Result<PathBuf> {
+    let name = target
+        .file_name()
+        .context("output folder has no name")?
+        .to_string_lossy();
+    let parent = target.parent().context("output folder has no parent")?;
+    Ok(parent.join(format!(".{name}.faultbook-{what}-{}", std::process::id())))
 }
 
 impl Staging {
-    pub fn new(target: &Path) -> Result<Staging> {
-        let target = absolute(target)?;
+    /// Locks `target` for this build, cleans what killed builds left, and
+    /// picks the folder to write into. `on_wait` is called once when another
+    /// build holds the lock, before waiting for it.
+    pub fn new(root: &Path, target: &Target, on_wait: &dyn Fn(&Path)) -> Result<Staging> {
+        let target = target.dir.clone();
         let parent = target
             .parent()
             .context("output folder has no parent")?
             .to_path_buf();
         fs::create_dir_all(&parent)
             .with_context(|| format!("cannot create {}", parent.display()))?;
-        let name = target
-            .file_name()
-            .context("output folder has no name")?
-            .to_string_lossy()
-            .into_owned();
-        let spare = parent.join(format!(".{name}.faultbook-spare"));
-        let is_ours =
-            fs::read_to_string(spare.join(SPARE_MARKER)).is_ok_and(|t| t == SPARE_MARKER_TEXT);
-        let (dir, reused) = if is_ours {
-            (spare.clone(), true)
-        } else {
-            let dir = parent.join(format!(".{name}.faultbook-new-{}", std::process::id()));
-            if dir.exists() {
-                fs::remove_dir_all(&dir)
-                    .with_context(|| format!("cannot clear {}", dir.display()))?;
+        let slot = state_slot(root, &target);
+        let lock = lock(slot.as_deref(), &target, on_wait)?;
+        // Another build may have run while this one waited: check again.
+        resolve(root, &target)?;
+        clean_leftovers(&target)?;
+        if let Some(slot) = &slot {
+            check_foreign_files(slot, &target)?;
+        }
+        let spare = slot
+            .clone()
+            .filter(|s| same_device(s, &parent) && !forced_beside())
+            .map(|s| s.join("spare"));
+        let (dir, reused, keep) = match spare {
+            Some(spare) if spare.is_dir() => (spare, true, true),
+            Some(spare) => {
+                fs::create_dir(&spare)
+                    .with_context(|| format!("cannot create {}", spare.display()))?;
+                (spare, false, true)
             }
-            fs::create_dir(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
-            (dir, false)
+            None => {
+                let dir = beside_name(&target, "new")?;
+                fs::create_dir(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+                (dir, false, false)
+            }
         };
         Ok(Staging {
             dir,
             target,
-            spare,
             reused,
+            keep,
+            slot,
             written: Default::default(),
+            _lock: lock,
         })
     }
 
@@ -150,7 +261,7 @@ impl Staging {
             let path = entry.path();
             if entry.file_type().is_dir() {
                 dirs.push(path.to_path_buf());
-            } else if !written.contains(path) && path != self.dir.join(SPARE_MARKER) {
+            } else if !written.contains(path) {
                 fs::remove_file(path)
                     .with_context(|| format!("cannot remove {}", path.display()))?;
             }
@@ -162,47 +273,48 @@ impl Staging {
         Ok(())
     }
 
-    /// Swaps the staged folder in place of the target; the previous output
-    /// becomes the spare of the next build.
-    pub fn commit(self) -> Result<()> {
+    /// Swaps the staged folder in place of the target. The previous output
+    /// becomes the spare of the next build, or is deleted when it cannot be
+    /// kept in the state folder.
+    pub fn commit(mut self) -> Result<()> {
+        self.write(MARKER, MARKER_TEXT.as_bytes())?;
         self.prune()?;
-        let marker = self.dir.join(SPARE_MARKER);
-        if self.reused
-            && !self
-                .written
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .contains(&marker)
-        {
-            fs::remove_file(&marker)
-                .with_context(|| format!("cannot remove {}", marker.display()))?;
+        // The list of what this build wrote goes beside the previous one
+        // before the swap, so that whenever the process stops, one of the
+        // two lists covers the output folder.
+        if let Some(slot) = &self.slot {
+            let written = self.written.lock().unwrap_or_else(|e| e.into_inner());
+            let mut files: Vec<String> = written
+                .iter()
+                .filter_map(|p| p.strip_prefix(&self.dir).ok())
+                .map(|p| p.to_string_lossy().into_owned())
+                .collect();
+            files.sort();
+            write_list(&slot.join(NEXT_LIST), &files)?;
         }
-        let had_old = self.target.exists();
-        if had_old {
+        if fs::symlink_metadata(&self.target).is_ok() {
             exchange(&self.dir, &self.target)?;
-            // `dir` now holds the previous output.
-            if self.dir != self.spare {
-                if self.spare.exists() {
-                    fs::remove_dir_all(&self.spare)
-                        .with_context(|| format!("cannot remove {}", self.spare.display()))?;
-                }
-                fs::rename(&self.dir, &self.spare).with_context(|| {
-                    format!("cannot keep the previous build as {}", self.spare.display())
+            // `dir` now holds the previous output, which was ours.
+            if !self.keep {
+                fs::remove_dir_all(&self.dir).with_context(|| {
+                    format!("cannot remove the previous build {}", self.dir.display())
                 })?;
             }
-            fs::write(self.spare.join(SPARE_MARKER), SPARE_MARKER_TEXT)
-                .with_context(|| format!("cannot mark {}", self.spare.display()))?;
         } else {
             fs::rename(&self.dir, &self.target).with_context(|| {
                 format!("cannot move the new build into {}", self.target.display())
             })?;
         }
-        std::mem::forget(self);
+        if let Some(slot) = &self.slot {
+            let _ = fs::rename(slot.join(NEXT_LIST), slot.join(LIST));
+        }
+        // Nothing left to clean when dropped.
+        self.keep = true;
         Ok(())
     }
 
     fn record(&self, dest: &Path) {
-        if self.reused {
+        {
             self.written
                 .lock()
                 .unwrap_or_else(|e| e.into_inner())
@@ -239,30 +351,11 @@ impl Staging {
     }
 }
 
-/// Atomically exchanges two folders where the file system allows it, else
-/// renames one aside and the other into place.
-fn exchange(a: &Path, b: &Path) -> Result<()> {
-    use rustix::fs::{renameat_with, RenameFlags, CWD};
-    match renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE) {
-        Ok(()) => Ok(()),
-        Err(_) => {
-            let aside = a.with_extension("faultbook-swap");
-            fs::rename(b, &aside).with_context(|| format!("cannot move aside {}", b.display()))?;
-            if let Err(e) = fs::rename(a, b) {
-                let _ = fs::rename(&aside, b);
-                return Err(e)
-                    .with_context(|| format!("cannot move the new build into {}", b.display()));
-            }
-            fs::rename(&aside, a)
-                .with_context(|| format!("cannot move {} to {}", aside.display(), a.display()))
-        }
-    }
-}
-
 impl Drop for Staging {
-    /// A build that did not commit leaves nothing behind but a reused spare.
+    /// A build that did not commit leaves nothing beside the output; a spare
+    /// in the state folder stays for the next build to reuse.
     fn drop(&mut self) {
-        if !self.reused {
+        if !self.keep {
             let _ = fs::remove_dir_all(&self.dir);
         }
     }
@@ -284,4 +377,208 @@ impl Sink for Staging {
             .with_context(|| format!("cannot copy {} to {}", from.display(), dest.display()))?;
         Ok(())
     }
+}
+
+/// The state folder's slot for one output folder (`.faultbook/out-<hash>/`),
+/// created when missing; `None` when the site root is not writable.
+fn state_slot(root: &Path, target: &Path) -> Option<PathBuf> {
+    let state = root.join(STATE_DIR);
+    if !state.is_dir() {
+        fs::create_dir(&state).ok()?;
+        // Out of git and of backups; says what it is to whoever finds it.
+        for (name, text) in [
+            (".gitignore", "*\n"),
+            ("CACHEDIR.TAG", CACHEDIR_TAG),
+            ("README", STATE_README),
+        ] {
+            fs::write(state.join(name), text).ok()?;
+        }
+    }
+    let hash = blake3::hash(target.as_os_str().as_encoded_bytes()).to_hex();
+    let slot = state.join(format!("out-{}", &hash[..16]));
+    fs::create_dir_all(&slot).ok()?;
+    Some(slot)
+}
+
+/// The files of the output folder as the last build wrote them, one
+/// path a line, in the slot; and the same list of a build that was about
+/// to swap its output in.
+const LIST: &str = "written";
+const NEXT_LIST: &str = "written.next";
+
+fn write_list(path: &Path, files: &[String]) -> Result<()> {
+    let mut text = files.join("\n");
+    text.push('\n');
+    let tmp = path.with_extension("tmp");
+    fs::write(&tmp, text).with_context(|| format!("cannot write {}", tmp.display()))?;
+    fs::rename(&tmp, path).with_context(|| format!("cannot write {}", path.display()))
+}
+
+/// Refuses to replace an output folder holding files that no build wrote:
+/// a file added by hand is the user's, and a build would delete it. Without
+/// the lists of earlier builds (a new state folder), the marker vouches for
+/// the whole folder. On success, the list is brought up to date with the
+/// folder as it is.
+fn check_foreign_files(slot: &Path, target: &Path) -> Result<()> {
+    let lists: Vec<String> = [LIST, NEXT_LIST]
+        .iter()
+        .filter_map(|l| fs::read_to_string(slot.join(l)).ok())
+        .collect();
+    if lists.is_empty() || !target.is_dir() {
+        return Ok(());
+    }
+    let known: std::collections::HashSet<&str> = lists.iter().flat_map(|l| l.lines()).collect();
+    let mut present = Vec::new();
+    let mut foreign = Vec::new();
+    for entry in walkdir::WalkDir::new(target).min_depth(1) {
+        let entry = entry.with_context(|| format!("cannot list {}", target.display()))?;
+        if entry.file_type().is_dir() {
+            continue;
+        }
+        let rel = entry
+            .path()
+            .strip_prefix(target)
+            .unwrap_or(entry.path())
+            .to_string_lossy()
+            .into_owned();
+        if known.contains(rel.as_str()) {
+            present.push(rel);
+        } else {
+            foreign.push(rel);
+        }
+    }
+    if !foreign.is_empty() {
+        foreign.sort();
+        let shown: Vec<String> = foreign
+            .iter()
+            .take(5)
+            .map(|f| target.join(f).display().to_string())
+            .collect();
+        let more = match foreign.len() {
+            n if n > 5 => format!(" and {} more", n - 5),
+            _ => String::new(),
+        };
+        bail!(
+            "refusing to replace {}: it holds files that no faultbook build wrote: {}{more}. \
+             A build replaces its output folder whole; move files you want published into \
+             static/ (copied into every build), or delete them",
+            target.display(),
+            shown.join(", ")
+        );
+    }
+    present.sort();
+    write_list(&slot.join(LIST), &present)?;
+    let _ = fs::remove_file(slot.join(NEXT_LIST));
+    Ok(())
+}
+
+/// Takes the build lock of `target`: a file in its slot, or beside the
+/// output when the site root is not writable. The operating system lets it
+/// go when the process ends, however it ends.
+fn lock(slot: Option<&Path>, target: &Path, on_wait: &dyn Fn(&Path)) -> Result<fs::File> {
+    let path = match slot {
+        Some(s) => s.join("lock"),
+        None => {
+            let name = target.file_name().unwrap_or_default().to_string_lossy();
+            target.with_file_name(format!(".{name}.faultbook-lock"))
+        }
+    };
+    let file = fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .with_context(|| format!("cannot open the build lock {}", path.display()))?;
+    match file.try_lock() {
+        Ok(()) => {}
+        Err(fs::TryLockError::WouldBlock) => {
+            on_wait(target);
+            file.lock()
+                .with_context(|| format!("cannot lock {}", path.display()))?;
+        }
+        Err(fs::TryLockError::Error(e)) => {
+            return Err(e).with_context(|| format!("cannot lock {}", path.display()))
+        }
+    }
+    Ok(file)
+}
+
+/// Removes what killed builds left beside `target`: their staging folders
+/// (`.public.faultbook-new-<pid>`), folders moved aside by a swap that was
+/// cut short, and the spare kept beside the output by faultbook 0.1. Runs
+/// under the lock, so no live build owns them.
+fn clean_leftovers(target: &Path) -> Result<()> {
+    let (Some(parent), Some(name)) = (target.parent(), target.file_name()) else {
+        return Ok(());
+    };
+    let prefix = format!(".{}.faultbook-", name.to_string_lossy());
+    let Ok(entries) = fs::read_dir(parent) else {
+        return Ok(());
+    };
+    for entry in entries.flatten() {
+        let file_name = entry.file_name().to_string_lossy().into_owned();
+        let Some(rest) = file_name.strip_prefix(&prefix) else {
+            continue;
+        };
+        let ours = match rest.split_once('-') {
+            Some(("new" | "old", pid)) => {
+                !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit())
+            }
+            _ => {
+                rest == "spare"
+                    && fs::read_to_string(entry.path().join(".gitignore"))
+                        .is_ok_and(|t| t.starts_with("# faultbook: the previous build"))
+            }
+        };
+        if ours && entry.file_type().is_ok_and(|t| t.is_dir()) {
+            fs::remove_dir_all(entry.path()).with_context(|| {
+                format!(
+                    "cannot remove {}, left by an earlier build",
+                    entry.path().display()
+                )
+            })?;
+        }
+    }
+    Ok(())
+}
+
+/// A hidden switch for tests: stage beside the output, as on a second
+/// file system, instead of in the state folder.
+fn forced_beside() -> bool {
+    std::env::var_os("FAULTBOOK_STAGE_BESIDE").is_some()
+}
+
+/// True when a folder can be renamed from `a` into `b` (same file system).
+#[cfg(unix)]
+fn same_device(a: &Path, b: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (fs::metadata(a), fs::metadata(b)) {
+        (Ok(x), Ok(y)) => x.dev() == y.dev(),
+        _ => false,
+    }
+}
+
+#[cfg(not(unix))]
+fn same_device(_: &Path, _: &Path) -> bool {
+    false
+}
+
+/// Atomically exchanges two folders where the system allows it (Linux),
+/// else renames one aside and the other into place.
+fn exchange(a: &Path, b: &Path) -> Result<()> {
+    #[cfg(target_os = "linux")]
+    {
+        use rustix::fs::{renameat_with, RenameFlags, CWD};
+        if renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE).is_ok() {
+            return Ok(());
+        }
+    }
+    let aside = beside_name(b, "old")?;
+    fs::rename(b, &aside).with_context(|| format!("cannot move aside {}", b.display()))?;
+    if let Err(e) = fs::rename(a, b) {
+        let _ = fs::rename(&aside, b);
+        return Err(e).with_context(|| format!("cannot move the new build into {}", b.display()));
+    }
+    fs::rename(&aside, a)
+        .with_context(|| format!("cannot move {} to {}", aside.display(), a.display()))
 }

@@ -89,3 +89,321 @@ fn dangerous_output_folders_are_refused() {
     }
     assert!(site.exists("content/about.md") && site.exists("site.toml"));
 }
+
+/// The names in the output folder's parent that a build may have left
+/// beside it (spares, staging folders, locks): there must be none.
+fn beside(site: &Site, output: &str) -> Vec<String> {
+    let out = site.path().join(output);
+    let name = out.file_name().unwrap().to_string_lossy().into_owned();
+    std::fs::read_dir(out.parent().unwrap())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(&format!(".{name}.")))
+        .collect()
+}
+
+#[test]
+fn an_output_path_that_is_a_file_is_refused_before_anything_changes() {
+    let site = Site::fixture("basic");
+    let config = site.read("site.toml");
+    site.write("notes.txt", "my notes\n");
+    for out in ["site.toml", "notes.txt", "content/about.md"] {
+        let r = site.run(&["build", "--output", out]);
+        assert_eq!(r.status, 1, "{}", r.stderr);
+        assert!(
+            r.stderr.contains(&format!(
+                "refusing to write the site to {out}: it is a file, not a folder"
+            )),
+            "{}",
+            r.stderr
+        );
+    }
+    assert_eq!(site.read("site.toml"), config);
+    assert_eq!(site.read("notes.txt"), "my notes\n");
+    assert!(!site.exists(".faultbook"), "nothing is created on refusal");
+    site.build_ok();
+}
+
+#[cfg(unix)]
+#[test]
+fn a_symlinked_output_folder_is_written_through_every_time() {
+    let site = Site::fixture("basic");
+    let www = site.path().join("www");
+    std::fs::create_dir(&www).unwrap();
+    std::os::unix::fs::symlink("www", site.path().join("public")).unwrap();
+    // A target holding files of its own is refused, and they stay.
+    site.write("www/mine.txt", "mine\n");
+    let r = site.build();
+    assert_eq!(r.status, 1);
+    assert!(
+        r.stderr.contains("public (a link to ") && r.stderr.contains("no faultbook build wrote it"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(site.read("www/mine.txt"), "mine\n");
+    site.remove("www/mine.txt");
+    for round in 0..3 {
+        if round == 2 {
+            site.remove("content/about.md");
+        }
+        site.build_ok();
+        let link = std::fs::symlink_metadata(site.path().join("public")).unwrap();
+        assert!(link.is_symlink(), "round {round}: the link stays a link");
+        assert!(site.exists("www/errors/http/503/index.html"));
+        assert!(!site.exists("www/.gitignore"));
+        assert_eq!(beside(&site, "www"), Vec::<String>::new());
+    }
+    assert!(
+        !site.exists("www/about/index.html"),
+        "a page deleted from the site goes"
+    );
+    let fresh = Site::fixture("basic");
+    fresh.remove("content/about.md");
+    fresh.build_ok();
+    assert_eq!(tree(&www), tree(&fresh.path().join("public")));
+}
+
+#[cfg(unix)]
+#[test]
+fn a_dangling_link_gets_the_build_in_its_target() {
+    let site = Site::fixture("basic");
+    std::os::unix::fs::symlink("deploy/www", site.path().join("public")).unwrap();
+    std::fs::create_dir(site.path().join("deploy")).unwrap();
+    site.build_ok();
+    site.build_ok();
+    assert!(std::fs::symlink_metadata(site.path().join("public"))
+        .unwrap()
+        .is_symlink());
+    assert!(site.exists("deploy/www/index.html"));
+}
+
+#[test]
+fn a_folder_no_build_wrote_is_refused_and_kept() {
+    let site = Site::fixture("basic");
+    // Another generator's output, or a folder of documents.
+    site.write("public/index.html", "<p>from another tool</p>");
+    site.write("public/notes/todo.txt", "buy milk");
+    let r = site.build();
+    assert_eq!(r.status, 1);
+    assert!(
+        r.stderr.contains("refusing to write the site to")
+            && r.stderr.contains("no faultbook build wrote it")
+            && r.stderr.contains("--output"),
+        "the message says why and how to go on: {}",
+        r.stderr
+    );
+    assert_eq!(site.read("public/notes/todo.txt"), "buy milk");
+    assert_eq!(site.read("public/index.html"), "<p>from another tool</p>");
+    // An empty folder is fine, and is ours from then on.
+    std::fs::remove_dir_all(site.path().join("public")).unwrap();
+    std::fs::create_dir(site.path().join("public")).unwrap();
+    site.build_ok();
+    site.build_ok();
+}
+
+#[test]
+fn an_output_holding_content_or_site_toml_is_recognised_by_its_marker() {
+    let site = Site::fixture("basic");
+    site.write("static/site.toml", "# served as a file\n");
+    site.write(
+        "content/content/guide.md",
+        "+++\ntitle = \"A guide under content\"\n+++\nText.\n",
+    );
+    for _ in 0..3 {
+        site.build_ok();
+    }
+    assert!(site.exists("public/site.toml"));
+    assert!(site.exists("public/content/guide/index.html"));
+}
+
+#[test]
+fn an_output_folder_inside_the_site_is_refused_before_the_site_is_read() {
+    let site = Site::fixture("basic");
+    for out in ["content/compare", "content", "templates/x", ".faultbook/x"] {
+        let r = site.run(&["build", "--output", out]);
+        assert_eq!(r.status, 1);
+        assert_eq!(
+            r.errors().len(),
+            1,
+            "--output {out}: the refusal and nothing else: {}",
+            r.stderr
+        );
+        assert!(
+            r.stderr.contains("refusing to write the site to"),
+            "{}",
+            r.stderr
+        );
+    }
+}
+
+#[test]
+fn what_a_build_keeps_stays_out_of_the_output_folder_parent() {
+    let site = Site::fixture("basic");
+    // A spare beside the output, as faultbook 0.1 kept it.
+    site.write(
+        ".public.faultbook-spare/.gitignore",
+        "# faultbook: the previous build, reused by the next one; safe to delete\n*\n",
+    );
+    site.write(".public.faultbook-spare/index.html", "old");
+    for _ in 0..3 {
+        site.build_ok();
+        assert_eq!(beside(&site, "public"), Vec::<String>::new());
+    }
+    assert!(site.exists(".faultbook/.gitignore"));
+    assert!(site.exists(".faultbook/CACHEDIR.TAG"));
+    // A folder of the user's that merely looks alike is never touched.
+    site.write(".public.faultbook-mine/keep.txt", "keep");
+    site.build_ok();
+    assert_eq!(site.read(".public.faultbook-mine/keep.txt"), "keep");
+}
+
+#[test]
+fn leftovers_of_killed_builds_are_removed_by_the_next_build() {
+    let site = Site::fixture("basic");
+    site.build_ok();
+    // What a build killed while staging beside the output leaves.
+    site.write(".public.faultbook-new-4242/errors/index.html", "half");
+    site.write(".public.faultbook-old-4243/index.html", "aside");
+    site.build_ok();
+    assert_eq!(beside(&site, "public"), Vec::<String>::new());
+}
+
+/// A build of the sample site into `out`, started and not waited for.
+fn spawn_build(
+    site: &Site,
+    out: &str,
+    base_url: &str,
+    env: &[(&str, &str)],
+) -> std::process::Child {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_faultbook"));
+    cmd.args(["build", "--output", out, "--base-url", base_url])
+        .current_dir(site.path())
+        .env("SOURCE_DATE_EPOCH", crate::harness::TODAY_EPOCH)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped());
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd.spawn().unwrap()
+}
+
+/// The sample site with 300 more error pages: long enough a build for two
+/// to overlap, and for a kill to land in every phase.
+fn larger_sample() -> Site {
+    let site = Site::sample();
+    for i in 0..300 {
+        site.write(
+            &format!("content/errors/http/gen{i}.md"),
+            format!("+++\ntitle = \"Generated {i}\"\ncode = \"GEN{i}\"\nreviewed = 2026-01-01\nstandard = \"source-backed\"\n[[references]]\ntitle = \"R\"\nurl = \"https://example.com/{i}\"\n+++\nBody of page {i}, see HTTP 429.\n"),
+        );
+    }
+    site
+}
+
+/// Fresh builds of the sample site for two base URLs: the only two
+/// outputs a mix of their builds may ever show.
+fn references(site: &Site) -> [Vec<(String, Vec<u8>)>; 2] {
+    ["https://a.example/", "https://b.example/"].map(|url| {
+        let out = format!("ref-{}", &url[8..9]);
+        let r = site.run(&["build", "--output", &out, "--base-url", url]);
+        assert_eq!(r.status, 0, "{}", r.stderr);
+        tree(&site.path().join(out))
+    })
+}
+
+#[test]
+fn concurrent_builds_take_turns_and_leave_one_whole_build() {
+    let site = larger_sample();
+    let refs = references(&site);
+    for round in 0..4 {
+        let a = spawn_build(&site, "public", "https://a.example/", &[]);
+        let b = spawn_build(&site, "public", "https://b.example/", &[]);
+        for child in [a, b] {
+            let out = child.wait_with_output().unwrap();
+            assert!(
+                out.status.success(),
+                "round {round}: both builds succeed: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+        let got = tree(&site.path().join("public"));
+        assert!(
+            got == refs[0] || got == refs[1],
+            "round {round}: the output is one whole build"
+        );
+    }
+}
+
+/// Kills builds at random points and checks that the output folder always
+/// holds one whole build, and that the next build leaves nothing behind.
+fn kill_at_random_points(env: &[(&str, &str)]) {
+    use std::time::Instant;
+    let site = larger_sample();
+    let refs = references(&site);
+    let started = Instant::now();
+    let r = site.run_env(&["build", "--base-url", "https://a.example/"], env);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    let full = started.elapsed();
+    let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+    for round in 0..24 {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        let url = ["https://a.example/", "https://b.example/"][round % 2];
+        let delay = full.mul_f64((seed % 1000) as f64 / 1000.0 * 1.2);
+        let mut child = spawn_build(&site, "public", url, env);
+        std::thread::sleep(delay);
+        let _ = child.kill();
+        let _ = child.wait();
+        let got = tree(&site.path().join("public"));
+        assert!(
+            got == refs[0] || got == refs[1],
+            "round {round}, killed after {delay:?}: the output is one whole build"
+        );
+    }
+    let r = site.run_env(&["build", "--base-url", "https://b.example/"], env);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    assert!(tree(&site.path().join("public")) == refs[1]);
+    assert_eq!(beside(&site, "public"), Vec::<String>::new());
+}
+
+#[test]
+fn a_build_killed_at_any_point_leaves_one_whole_build() {
+    kill_at_random_points(&[]);
+}
+
+#[test]
+fn a_build_killed_while_staging_beside_the_output_leaves_nothing_behind() {
+    // As when the output folder is on another file system than the site.
+    kill_at_random_points(&[("FAULTBOOK_STAGE_BESIDE", "1")]);
+}
+
+#[test]
+fn a_file_added_to_the_output_by_hand_is_never_deleted() {
+    let site = Site::fixture("basic");
+    site.build_ok();
+    site.write("public/CNAME", "errors.example.com\n");
+    site.write("public/errors/notes.txt", "mine");
+    let r = site.build();
+    assert_eq!(r.status, 1);
+    assert!(
+        r.stderr.contains("no faultbook build wrote")
+            && r.stderr.contains("CNAME")
+            && r.stderr.contains("errors/notes.txt")
+            && r.stderr.contains("static/"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(site.read("public/CNAME"), "errors.example.com\n");
+    // Moved to static/, it is published by every build.
+    std::fs::rename(site.path().join("public/CNAME"), site.path().join("CNAME")).unwrap();
+    site.remove("public/errors/notes.txt");
+    site.write("static/CNAME", site.read("CNAME"));
+    site.build_ok();
+    site.build_ok();
+    assert_eq!(site.read("public/CNAME"), "errors.example.com\n");
+    // A page's removal is the build's business, not a foreign file.
+    site.remove("content/about.md");
+    site.build_ok();
+    assert!(!site.exists("public/about/index.html"));
+}
