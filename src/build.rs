@@ -135,7 +135,7 @@ pub fn analyze_with(
         Ok(c) => c,
         Err(d) => return Ok(Err(d)),
     };
-    let mut diags: Vec<Diagnostic> = Vec::new();
+    let mut diags: Vec<Diagnostic> = Config::control_warnings(&config_text);
     if let Some(b) = &opts.base_url {
         match crate::urls::BaseUrl::parse(b) {
             Ok(base) => config.base = base,

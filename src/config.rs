@@ -119,6 +119,39 @@ pub const DEFAULT_HIGHLIGHT_THEME: &str = "InspiredGitHub";
 impl Config {
     /// Parses and validates site.toml. Every problem found is returned; a
     /// syntax error stops at the first, as TOML parsing cannot go on.
+    /// Warnings for control characters that escapes (`"\u0007"`) put in
+    /// site.toml's strings: every output drops them (`html::escape`).
+    pub fn control_warnings(text: &str) -> Vec<Diagnostic> {
+        fn walk(path: &str, v: &toml::Value, out: &mut Vec<Diagnostic>) {
+            match v {
+                toml::Value::String(s) => {
+                    let mut s = s.clone();
+                    if let Some(r) = crate::source::strip_controls(&mut s) {
+                        out.push(Diagnostic::warning(
+                            CONFIG_FILE,
+                            None,
+                            format!("{path}: {}", r.message()),
+                        ));
+                    }
+                }
+                toml::Value::Array(a) => a.iter().for_each(|v| walk(path, v, out)),
+                toml::Value::Table(t) => t.iter().for_each(|(k, v)| {
+                    walk(
+                        &format!("{path}{}{k}", if path.is_empty() { "" } else { "." }),
+                        v,
+                        out,
+                    )
+                }),
+                _ => {}
+            }
+        }
+        let mut out = Vec::new();
+        if let Ok(t) = toml::from_str::<toml::Table>(text) {
+            walk("", &toml::Value::Table(t), &mut out);
+        }
+        out
+    }
+
     pub fn parse(text: &str, known_themes: &[&str]) -> Result<Config, Vec<Diagnostic>> {
         let at = |offset: usize| line_col(text, offset);
         let err = |offset: usize, msg: String| {

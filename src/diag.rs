@@ -249,6 +249,23 @@ mod tests {
 /// Human output: `error: file:line:col: message`, then the source line and
 /// a caret under the column when the input has a position. `source` returns
 /// a file's text by its root-relative path. ANSI colour only when `color`.
+/// `text` with the control characters a terminal would act on (escape
+/// sequences, bells) written out as `\u{1b}`, so a diagnostic shows them.
+fn visible(text: &str) -> String {
+    if !text.contains(crate::html::is_forbidden_control) {
+        return text.to_string();
+    }
+    text.chars()
+        .map(|c| {
+            if crate::html::is_forbidden_control(c) {
+                c.escape_unicode().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
 pub fn to_human(
     diags: &[Diagnostic],
     source: &dyn Fn(&str) -> Option<String>,
@@ -258,7 +275,7 @@ pub fn to_human(
     let mut cache: std::collections::HashMap<String, Option<String>> =
         std::collections::HashMap::new();
     for d in diags {
-        let text = d.to_string();
+        let text = visible(&d.to_string());
         let (label, code) = match d.severity {
             Severity::Error => ("error", "1;31"),
             Severity::Warning => ("warning", "1;33"),
@@ -286,6 +303,17 @@ pub fn to_human(
         if src_line.len() > 300 {
             continue;
         }
+        // One character for one, so the caret below stays in its column.
+        let src_line: String = src_line
+            .chars()
+            .map(|c| {
+                if crate::html::is_forbidden_control(c) {
+                    '\u{fffd}'
+                } else {
+                    c
+                }
+            })
+            .collect();
         let num = line.to_string();
         let pad = " ".repeat(num.len());
         let bar = if color { "\x1b[1;34m|\x1b[0m" } else { "|" };

@@ -43,6 +43,24 @@ impl Value {
         }
     }
 
+    /// Removes control characters HTML and XML forbid from every string
+    /// inside; what was removed, if anything.
+    pub fn strip_controls(&mut self) -> Option<crate::source::Removed> {
+        let mut found: Option<crate::source::Removed> = None;
+        let mut add = |r: Option<crate::source::Removed>| match (&mut found, r) {
+            (Some(f), Some(r)) => f.count += r.count,
+            (None, r) => found = r,
+            _ => {}
+        };
+        match self {
+            Value::String(s) => add(crate::source::strip_controls(s)),
+            Value::Array(a) => a.iter_mut().for_each(|v| add(v.strip_controls())),
+            Value::Table(t) => t.values_mut().for_each(|v| add(v.strip_controls())),
+            _ => {}
+        }
+        found
+    }
+
     pub fn to_json(&self) -> serde_json::Value {
         use serde_json::Value as J;
         match self {

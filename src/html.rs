@@ -2,7 +2,18 @@
 
 use std::sync::OnceLock;
 
-/// Escapes text for HTML text and double-quoted attribute values.
+/// True for the control characters that HTML and XML do not allow in text:
+/// C0 controls but tab and newline (carriage returns are gone by the time
+/// text is read), DEL and the C1 controls. Terminal escapes (`\x1b[31m`)
+/// pasted with command output are the common case.
+pub fn is_forbidden_control(c: char) -> bool {
+    (c < ' ' && c != '\t' && c != '\n') || ('\u{7f}'..='\u{9f}').contains(&c)
+}
+
+/// Escapes text for HTML text and double-quoted attribute values. Control
+/// characters that HTML forbids are dropped: inputs are cleaned with a
+/// warning when read, and this keeps every output well-formed whatever
+/// reaches it.
 pub fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 8);
     for c in s.chars() {
@@ -12,6 +23,7 @@ pub fn escape(s: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&#39;"),
+            c if is_forbidden_control(c) => {}
             c => out.push(c),
         }
     }
@@ -78,6 +90,15 @@ mod tests {
             out,
             "<details><summary>s</summary><kbd>Ctrl</kbd><br></details><a>a</a><img src=\"x\">"
         );
+    }
+
+    #[test]
+    fn escapes_drop_forbidden_controls() {
+        assert_eq!(
+            escape("a\u{7}b\u{1b}[31mc\u{0}d\u{85}e\tf\ng"),
+            "ab[31mcde\tf\ng"
+        );
+        assert_eq!(escape_xml("x\u{8}'"), "x&apos;");
     }
 
     #[test]

@@ -37,13 +37,16 @@ pub fn page(
     diags: &mut Vec<Diagnostic>,
 ) -> Option<Page> {
     let hash = *blake3::hash(bytes).as_bytes();
-    let text = match source::decode(bytes) {
+    let mut text = match source::decode(bytes) {
         Ok(t) => t,
         Err((line, msg)) => {
             diags.push(Diagnostic::error(file, line, msg));
             return None;
         }
     };
+    if let Some(r) = source::strip_controls(&mut text) {
+        diags.push(Diagnostic::warning(file, Some(r.line), r.message()).at_column(Some(r.column)));
+    }
     let kind = Kind::of(inner);
     let folder_provider = match kind {
         Kind::Error => {
@@ -69,13 +72,25 @@ pub fn page(
             return None;
         }
     };
-    let parsed = match frontmatter::parse(&split) {
+    let mut parsed = match frontmatter::parse(&split) {
         Ok(p) => p,
         Err((line, col, msg)) => {
             diags.push(Diagnostic::error(file, Some(line), msg).at_column(col));
             return None;
         }
     };
+    // Escapes such as TOML's "\u0007" make control characters the text
+    // itself did not hold.
+    for (key, value) in parsed.table.iter_mut() {
+        if let Some(r) = value.strip_controls() {
+            let line = parsed.key_lines.get(key).copied();
+            diags.push(Diagnostic::warning(
+                file,
+                line,
+                format!("{key}: {}", r.message()),
+            ));
+        }
+    }
     let rules = Rules {
         today,
         has_default_standard,

@@ -155,8 +155,10 @@ fn next_address(s: &str) -> (&str, usize) {
             b':' if s[i..].starts_with("://") => {
                 // Back up over the scheme, then skip to the next space.
                 let start = s[..i]
-                    .rfind(|c: char| !c.is_ascii_alphanumeric())
-                    .map_or(0, |j| j + 1);
+                    .char_indices()
+                    .rev()
+                    .find(|(_, c)| !c.is_ascii_alphanumeric())
+                    .map_or(0, |(j, c)| j + c.len_utf8());
                 let end = s[i..]
                     .find(|c: char| c.is_whitespace() || c == ')' || c == '>')
                     .map_or(s.len(), |j| i + j);

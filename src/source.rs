@@ -175,6 +175,65 @@ pub fn decode(bytes: &[u8]) -> Result<String, (Option<u32>, String)> {
     })
 }
 
+/// A control character removed from a text: the first one, where it was,
+/// and how many there were.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Removed {
+    pub first: char,
+    /// 1-based line and column (in characters) of the first, within the text.
+    pub line: u32,
+    pub column: u32,
+    pub count: usize,
+}
+
+impl Removed {
+    /// The warning's message.
+    pub fn message(&self) -> String {
+        let more = match self.count {
+            1 => String::new(),
+            n => format!(" and {} more", n - 1),
+        };
+        format!(
+            "removed control character U+{:04X}{more}: HTML and XML do not allow them (pasted terminal output?)",
+            self.first as u32
+        )
+    }
+}
+
+/// Removes the control characters HTML and XML forbid
+/// ([`crate::html::is_forbidden_control`]) from `text`.
+pub fn strip_controls(text: &mut String) -> Option<Removed> {
+    if !text.contains(crate::html::is_forbidden_control) {
+        return None;
+    }
+    let mut removed: Option<Removed> = None;
+    let (mut line, mut column) = (1u32, 1u32);
+    text.retain(|c| {
+        let keep = !crate::html::is_forbidden_control(c);
+        if !keep {
+            match &mut removed {
+                Some(r) => r.count += 1,
+                None => {
+                    removed = Some(Removed {
+                        first: c,
+                        line,
+                        column,
+                        count: 1,
+                    })
+                }
+            }
+        }
+        if c == '\n' {
+            line += 1;
+            column = 1;
+        } else {
+            column += 1;
+        }
+        keep
+    });
+    removed
+}
+
 fn line_of_byte(bytes: &[u8], i: usize) -> u32 {
     bytes[..i].iter().filter(|&&b| b == b'\n').count() as u32 + 1
 }
@@ -201,6 +260,16 @@ mod tests {
         for n in ["a.md", "4913.md", "index.md"] {
             assert!(!is_ignored_name(n), "{n}");
         }
+    }
+
+    #[test]
+    fn controls_are_stripped_with_their_place() {
+        let mut t = String::from("ok\nab\u{1b}[1mc\u{7}\n");
+        let r = strip_controls(&mut t).unwrap();
+        assert_eq!(t, "ok\nab[1mc\n");
+        assert_eq!((r.first, r.line, r.column, r.count), ('\u{1b}', 2, 3, 2));
+        let mut clean = String::from("tab\tand é\n");
+        assert_eq!(strip_controls(&mut clean), None);
     }
 
     #[test]

@@ -14,3 +14,4 @@ mod invalid;
 mod output;
 mod search;
 mod serve;
+mod unicode;
