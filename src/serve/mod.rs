@@ -140,7 +140,7 @@ pub fn run(opts: ServeOptions, report: &(dyn Fn(Event<'_>) + Sync)) -> Result<()
     rebuild(&state, &mut session, None, report, 0, false);
 
     let (tx, rx) = std::sync::mpsc::channel();
-    let _watcher = watch::watch(&opts.root, &output, opts.poll, tx)?;
+    let watcher = watch::watch(&opts.root, &output, opts.poll, tx)?;
 
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -187,9 +187,10 @@ pub fn run(opts: ServeOptions, report: &(dyn Fn(Event<'_>) + Sync)) -> Result<()
             .iter()
             .map(|b| match b {
                 watch::Batch::Changes(v) => v.len(),
-                watch::Batch::Rescan => 1,
+                watch::Batch::Rearm(folders) => folders.len(),
             })
             .sum();
+        rearm(&watcher, &batches, report);
         let paths = content_paths(&batches);
         rebuild(
             &state,
@@ -206,9 +207,39 @@ pub fn run(opts: ServeOptions, report: &(dyn Fn(Event<'_>) + Sync)) -> Result<()
 /// Quiet time after which a stale search index is written again.
 const SEARCH_AFTER: Duration = Duration::from_millis(300);
 
+/// Arms the watches of the input folders that appeared, vanished or moved
+/// again, before the full rebuild that follows reads them from disk: a file
+/// written before its folder was watched again is read then, one written
+/// after is seen by the watch.
+fn rearm(watcher: &watch::Watcher, batches: &[watch::Batch], report: &(dyn Fn(Event<'_>) + Sync)) {
+    let mut folders: Vec<&str> = batches
+        .iter()
+        .flat_map(|b| match b {
+            watch::Batch::Rearm(f) => f.as_slice(),
+            watch::Batch::Changes(_) => &[],
+        })
+        .copied()
+        .collect();
+    folders.sort_unstable();
+    folders.dedup();
+    if let Err(e) = watcher.rearm(&folders) {
+        // Cannot happen but for the system's limits (inotify watches):
+        // say so where the writer looks, and keep serving.
+        report(Event::Failed {
+            diagnostics: &[Diagnostic {
+                file: None,
+                line: None,
+                column: None,
+                severity: crate::diag::Severity::Error,
+                message: format!("{e:#}; restart faultbook serve to see changes there"),
+            }],
+        });
+    }
+}
+
 /// The changed files when all are content or static files, each once;
-/// `None` when templates or site.toml changed, or the watcher asked for a
-/// rescan.
+/// `None` when templates or site.toml changed, or a watched folder itself
+/// moved (or the watcher asked for a rescan).
 fn content_paths(batches: &[watch::Batch]) -> Option<Vec<PathBuf>> {
     let mut paths = Vec::new();
     for b in batches {
@@ -234,7 +265,7 @@ pub fn css_only(batches: &[watch::Batch]) -> bool {
         watch::Batch::Changes(v) => v
             .iter()
             .all(|(c, p)| *c == watch::Change::Static && p.extension().is_some_and(|e| e == "css")),
-        watch::Batch::Rescan => false,
+        watch::Batch::Rearm(_) => false,
     })
 }
 
