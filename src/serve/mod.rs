@@ -4,7 +4,9 @@
 //! The server only ever sees a complete snapshot: a rebuild renders into a
 //! new in-memory map and swaps it in (an `Arc` behind a lock) only when it
 //! succeeded. A failed rebuild keeps the last good snapshot and publishes the
-//! diagnostics to every open page. `public/` is never touched.
+//! diagnostics to every open page; until a first build succeeds, every page
+//! is a list of the errors that turns into the site once they are fixed.
+//! `public/` is never touched.
 
 pub mod http;
 pub mod session;
@@ -78,7 +80,8 @@ pub enum Event<'a> {
 
 /// Shared between the HTTP handlers and the rebuild loop.
 pub struct State {
-    pub snapshot: RwLock<Arc<Snapshot>>,
+    /// The last good build; `None` until a build succeeds.
+    pub snapshot: RwLock<Option<Arc<Snapshot>>>,
     /// Diagnostics of the last failed build; empty when the site is good.
     pub errors: RwLock<Arc<Vec<Diagnostic>>>,
     pub events: tokio::sync::broadcast::Sender<String>,
@@ -130,7 +133,7 @@ pub fn run(opts: ServeOptions, report: &(dyn Fn(Event<'_>) + Sync)) -> Result<()
 
     let (events, _) = tokio::sync::broadcast::channel(64);
     let state = Arc::new(State {
-        snapshot: RwLock::new(Arc::new(Snapshot::default())),
+        snapshot: RwLock::new(None),
         errors: RwLock::new(Arc::new(Vec::new())),
         events,
         hosts,
@@ -167,7 +170,7 @@ pub fn run(opts: ServeOptions, report: &(dyn Fn(Event<'_>) + Sync)) -> Result<()
                 Ok(b) => b,
                 Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
                     if let Ok(Some(snapshot)) = session.refresh_search() {
-                        *state.snapshot.write().unwrap_or_else(|e| e.into_inner()) = snapshot;
+                        *state.snapshot.write().unwrap_or_else(|e| e.into_inner()) = Some(snapshot);
                     }
                     continue;
                 }
@@ -281,7 +284,7 @@ fn rebuild(
     let result = session.rebuild(paths);
     match result {
         Ok(Ok(built)) => {
-            *state.snapshot.write().unwrap_or_else(|e| e.into_inner()) = built.snapshot;
+            *state.snapshot.write().unwrap_or_else(|e| e.into_inner()) = Some(built.snapshot);
             *state.errors.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(Vec::new());
             let _ = state.events.send(if css_only {
                 "css".into()

@@ -77,9 +77,13 @@ struct Reply {
 }
 
 fn request(port: u16, path: &str, headers: &[(&str, &str)]) -> Reply {
+    send(port, "GET", path, headers)
+}
+
+fn send(port: u16, method: &str, path: &str, headers: &[(&str, &str)]) -> Reply {
     let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
     s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
-    let mut req = format!("GET {path} HTTP/1.1\r\nConnection: close\r\n");
+    let mut req = format!("{method} {path} HTTP/1.1\r\nConnection: close\r\n");
     if !headers.iter().any(|(k, _)| k.eq_ignore_ascii_case("host")) {
         req.push_str(&format!("Host: 127.0.0.1:{port}\r\n"));
     }
@@ -608,4 +612,75 @@ fn a_content_folder_removed_and_restored_is_still_watched() {
             .body
             .contains("Written after the restore.")
     });
+}
+
+/// The value of a response header, by its name in any case.
+fn header(r: &Reply, name: &str) -> Option<String> {
+    r.head.lines().find_map(|l| {
+        let (k, v) = l.split_once(':')?;
+        k.trim()
+            .eq_ignore_ascii_case(name)
+            .then(|| v.trim().to_string())
+    })
+}
+
+/// The page served for every path while the site has never built: the
+/// errors, escaped, and the reload script that turns it into the site.
+fn assert_error_page(port: u16, path: &str, needles: &[&str]) {
+    let r = get(port, path);
+    assert_eq!(r.status, 503, "{path}: {}", r.head);
+    assert!(
+        header(&r, "content-type").is_some_and(|t| t.starts_with("text/html")),
+        "{path}: {}",
+        r.head
+    );
+    assert_eq!(header(&r, "cache-control").as_deref(), Some("no-store"));
+    assert!(r.body.contains(LIVE_TAG), "{path}: {}", r.body);
+    for needle in needles {
+        assert!(r.body.contains(needle), "{path} lacks {needle}: {}", r.body);
+    }
+}
+
+#[test]
+fn a_first_build_that_fails_shows_its_errors_until_fixed() {
+    let site = Site::fixture("basic");
+    site.write(
+        "content/about.md",
+        "+++\ntitle = \"About\"\nbogus = 1\n+++\n\nBroken.\n",
+    );
+    let server = serve(&site);
+    for path in ["/", "/about/", "/no/such/page/", "/codes.json"] {
+        assert_error_page(
+            server.port,
+            path,
+            &["content/about.md:3:", "unknown key &quot;bogus&quot;"],
+        );
+    }
+    assert_eq!(get(server.port, "/__faultbook/nothing").status, 404);
+    let events = Events::open(server.port);
+    assert!(events.next().starts_with("errors:"));
+    site.write(
+        "content/about.md",
+        "+++\ntitle = \"About\"\n+++\n\nFixed.\n",
+    );
+    events.until("reload");
+    let about = get(server.port, "/about/");
+    assert_eq!(about.status, 200);
+    assert!(about.body.contains("Fixed.") && about.body.contains(LIVE_TAG));
+}
+
+#[test]
+fn serve_starts_without_site_toml_and_builds_when_it_appears() {
+    let site = Site::fixture("basic");
+    let config = site.read("site.toml");
+    site.remove("site.toml");
+    let server = serve(&site);
+    assert_error_page(server.port, "/", &["site.toml", "no site.toml in"]);
+    let events = Events::open(server.port);
+    assert!(events.next().starts_with("errors:"));
+    site.write("site.toml", config);
+    events.until("reload");
+    let home = get(server.port, "/");
+    assert_eq!(home.status, 200);
+    assert!(home.body.contains("Fixture Atlas"), "{}", home.body);
 }
