@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use axum::body::Body;
 use axum::extract::{Request, State as AxState};
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -92,22 +92,46 @@ async fn events(AxState(state): AxState<Arc<State>>, headers: HeaderMap) -> Resp
         .into_response()
 }
 
+/// The media type of a site file, by its extension, as static hosts send
+/// it: a module, a font or a manifest the browser gets as
+/// application/octet-stream is refused or ignored.
 fn content_type(path: &str) -> &'static str {
-    match path.rsplit('.').next().unwrap_or("") {
-        "html" => "text/html; charset=utf-8",
+    let name = path.rsplit('/').next().unwrap_or(path);
+    let ext = name
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase())
+        .unwrap_or_default();
+    match ext.as_str() {
+        "html" | "htm" => "text/html; charset=utf-8",
         "css" => "text/css; charset=utf-8",
-        "js" => "text/javascript; charset=utf-8",
-        "json" => "application/json",
+        "js" | "mjs" => "text/javascript; charset=utf-8",
+        "json" | "map" => "application/json",
+        "webmanifest" => "application/manifest+json",
         "xml" => "application/xml",
+        "atom" => "application/atom+xml",
+        "rss" => "application/rss+xml",
         "txt" => "text/plain; charset=utf-8",
+        "csv" => "text/csv; charset=utf-8",
+        "md" => "text/markdown; charset=utf-8",
+        "wasm" => "application/wasm",
+        "pdf" => "application/pdf",
+        "zip" => "application/zip",
         "svg" => "image/svg+xml",
         "png" => "image/png",
         "jpg" | "jpeg" => "image/jpeg",
         "gif" => "image/gif",
         "webp" => "image/webp",
+        "avif" => "image/avif",
         "ico" => "image/x-icon",
-        "pdf" => "application/pdf",
+        "woff" => "font/woff",
         "woff2" => "font/woff2",
+        "ttf" => "font/ttf",
+        "otf" => "font/otf",
+        "mp4" => "video/mp4",
+        "webm" => "video/webm",
+        "mp3" => "audio/mpeg",
+        "ogg" => "audio/ogg",
+        "wav" => "audio/wav",
         _ => "application/octet-stream",
     }
 }
@@ -140,6 +164,9 @@ async fn file(AxState(state): AxState<Arc<State>>, req: Request) -> Response {
     if !host_ok(&state, req.headers()) {
         return refuse("unknown host");
     }
+    if !matches!(*req.method(), Method::GET | Method::HEAD) {
+        return not_allowed();
+    }
     let snapshot = state
         .snapshot
         .read()
@@ -160,6 +187,14 @@ async fn file(AxState(state): AxState<Arc<State>>, req: Request) -> Response {
             unbuilt(&errors)
         }
     }
+}
+
+/// The site is read-only: files are fetched, never posted to.
+fn not_allowed() -> Response {
+    let mut r = (StatusCode::METHOD_NOT_ALLOWED, "method not allowed").into_response();
+    r.headers_mut()
+        .insert(header::ALLOW, HeaderValue::from_static("GET, HEAD"));
+    r
 }
 
 /// A file of the snapshot, the site's 404 page, or a redirect to a folder.
@@ -251,6 +286,22 @@ mod tests {
             "/%00",
         ] {
             assert_eq!(key_for(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn content_types_by_extension() {
+        for (path, want) in [
+            ("index.html", "text/html; charset=utf-8"),
+            ("app.mjs", "text/javascript; charset=utf-8"),
+            ("a/mod.wasm", "application/wasm"),
+            ("f.woff", "font/woff"),
+            ("site.webmanifest", "application/manifest+json"),
+            ("LOUD.PNG", "image/png"),
+            ("v1.html/readme", "application/octet-stream"),
+            ("noext", "application/octet-stream"),
+        ] {
+            assert_eq!(content_type(path), want, "{path}");
         }
     }
 

@@ -684,3 +684,57 @@ fn serve_starts_without_site_toml_and_builds_when_it_appears() {
     assert_eq!(home.status, 200);
     assert!(home.body.contains("Fixture Atlas"), "{}", home.body);
 }
+
+#[test]
+fn methods_other_than_get_and_head_are_refused() {
+    let site = Site::fixture("basic");
+    let server = serve(&site);
+    for method in ["POST", "PUT", "DELETE", "PATCH"] {
+        for path in ["/", "/about/", "/no/such/page/"] {
+            let r = send(server.port, method, path, &[("Content-Length", "0")]);
+            assert_eq!(r.status, 405, "{method} {path}");
+            assert_eq!(
+                header(&r, "allow").as_deref(),
+                Some("GET, HEAD"),
+                "{method} {path}"
+            );
+        }
+    }
+    let head = send(server.port, "HEAD", "/about/", &[]);
+    assert_eq!(head.status, 200);
+    assert!(head.body.is_empty());
+}
+
+#[test]
+fn static_files_get_their_content_types() {
+    let site = Site::fixture("basic");
+    let types = [
+        ("app.mjs", "text/javascript"),
+        ("mod.wasm", "application/wasm"),
+        ("font.woff", "font/woff"),
+        ("font.woff2", "font/woff2"),
+        ("font.ttf", "font/ttf"),
+        ("font.otf", "font/otf"),
+        ("site.webmanifest", "application/manifest+json"),
+        ("photo.avif", "image/avif"),
+        ("clip.mp4", "video/mp4"),
+        ("clip.webm", "video/webm"),
+        ("app.js.map", "application/json"),
+        ("table.csv", "text/csv"),
+        ("notes.md", "text/markdown"),
+        ("LOUD.PNG", "image/png"),
+    ];
+    for (name, _) in types {
+        site.write(&format!("static/{name}"), "x");
+    }
+    let server = serve(&site);
+    for (name, want) in types {
+        let r = get(server.port, &format!("/{name}"));
+        assert_eq!(r.status, 200, "{name}");
+        let got = header(&r, "content-type").unwrap_or_default();
+        assert!(
+            got == want || got.starts_with(&format!("{want};")),
+            "{name}: {got}"
+        );
+    }
+}
