@@ -9,6 +9,7 @@
 //! `public/` is never touched.
 
 pub mod http;
+mod listen;
 pub mod session;
 pub mod watch;
 
@@ -155,7 +156,7 @@ pub fn run(opts: ServeOptions, report: &(dyn Fn(Event<'_>) + Sync)) -> Result<()
             Ok(l) => l,
             Err(_) => return,
         };
-        let _ = axum::serve(listener, http::router(server_state)).await;
+        listen::serve(listener, http::router(server_state)).await;
     });
     report(Event::Serving { url: &url });
     if opts.open {

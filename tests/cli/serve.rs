@@ -738,3 +738,39 @@ fn static_files_get_their_content_types() {
         );
     }
 }
+
+#[test]
+fn a_client_that_never_finishes_its_headers_is_disconnected() {
+    let site = Site::fixture("basic");
+    // A short timeout keeps this test fast; serve's own is 10 s.
+    let server = serve_with(&site, &[], &[("FAULTBOOK_HEADER_TIMEOUT_MS", "500")]);
+    let events = Events::open(server.port);
+    assert_eq!(events.next(), "ok");
+    let mut slow = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+    slow.set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    write!(
+        slow,
+        "GET / HTTP/1.1\r\nHost: 127.0.0.1:{}\r\n",
+        server.port
+    )
+    .unwrap();
+    let start = Instant::now();
+    let mut rest = Vec::new();
+    let read = slow.read_to_end(&mut rest);
+    assert!(
+        read.is_ok() && start.elapsed() < Duration::from_secs(5),
+        "still connected after {:?}: {read:?}",
+        start.elapsed()
+    );
+    // The reload stream outlives the timeout, and requests still work.
+    std::thread::sleep(Duration::from_millis(800));
+    site.write(
+        "content/about.md",
+        "+++\ntitle = \"About\"\n+++\n\nAfter the timeout.\n",
+    );
+    events.until("reload");
+    assert!(get(server.port, "/about/")
+        .body
+        .contains("After the timeout."));
+}
