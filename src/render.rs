@@ -517,10 +517,12 @@ fn redirects(m: &Model<'_>) -> String {
         .aliases
         .iter()
         .map(|a| {
+            // One line is three fields split on spaces: paths are encoded.
+            let path = |p: &str| base.href(&crate::urls::percent_encode_path(p));
             format!(
                 "{} {} 301",
-                base.href(&a.path),
-                base.href(&m.graph.page(a.target).path)
+                path(&a.path),
+                path(&m.graph.page(a.target).path)
             )
         })
         .collect();

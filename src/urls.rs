@@ -159,6 +159,23 @@ pub fn percent_decode(s: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
+/// Percent-encodes a site path for places that split on spaces or read
+/// their own syntax into a path (`_redirects`): every byte but unreserved
+/// characters and `/` becomes `%XX`, so spaces, `%`, `:` and `*` (Netlify's
+/// placeholders and splats), control characters and non-ASCII are never
+/// taken for anything else.
+pub fn percent_encode_path(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for b in path.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'/') {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
 /// True for link targets that run code or smuggle content (SPEC §8).
 pub fn is_dangerous_scheme(url: &str) -> bool {
     // Browsers ignore leading spaces, control characters and embedded tabs
@@ -197,6 +214,22 @@ pub fn is_external(url: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn encoded_paths_keep_only_unreserved_characters_and_slashes() {
+        for (path, want) in [
+            ("errors/http/429/", "errors/http/429/"),
+            ("old page/", "old%20page/"),
+            ("caf\u{e9}/", "caf%C3%A9/"),
+            ("100%/", "100%25/"),
+            ("a:b*c/", "a%3Ab%2Ac/"),
+            ("tab\there/", "tab%09here/"),
+            ("a-b_c.d~e/", "a-b_c.d~e/"),
+        ] {
+            assert_eq!(percent_encode_path(path), want, "{path}");
+            assert_eq!(percent_decode(&percent_encode_path(path)), path);
+        }
+    }
 
     #[test]
     fn code_slugs() {

@@ -1,13 +1,14 @@
 //! The dev server's HTTP side: files of the current snapshot, looked up by
 //! key (never by joining file-system paths), the reload event stream, and
-//! the client script injected into HTML responses only.
+//! the client script injected into HTML responses only. Until a first build
+//! succeeds, every page is the list of its errors, with the script.
 
 use std::convert::Infallible;
 use std::sync::Arc;
 
 use axum::body::Body;
 use axum::extract::{Request, State as AxState};
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -15,9 +16,13 @@ use axum::Router;
 use tokio_stream::wrappers::BroadcastStream;
 use tokio_stream::{Stream, StreamExt};
 
-use super::State;
+use super::{Snapshot, State};
+use crate::diag::Diagnostic;
+use crate::html::escape;
 
 const LIVE_JS: &str = include_str!("live.js");
+/// Where the server's own endpoints live, apart from the site's pages.
+const SERVER_PATHS: &str = "/__faultbook/";
 pub const EVENTS_PATH: &str = "/__faultbook/events";
 pub const LIVE_PATH: &str = "/__faultbook/live.js";
 
@@ -87,22 +92,46 @@ async fn events(AxState(state): AxState<Arc<State>>, headers: HeaderMap) -> Resp
         .into_response()
 }
 
+/// The media type of a site file, by its extension, as static hosts send
+/// it: a module, a font or a manifest the browser gets as
+/// application/octet-stream is refused or ignored.
 fn content_type(path: &str) -> &'static str {
-    match path.rsplit('.').next().unwrap_or("") {
-        "html" => "text/html; charset=utf-8",
+    let name = path.rsplit('/').next().unwrap_or(path);
+    let ext = name
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase())
+        .unwrap_or_default();
+    match ext.as_str() {
+        "html" | "htm" => "text/html; charset=utf-8",
         "css" => "text/css; charset=utf-8",
-        "js" => "text/javascript; charset=utf-8",
-        "json" => "application/json",
+        "js" | "mjs" => "text/javascript; charset=utf-8",
+        "json" | "map" => "application/json",
+        "webmanifest" => "application/manifest+json",
         "xml" => "application/xml",
+        "atom" => "application/atom+xml",
+        "rss" => "application/rss+xml",
         "txt" => "text/plain; charset=utf-8",
+        "csv" => "text/csv; charset=utf-8",
+        "md" => "text/markdown; charset=utf-8",
+        "wasm" => "application/wasm",
+        "pdf" => "application/pdf",
+        "zip" => "application/zip",
         "svg" => "image/svg+xml",
         "png" => "image/png",
         "jpg" | "jpeg" => "image/jpeg",
         "gif" => "image/gif",
         "webp" => "image/webp",
+        "avif" => "image/avif",
         "ico" => "image/x-icon",
-        "pdf" => "application/pdf",
+        "woff" => "font/woff",
         "woff2" => "font/woff2",
+        "ttf" => "font/ttf",
+        "otf" => "font/otf",
+        "mp4" => "video/mp4",
+        "webm" => "video/webm",
+        "mp3" => "audio/mpeg",
+        "ogg" => "audio/ogg",
+        "wav" => "audio/wav",
         _ => "application/octet-stream",
     }
 }
@@ -135,13 +164,42 @@ async fn file(AxState(state): AxState<Arc<State>>, req: Request) -> Response {
     if !host_ok(&state, req.headers()) {
         return refuse("unknown host");
     }
+    if !matches!(*req.method(), Method::GET | Method::HEAD) {
+        return not_allowed();
+    }
     let snapshot = state
         .snapshot
         .read()
         .unwrap_or_else(|e| e.into_inner())
         .clone();
-    let path = req.uri().path().to_string();
-    let found = key_for(&path).and_then(|k| snapshot.files.get(&k).map(|b| (k, b.clone())));
+    match snapshot {
+        Some(snapshot) => site_file(&snapshot, req.uri().path()),
+        // The server's own paths are not pages.
+        None if req.uri().path().starts_with(SERVER_PATHS) => {
+            (StatusCode::NOT_FOUND, "not found").into_response()
+        }
+        None => {
+            let errors = state
+                .errors
+                .read()
+                .unwrap_or_else(|e| e.into_inner())
+                .clone();
+            unbuilt(&errors)
+        }
+    }
+}
+
+/// The site is read-only: files are fetched, never posted to.
+fn not_allowed() -> Response {
+    let mut r = (StatusCode::METHOD_NOT_ALLOWED, "method not allowed").into_response();
+    r.headers_mut()
+        .insert(header::ALLOW, HeaderValue::from_static("GET, HEAD"));
+    r
+}
+
+/// A file of the snapshot, the site's 404 page, or a redirect to a folder.
+fn site_file(snapshot: &Snapshot, path: &str) -> Response {
+    let found = key_for(path).and_then(|k| snapshot.files.get(&k).map(|b| (k, b.clone())));
     let (status, key, bytes) = match found {
         Some((k, b)) => (StatusCode::OK, k, b),
         None => {
@@ -167,12 +225,44 @@ async fn file(AxState(state): AxState<Arc<State>>, req: Request) -> Response {
     } else {
         Body::from(bytes.to_vec())
     };
+    respond(status, ctype, body)
+}
+
+fn respond(status: StatusCode, ctype: &str, body: Body) -> Response {
     Response::builder()
         .status(status)
         .header(header::CONTENT_TYPE, ctype)
         .header(header::CACHE_CONTROL, "no-store")
         .body(body)
         .unwrap_or_else(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response())
+}
+
+/// What every page is while the site has never built (the first build
+/// failed, or there is no site.toml yet): its errors, and the reload
+/// client, which shows them in the overlay and reloads into the site once a
+/// build succeeds. A bare "not found" would leave the tab stranded.
+fn unbuilt(errors: &[Diagnostic]) -> Response {
+    let page = unbuilt_page(errors);
+    respond(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "text/html; charset=utf-8",
+        Body::from(inject(page.as_bytes())),
+    )
+}
+
+fn unbuilt_page(errors: &[Diagnostic]) -> String {
+    let items: String = errors
+        .iter()
+        .map(|d| format!("<li>{}</li>", escape(&d.to_string())))
+        .collect();
+    format!(
+        "<!doctype html>\n<html lang=\"en\" data-faultbook-unbuilt><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <title>faultbook: the site does not build yet</title></head>\n<body>\
+         <h1>The site does not build yet</h1>\
+         <p>Fix the errors below; this page turns into the site when the build succeeds.</p>\
+         <ol>{items}</ol></body></html>\n"
+    )
 }
 
 #[cfg(test)]
@@ -200,10 +290,39 @@ mod tests {
     }
 
     #[test]
+    fn content_types_by_extension() {
+        for (path, want) in [
+            ("index.html", "text/html; charset=utf-8"),
+            ("app.mjs", "text/javascript; charset=utf-8"),
+            ("a/mod.wasm", "application/wasm"),
+            ("f.woff", "font/woff"),
+            ("site.webmanifest", "application/manifest+json"),
+            ("LOUD.PNG", "image/png"),
+            ("v1.html/readme", "application/octet-stream"),
+            ("noext", "application/octet-stream"),
+        ] {
+            assert_eq!(content_type(path), want, "{path}");
+        }
+    }
+
+    #[test]
     fn injects_before_body_end() {
         assert_eq!(
             String::from_utf8(inject(b"<html><body>x</body></html>")).unwrap(),
             "<html><body>x<script src=\"/__faultbook/live.js\" defer></script></body></html>"
+        );
+    }
+
+    #[test]
+    fn the_unbuilt_page_escapes_errors() {
+        let d =
+            Diagnostic::error("content/<a>.md", Some(3), "unknown key \"<b>\"").at_column(Some(1));
+        let page = unbuilt_page(&[d]);
+        assert!(
+            page.contains(
+                "<li>error: content/&lt;a&gt;.md:3:1: unknown key &quot;&lt;b&gt;&quot;</li>"
+            ),
+            "{page}"
         );
     }
 }

@@ -3,6 +3,8 @@
 (function () {
   "use strict";
   var overlay = null;
+  // The page the server answers with while the site has never built.
+  var unbuilt = document.documentElement.hasAttribute("data-faultbook-unbuilt");
   function hideOverlay() {
     if (overlay) { overlay.remove(); overlay = null; }
   }
@@ -14,7 +16,10 @@
     overlay.setAttribute("aria-label", "Build errors");
     overlay.style.cssText = "position:fixed;inset:0;z-index:2147483647;overflow:auto;background:rgba(20,20,20,.94);color:#fff;font:14px/1.5 ui-monospace,monospace;padding:2rem";
     var h = document.createElement("h2");
-    h.textContent = "faultbook: the last change broke the build (" + report.errors + " error" + (report.errors === 1 ? "" : "s") + "); showing the last good version";
+    var count = report.errors + " error" + (report.errors === 1 ? "" : "s");
+    h.textContent = unbuilt
+      ? "faultbook: the site does not build yet (" + count + ")"
+      : "faultbook: the last change broke the build (" + count + "); showing the last good version";
     h.style.cssText = "margin:0 0 1rem;font-size:16px;color:#ff8a80";
     overlay.appendChild(h);
     var list = document.createElement("ol");
@@ -52,7 +57,8 @@
   source.onmessage = function (e) {
     var msg = e.data;
     if (msg === "ok") {
-      if (hadErrors) { location.reload(); }
+      // Fixed before this page connected: fetch the site it now is.
+      if (hadErrors || unbuilt) { location.reload(); }
       hideOverlay();
     } else if (msg === "reload") {
       location.reload();

@@ -4,9 +4,12 @@
 //! The server only ever sees a complete snapshot: a rebuild renders into a
 //! new in-memory map and swaps it in (an `Arc` behind a lock) only when it
 //! succeeded. A failed rebuild keeps the last good snapshot and publishes the
-//! diagnostics to every open page. `public/` is never touched.
+//! diagnostics to every open page; until a first build succeeds, every page
+//! is a list of the errors that turns into the site once they are fixed.
+//! `public/` is never touched.
 
 pub mod http;
+mod listen;
 pub mod session;
 pub mod watch;
 
@@ -78,7 +81,8 @@ pub enum Event<'a> {
 
 /// Shared between the HTTP handlers and the rebuild loop.
 pub struct State {
-    pub snapshot: RwLock<Arc<Snapshot>>,
+    /// The last good build; `None` until a build succeeds.
+    pub snapshot: RwLock<Option<Arc<Snapshot>>>,
     /// Diagnostics of the last failed build; empty when the site is good.
     pub errors: RwLock<Arc<Vec<Diagnostic>>>,
     pub events: tokio::sync::broadcast::Sender<String>,
@@ -130,7 +134,7 @@ pub fn run(opts: ServeOptions, report: &(dyn Fn(Event<'_>) + Sync)) -> Result<()
 
     let (events, _) = tokio::sync::broadcast::channel(64);
     let state = Arc::new(State {
-        snapshot: RwLock::new(Arc::new(Snapshot::default())),
+        snapshot: RwLock::new(None),
         errors: RwLock::new(Arc::new(Vec::new())),
         events,
         hosts,
@@ -140,7 +144,7 @@ pub fn run(opts: ServeOptions, report: &(dyn Fn(Event<'_>) + Sync)) -> Result<()
     rebuild(&state, &mut session, None, report, 0, false);
 
     let (tx, rx) = std::sync::mpsc::channel();
-    let _watcher = watch::watch(&opts.root, &output, opts.poll, tx)?;
+    let watcher = watch::watch(&opts.root, &output, opts.poll, tx)?;
 
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -152,7 +156,7 @@ pub fn run(opts: ServeOptions, report: &(dyn Fn(Event<'_>) + Sync)) -> Result<()
             Ok(l) => l,
             Err(_) => return,
         };
-        let _ = axum::serve(listener, http::router(server_state)).await;
+        listen::serve(listener, http::router(server_state)).await;
     });
     report(Event::Serving { url: &url });
     if opts.open {
@@ -167,7 +171,7 @@ pub fn run(opts: ServeOptions, report: &(dyn Fn(Event<'_>) + Sync)) -> Result<()
                 Ok(b) => b,
                 Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
                     if let Ok(Some(snapshot)) = session.refresh_search() {
-                        *state.snapshot.write().unwrap_or_else(|e| e.into_inner()) = snapshot;
+                        *state.snapshot.write().unwrap_or_else(|e| e.into_inner()) = Some(snapshot);
                     }
                     continue;
                 }
@@ -187,9 +191,10 @@ pub fn run(opts: ServeOptions, report: &(dyn Fn(Event<'_>) + Sync)) -> Result<()
             .iter()
             .map(|b| match b {
                 watch::Batch::Changes(v) => v.len(),
-                watch::Batch::Rescan => 1,
+                watch::Batch::Rearm(folders) => folders.len(),
             })
             .sum();
+        rearm(&watcher, &batches, report);
         let paths = content_paths(&batches);
         rebuild(
             &state,
@@ -206,9 +211,39 @@ pub fn run(opts: ServeOptions, report: &(dyn Fn(Event<'_>) + Sync)) -> Result<()
 /// Quiet time after which a stale search index is written again.
 const SEARCH_AFTER: Duration = Duration::from_millis(300);
 
+/// Arms the watches of the input folders that appeared, vanished or moved
+/// again, before the full rebuild that follows reads them from disk: a file
+/// written before its folder was watched again is read then, one written
+/// after is seen by the watch.
+fn rearm(watcher: &watch::Watcher, batches: &[watch::Batch], report: &(dyn Fn(Event<'_>) + Sync)) {
+    let mut folders: Vec<&str> = batches
+        .iter()
+        .flat_map(|b| match b {
+            watch::Batch::Rearm(f) => f.as_slice(),
+            watch::Batch::Changes(_) => &[],
+        })
+        .copied()
+        .collect();
+    folders.sort_unstable();
+    folders.dedup();
+    if let Err(e) = watcher.rearm(&folders) {
+        // Cannot happen but for the system's limits (inotify watches):
+        // say so where the writer looks, and keep serving.
+        report(Event::Failed {
+            diagnostics: &[Diagnostic {
+                file: None,
+                line: None,
+                column: None,
+                severity: crate::diag::Severity::Error,
+                message: format!("{e:#}; restart faultbook serve to see changes there"),
+            }],
+        });
+    }
+}
+
 /// The changed files when all are content or static files, each once;
-/// `None` when templates or site.toml changed, or the watcher asked for a
-/// rescan.
+/// `None` when templates or site.toml changed, or a watched folder itself
+/// moved (or the watcher asked for a rescan).
 fn content_paths(batches: &[watch::Batch]) -> Option<Vec<PathBuf>> {
     let mut paths = Vec::new();
     for b in batches {
@@ -234,7 +269,7 @@ pub fn css_only(batches: &[watch::Batch]) -> bool {
         watch::Batch::Changes(v) => v
             .iter()
             .all(|(c, p)| *c == watch::Change::Static && p.extension().is_some_and(|e| e == "css")),
-        watch::Batch::Rescan => false,
+        watch::Batch::Rearm(_) => false,
     })
 }
 
@@ -250,7 +285,7 @@ fn rebuild(
     let result = session.rebuild(paths);
     match result {
         Ok(Ok(built)) => {
-            *state.snapshot.write().unwrap_or_else(|e| e.into_inner()) = built.snapshot;
+            *state.snapshot.write().unwrap_or_else(|e| e.into_inner()) = Some(built.snapshot);
             *state.errors.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(Vec::new());
             let _ = state.events.send(if css_only {
                 "css".into()

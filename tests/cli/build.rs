@@ -296,3 +296,32 @@ fn unsafe_html_keeps_raw_html_when_the_site_asks() {
     assert!(html.contains("<script>alert(1)</script>"), "{html}");
     assert!(html.contains("onerror=\"alert(1)\""));
 }
+
+#[test]
+fn redirects_encode_alias_paths_so_each_line_has_three_fields() {
+    let site = Site::fixture("basic");
+    site.write(
+        "content/about.md",
+        "+++\ntitle = \"About\"\naliases = [\"/old page/\", \"/caf\u{e9}/\", \"/100%/\", \"/a:b*c/\"]\n+++\n\nAbout.\n",
+    );
+    site.build_ok();
+    let redirects = site.read("public/_redirects");
+    for line in redirects.lines() {
+        assert_eq!(line.split_whitespace().count(), 3, "{line:?}");
+    }
+    for want in [
+        "/docs/old%20page/ /docs/about/ 301",
+        "/docs/caf%C3%A9/ /docs/about/ 301",
+        "/docs/100%25/ /docs/about/ 301",
+        "/docs/a%3Ab%2Ac/ /docs/about/ 301",
+    ] {
+        assert!(
+            redirects.lines().any(|l| l == want),
+            "{want} in {redirects}"
+        );
+    }
+    for page in ["old page", "caf\u{e9}", "100%", "a:b*c"] {
+        let html = site.read(&format!("public/{page}/index.html"));
+        assert!(html.contains("/docs/about/"), "{page}: {html}");
+    }
+}

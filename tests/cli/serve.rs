@@ -7,7 +7,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use crate::harness::{Site, TODAY_EPOCH};
+use crate::harness::{copy_dir, tree, Site, TODAY_EPOCH};
 
 /// A running `faultbook serve`, stopped when dropped.
 struct Server {
@@ -23,8 +23,15 @@ impl Drop for Server {
 }
 
 fn serve(site: &Site) -> Server {
+    serve_with(site, &[], &[])
+}
+
+/// `faultbook serve --port 0` with more arguments and environment.
+fn serve_with(site: &Site, args: &[&str], env: &[(&str, &str)]) -> Server {
     let mut child = Command::new(env!("CARGO_BIN_EXE_faultbook"))
         .args(["serve", "--port", "0"])
+        .args(args)
+        .envs(env.iter().copied())
         .current_dir(site.path())
         .env("SOURCE_DATE_EPOCH", TODAY_EPOCH)
         .env("NO_COLOR", "1")
@@ -65,12 +72,18 @@ struct Reply {
     status: u16,
     head: String,
     body: String,
+    /// The body as sent, for files that are not text.
+    bytes: Vec<u8>,
 }
 
 fn request(port: u16, path: &str, headers: &[(&str, &str)]) -> Reply {
+    send(port, "GET", path, headers)
+}
+
+fn send(port: u16, method: &str, path: &str, headers: &[(&str, &str)]) -> Reply {
     let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
     s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
-    let mut req = format!("GET {path} HTTP/1.1\r\nConnection: close\r\n");
+    let mut req = format!("{method} {path} HTTP/1.1\r\nConnection: close\r\n");
     if !headers.iter().any(|(k, _)| k.eq_ignore_ascii_case("host")) {
         req.push_str(&format!("Host: 127.0.0.1:{port}\r\n"));
     }
@@ -83,6 +96,10 @@ fn request(port: u16, path: &str, headers: &[(&str, &str)]) -> Reply {
     s.read_to_end(&mut raw).unwrap();
     let text = String::from_utf8_lossy(&raw).into_owned();
     let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    let bytes = raw
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .map_or(Vec::new(), |i| raw[i + 4..].to_vec());
     let status = head
         .split_whitespace()
         .nth(1)
@@ -92,6 +109,7 @@ fn request(port: u16, path: &str, headers: &[(&str, &str)]) -> Reply {
         status,
         head: head.to_string(),
         body: body.to_string(),
+        bytes,
     }
 }
 
@@ -362,4 +380,397 @@ fn concurrent_requests_during_a_burst_of_edits_all_succeed() {
     }
     let failures: usize = readers.into_iter().map(|t| t.join().unwrap()).sum();
     assert_eq!(failures, 0);
+}
+
+/// A small deterministic generator, so a failure names its seed and step.
+struct Rng(u64);
+
+impl Rng {
+    fn below(&mut self, n: usize) -> usize {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        (self.0 % n as u64) as usize
+    }
+}
+
+const LIVE_TAG: &str = "<script src=\"/__faultbook/live.js\" defer></script>";
+
+/// A fresh `faultbook build` of the site as it is now, for the address the
+/// server serves: site path -> bytes.
+fn fresh_build(site: &Site, port: u16) -> Vec<(String, Vec<u8>)> {
+    let out = tempfile::tempdir().unwrap();
+    let dest = out.path().join("site");
+    let r = site.run(&[
+        "build",
+        "--base-url",
+        &format!("http://127.0.0.1:{port}/"),
+        "--output",
+        dest.to_str().unwrap(),
+    ]);
+    assert_eq!(r.status, 0, "fresh build failed:\n{}", r.stderr);
+    tree(&dest)
+}
+
+/// The first difference between what the server serves and `want`, with
+/// the reload script taken out of HTML; paths in `gone` must be 404.
+fn served_differs(port: u16, want: &[(String, Vec<u8>)], gone: &[String]) -> Option<String> {
+    for (path, bytes) in want {
+        let r = get(port, &format!("/{path}"));
+        let body = if path.ends_with(".html") {
+            r.body.replace(LIVE_TAG, "").into_bytes()
+        } else {
+            r.bytes
+        };
+        if r.status != 200 || body != *bytes {
+            return Some(format!("/{path}: status {}", r.status));
+        }
+    }
+    gone.iter()
+        .map(|path| (path, get(port, &format!("/{path}")).status))
+        .find(|(_, status)| *status != 404)
+        .map(|(path, status)| format!("/{path} was removed but answers {status}"))
+}
+
+/// Waits up to 20 s until the server serves what a fresh build of the
+/// files on disk makes; the difference that remained, if not.
+fn await_fresh(
+    site: &Site,
+    port: u16,
+    before: &[(String, Vec<u8>)],
+) -> Result<Vec<(String, Vec<u8>)>, String> {
+    let want = fresh_build(site, port);
+    let gone: Vec<String> = before
+        .iter()
+        .filter(|(p, _)| !want.iter().any(|(q, _)| q == p))
+        .map(|(p, _)| p.clone())
+        .collect();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        match served_differs(port, &want, &gone) {
+            None => return Ok(want),
+            Some(diff) if Instant::now() > deadline => return Err(diff),
+            Some(_) => std::thread::sleep(Duration::from_millis(100)),
+        }
+    }
+}
+
+/// Replaces the folder `rel` of the site with a saved copy of itself:
+/// `rm -rf` then restore, after a pause or at once.
+fn remove_and_restore(site: &Site, rel: &str, pause: bool) {
+    let saved = tempfile::tempdir().unwrap();
+    copy_dir(&site.path().join(rel), saved.path());
+    std::fs::remove_dir_all(site.path().join(rel)).unwrap();
+    if pause {
+        std::thread::sleep(Duration::from_millis(400));
+    }
+    copy_dir(saved.path(), &site.path().join(rel));
+}
+
+/// `mv <rel> x && mv x <rel>`, after a pause or at once.
+fn move_away_and_back(site: &Site, rel: &str, pause: bool) {
+    let (here, away) = (site.path().join(rel), site.path().join("moved-away"));
+    std::fs::rename(&here, &away).unwrap();
+    if pause {
+        std::thread::sleep(Duration::from_millis(400));
+    }
+    std::fs::rename(&away, &here).unwrap();
+}
+
+/// Pages the random test may delete: nothing links to them.
+fn deletable(site: &Site) -> Vec<String> {
+    let mut v: Vec<String> = ["content/about.md", "content/guides/retry-budgets.md"]
+        .into_iter()
+        .map(String::from)
+        .filter(|p| site.exists(p))
+        .collect();
+    if let Ok(notes) = std::fs::read_dir(site.path().join("content/notes")) {
+        v.extend(
+            notes.map(|e| format!("content/notes/{}", e.unwrap().file_name().to_string_lossy())),
+        );
+    }
+    v.sort();
+    v
+}
+
+/// One random file-system operation of those that used to leave a watch
+/// behind; what it did.
+fn operate(site: &Site, rng: &mut Rng, step: usize) -> String {
+    let pause = rng.below(2) == 0;
+    let present = |d: &str| site.path().join(d).is_dir();
+    match rng.below(8) {
+        0 | 1 => {
+            let pages = [
+                "content/about.md",
+                "content/errors/http/503.md",
+                "content/errors/grpc/unavailable.md",
+            ];
+            let p = pages.into_iter().find(|p| site.exists(p)).unwrap();
+            site.write(p, site.read(p) + &format!("\nEdited at step {step}.\n"));
+            format!("edit {p}")
+        }
+        2 => {
+            let p = format!("content/notes/note-{step}.md");
+            site.write(
+                &p,
+                format!("+++\ntitle = \"Note {step}\"\n+++\nA note from step {step}.\n"),
+            );
+            format!("add {p}")
+        }
+        3 => match deletable(site).first() {
+            Some(p) => {
+                site.remove(p);
+                format!("delete {p}")
+            }
+            None => "nothing to delete".into(),
+        },
+        4 => {
+            let d = ["content", "templates", "static"][rng.below(3)];
+            if !present(d) {
+                return format!("{d} is absent");
+            }
+            remove_and_restore(site, d, pause);
+            format!("rm -rf {d} and restore (pause {pause})")
+        }
+        5 => {
+            if !present("templates") || rng.below(3) > 0 {
+                site.write("templates/page.html", format!("{{% extends \"base.html\" %}}{{% block main %}}<h1>{{{{ page.title }}}}</h1>{{{{ page.content | safe }}}}<p>override {step}</p>{{% endblock main %}}"));
+                "write templates/page.html".into()
+            } else {
+                std::fs::remove_dir_all(site.path().join("templates")).unwrap();
+                "rm -rf templates".into()
+            }
+        }
+        6 => {
+            if !present("static") || rng.below(3) > 0 {
+                site.write(
+                    &format!("static/file-{}.txt", rng.below(2)),
+                    format!("static at step {step}\n"),
+                );
+                "write a static file".into()
+            } else {
+                std::fs::remove_dir_all(site.path().join("static")).unwrap();
+                "rm -rf static".into()
+            }
+        }
+        _ => {
+            let d = ["content", "templates", "static"][rng.below(3)];
+            if !present(d) {
+                return format!("{d} is absent");
+            }
+            move_away_and_back(site, d, pause);
+            format!("mv {d} x && mv x {d} (pause {pause})")
+        }
+    }
+}
+
+/// What serve shows after any sequence of file-system operations, the
+/// input folders themselves deleted, restored, created and moved included,
+/// equals a fresh build of the same files.
+fn serve_follows_folder_operations(seed: u64, args: &[&str]) {
+    let site = Site::fixture("basic");
+    let server = serve_with(&site, args, &[]);
+    let mut rng = Rng(seed);
+    let mut history = vec![format!("seed {seed}, serve {args:?}")];
+    let mut served = await_fresh(&site, server.port, &[]).unwrap();
+    for step in 0..12 {
+        history.push(operate(&site, &mut rng, step));
+        match await_fresh(&site, server.port, &served) {
+            Ok(now) => served = now,
+            Err(diff) => panic!("serve is stale after {history:#?}: {diff}"),
+        }
+    }
+}
+
+#[test]
+fn serve_equals_a_fresh_build_after_random_folder_operations() {
+    serve_follows_folder_operations(0x5eed_0001, &[]);
+    serve_follows_folder_operations(0x5eed_0002, &["--poll"]);
+}
+
+#[test]
+fn a_content_folder_removed_and_restored_is_still_watched() {
+    let site = Site::fixture("basic");
+    let server = serve(&site);
+    let events = Events::open(server.port);
+    assert_eq!(events.next(), "ok");
+    let saved = tempfile::tempdir().unwrap();
+    copy_dir(&site.path().join("content"), saved.path());
+    std::fs::remove_dir_all(site.path().join("content")).unwrap();
+    // Without its pages the site is broken (site.toml features one).
+    events.until("errors:");
+    copy_dir(saved.path(), &site.path().join("content"));
+    events.until("reload");
+    // Let the restore's last batch go by, so the edit is a change of its own.
+    std::thread::sleep(Duration::from_millis(300));
+    site.write(
+        "content/about.md",
+        "+++\ntitle = \"About\"\n+++\n\nWritten after the restore.\n",
+    );
+    wait_for(|| {
+        get(server.port, "/about/")
+            .body
+            .contains("Written after the restore.")
+    });
+}
+
+/// The value of a response header, by its name in any case.
+fn header(r: &Reply, name: &str) -> Option<String> {
+    r.head.lines().find_map(|l| {
+        let (k, v) = l.split_once(':')?;
+        k.trim()
+            .eq_ignore_ascii_case(name)
+            .then(|| v.trim().to_string())
+    })
+}
+
+/// The page served for every path while the site has never built: the
+/// errors, escaped, and the reload script that turns it into the site.
+fn assert_error_page(port: u16, path: &str, needles: &[&str]) {
+    let r = get(port, path);
+    assert_eq!(r.status, 503, "{path}: {}", r.head);
+    assert!(
+        header(&r, "content-type").is_some_and(|t| t.starts_with("text/html")),
+        "{path}: {}",
+        r.head
+    );
+    assert_eq!(header(&r, "cache-control").as_deref(), Some("no-store"));
+    assert!(r.body.contains(LIVE_TAG), "{path}: {}", r.body);
+    for needle in needles {
+        assert!(r.body.contains(needle), "{path} lacks {needle}: {}", r.body);
+    }
+}
+
+#[test]
+fn a_first_build_that_fails_shows_its_errors_until_fixed() {
+    let site = Site::fixture("basic");
+    site.write(
+        "content/about.md",
+        "+++\ntitle = \"About\"\nbogus = 1\n+++\n\nBroken.\n",
+    );
+    let server = serve(&site);
+    for path in ["/", "/about/", "/no/such/page/", "/codes.json"] {
+        assert_error_page(
+            server.port,
+            path,
+            &["content/about.md:3:", "unknown key &quot;bogus&quot;"],
+        );
+    }
+    assert_eq!(get(server.port, "/__faultbook/nothing").status, 404);
+    let events = Events::open(server.port);
+    assert!(events.next().starts_with("errors:"));
+    site.write(
+        "content/about.md",
+        "+++\ntitle = \"About\"\n+++\n\nFixed.\n",
+    );
+    events.until("reload");
+    let about = get(server.port, "/about/");
+    assert_eq!(about.status, 200);
+    assert!(about.body.contains("Fixed.") && about.body.contains(LIVE_TAG));
+}
+
+#[test]
+fn serve_starts_without_site_toml_and_builds_when_it_appears() {
+    let site = Site::fixture("basic");
+    let config = site.read("site.toml");
+    site.remove("site.toml");
+    let server = serve(&site);
+    assert_error_page(server.port, "/", &["site.toml", "no site.toml in"]);
+    let events = Events::open(server.port);
+    assert!(events.next().starts_with("errors:"));
+    site.write("site.toml", config);
+    events.until("reload");
+    let home = get(server.port, "/");
+    assert_eq!(home.status, 200);
+    assert!(home.body.contains("Fixture Atlas"), "{}", home.body);
+}
+
+#[test]
+fn methods_other_than_get_and_head_are_refused() {
+    let site = Site::fixture("basic");
+    let server = serve(&site);
+    for method in ["POST", "PUT", "DELETE", "PATCH"] {
+        for path in ["/", "/about/", "/no/such/page/"] {
+            let r = send(server.port, method, path, &[("Content-Length", "0")]);
+            assert_eq!(r.status, 405, "{method} {path}");
+            assert_eq!(
+                header(&r, "allow").as_deref(),
+                Some("GET, HEAD"),
+                "{method} {path}"
+            );
+        }
+    }
+    let head = send(server.port, "HEAD", "/about/", &[]);
+    assert_eq!(head.status, 200);
+    assert!(head.body.is_empty());
+}
+
+#[test]
+fn static_files_get_their_content_types() {
+    let site = Site::fixture("basic");
+    let types = [
+        ("app.mjs", "text/javascript"),
+        ("mod.wasm", "application/wasm"),
+        ("font.woff", "font/woff"),
+        ("font.woff2", "font/woff2"),
+        ("font.ttf", "font/ttf"),
+        ("font.otf", "font/otf"),
+        ("site.webmanifest", "application/manifest+json"),
+        ("photo.avif", "image/avif"),
+        ("clip.mp4", "video/mp4"),
+        ("clip.webm", "video/webm"),
+        ("app.js.map", "application/json"),
+        ("table.csv", "text/csv"),
+        ("notes.md", "text/markdown"),
+        ("LOUD.PNG", "image/png"),
+    ];
+    for (name, _) in types {
+        site.write(&format!("static/{name}"), "x");
+    }
+    let server = serve(&site);
+    for (name, want) in types {
+        let r = get(server.port, &format!("/{name}"));
+        assert_eq!(r.status, 200, "{name}");
+        let got = header(&r, "content-type").unwrap_or_default();
+        assert!(
+            got == want || got.starts_with(&format!("{want};")),
+            "{name}: {got}"
+        );
+    }
+}
+
+#[test]
+fn a_client_that_never_finishes_its_headers_is_disconnected() {
+    let site = Site::fixture("basic");
+    // A short timeout keeps this test fast; serve's own is 10 s.
+    let server = serve_with(&site, &[], &[("FAULTBOOK_HEADER_TIMEOUT_MS", "500")]);
+    let events = Events::open(server.port);
+    assert_eq!(events.next(), "ok");
+    let mut slow = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+    slow.set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    write!(
+        slow,
+        "GET / HTTP/1.1\r\nHost: 127.0.0.1:{}\r\n",
+        server.port
+    )
+    .unwrap();
+    let start = Instant::now();
+    let mut rest = Vec::new();
+    let read = slow.read_to_end(&mut rest);
+    assert!(
+        read.is_ok() && start.elapsed() < Duration::from_secs(5),
+        "still connected after {:?}: {read:?}",
+        start.elapsed()
+    );
+    // The reload stream outlives the timeout, and requests still work.
+    std::thread::sleep(Duration::from_millis(800));
+    site.write(
+        "content/about.md",
+        "+++\ntitle = \"About\"\n+++\n\nAfter the timeout.\n",
+    );
+    events.until("reload");
+    assert!(get(server.port, "/about/")
+        .body
+        .contains("After the timeout."));
 }
