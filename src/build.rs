@@ -314,7 +314,7 @@ pub fn analyze_with(
                         file,
                         Some(link.line),
                         format!(
-                            "link to \"{}\": {} has no heading with id \"{anchor}\"",
+                            "link to \"{}\": {} has no heading or element with id \"{anchor}\"",
                             link.written,
                             graph.page(link.target).page.file
                         ),

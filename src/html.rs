@@ -65,6 +65,7 @@ fn sanitizer() -> &'static ammonia::Builder<'static> {
             "dir",
         ])
         .add_tag_attributes("input", ["type", "checked", "disabled"])
+        .add_tag_attributes("a", ["name"])
         .add_tag_attributes("details", ["open"])
         .add_tag_attributes("pre", ["tabindex"])
         .add_tag_attributes("div", ["tabindex"])
@@ -79,6 +80,148 @@ pub fn sanitize(html: &str) -> String {
     sanitizer().clean(html).to_string()
 }
 
+/// The link targets that raw HTML in a page body defines: the `id` of any
+/// element and the `name` of `<a>`, where the element survives sanitizing
+/// (every element when `unsafe_html` keeps it all). RFC-derived pages link
+/// `[1](#ref-1)` to `<span id="ref-1">`.
+pub fn raw_html_targets(html: &str, unsafe_html: bool) -> Vec<String> {
+    static KEPT: OnceLock<std::collections::HashSet<String>> = OnceLock::new();
+    let kept = KEPT.get_or_init(|| {
+        sanitizer()
+            .clone_tags()
+            .into_iter()
+            .map(str::to_string)
+            .collect()
+    });
+    let mut out = Vec::new();
+    let bytes = html.as_bytes();
+    let mut i = 0;
+    while let Some(lt) = html[i..].find('<').map(|j| i + j) {
+        i = lt + 1;
+        if html[i..].starts_with("!--") {
+            i = html[i..].find("-->").map_or(html.len(), |j| i + j + 3);
+            continue;
+        }
+        let name_end = html[i..]
+            .find(|c: char| !c.is_ascii_alphanumeric() && c != '-')
+            .map_or(html.len(), |j| i + j);
+        if name_end == i || !bytes[i].is_ascii_alphabetic() {
+            continue;
+        }
+        let tag = html[i..name_end].to_ascii_lowercase();
+        let (attrs, end) = tag_attributes(html, name_end);
+        i = end;
+        if !unsafe_html && !kept.contains(&tag) {
+            continue;
+        }
+        for (name, value) in attrs {
+            if (name == "id" || (name == "name" && tag == "a")) && !value.is_empty() {
+                out.push(decode_entities(&value));
+            }
+        }
+    }
+    out
+}
+
+/// The attributes of a start tag from byte `i` (after its name) to its
+/// `>`, lowercase names, and the index after the tag.
+fn tag_attributes(html: &str, mut i: usize) -> (Vec<(String, String)>, usize) {
+    let bytes = html.as_bytes();
+    let mut attrs = Vec::new();
+    loop {
+        while i < bytes.len() && (bytes[i].is_ascii_whitespace() || bytes[i] == b'/') {
+            i += 1;
+        }
+        if i >= bytes.len() {
+            return (attrs, i);
+        }
+        if bytes[i] == b'>' {
+            return (attrs, i + 1);
+        }
+        let start = i;
+        while i < bytes.len()
+            && !bytes[i].is_ascii_whitespace()
+            && !matches!(bytes[i], b'=' | b'>' | b'/')
+        {
+            i += 1;
+        }
+        let name = html[start..i].to_ascii_lowercase();
+        while i < bytes.len() && bytes[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        let mut value = String::new();
+        if bytes.get(i) == Some(&b'=') {
+            i += 1;
+            while i < bytes.len() && bytes[i].is_ascii_whitespace() {
+                i += 1;
+            }
+            match bytes.get(i) {
+                Some(&q @ (b'"' | b'\'')) => {
+                    let end = html[i + 1..]
+                        .find(q as char)
+                        .map_or(html.len(), |j| i + 1 + j);
+                    value = html[i + 1..end].to_string();
+                    i = (end + 1).min(html.len());
+                }
+                _ => {
+                    let v = i;
+                    while i < bytes.len() && !bytes[i].is_ascii_whitespace() && bytes[i] != b'>' {
+                        i += 1;
+                    }
+                    value = html[v..i].to_string();
+                }
+            }
+        }
+        if !name.is_empty() {
+            attrs.push((name, value));
+        } else if i == start {
+            i += 1;
+        }
+    }
+}
+
+/// Decodes the character references an attribute value may hold.
+fn decode_entities(s: &str) -> String {
+    if !s.contains('&') {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(amp) = rest.find('&') {
+        out.push_str(&rest[..amp]);
+        rest = &rest[amp..];
+        let decoded = rest.find(';').and_then(|semi| {
+            let entity = &rest[1..semi];
+            let c = match entity {
+                "amp" => Some('&'),
+                "lt" => Some('<'),
+                "gt" => Some('>'),
+                "quot" => Some('"'),
+                "apos" => Some('\''),
+                _ => entity
+                    .strip_prefix("#x")
+                    .or_else(|| entity.strip_prefix("#X"))
+                    .and_then(|h| u32::from_str_radix(h, 16).ok())
+                    .or_else(|| entity.strip_prefix('#').and_then(|d| d.parse().ok()))
+                    .and_then(char::from_u32),
+            };
+            c.map(|c| (c, semi + 1))
+        });
+        match decoded {
+            Some((c, len)) => {
+                out.push(c);
+                rest = &rest[len..];
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -90,6 +233,30 @@ mod tests {
             out,
             "<details><summary>s</summary><kbd>Ctrl</kbd><br></details><a>a</a><img src=\"x\">"
         );
+    }
+
+    #[test]
+    fn raw_html_targets_are_the_ids_that_survive() {
+        let html = "<p><span id=\"ref-1\">[1]</span> <a name='old'>x</a> <DIV ID=up>u</DIV>\n<!-- <span id=\"c\"> --><script id=\"s\"></script><span\n  class=x id=\"a&amp;b\">y</span><a id=\"\">e</a><b title=\"a>b\" id=\"é\">z</b>";
+        assert_eq!(
+            raw_html_targets(html, false),
+            ["ref-1", "old", "up", "a&b", "é"]
+        );
+        assert!(raw_html_targets(html, true).contains(&"s".to_string()));
+        // Anything at all: no panic, whatever the text.
+        for t in [
+            "<",
+            "<a",
+            "<a id",
+            "<a id=",
+            "<a id=\"x",
+            "<é id=x>",
+            "<a\u{301} id=y>",
+            "&#xD800;",
+        ] {
+            let _ = raw_html_targets(t, false);
+            let _ = decode_entities(t);
+        }
     }
 
     #[test]

@@ -180,6 +180,7 @@ pub fn render(ctx: &Context<'_>, id: PageId, mode: Mode) -> Rendered {
     let mut in_first_paragraph = false;
     let mut first_paragraph_done = false;
     let mut has_raw_html = false;
+    let mut raw_html = String::new();
     let mut linked_codes: HashSet<PageId> = HashSet::new();
     let mut own_anchor_links: Vec<(String, u32)> = Vec::new();
     let mut used_ids: HashMap<String, usize> =
@@ -324,8 +325,9 @@ pub fn render(ctx: &Context<'_>, id: PageId, mode: Mode) -> Rendered {
                     id: lid,
                 })
             }
-            Event::Html(_) | Event::InlineHtml(_) => {
+            Event::Html(ref h) | Event::InlineHtml(ref h) => {
                 has_raw_html = true;
+                raw_html.push_str(h);
                 event
             }
             Event::FootnoteReference(ref name) => {
@@ -397,12 +399,16 @@ pub fn render(ctx: &Context<'_>, id: PageId, mode: Mode) -> Rendered {
         emit_heading(h, &mut r, &mut out, &mut used_ids);
     }
 
+    r.anchors.extend(crate::html::raw_html_targets(
+        &raw_html,
+        ctx.config.markdown.unsafe_html,
+    ));
     for (anchor, line) in own_anchor_links {
         if !r.has_anchor(&anchor) {
             r.diagnostics.push(Diagnostic::error(
                 file,
                 Some(line),
-                format!("link to \"#{anchor}\": no heading on this page has that id"),
+                format!("link to \"#{anchor}\": no heading or element on this page has that id"),
             ));
         }
     }

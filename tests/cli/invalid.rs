@@ -139,11 +139,11 @@ fn broken_links_and_schemes() {
     assert_errors(&site, &[
             "error: content/errors/http/451.md:5: references[0] url \"javascript:alert(1)\" uses a forbidden scheme (javascript:, data: and vbscript: are not allowed)",
             "error: content/guides/links.md:7: link to \"@/errors/http/404.md\": no page content/errors/http/404.md",
-            "error: content/guides/links.md:8: link to \"@/errors/http/503.md#no-such-anchor\": content/errors/http/503.md has no heading with id \"no-such-anchor\"",
+            "error: content/guides/links.md:8: link to \"@/errors/http/503.md#no-such-anchor\": content/errors/http/503.md has no heading or element with id \"no-such-anchor\"",
             "error: content/guides/links.md:9: link to \"../../outside.md\" leaves content/",
             "error: content/guides/links.md:10: link to \"javascript:alert(1)\" uses a forbidden scheme (javascript:, data: and vbscript: are not allowed)",
             "error: content/guides/links.md:11: link to \"/no/such/page/\": the built site has no such page or file",
-            "error: content/guides/links.md:12: link to \"#nowhere\": no heading on this page has that id",
+            "error: content/guides/links.md:12: link to \"#nowhere\": no heading or element on this page has that id",
             "error: content/guides/links.md:15: link to \"JaVaScRiPt:alert(1)\" uses a forbidden scheme (javascript:, data: and vbscript: are not allowed)",
             "error: content/guides/links.md:16: link to \"data:text/html,x\" uses a forbidden scheme (javascript:, data: and vbscript: are not allowed)",
         ]);

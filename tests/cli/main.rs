@@ -7,6 +7,7 @@ mod harness;
 
 mod authoring;
 mod build;
+mod content;
 mod corpus;
 mod docs;
 mod incremental;

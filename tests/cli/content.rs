@@ -1,0 +1,38 @@
+//! Real-world content, as imported from other sources: raw HTML from RFC
+//! text, static files a site expects to win, pathological nesting.
+
+use crate::harness::Site;
+
+#[test]
+fn ids_in_raw_html_are_link_targets_on_the_page_and_from_others() {
+    let site = Site::fixture("basic");
+    site.write(
+        "content/errors/http/rfc.md",
+        "+++\ntitle = \"From an RFC\"\ncode = \"599\"\nreviewed = 2026-10-01\n\n[[references]]\ntitle = \"R\"\nurl = \"https://example.com\"\n+++\nThe origin server says so [1](#ref-1), see also [2](#sec-2) and [3](#up).\n\n<p><span id=\"ref-1\">[1]</span> First reference.</p>\n\n<a name=\"sec-2\"></a>\n\n<div\n  class=\"x\" id=\"up\">Up</div>\n",
+    );
+    site.write(
+        "content/guides/cites.md",
+        "+++\ntitle = \"Cites\"\n+++\nSee [the first reference](@/errors/http/rfc.md#ref-1).\n",
+    );
+    let r = site.build();
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    let html = site.read("public/errors/http/599/index.html");
+    assert!(html.contains("id=\"ref-1\"") && html.contains("name=\"sec-2\""));
+    assert!(site
+        .read("public/guides/cites/index.html")
+        .contains("/errors/http/599/#ref-1\""));
+    // An element the sanitizer removes takes its id with it.
+    site.write(
+        "content/guides/gone.md",
+        "+++\ntitle = \"Gone\"\n+++\n<script id=\"s\">x</script>\n\n[to it](#s)\n",
+    );
+    let r = site.build();
+    assert_eq!(r.status, 1);
+    assert!(
+        r.stderr.contains(
+            "content/guides/gone.md:6: link to \"#s\": no heading or element on this page has that id"
+        ),
+        "{}",
+        r.stderr
+    );
+}
