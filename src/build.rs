@@ -48,6 +48,8 @@ pub struct Outcome {
     pub output: Option<PathBuf>,
     /// The pages behind the overdue summary, one warning each (shown with `-v`).
     pub overdue: Vec<Diagnostic>,
+    /// See [`Checked::notes`].
+    pub notes: Vec<String>,
 }
 
 impl Outcome {
@@ -86,6 +88,9 @@ pub struct Checked {
     pub statics: Vec<source::SourceFile>,
     pub content_assets: Vec<source::SourceFile>,
     pub diagnostics: Vec<Diagnostic>,
+    /// What the build did that a user may want to know (`-v`): static files
+    /// that replace generated ones.
+    pub notes: Vec<String>,
 }
 
 /// Runs every validation of a build without writing anything. `Err` holds
@@ -247,7 +252,21 @@ pub fn analyze_with(
     }
     let assets = theme_assets(asset_sources, &config);
     let asset_names: Vec<String> = assets.iter().map(|(n, _)| n.clone()).collect();
-    let reserved = render::reserved_outputs(&asset_names);
+    // A site's own static file replaces the generated file of its path
+    // (robots.txt, _redirects, 404.html): it is copied last, over it.
+    let mut notes = Vec::new();
+    let reserved: Vec<(String, String)> = render::reserved_outputs(&asset_names)
+        .into_iter()
+        .filter(
+            |(path, what)| match statics.iter().find(|f| f.inner == *path) {
+                Some(f) => {
+                    notes.push(format!("{} replaces {what}", f.rel));
+                    false
+                }
+                None => true,
+            },
+        )
+        .collect();
     let content_assets = scan.assets;
     let asset_pairs: Vec<(String, String)> = content_assets
         .iter()
@@ -377,6 +396,7 @@ pub fn analyze_with(
         statics,
         content_assets,
         diagnostics: diags,
+        notes,
     }))
 }
 
@@ -632,6 +652,7 @@ pub fn build_with(opts: &Options, on_wait: &dyn Fn(&std::path::Path)) -> Result<
         crate::diag::Severity::Warning,
     );
     outcome.pages = checked.graph.published().count();
+    outcome.notes = checked.notes.clone();
     outcome.files = files;
     outcome.elapsed = start.elapsed();
     Ok(outcome)

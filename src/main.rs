@@ -73,6 +73,11 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 outcome.diagnostics.sort();
             }
             report(&outcome.diagnostics, &root, verbosity);
+            if verbosity == Verbosity::Verbose {
+                for note in &outcome.notes {
+                    eprintln!("note: {note}");
+                }
+            }
             if outcome.has_errors() {
                 eprintln!(
                     "build failed: {} error(s); the previous output was left as it was",

@@ -33,15 +33,43 @@ pub struct Scan {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// True for names the walk skips: hidden files and editors' leftovers.
+/// True for names the walk skips in content/ and templates/: hidden files
+/// and editors' leftovers.
 pub fn is_ignored_name(name: &str) -> bool {
-    name.starts_with('.')
-        || name.ends_with('~')
+    name.starts_with('.') || is_editor_leftover(name)
+}
+
+/// True for names the walk skips in static/, where hidden files are
+/// published (`.well-known/security.txt`): editors' leftovers, git's files
+/// (`.git`, `.gitignore`, `.gitkeep`) and the desktop's (`.DS_Store`,
+/// `Thumbs.db`).
+pub fn is_ignored_static_name(name: &str) -> bool {
+    is_editor_leftover(name)
+        || name.starts_with(".git")
+        || name == ".DS_Store"
+        || name == "Thumbs.db"
+}
+
+/// Swap, backup and lock files of editors (vim, emacs, and the `4913`
+/// probe vim writes to test a folder).
+fn is_editor_leftover(name: &str) -> bool {
+    name.ends_with('~')
         || (name.starts_with('#') && name.ends_with('#'))
+        || name.starts_with(".#")
         || name.ends_with(".swp")
         || name.ends_with(".swx")
+        || name.ends_with(".swo")
         || name.ends_with(".tmp")
         || name == "4913"
+}
+
+/// The skip rule of the input folder `top` (`content`, `static`, `templates`).
+pub fn is_ignored_in(top: &str, name: &str) -> bool {
+    if top == "static" {
+        is_ignored_static_name(name)
+    } else {
+        is_ignored_name(name)
+    }
 }
 
 /// Walks the three input folders of `root`. `output` (absolute or relative
@@ -65,7 +93,7 @@ pub fn scan(root: &Path, output: &Path) -> Scan {
             .into_iter()
             .filter_entry(|e| {
                 e.depth() == 0
-                    || (!is_ignored_name(&e.file_name().to_string_lossy())
+                    || (!is_ignored_in(top, &e.file_name().to_string_lossy())
                         && canonical_or_self(e.path()) != output)
             });
         for entry in walker {
@@ -259,6 +287,22 @@ mod tests {
         }
         for n in ["a.md", "4913.md", "index.md"] {
             assert!(!is_ignored_name(n), "{n}");
+        }
+        for n in [
+            ".git",
+            ".gitignore",
+            ".gitkeep",
+            ".DS_Store",
+            "Thumbs.db",
+            ".#a.css",
+            "a.css~",
+            "a.css.swp",
+            "4913",
+        ] {
+            assert!(is_ignored_static_name(n), "{n}");
+        }
+        for n in [".well-known", "security.txt", ".htaccess", "a.css"] {
+            assert!(!is_ignored_static_name(n), "{n}");
         }
     }
 

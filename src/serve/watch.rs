@@ -21,7 +21,7 @@ use notify_debouncer_full::{
     new_debouncer, new_debouncer_opt, DebounceEventResult, Debouncer, FileIdCache, RecommendedCache,
 };
 
-use crate::source::is_ignored_name;
+use crate::source::{is_ignored_in, is_ignored_name};
 
 /// What a changed path is to the site.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -41,10 +41,9 @@ pub fn classify(root: &Path, output: &Path, path: &Path) -> Option<Change> {
     let mut parts = rel.components().map(|c| c.as_os_str().to_string_lossy());
     let first = parts.next()?;
     let rest: Vec<_> = parts.collect();
-    if rel
-        .components()
-        .any(|c| is_ignored_name(&c.as_os_str().to_string_lossy()))
-    {
+    // The first part is tested as a name at the root, the others by the
+    // rule of their input folder (static/ publishes hidden files).
+    if is_ignored_name(&first) || rest.iter().any(|c| is_ignored_in(&first, c)) {
         return None;
     }
     match (first.as_ref(), rest.is_empty()) {
@@ -236,6 +235,12 @@ mod tests {
             ("/site/content/errors/http", Some(Change::Content)),
             ("/site/templates/error.html", Some(Change::Template)),
             ("/site/static/style.css", Some(Change::Static)),
+            (
+                "/site/static/.well-known/security.txt",
+                Some(Change::Static),
+            ),
+            ("/site/static/.git/index", None),
+            ("/site/static/.style.css.swp", None),
             ("/site/content/errors/http/.429.md.swp", None),
             ("/site/content/errors/http/429.md~", None),
             ("/site/content/errors/http/#429.md#", None),

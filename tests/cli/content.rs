@@ -36,3 +36,42 @@ fn ids_in_raw_html_are_link_targets_on_the_page_and_from_others() {
         r.stderr
     );
 }
+
+#[test]
+fn a_sites_static_files_replace_generated_ones_and_dot_folders_are_published() {
+    let site = Site::fixture("basic");
+    site.write("static/robots.txt", "User-agent: *\nDisallow: /drafts/\n");
+    site.write("static/_redirects", "/from /to 302\n");
+    site.write("static/404.html", "<!doctype html><title>lost</title>");
+    site.write(
+        "static/.well-known/security.txt",
+        "Contact: mailto:security@example.com\n",
+    );
+    site.write("static/.well-known/.gitkeep", "");
+    site.write("static/.DS_Store", "junk");
+    site.write("static/.gitignore", "*.tmp\n");
+    let r = site.run(&["-v", "build"]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    assert_eq!(
+        site.read("public/robots.txt"),
+        "User-agent: *\nDisallow: /drafts/\n"
+    );
+    assert_eq!(site.read("public/_redirects"), "/from /to 302\n");
+    assert_eq!(
+        site.read("public/404.html"),
+        "<!doctype html><title>lost</title>"
+    );
+    assert!(site.exists("public/.well-known/security.txt"));
+    for skipped in [".well-known/.gitkeep", ".DS_Store", ".gitignore"] {
+        assert!(!site.exists(&format!("public/{skipped}")), "{skipped}");
+    }
+    // -v says which generated files were replaced, and nothing else does.
+    for note in [
+        "note: static/robots.txt replaces robots.txt",
+        "note: static/_redirects replaces the _redirects file",
+        "note: static/404.html replaces the 404 page",
+    ] {
+        assert!(r.stderr.contains(note), "{note}: {}", r.stderr);
+    }
+    assert!(!site.build().stderr.contains("replaces"));
+}

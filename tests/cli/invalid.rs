@@ -350,7 +350,8 @@ fn root_relative_links_in_templates_are_checked() {
 fn outputs_colliding_after_slugging_and_case_folding() {
     let site = Site::fixture("basic");
     site.write("static/Errors/HTTP/503/index.html", "mine");
-    site.write("static/sitemap.xml", "<urlset/>");
+    // The same path replaces the generated file; another case collides.
+    site.write("static/Sitemap.xml", "<urlset/>");
     site.write("content/About.md", "+++\ntitle = \"About again\"\n+++\n");
     site.write(
         "content/guides/Retry Budgets!.md",
@@ -362,7 +363,7 @@ fn outputs_colliding_after_slugging_and_case_folding() {
             "error: content/about.md:1: content/about.md and content/About.md both write /about/index.html",
             "error: content/guides/retry-budgets.md:1: content/guides/retry-budgets.md and content/guides/Retry Budgets!.md both write /guides/retry-budgets/index.html",
             "error: static/Errors/HTTP/503/index.html: static/Errors/HTTP/503/index.html and content/errors/http/503.md both write /Errors/HTTP/503/index.html",
-            "error: static/sitemap.xml: static/sitemap.xml and the sitemap both write /sitemap.xml",
+            "error: static/Sitemap.xml: static/Sitemap.xml and the sitemap both write /Sitemap.xml",
         ],
     );
 }
