@@ -123,6 +123,54 @@ pub fn raw_html_targets(html: &str, unsafe_html: bool) -> Vec<String> {
     out
 }
 
+/// Elements a browser closes by itself or that hold nothing: they add no
+/// level of nesting.
+const NO_NESTING: &[&str] = &[
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track",
+    "wbr", "param", "p", "li", "dt", "dd", "option", "optgroup", "tr", "td", "th", "thead",
+    "tbody", "tfoot", "colgroup", "caption", "rp", "rt", "html", "head", "body",
+];
+
+/// Follows the nesting of elements through a piece of raw HTML: `depth`
+/// is the level before it and after it; returns the deepest level inside.
+/// The sanitizer's parser takes time in the depth for every tag, so depth
+/// is bounded before it runs (as browsers bound it, at 512).
+pub fn nesting(html: &str, depth: &mut usize) -> usize {
+    let bytes = html.as_bytes();
+    let mut deepest = *depth;
+    let mut i = 0;
+    while let Some(lt) = html[i..].find('<').map(|j| i + j) {
+        i = lt + 1;
+        if html[i..].starts_with("!--") {
+            i = html[i..].find("-->").map_or(html.len(), |j| i + j + 3);
+            continue;
+        }
+        let closing = bytes.get(i) == Some(&b'/');
+        let start = i + usize::from(closing);
+        let end = html[start..]
+            .find(|c: char| !c.is_ascii_alphanumeric() && c != '-')
+            .map_or(html.len(), |j| start + j);
+        if end == start || !bytes[start].is_ascii_alphabetic() {
+            continue;
+        }
+        let tag = html[start..end].to_ascii_lowercase();
+        if NO_NESTING.contains(&tag.as_str()) {
+            continue;
+        }
+        if closing {
+            *depth = depth.saturating_sub(1);
+            continue;
+        }
+        let close = html[end..].find('>').map_or(html.len(), |j| end + j);
+        if !html[..close].ends_with('/') {
+            *depth += 1;
+            deepest = deepest.max(*depth);
+        }
+        i = close;
+    }
+    deepest
+}
+
 /// The attributes of a start tag from byte `i` (after its name) to its
 /// `>`, lowercase names, and the index after the tag.
 fn tag_attributes(html: &str, mut i: usize) -> (Vec<(String, String)>, usize) {
@@ -256,6 +304,20 @@ mod tests {
         ] {
             let _ = raw_html_targets(t, false);
             let _ = decode_entities(t);
+        }
+    }
+
+    #[test]
+    fn nesting_counts_open_elements() {
+        let mut d = 0;
+        assert_eq!(nesting("<div><span>x</span><br><p>a<p>b<img/>", &mut d), 2);
+        assert_eq!(d, 1);
+        assert_eq!(nesting("<!-- <div><div> --></div><section>", &mut d), 1);
+        assert_eq!(d, 1);
+        let mut d = 0;
+        assert_eq!(nesting(&"<div>".repeat(600), &mut d), 600);
+        for t in ["<", "</", "<a", "</é", "<é>", "<x/"] {
+            let _ = nesting(t, &mut d);
         }
     }
 

@@ -51,6 +51,10 @@ pub const THEME_IDS: &[&str] = &[
 /// every later stage (sanitizer, browsers) far from its recursion limits.
 pub const MAX_NESTING: usize = 100;
 
+/// Deepest nesting of elements in a page's raw HTML: browsers stop nesting
+/// at 512 too, and the sanitizer's time grows with depth for every tag.
+pub const MAX_HTML_NESTING: usize = 512;
+
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct TocEntry {
     pub level: u8,
@@ -181,6 +185,7 @@ pub fn render(ctx: &Context<'_>, id: PageId, mode: Mode) -> Rendered {
     let mut first_paragraph_done = false;
     let mut has_raw_html = false;
     let mut raw_html = String::new();
+    let mut html_depth = 0usize;
     let mut linked_codes: HashSet<PageId> = HashSet::new();
     let mut own_anchor_links: Vec<(String, u32)> = Vec::new();
     let mut used_ids: HashMap<String, usize> =
@@ -328,6 +333,15 @@ pub fn render(ctx: &Context<'_>, id: PageId, mode: Mode) -> Rendered {
             Event::Html(ref h) | Event::InlineHtml(ref h) => {
                 has_raw_html = true;
                 raw_html.push_str(h);
+                if crate::html::nesting(h, &mut html_depth) > MAX_HTML_NESTING {
+                    r.diagnostics.push(Diagnostic::error(
+                        file,
+                        Some(line()),
+                        format!("raw HTML nested more than {MAX_HTML_NESTING} elements deep; browsers stop there too: close elements or flatten it"),
+                    ));
+                    r.html.clear();
+                    return r;
+                }
                 event
             }
             Event::FootnoteReference(ref name) => {

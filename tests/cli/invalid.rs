@@ -278,6 +278,22 @@ fn pathological_markdown_is_bounded() {
         "content/lists.md",
         format!("+++\ntitle = \"Lists\"\n+++\n{lists}"),
     );
+    // Raw HTML: 100,000 nested elements (the sanitizer's parser takes
+    // time in the depth for every tag), and deep but bounded nesting, many
+    // times over, which builds.
+    site.write(
+        "content/divs.md",
+        format!(
+            "+++\ntitle = \"Divs\"\n+++\nText.\n\n{}x{}\n",
+            "<div>".repeat(100_000),
+            "</div>".repeat(100_000)
+        ),
+    );
+    let bounded = format!("{}x{}\n\n", "<div>".repeat(500), "</div>".repeat(500));
+    site.write(
+        "content/bounded.md",
+        format!("+++\ntitle = \"Bounded\"\n+++\n{}", bounded.repeat(100)),
+    );
     let start = std::time::Instant::now();
     let r = site.build();
     assert!(start.elapsed().as_secs() < 30, "took {:?}", start.elapsed());
@@ -286,6 +302,7 @@ fn pathological_markdown_is_bounded() {
         r.errors(),
         [
             "error: content/deep.md:4: markdown nested more than 100 levels deep (lists or quotes inside each other); flatten it",
+            "error: content/divs.md:6: raw HTML nested more than 512 elements deep; browsers stop there too: close elements or flatten it",
             "error: content/lists.md:54: markdown nested more than 100 levels deep (lists or quotes inside each other); flatten it",
         ]
     );
