@@ -168,9 +168,20 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                         let _ = std::io::stdout().flush();
                     }
                 }
-                serve::Event::Failed { diagnostics } => {
+                serve::Event::Failed {
+                    diagnostics,
+                    serving_last_good,
+                } => {
                     report(diagnostics, &report_root, verbosity);
-                    eprintln!("build failed: serving the last good build; fix the errors above");
+                    if serving_last_good {
+                        eprintln!(
+                            "build failed: serving the last good build; fix the errors above"
+                        );
+                    } else {
+                        eprintln!(
+                            "build failed: every page shows these errors until they are fixed"
+                        );
+                    }
                 }
             };
             serve::run(

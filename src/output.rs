@@ -39,7 +39,7 @@ pub trait Sink: Sync {
 /// The file every build writes at the top of its output: how the next
 /// build knows the folder is its own to replace.
 pub const MARKER: &str = ".faultbook-output";
-const MARKER_TEXT: &str = "This folder was written by `faultbook build`, which replaces it whole on every build.\nPut files of your own in the site's static/ folder, not here.\n";
+const MARKER_TEXT: &str = "# This folder was written by `faultbook build`, which replaces it whole on every build.\n# Put files of your own in the site's static/ folder, not here: a build refuses to\n# replace this folder while it holds a file not listed below.\n";
 
 /// The site's state folder, beside site.toml.
 pub const STATE_DIR: &str = ".faultbook";
@@ -181,8 +181,6 @@ pub struct Staging {
     /// True when `dir` lives in the state folder and stays there as the
     /// spare of the next build.
     keep: bool,
-    /// The state folder's slot for this output folder, if it could be made.
-    slot: Option<PathBuf>,
     written: std::sync::Mutex<std::collections::HashSet<PathBuf>>,
     _lock: fs::File,
 }
@@ -209,16 +207,12 @@ impl Staging {
             .to_path_buf();
         fs::create_dir_all(&parent)
             .with_context(|| format!("cannot create {}", parent.display()))?;
-        let slot = state_slot(root, &target);
-        let lock = lock(slot.as_deref(), &target, on_wait)?;
+        let lock = lock(&parent, &target, on_wait)?;
         // Another build may have run while this one waited: check again.
         resolve(root, &target)?;
-        clean_leftovers(&target)?;
-        if let Some(slot) = &slot {
-            check_foreign_files(slot, &target)?;
-        }
-        let spare = slot
-            .clone()
+        refuse_foreign_files(&target)?;
+        clean_leftovers(&target);
+        let spare = state_slot(root, &target)
             .filter(|s| same_device(s, &parent) && !forced_beside())
             .map(|s| s.join("spare"));
         let (dir, reused, keep) = match spare {
@@ -231,6 +225,9 @@ impl Staging {
             None => {
                 let dir = beside_name(&target, "new")?;
                 fs::create_dir(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+                // Marked from the start, so that only a folder of ours is
+                // ever taken for a killed build's leftover.
+                write_marker(&dir, &[])?;
                 (dir, false, false)
             }
         };
@@ -239,7 +236,6 @@ impl Staging {
             target,
             reused,
             keep,
-            slot,
             written: Default::default(),
             _lock: lock,
         })
@@ -261,7 +257,7 @@ impl Staging {
             let path = entry.path();
             if entry.file_type().is_dir() {
                 dirs.push(path.to_path_buf());
-            } else if !written.contains(path) {
+            } else if !written.contains(path) && path != self.dir.join(MARKER) {
                 fs::remove_file(path)
                     .with_context(|| format!("cannot remove {}", path.display()))?;
             }
@@ -277,22 +273,22 @@ impl Staging {
     /// becomes the spare of the next build, or is deleted when it cannot be
     /// kept in the state folder.
     pub fn commit(mut self) -> Result<()> {
-        self.write(MARKER, MARKER_TEXT.as_bytes())?;
         self.prune()?;
-        // The list of what this build wrote goes beside the previous one
-        // before the swap, so that whenever the process stops, one of the
-        // two lists covers the output folder.
-        if let Some(slot) = &self.slot {
+        let files: Vec<String> = {
             let written = self.written.lock().unwrap_or_else(|e| e.into_inner());
             let mut files: Vec<String> = written
                 .iter()
                 .filter_map(|p| p.strip_prefix(&self.dir).ok())
-                .map(|p| p.to_string_lossy().into_owned())
+                .map(|p| p.to_string_lossy().replace('\\', "/"))
+                .filter(|p| p != MARKER)
                 .collect();
-            files.sort();
-            write_list(&slot.join(NEXT_LIST), &files)?;
-        }
+            files.sort_unstable();
+            files
+        };
+        write_marker(&self.dir, &files)?;
         if fs::symlink_metadata(&self.target).is_ok() {
+            // Files added to the output while this build ran are the user's.
+            refuse_foreign_files(&self.target)?;
             exchange(&self.dir, &self.target)?;
             // `dir` now holds the previous output, which was ours.
             if !self.keep {
@@ -305,23 +301,22 @@ impl Staging {
                 format!("cannot move the new build into {}", self.target.display())
             })?;
         }
-        if let Some(slot) = &self.slot {
-            let _ = fs::rename(slot.join(NEXT_LIST), slot.join(LIST));
-        }
         // Nothing left to clean when dropped.
         self.keep = true;
         Ok(())
     }
 
     fn record(&self, dest: &Path) {
-        {
-            self.written
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .insert(dest.to_path_buf());
-        }
+        self.written
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(dest.to_path_buf());
     }
 
+    /// The path to write `path` to, its folders made. Whatever an earlier
+    /// build left there is removed unless it is a plain file this build may
+    /// leave alone: a build never writes through a link, or into a file
+    /// that is shared with another name (a hard-linked snapshot).
     fn prepare(&self, path: &str) -> Result<PathBuf> {
         let dest = self.dir.join(path);
         if let Some(parent) = dest.parent() {
@@ -342,13 +337,33 @@ impl Staging {
                     .with_context(|| format!("cannot create {}", parent.display()))?;
             }
         }
-        if dest.is_dir() {
-            fs::remove_dir_all(&dest)
-                .with_context(|| format!("cannot remove {}", dest.display()))?;
+        if let Ok(meta) = fs::symlink_metadata(&dest) {
+            if meta.is_dir() {
+                fs::remove_dir_all(&dest)
+                    .with_context(|| format!("cannot remove {}", dest.display()))?;
+            } else if !is_plain_file(&meta) {
+                remove(&dest)?;
+            }
         }
         self.record(&dest);
         Ok(dest)
     }
+}
+
+/// A regular file with one name: safe to leave in place, or to replace.
+#[cfg(unix)]
+fn is_plain_file(meta: &fs::Metadata) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    meta.is_file() && meta.nlink() == 1
+}
+
+#[cfg(not(unix))]
+fn is_plain_file(meta: &fs::Metadata) -> bool {
+    meta.is_file()
+}
+
+fn remove(path: &Path) -> Result<()> {
+    fs::remove_file(path).with_context(|| format!("cannot remove {}", path.display()))
 }
 
 impl Drop for Staging {
@@ -364,19 +379,97 @@ impl Drop for Staging {
 impl Sink for Staging {
     fn write(&self, path: &str, bytes: &[u8]) -> Result<()> {
         let dest = self.prepare(path)?;
-        // Leave identical files alone: no new blocks, no dirty pages.
-        if self.reused && fs::read(&dest).is_ok_and(|old| old == bytes) {
-            return Ok(());
+        if self.reused {
+            // Leave identical files alone: no new blocks, no dirty pages.
+            // A changed one gets a new file, never its old one rewritten in
+            // place (a read-only file, or one a reader has open).
+            match fs::read(&dest) {
+                Ok(old) if old == bytes => return Ok(()),
+                Ok(_) => remove(&dest)?,
+                Err(_) => {}
+            }
         }
         fs::write(&dest, bytes).with_context(|| format!("cannot write {}", dest.display()))
     }
 
     fn copy(&self, path: &str, from: &Path) -> Result<()> {
         let dest = self.prepare(path)?;
+        if fs::symlink_metadata(&dest).is_ok() {
+            remove(&dest)?;
+        }
         fs::copy(from, &dest)
             .with_context(|| format!("cannot copy {} to {}", from.display(), dest.display()))?;
         Ok(())
     }
+}
+
+/// Writes the marker into `dir`: a note to the reader, then the files of
+/// the build, one a line. It travels with the folder, so whoever builds
+/// into it next, from whichever site, knows what it may replace.
+fn write_marker(dir: &Path, files: &[String]) -> Result<()> {
+    let mut text = String::with_capacity(MARKER_TEXT.len() + files.len() * 48);
+    text.push_str(MARKER_TEXT);
+    for f in files {
+        text.push_str(f);
+        text.push('\n');
+    }
+    let path = dir.join(MARKER);
+    if fs::symlink_metadata(&path).is_ok() {
+        remove(&path)?;
+    }
+    fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))
+}
+
+/// Refuses to replace an output folder holding anything its marker does
+/// not list: a file added by hand is the user's, and replacing the folder
+/// would delete it. Links are never written by a build, so one is the
+/// user's too.
+fn refuse_foreign_files(target: &Path) -> Result<()> {
+    let Ok(marker) = fs::read_to_string(target.join(MARKER)) else {
+        // No folder yet, or an empty one (`resolve` refuses the others).
+        return Ok(());
+    };
+    let known: std::collections::HashSet<&str> = marker
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.is_empty())
+        .collect();
+    let mut foreign = Vec::new();
+    for entry in walkdir::WalkDir::new(target).min_depth(1) {
+        let entry = entry.with_context(|| format!("cannot list {}", target.display()))?;
+        if entry.file_type().is_dir() {
+            continue;
+        }
+        let rel = entry
+            .path()
+            .strip_prefix(target)
+            .unwrap_or(entry.path())
+            .to_string_lossy()
+            .replace('\\', "/");
+        if rel == MARKER || (!entry.path_is_symlink() && known.contains(rel.as_str())) {
+            continue;
+        }
+        foreign.push(rel);
+    }
+    if foreign.is_empty() {
+        return Ok(());
+    }
+    foreign.sort();
+    let shown: Vec<String> = foreign
+        .iter()
+        .take(5)
+        .map(|f| target.join(f).display().to_string())
+        .collect();
+    let more = match foreign.len() {
+        n if n > 5 => format!(" and {} more", n - 5),
+        _ => String::new(),
+    };
+    bail!(
+        "refusing to replace {}: it holds files that no faultbook build wrote: {}{more}. \
+         A build replaces its output folder whole; move files you want published into \
+         static/ (copied into every build), or delete them",
+        target.display(),
+        shown.join(", ")
+    )
 }
 
 /// The state folder's slot for one output folder (`.faultbook/out-<hash>/`),
@@ -400,146 +493,79 @@ fn state_slot(root: &Path, target: &Path) -> Option<PathBuf> {
     Some(slot)
 }
 
-/// The files of the output folder as the last build wrote them, one
-/// path a line, in the slot; and the same list of a build that was about
-/// to swap its output in.
-const LIST: &str = "written";
-const NEXT_LIST: &str = "written.next";
-
-fn write_list(path: &Path, files: &[String]) -> Result<()> {
-    let mut text = files.join("\n");
-    text.push('\n');
-    let tmp = path.with_extension("tmp");
-    fs::write(&tmp, text).with_context(|| format!("cannot write {}", tmp.display()))?;
-    fs::rename(&tmp, path).with_context(|| format!("cannot write {}", path.display()))
-}
-
-/// Refuses to replace an output folder holding files that no build wrote:
-/// a file added by hand is the user's, and a build would delete it. Without
-/// the lists of earlier builds (a new state folder), the marker vouches for
-/// the whole folder. On success, the list is brought up to date with the
-/// folder as it is.
-fn check_foreign_files(slot: &Path, target: &Path) -> Result<()> {
-    let lists: Vec<String> = [LIST, NEXT_LIST]
-        .iter()
-        .filter_map(|l| fs::read_to_string(slot.join(l)).ok())
-        .collect();
-    if lists.is_empty() || !target.is_dir() {
-        return Ok(());
-    }
-    let known: std::collections::HashSet<&str> = lists.iter().flat_map(|l| l.lines()).collect();
-    let mut present = Vec::new();
-    let mut foreign = Vec::new();
-    for entry in walkdir::WalkDir::new(target).min_depth(1) {
-        let entry = entry.with_context(|| format!("cannot list {}", target.display()))?;
-        if entry.file_type().is_dir() {
-            continue;
-        }
-        let rel = entry
-            .path()
-            .strip_prefix(target)
-            .unwrap_or(entry.path())
-            .to_string_lossy()
-            .into_owned();
-        if known.contains(rel.as_str()) {
-            present.push(rel);
-        } else {
-            foreign.push(rel);
-        }
-    }
-    if !foreign.is_empty() {
-        foreign.sort();
-        let shown: Vec<String> = foreign
-            .iter()
-            .take(5)
-            .map(|f| target.join(f).display().to_string())
-            .collect();
-        let more = match foreign.len() {
-            n if n > 5 => format!(" and {} more", n - 5),
-            _ => String::new(),
-        };
-        bail!(
-            "refusing to replace {}: it holds files that no faultbook build wrote: {}{more}. \
-             A build replaces its output folder whole; move files you want published into \
-             static/ (copied into every build), or delete them",
-            target.display(),
-            shown.join(", ")
-        );
-    }
-    present.sort();
-    write_list(&slot.join(LIST), &present)?;
-    let _ = fs::remove_file(slot.join(NEXT_LIST));
-    Ok(())
-}
-
-/// Takes the build lock of `target`: a file in its slot, or beside the
-/// output when the site root is not writable. The operating system lets it
-/// go when the process ends, however it ends.
-fn lock(slot: Option<&Path>, target: &Path, on_wait: &dyn Fn(&Path)) -> Result<fs::File> {
-    let path = match slot {
-        Some(s) => s.join("lock"),
-        None => {
-            let name = target.file_name().unwrap_or_default().to_string_lossy();
-            target.with_file_name(format!(".{name}.faultbook-lock"))
-        }
-    };
-    let file = fs::OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(&path)
-        .with_context(|| format!("cannot open the build lock {}", path.display()))?;
+/// Takes the build lock of `target`: the folder that holds it, so that every
+/// build into it waits its turn, from whichever site it comes (builds into
+/// its siblings wait too). The system lets the lock go when the process
+/// ends, however it ends.
+fn lock(parent: &Path, target: &Path, on_wait: &dyn Fn(&Path)) -> Result<fs::File> {
+    let file = lock_file(parent, target)?;
     match file.try_lock() {
         Ok(()) => {}
         Err(fs::TryLockError::WouldBlock) => {
             on_wait(target);
             file.lock()
-                .with_context(|| format!("cannot lock {}", path.display()))?;
+                .with_context(|| format!("cannot lock {}", parent.display()))?;
         }
         Err(fs::TryLockError::Error(e)) => {
-            return Err(e).with_context(|| format!("cannot lock {}", path.display()))
+            return Err(e).with_context(|| format!("cannot lock {}", parent.display()))
         }
     }
     Ok(file)
 }
 
+#[cfg(unix)]
+fn lock_file(parent: &Path, _: &Path) -> Result<fs::File> {
+    fs::File::open(parent).with_context(|| format!("cannot open {}", parent.display()))
+}
+
+/// A folder cannot be opened as a file here: a lock file beside the output.
+#[cfg(not(unix))]
+fn lock_file(_: &Path, target: &Path) -> Result<fs::File> {
+    let name = target.file_name().unwrap_or_default().to_string_lossy();
+    let path = target.with_file_name(format!(".{name}.faultbook-lock"));
+    fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .with_context(|| format!("cannot open the build lock {}", path.display()))
+}
+
 /// Removes what killed builds left beside `target`: their staging folders
-/// (`.public.faultbook-new-<pid>`), folders moved aside by a swap that was
-/// cut short, and the spare kept beside the output by faultbook 0.1. Runs
-/// under the lock, so no live build owns them.
-fn clean_leftovers(target: &Path) -> Result<()> {
+/// (`.public.faultbook-new-<pid>`) and folders moved aside by a swap that
+/// was cut short, each known by the marker it carries; and the spare kept
+/// beside the output by faultbook 0.1. Runs under the lock, so no live
+/// build owns them. What cannot be removed stays: it is in no one's way.
+fn clean_leftovers(target: &Path) {
     let (Some(parent), Some(name)) = (target.parent(), target.file_name()) else {
-        return Ok(());
+        return;
     };
     let prefix = format!(".{}.faultbook-", name.to_string_lossy());
     let Ok(entries) = fs::read_dir(parent) else {
-        return Ok(());
+        return;
     };
     for entry in entries.flatten() {
         let file_name = entry.file_name().to_string_lossy().into_owned();
         let Some(rest) = file_name.strip_prefix(&prefix) else {
             continue;
         };
+        let path = entry.path();
+        let marked = |file: &str, text: &str| {
+            fs::symlink_metadata(path.join(file)).is_ok_and(|m| m.is_file())
+                && fs::read_to_string(path.join(file)).is_ok_and(|t| t.starts_with(text))
+        };
         let ours = match rest.split_once('-') {
             Some(("new" | "old", pid)) => {
-                !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit())
+                !pid.is_empty()
+                    && pid.bytes().all(|b| b.is_ascii_digit())
+                    && marked(MARKER, MARKER_TEXT)
             }
-            _ => {
-                rest == "spare"
-                    && fs::read_to_string(entry.path().join(".gitignore"))
-                        .is_ok_and(|t| t.starts_with("# faultbook: the previous build"))
-            }
+            _ => rest == "spare" && marked(".gitignore", "# faultbook: the previous build"),
         };
         if ours && entry.file_type().is_ok_and(|t| t.is_dir()) {
-            fs::remove_dir_all(entry.path()).with_context(|| {
-                format!(
-                    "cannot remove {}, left by an earlier build",
-                    entry.path().display()
-                )
-            })?;
+            let _ = fs::remove_dir_all(&path);
         }
     }
-    Ok(())
 }
 
 /// A hidden switch for tests: stage beside the output, as on a second
@@ -563,22 +589,38 @@ fn same_device(_: &Path, _: &Path) -> bool {
     false
 }
 
-/// Atomically exchanges two folders where the system allows it (Linux),
-/// else renames one aside and the other into place.
+/// Exchanges two folders: atomically where the system can (Linux), else
+/// by moving `b` aside, `a` into its place and the old `b` to `a`. A refusal
+/// of the system (permissions, a mount point) changes nothing.
 fn exchange(a: &Path, b: &Path) -> Result<()> {
+    let busy = |e: std::io::Error| {
+        let hint = if e.kind() == std::io::ErrorKind::ResourceBusy {
+            " (is it a mount point? build into a folder inside it and serve that)"
+        } else {
+            ""
+        };
+        anyhow::Error::new(e).context(format!("cannot replace {}{hint}", b.display()))
+    };
     #[cfg(target_os = "linux")]
     {
         use rustix::fs::{renameat_with, RenameFlags, CWD};
-        if renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE).is_ok() {
-            return Ok(());
+        use rustix::io::Errno;
+        match renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE) {
+            Ok(()) => return Ok(()),
+            // The file system cannot exchange: two renames below.
+            Err(Errno::INVAL | Errno::NOSYS | Errno::NOTSUP) => {}
+            Err(e) => return Err(busy(e.into())),
         }
     }
     let aside = beside_name(b, "old")?;
-    fs::rename(b, &aside).with_context(|| format!("cannot move aside {}", b.display()))?;
+    fs::rename(b, &aside).map_err(busy)?;
     if let Err(e) = fs::rename(a, b) {
         let _ = fs::rename(&aside, b);
-        return Err(e).with_context(|| format!("cannot move the new build into {}", b.display()));
+        return Err(busy(e));
     }
-    fs::rename(&aside, a)
-        .with_context(|| format!("cannot move {} to {}", aside.display(), a.display()))
+    if fs::rename(&aside, a).is_err() {
+        // The new build is in place; the old one, marked, goes.
+        let _ = fs::remove_dir_all(&aside);
+    }
+    Ok(())
 }

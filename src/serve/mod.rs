@@ -76,6 +76,8 @@ pub enum Event<'a> {
     },
     Failed {
         diagnostics: &'a [Diagnostic],
+        /// True while an earlier good build is still served.
+        serving_last_good: bool,
     },
 }
 
@@ -237,6 +239,7 @@ fn rearm(watcher: &watch::Watcher, batches: &[watch::Batch], report: &(dyn Fn(Ev
                 severity: crate::diag::Severity::Error,
                 message: format!("{e:#}; restart faultbook serve to see changes there"),
             }],
+            serving_last_good: true,
         });
     }
 }
@@ -283,6 +286,11 @@ fn rebuild(
 ) {
     let start = Instant::now();
     let result = session.rebuild(paths);
+    let serving_last_good = state
+        .snapshot
+        .read()
+        .unwrap_or_else(|e| e.into_inner())
+        .is_some();
     match result {
         Ok(Ok(built)) => {
             *state.snapshot.write().unwrap_or_else(|e| e.into_inner()) = Some(built.snapshot);
@@ -303,6 +311,7 @@ fn rebuild(
             let errors: Vec<Diagnostic> = diags.into_iter().filter(Diagnostic::is_error).collect();
             report(Event::Failed {
                 diagnostics: &errors,
+                serving_last_good,
             });
             let payload = format!("errors:{}", crate::diag::to_json(&errors, false));
             *state.errors.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(errors);
@@ -316,7 +325,10 @@ fn rebuild(
                 severity: crate::diag::Severity::Error,
                 message: format!("{e:#}"),
             }];
-            report(Event::Failed { diagnostics: &d });
+            report(Event::Failed {
+                diagnostics: &d,
+                serving_last_good,
+            });
             let payload = format!("errors:{}", crate::diag::to_json(&d, false));
             *state.errors.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(d);
             let _ = state.events.send(payload);

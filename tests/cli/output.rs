@@ -1,5 +1,7 @@
 //! Output guarantees (SPEC §8): deterministic, atomic, guarded.
 
+use std::path::Path;
+
 use crate::harness::{tree, Site};
 
 #[test]
@@ -261,11 +263,125 @@ fn what_a_build_keeps_stays_out_of_the_output_folder_parent() {
 fn leftovers_of_killed_builds_are_removed_by_the_next_build() {
     let site = Site::fixture("basic");
     site.build_ok();
-    // What a build killed while staging beside the output leaves.
+    // What a build killed while staging beside the output leaves: marked.
+    let marker = site.read("public/.faultbook-output");
+    site.write(".public.faultbook-new-4242/.faultbook-output", &marker);
     site.write(".public.faultbook-new-4242/errors/index.html", "half");
-    site.write(".public.faultbook-old-4243/index.html", "aside");
+    site.write(".public.faultbook-old-4243/.faultbook-output", &marker);
+    // The user's folders that only look alike stay.
+    site.write(".public.faultbook-old-99999/notes.txt", "mine");
     site.build_ok();
-    assert_eq!(beside(&site, "public"), Vec::<String>::new());
+    assert_eq!(beside(&site, "public"), [".public.faultbook-old-99999"]);
+    assert_eq!(site.read(".public.faultbook-old-99999/notes.txt"), "mine");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_build_never_writes_through_links_in_its_output() {
+    let site = Site::fixture("basic");
+    site.run(&["build", "--base-url", "https://one.example/"]);
+    // A hard-linked snapshot of the output, as `cp -al` or rsync make.
+    let snap = site.path().join("snapshot");
+    std::fs::create_dir(&snap).unwrap();
+    for (path, _) in tree(&site.path().join("public")) {
+        let to = snap.join(&path);
+        std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+        std::fs::hard_link(site.path().join("public").join(&path), to).unwrap();
+    }
+    let before = tree(&snap);
+    for url in ["https://two.example/", "https://three.example/"] {
+        let r = site.run(&["build", "--base-url", url]);
+        assert_eq!(r.status, 0, "{}", r.stderr);
+    }
+    assert!(tree(&snap) == before, "the snapshot is untouched");
+    // A file of the output replaced by a link to a file of the user's.
+    site.write("precious.txt", "precious\n");
+    site.remove("public/robots.txt");
+    std::os::unix::fs::symlink(
+        site.path().join("precious.txt"),
+        site.path().join("public/robots.txt"),
+    )
+    .unwrap();
+    let r = site.build();
+    assert_eq!(r.status, 1);
+    assert!(
+        r.stderr.contains("robots.txt") && r.stderr.contains("no faultbook build wrote"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(site.read("precious.txt"), "precious\n");
+}
+
+#[test]
+fn without_the_state_folder_a_hand_added_file_is_still_refused() {
+    let site = Site::fixture("basic");
+    site.build_ok();
+    site.write("public/CNAME", "errors.example.com\n");
+    std::fs::remove_dir_all(site.path().join(".faultbook")).unwrap();
+    for _ in 0..2 {
+        let r = site.build();
+        assert_eq!(r.status, 1, "{}", r.stderr);
+        assert!(r.stderr.contains("CNAME"), "{}", r.stderr);
+    }
+    assert_eq!(site.read("public/CNAME"), "errors.example.com\n");
+    // A marker faked into a folder of the user's vouches for nothing.
+    site.write("mine/doc.txt", "doc");
+    site.write("mine/.faultbook-output", "");
+    let r = site.run(&["build", "--output", "mine"]);
+    assert_eq!(r.status, 1);
+    assert_eq!(site.read("mine/doc.txt"), "doc");
+}
+
+#[test]
+fn a_file_added_while_a_build_runs_is_kept() {
+    let site = larger_sample();
+    site.build_ok();
+    for round in 0..3u64 {
+        let _ = std::fs::remove_file(site.path().join("public/CNAME"));
+        let child = spawn_build(&site, "public", "https://a.example/", &[]);
+        std::thread::sleep(std::time::Duration::from_millis(40 + 60 * round));
+        site.write("public/CNAME", "mine\n");
+        let _ = child.wait_with_output().unwrap();
+        assert_eq!(site.read("public/CNAME"), "mine\n", "round {round}");
+        let r = site.build();
+        assert_eq!(r.status, 1, "round {round}: {}", r.stderr);
+        assert_eq!(site.read("public/CNAME"), "mine\n", "round {round}");
+    }
+}
+
+#[test]
+fn builds_of_two_sites_into_one_folder_take_turns() {
+    for env in [&[][..], &[("FAULTBOOK_STAGE_BESIDE", "1")][..]] {
+        let (one, two) = (larger_sample(), larger_sample());
+        let shared = tempfile::tempdir().unwrap();
+        let out = shared.path().join("www");
+        let out = out.to_str().unwrap();
+        let refs: Vec<_> = [(&one, "https://a.example/"), (&two, "https://b.example/")]
+            .iter()
+            .map(|(site, url)| {
+                let r = site.run(&["build", "--output", "ref", "--base-url", url]);
+                assert_eq!(r.status, 0, "{}", r.stderr);
+                tree(&site.path().join("ref"))
+            })
+            .collect();
+        for round in 0..3 {
+            let a = spawn_build(&one, out, "https://a.example/", env);
+            let b = spawn_build(&two, out, "https://b.example/", env);
+            for child in [a, b] {
+                let o = child.wait_with_output().unwrap();
+                assert!(
+                    o.status.success(),
+                    "{env:?} round {round}: {}",
+                    String::from_utf8_lossy(&o.stderr)
+                );
+            }
+            let got = tree(Path::new(out));
+            assert!(
+                got == refs[0] || got == refs[1],
+                "{env:?} round {round}: one whole build"
+            );
+        }
+    }
 }
 
 /// A build of the sample site into `out`, started and not waited for.
