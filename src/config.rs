@@ -38,7 +38,15 @@ struct RawConfig {
     #[serde(default)]
     decision_support: RawDecisionSupport,
     #[serde(default)]
+    urls: RawUrls,
+    #[serde(default)]
     extra: Option<toml::Table>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawUrls {
+    slugify: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -107,6 +115,9 @@ pub struct Config {
     pub default_standard: Option<String>,
     pub output_dir: Option<String>,
     pub markdown: MarkdownConfig,
+    /// `[urls] slugify` (SPEC §5): false keeps file stems, folder names,
+    /// tags and `slug` as written, percent-encoded in links.
+    pub slugify: bool,
     pub providers: BTreeMap<String, Provider>,
     pub standards: BTreeMap<String, Standard>,
     /// Content paths (`compare/429-vs-503.md`) with their line in site.toml.
@@ -272,6 +283,21 @@ impl Config {
             })
             .collect();
 
+        let slugify = match raw.urls.slugify {
+            None => true,
+            Some(v) => match v.get_ref().as_str() {
+                "on" => true,
+                "off" => false,
+                other => {
+                    errors.push(err(
+                        v.span().start,
+                        format!("[urls] slugify must be \"on\" or \"off\", found \"{other}\""),
+                    ));
+                    true
+                }
+            },
+        };
+
         let extra = match raw.extra {
             Some(t) => serde_json::to_value(t).unwrap_or(serde_json::Value::Null),
             None => serde_json::Value::Object(Default::default()),
@@ -293,6 +319,7 @@ impl Config {
                 autolink_codes: raw.markdown.autolink_codes.unwrap_or(true),
                 unsafe_html: raw.markdown.unsafe_html.unwrap_or(false),
             },
+            slugify,
             providers,
             standards,
             featured,

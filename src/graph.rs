@@ -12,7 +12,7 @@ use crate::config::{known_list, Config};
 use crate::diag::Diagnostic;
 use crate::load::Page;
 use crate::page::Kind;
-use crate::urls::{code_slug, output_file, percent_decode, segment_slug};
+use crate::urls::{code_slug, output_file, percent_decode};
 
 pub type PageId = usize;
 
@@ -212,8 +212,9 @@ fn edit_distance(a: &str, b: &str) -> usize {
     prev[b.len()]
 }
 
-/// The site path of a page, or a message saying why it has none.
-pub fn page_path(page: &Page) -> Result<String, String> {
+/// The site path of a page, or a message saying why it has none. With
+/// `slugify` off, file stems, folder names and `slug` are kept as written.
+pub fn page_path(page: &Page, slugify: bool) -> Result<String, String> {
     let fm = &page.fm;
     let stem = page
         .inner
@@ -222,17 +223,13 @@ pub fn page_path(page: &Page) -> Result<String, String> {
         .unwrap_or("")
         .trim_end_matches(".md");
     let last = |default: &str| -> Result<String, String> {
-        let s = match &fm.slug {
-            Some(s) => segment_slug(s),
-            None => segment_slug(default),
-        };
-        if s.is_empty() {
-            Err(format!(
-                "the URL segment made from \"{}\" is empty; set slug",
-                fm.slug.as_deref().unwrap_or(default)
-            ))
-        } else {
-            Ok(s)
+        let written = fm.slug.as_deref().unwrap_or(default);
+        match crate::urls::segment(written, slugify) {
+            Ok(s) => Ok(s),
+            Err(_) if slugify => Err(format!(
+                "the URL segment made from \"{written}\" is empty; set slug"
+            )),
+            Err(why) => Err(format!("the name \"{written}\" {why}; set slug")),
         }
     };
     match page.kind {
@@ -269,13 +266,9 @@ pub fn page_path(page: &Page) -> Result<String, String> {
                 let slug = if i + 1 == segs.len() && fm.slug.is_some() {
                     s.clone()
                 } else {
-                    segment_slug(s)
+                    crate::urls::segment(s, slugify)
+                        .map_err(|why| format!("the folder name \"{s}\" {why}"))?
                 };
-                if slug.is_empty() {
-                    return Err(format!(
-                        "the folder name \"{s}\" gives an empty URL segment"
-                    ));
-                }
                 path.push_str(&slug);
                 path.push('/');
             }
@@ -409,7 +402,7 @@ pub fn build(inputs: Inputs<'_>, reserved: Reserved<'_>, diags: &mut Vec<Diagnos
             }
         }
         let code_missing = page.kind == Kind::Error && fm.code.is_none();
-        let path = page_path(&page).unwrap_or_else(|msg| {
+        let path = page_path(&page, inputs.config.slugify).unwrap_or_else(|msg| {
             if code_missing {
                 // The missing or mistyped code is already reported.
                 return format!("\u{0}invalid/{id}/");
@@ -475,15 +468,14 @@ pub fn build(inputs: Inputs<'_>, reserved: Reserved<'_>, diags: &mut Vec<Diagnos
         let related = resolve(&fm.related, diags);
         let mut tag_slugs = Vec::new();
         for tag in &fm.tags {
-            let slug = segment_slug(tag);
-            if slug.is_empty() {
-                diags.push(Diagnostic::error(
+            match crate::urls::segment(tag, inputs.config.slugify) {
+                Err(why) => diags.push(Diagnostic::error(
                     &file,
                     Some(fm.line_of("tags")),
-                    format!("tag \"{tag}\" gives an empty URL segment"),
-                ));
-            } else if !tag_slugs.contains(&slug) {
-                tag_slugs.push(slug);
+                    format!("tag \"{tag}\" {why}"),
+                )),
+                Ok(slug) if !tag_slugs.contains(&slug) => tag_slugs.push(slug),
+                Ok(_) => {}
             }
         }
         let mut aliases = Vec::new();

@@ -518,7 +518,7 @@ fn redirects(m: &Model<'_>) -> String {
         .iter()
         .map(|a| {
             // One line is three fields split on spaces: paths are encoded.
-            let path = |p: &str| base.href(&crate::urls::percent_encode_path(p));
+            let path = |p: &str| base.href_written(&crate::urls::percent_encode_path(p));
             format!(
                 "{} {} 301",
                 path(&a.path),

@@ -348,7 +348,7 @@ pub fn write(
                     item.title.as_str().into(),
                     item.provider.as_deref().unwrap_or("").into(),
                     short(&item.summary),
-                    node.path.as_str().into(),
+                    crate::urls::encode_path(&node.path).into_owned().into(),
                 ]
             })
             .collect();

@@ -46,6 +46,82 @@ pub fn segment_slug(s: &str) -> String {
     out
 }
 
+/// A URL segment kept as written (`[urls] slugify = "off"`): NFC, and
+/// refused when a link could not name it: empty, `.`, `..`, or holding a
+/// separator or a control character. `Err` says why.
+pub fn kept_segment(s: &str) -> Result<String, &'static str> {
+    let s: String = s.nfc().collect();
+    if s.is_empty() {
+        Err("it is empty")
+    } else if s == "." || s == ".." {
+        Err("\".\" and \"..\" name folders, not pages")
+    } else if s.contains(['/', '\\']) {
+        Err("it holds / or \\")
+    } else if s.chars().any(char::is_control) {
+        Err("it holds a control character")
+    } else {
+        Ok(s)
+    }
+}
+
+/// A URL segment by the site's rule: slugged (SPEC §5), or kept as written.
+/// `Err` says why the name gives none.
+pub fn segment(s: &str, slugify: bool) -> Result<String, String> {
+    if slugify {
+        let slug = segment_slug(s);
+        if slug.is_empty() {
+            Err("gives an empty URL segment".into())
+        } else {
+            Ok(slug)
+        }
+    } else {
+        kept_segment(s).map_err(|why| format!("cannot be a URL segment: {why}"))
+    }
+}
+
+/// A site path as it goes into a link: characters a URL path cannot hold
+/// as they are (spaces, `%`, `?`, `#`, brackets, quotes, symbols outside
+/// the path's own set) percent-encoded as UTF-8; letters and digits of any
+/// script stay readable. Slugged paths hold nothing to encode.
+pub fn encode_path(path: &str) -> std::borrow::Cow<'_, str> {
+    let keep = |c: char| {
+        c.is_alphanumeric()
+            || matches!(
+                c,
+                '-' | '.'
+                    | '_'
+                    | '~'
+                    | '/'
+                    | '!'
+                    | '$'
+                    | '('
+                    | ')'
+                    | '*'
+                    | '+'
+                    | ','
+                    | ';'
+                    | '='
+                    | ':'
+                    | '@'
+            )
+    };
+    if path.chars().all(keep) {
+        return std::borrow::Cow::Borrowed(path);
+    }
+    let mut out = String::with_capacity(path.len() + 8);
+    for c in path.chars() {
+        if keep(c) {
+            out.push(c);
+        } else {
+            let mut buf = [0u8; 4];
+            for b in c.encode_utf8(&mut buf).bytes() {
+                out.push_str(&format!("%{b:02X}"));
+            }
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 /// GitHub-style heading id: lowercase, spaces to `-`, other punctuation
 /// dropped (letters, digits, `-` and `_` kept).
 pub fn heading_slug(text: &str) -> String {
@@ -105,12 +181,18 @@ impl BaseUrl {
 
     /// A root-relative link to a site path: `/docs/errors/http/429/`.
     pub fn href(&self, site_path: &str) -> String {
-        format!("{}{}", self.path, site_path)
+        format!("{}{}", self.path, encode_path(site_path))
+    }
+
+    /// A root-relative link written by a writer (`/errors/x/#y`): already a
+    /// URL, so only the base path is put before it.
+    pub fn href_written(&self, written: &str) -> String {
+        format!("{}{}", self.path, written)
     }
 
     /// An absolute URL to a site path, for canonical links, feeds and sitemaps.
     pub fn permalink(&self, site_path: &str) -> String {
-        format!("{}{}", self.full, site_path)
+        format!("{}{}", self.full, encode_path(site_path))
     }
 }
 

@@ -592,7 +592,7 @@ fn resolve_link(
     {
         let site_path = rest.split(['#', '?']).next().unwrap_or("");
         r.root_links.push((percent_decode(site_path), line));
-        return Some(base.href(rest));
+        return Some(base.href_written(rest));
     }
     let content_path = if let Some(p) = decoded.strip_prefix("@/") {
         normalize_relative(p)

@@ -75,3 +75,126 @@ fn a_sites_static_files_replace_generated_ones_and_dot_folders_are_published() {
     }
     assert!(!site.build().stderr.contains("replaces"));
 }
+
+/// Command and code names of a real import: each a page of its own when
+/// `[urls] slugify = "off"`.
+const NAMES: &[&str] = &[
+    "[",
+    "!",
+    "%",
+    "clang++",
+    "clang",
+    "qm-move_disk",
+    "qm-move-disk",
+    "a b?c#d",
+    "Überlast",
+];
+
+fn name_site(slugify: Option<&str>) -> Site {
+    let site = Site::fixture("basic");
+    if let Some(mode) = slugify {
+        site.write(
+            "site.toml",
+            site.read("site.toml") + &format!("\n[urls]\nslugify = \"{mode}\"\n"),
+        );
+    }
+    for name in NAMES {
+        site.write(
+            &format!("content/cmd/{name}.md"),
+            format!("+++\ntitle = \"The {name} command\"\ntags = [\"c++\"]\n+++\nSee [clang++](@/cmd/clang++.md), [percent](%25.md) and [odd](a%20b%3Fc%23d.md#top).\n\n## Top\n"),
+        );
+    }
+    site
+}
+
+#[test]
+fn with_slugify_off_every_file_name_gets_its_own_url() {
+    let site = name_site(Some("off"));
+    let r = site.build();
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    for name in NAMES {
+        assert!(
+            site.exists(&format!("public/cmd/{name}/index.html")),
+            "{name} has its page"
+        );
+    }
+    assert!(site.exists("public/tags/c++/index.html"));
+    // Links, the sitemap, the feed's and search's URLs are percent-encoded.
+    let html = site.read("public/cmd/clang/index.html");
+    for href in [
+        "href=\"/docs/cmd/clang++/\"",
+        "href=\"/docs/cmd/%25/\"",
+        "href=\"/docs/cmd/a%20b%3Fc%23d/#top\"",
+    ] {
+        assert!(html.contains(href), "{href}");
+    }
+    let sitemap = site.read("public/sitemap.xml");
+    for loc in [
+        "cmd/%5B/",
+        "cmd/%25/",
+        "cmd/!/",
+        "cmd/a%20b%3Fc%23d/",
+        "cmd/qm-move_disk/",
+    ] {
+        assert!(
+            sitemap.contains(&format!("<loc>https://errors.example.com/docs/{loc}</loc>")),
+            "{loc}"
+        );
+    }
+    let search: String = walkdir::WalkDir::new(site.path().join("public/search/d"))
+        .into_iter()
+        .map(Result::unwrap)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| std::fs::read_to_string(e.path()).unwrap())
+        .collect();
+    // Documents hold site paths; the page puts the base path before them.
+    assert!(search.contains("\"cmd/%5B/\"") && search.contains("\"cmd/a%20b%3Fc%23d/\""));
+    // Names that differ only by case still collide.
+    site.write("content/cmd/CLANG.md", "+++\ntitle = \"Upper\"\n+++\n");
+    let r = site.build();
+    assert_eq!(r.status, 1);
+    assert!(
+        r.stderr.contains("both write /cmd/CLANG/index.html")
+            || r.stderr.contains("both write /cmd/clang/index.html"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn slugify_keeps_todays_rules_by_default_and_refuses_names_no_link_can_hold() {
+    let r = name_site(None).build();
+    assert_eq!(r.status, 1);
+    for e in [
+        "error: content/cmd/[.md:1: the URL segment made from \"[\" is empty; set slug",
+        "error: content/cmd/clang.md:1: content/cmd/clang.md and content/cmd/clang++.md both write /cmd/clang/index.html",
+    ] {
+        assert!(r.errors().iter().any(|l| l == e), "{e}: {}", r.stderr);
+    }
+    let site = name_site(Some("off"));
+    site.write(
+        "content/cmd/tags.md",
+        "+++\ntitle = \"T\"\ntags = [\"a/b\"]\nslug = \"..\"\n+++\n",
+    );
+    let r = site.build();
+    assert_eq!(r.status, 1);
+    assert!(
+        r.stderr
+            .contains("tag \"a/b\" cannot be a URL segment: it holds / or \\"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains("the name \"..\" cannot be a URL segment"),
+        "{}",
+        r.stderr
+    );
+    let site = name_site(Some("maybe"));
+    let r = site.build();
+    assert!(
+        r.stderr
+            .contains("[urls] slugify must be \"on\" or \"off\", found \"maybe\""),
+        "{}",
+        r.stderr
+    );
+}

@@ -118,6 +118,8 @@ fn file_name(s: &str) -> String {
 #[derive(Debug, Clone)]
 struct Case {
     yaml: bool,
+    /// `[urls] slugify = "off"`: file and folder names kept as written.
+    kept_names: bool,
     title: String,
     summary: String,
     /// Inputs a build may refuse (a tag or file name that slugs to nothing, a
@@ -139,17 +141,25 @@ struct Case {
 
 fn case() -> impl Strategy<Value = Case> {
     (
-        (any::<bool>(), text(8), text(8), risky(4), text(6)),
+        (
+            any::<bool>(),
+            any::<bool>(),
+            text(8),
+            text(8),
+            risky(4),
+            text(6),
+        ),
         (text(24), text(6), risky(6), text(16), risky(4)),
         (risky(4), risky(4), text(6), text(16), text(24)),
     )
         .prop_map(
             |(
-                (yaml, title, summary, tag, ref_title),
+                (yaml, kept_names, title, summary, tag, ref_title),
                 (body, heading, link, code, html_id),
                 (folder, file, plain_title, plain_body, new_body),
             )| Case {
                 yaml,
+                kept_names,
                 // Required and non-empty: an empty one is a refusal of its own.
                 title: format!("T{title}"),
                 summary: format!("S{summary}"),
@@ -282,6 +292,12 @@ fn rebuild(session: &mut Session, changed: Option<&[PathBuf]>) -> Option<Snap> {
 /// Runs one case; true when its site built.
 fn run_case(c: &Case) -> Result<bool, TestCaseError> {
     let site = Site::fixture("basic");
+    if c.kept_names {
+        site.write(
+            "site.toml",
+            site.read("site.toml") + "\n[urls]\nslugify = \"off\"\n",
+        );
+    }
     let page = "content/errors/http/prop.md";
     site.write(page, error_page(c, &raw(&c.body)));
     let plain = format!(
