@@ -180,7 +180,7 @@ impl Graph {
             .codes
             .iter()
             .filter_map(|((p, c), &id)| {
-                let d = edit_distance(c, lower);
+                let d = crate::suggest::edit_distance(c, lower);
                 let same_code = c == lower;
                 let close = d <= 2
                     || (lower.len() >= 4 && (c.contains(lower) || lower.contains(c.as_str())));
@@ -191,25 +191,6 @@ impl Graph {
         scored.sort();
         scored.into_iter().take(5).map(|(_, n)| n).collect()
     }
-}
-
-/// Levenshtein distance, small inputs only (codes).
-fn edit_distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    if a.len().abs_diff(b.len()) > 2 {
-        return usize::MAX;
-    }
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.iter().enumerate() {
-        let mut cur = vec![i + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let sub = prev[j] + usize::from(ca != cb);
-            cur.push(sub.min(prev[j + 1] + 1).min(cur[j] + 1));
-        }
-        prev = cur;
-    }
-    prev[b.len()]
 }
 
 /// The site path of a page, or a message saying why it has none. With
@@ -232,6 +213,29 @@ pub fn page_path(page: &Page, slugify: bool) -> Result<String, String> {
             Err(why) => Err(format!("the name \"{written}\" {why}; set slug")),
         }
     };
+    let path = page_path_unchecked(page, slugify, stem, last)?;
+    // Every segment is a folder name on disk, and file systems stop at 255
+    // bytes: say so here, at the page, not as an error of the write.
+    match path.split('/').find(|s| s.len() > MAX_SEGMENT) {
+        Some(long) => Err(format!(
+            "the URL segment \"{}...\" is {} bytes long; file systems allow at most {MAX_SEGMENT}: shorten it or set slug",
+            long.chars().take(24).collect::<String>(),
+            long.len()
+        )),
+        None => Ok(path),
+    }
+}
+
+/// The longest URL segment a file system takes as a folder name, in bytes.
+const MAX_SEGMENT: usize = 255;
+
+fn page_path_unchecked(
+    page: &Page,
+    slugify: bool,
+    stem: &str,
+    last: impl Fn(&str) -> Result<String, String>,
+) -> Result<String, String> {
+    let fm = &page.fm;
     match page.kind {
         Kind::Error => {
             let provider = fm.provider.as_deref().unwrap_or("");
@@ -687,12 +691,5 @@ mod tests {
         ] {
             assert!(alias_path(bad).is_err(), "{bad}");
         }
-    }
-
-    #[test]
-    fn edit_distances() {
-        assert_eq!(edit_distance("429", "428"), 1);
-        assert_eq!(edit_distance("aadsts53003", "aadsts5300"), 1);
-        assert_eq!(edit_distance("a", "abcd"), usize::MAX);
     }
 }

@@ -27,6 +27,7 @@ pub mod scaffold;
 pub mod search;
 pub mod serve;
 pub mod source;
+pub mod suggest;
 pub mod templates;
 pub mod urls;
 pub mod view;

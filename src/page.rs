@@ -233,6 +233,23 @@ pub struct Rules<'a> {
 /// Validates a parsed table against `SCHEMA` for `kind`, pushing every
 /// problem into `diags`. Returns the front matter even when it has errors,
 /// so later stages can go on and report more.
+/// The name of an invisible character that has no place in a code: zero
+/// widths, joiners, bidi controls, the soft hyphen.
+fn invisible(c: char) -> Option<&'static str> {
+    Some(match c {
+        '\u{ad}' => "soft hyphen",
+        '\u{200b}' => "zero width space",
+        '\u{200c}' => "zero width non-joiner",
+        '\u{200d}' => "zero width joiner",
+        '\u{200e}' => "left-to-right mark",
+        '\u{200f}' => "right-to-left mark",
+        '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' => "bidirectional text control",
+        '\u{2060}' => "word joiner",
+        '\u{feff}' => "zero width no-break space",
+        _ => return None,
+    })
+}
+
 pub fn validate(
     file: &str,
     kind: Kind,
@@ -258,8 +275,9 @@ pub fn validate(
             err(
                 line(key),
                 format!(
-                    "unknown key \"{key}\" in {} (expected one of: {}; free-form values go under extra)",
+                    "unknown key \"{key}\" in {}{} (expected one of: {}; free-form values go under extra)",
                     kind.noun(),
+                    crate::suggest::did_you_mean(key, allowed.iter().copied()),
                     allowed.join(", ")
                 ),
             );
@@ -279,6 +297,17 @@ pub fn validate(
                     let s = s.trim().to_string();
                     if s.is_empty() {
                         err(l, format!("\"{key}\" must not be empty"));
+                    }
+                    if key == "code" {
+                        if let Some((c, name)) = s.chars().find_map(|c| invisible(c).map(|n| (c, n))) {
+                            err(
+                                l,
+                                format!(
+                                    "\"code\" holds an invisible character, U+{:04X} ({name}); delete it (it usually comes in with a pasted code)",
+                                    c as u32
+                                ),
+                            );
+                        }
                     }
                     match key.as_str() {
                         "title" => fm.title = s,
@@ -558,7 +587,7 @@ mod tests {
             vec![
                 "3: \"code\" must be a quoted string, found a number (write code = \"...\" so that hex codes and leading zeros survive)",
                 "6: key \"compares\" is not allowed on an error page",
-                "5: unknown key \"provder\" in an error page (expected one of: title, code, provider, summary, reviewed, standard, related, tags, aliases, references, draft, slug, extra; free-form values go under extra)",
+                "5: unknown key \"provder\" in an error page; did you mean \"provider\"? (expected one of: title, code, provider, summary, reviewed, standard, related, tags, aliases, references, draft, slug, extra; free-form values go under extra)",
                 "4: \"reviewed\" date 2027-01-01 is in the future (today is 2026-11-26)",
                 "1: missing required key \"standard\" (a key of [standards]) for an error page",
             ]

@@ -439,6 +439,26 @@ pub fn render(ctx: &Context<'_>, id: PageId, mode: Mode) -> Rendered {
     r
 }
 
+/// The page in the same folder whose file name is closest to the one of a
+/// link that names no page (`overlaod.md` for `overload.md`).
+fn near_page<'g>(graph: &'g Graph, content_path: &str) -> Option<&'g str> {
+    let (dir, name) = content_path.rsplit_once('/').unwrap_or(("", content_path));
+    let in_dir = |p: &&'g String| p.rsplit_once('/').map_or("", |(d, _)| d) == dir;
+    let names = graph
+        .by_inner
+        .keys()
+        .filter(in_dir)
+        .map(|p| p.rsplit('/').next().unwrap_or(p));
+    let stem = |n: &str| n.trim_end_matches(".md").to_string();
+    let found = crate::suggest::closest(&stem(name), names.map(|n| n.trim_end_matches(".md")))?;
+    graph
+        .by_inner
+        .keys()
+        .filter(in_dir)
+        .find(|p| stem(p.rsplit('/').next().unwrap_or(p)) == found)
+        .map(String::as_str)
+}
+
 fn callout_kind(kind: BlockQuoteKind) -> (&'static str, &'static str) {
     match kind {
         BlockQuoteKind::Note => ("note", "Note"),
@@ -641,7 +661,12 @@ fn resolve_link(
                 r.diagnostics.push(Diagnostic::error(
                     file,
                     Some(line),
-                    format!("link to \"{dest_trim}\": no page content/{content_path}"),
+                    format!(
+                        "link to \"{dest_trim}\": no page content/{content_path}{}",
+                        near_page(ctx.graph, &content_path)
+                            .map(|p| format!("; did you mean @/{p}?"))
+                            .unwrap_or_default()
+                    ),
                 ));
                 Some("#".into())
             }

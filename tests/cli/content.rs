@@ -198,3 +198,37 @@ fn slugify_keeps_todays_rules_by_default_and_refuses_names_no_link_can_hold() {
         r.stderr
     );
 }
+
+#[test]
+fn errors_point_at_the_spot_and_say_what_was_meant() {
+    let site = Site::fixture("basic");
+    site.write(
+        "content/errors/http/zw.md",
+        "+++\ntitle = \"ZW\"\ncode = \"50\u{200b}3X\"\nreviwed = 2026-01-01\n[[references]]\ntitle = \"R\"\nurl = \"https://example.com\"\n+++\nSee [t](@/playbooks/timeout.md).\n",
+    );
+    site.write(
+        "content/errors/http/long.md",
+        format!("+++\ntitle = \"Long\"\ncode = \"{}\"\nreviewed = 2026-01-01\n[[references]]\ntitle = \"R\"\nurl = \"https://example.com\"\n+++\nx\n", "A".repeat(300)),
+    );
+    let r = site.build();
+    assert_eq!(r.status, 1);
+    let errors = r.errors();
+    for want in [
+        "error: content/errors/http/long.md:3:8: the URL segment \"aaaaaaaaaaaaaaaaaaaaaaaa...\" is 300 bytes long; file systems allow at most 255: shorten it or set slug",
+        "error: content/errors/http/zw.md:3:8: \"code\" holds an invisible character, U+200B (zero width space); delete it (it usually comes in with a pasted code)",
+        "error: content/errors/http/zw.md:9: link to \"@/playbooks/timeout.md\": no page content/playbooks/timeout.md; did you mean @/playbooks/timeouts.md?",
+    ] {
+        assert!(errors.iter().any(|e| e == want), "{want}\n{}", r.stderr);
+    }
+    assert!(
+        errors
+            .iter()
+            .any(|e| e.starts_with("error: content/errors/http/zw.md:4:11: unknown key \"reviwed\" in an error page; did you mean \"reviewed\"?")),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        !r.stderr.contains("faultbook-new"),
+        "no staging path in any message"
+    );
+}

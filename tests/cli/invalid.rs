@@ -72,7 +72,7 @@ fn wrong_keys_types_and_dates() {
             "error: content/compare/x.md:3:12: \"compares\" needs at least 2 refs, found 1",
             "error: content/errors/http/400.md:3:8: \"code\" must be a quoted string, found a number (write code = \"...\" so that hex codes and leading zeros survive)",
             "error: content/errors/http/400.md:4:12: \"reviewed\": 2026-02-30 is not a real date",
-            "error: content/errors/http/400.md:5:11: unknown key \"provder\" in an error page (expected one of: title, code, provider, summary, reviewed, standard, related, tags, aliases, references, draft, slug, extra; free-form values go under extra)",
+            "error: content/errors/http/400.md:5:11: unknown key \"provder\" in an error page; did you mean \"provider\"? (expected one of: title, code, provider, summary, reviewed, standard, related, tags, aliases, references, draft, slug, extra; free-form values go under extra)",
             "error: content/errors/http/400.md:6:8: \"tags\" must be a list of strings, found a string",
             "error: content/errors/http/408.md:4:12: \"reviewed\" date 2027-01-01 is in the future (today is 2026-11-26)",
             "error: content/errors/http/408.md:5:9: \"draft\" must be true or false, found a string",
@@ -259,7 +259,7 @@ fn unknown_key_in_site_toml() {
     );
     assert_errors(
         &site,
-        &["error: site.toml:4:1: unknown key `reveiw_interval_days`, expected one of `title`, `base_url`, `description`, `language`, `review_interval_days`, `default_standard`, `output_dir`, `markdown`, `providers`, `standards`, `decision_support`, `extra`"],
+        &["error: site.toml:4:1: unknown key `reveiw_interval_days`, expected one of `title`, `base_url`, `description`, `language`, `review_interval_days`, `default_standard`, `output_dir`, `markdown`, `providers`, `standards`, `decision_support`, `urls`, `extra`"],
     );
 }
 
