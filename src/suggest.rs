@@ -2,24 +2,36 @@
 //! message can say what was meant (`reviwed` -> `reviewed`,
 //! `@/playbooks/overlaod.md` -> `@/playbooks/overload.md`).
 
-/// Levenshtein distance between short names; `usize::MAX` when their
-/// lengths differ by more than 2 (too far to be a typo).
+/// Edit distance between short names, a swap of two neighbours counting
+/// as one edit (the commonest typo: `reviwed`, `cdoe`); `usize::MAX` when
+/// their lengths differ by more than 2 (too far to be a typo).
 pub fn edit_distance(a: &str, b: &str) -> usize {
     let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
     if a.len().abs_diff(b.len()) > 2 {
         return usize::MAX;
     }
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.iter().enumerate() {
-        let mut cur = vec![i + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let sub = prev[j] + usize::from(ca != cb);
-            cur.push(sub.min(prev[j + 1] + 1).min(cur[j] + 1));
-        }
-        prev = cur;
+    // d[i][j]: distance between a[..i] and b[..j].
+    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i;
     }
-    prev[b.len()]
+    for j in 0..=b.len() {
+        d[0][j] = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut best = (d[i - 1][j] + 1)
+                .min(d[i][j - 1] + 1)
+                .min(d[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                best = best.min(d[i - 2][j - 2] + 1);
+            }
+            d[i][j] = best;
+        }
+    }
+    d[a.len()][b.len()]
 }
 
 /// The candidate closest to `word`, if one is close enough to be what was
@@ -53,6 +65,9 @@ mod tests {
         assert_eq!(edit_distance("429", "428"), 1);
         assert_eq!(edit_distance("aadsts53003", "aadsts5300"), 1);
         assert_eq!(edit_distance("a", "abcd"), usize::MAX);
+        assert_eq!(edit_distance("reviwed", "reviewed"), 1);
+        assert_eq!(edit_distance("cdoe", "code"), 1);
+        assert_eq!(edit_distance("404", "451"), 2);
     }
 
     #[test]
@@ -62,6 +77,7 @@ mod tests {
         assert_eq!(closest("titel", keys), Some("title"));
         assert_eq!(closest("colour", keys), None);
         assert_eq!(closest("x", keys), None);
+        assert_eq!(closest("404", ["451", "503"]), None);
         assert_eq!(
             closest(
                 "playbooks/overlaod.md",
