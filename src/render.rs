@@ -374,13 +374,46 @@ pub fn render_all(
             ))),
         })
         .collect();
-    let mut diags = Vec::new();
-    for r in results {
+    // One diagnostic per template error, naming the first page it broke
+    // (in the plan's order) and how many more.
+    let mut failed: Vec<(Diagnostic, &Job, usize)> = Vec::new();
+    for (r, job) in results.into_iter().zip(&jobs) {
         if let Some(d) = r? {
-            diags.push(d);
+            match failed.iter_mut().find(|(f, _, _)| *f == d) {
+                Some((_, _, n)) => *n += 1,
+                None => failed.push((d, job, 1)),
+            }
         }
     }
-    Ok(diags)
+    Ok(failed
+        .into_iter()
+        .map(|(mut d, job, n)| {
+            let more = match n {
+                1 => String::new(),
+                n => format!(" and {} other page{}", n - 1, if n == 2 { "" } else { "s" }),
+            };
+            d.message = format!("{} (rendering {}{more})", d.message, describe(m, job));
+            d
+        })
+        .collect())
+}
+
+/// What a job renders, as a writer knows it: the page's file, or the
+/// generated page by its name and URL.
+fn describe(m: &Model<'_>, job: &Job) -> String {
+    match job {
+        Job::Page(id) => m.graph.page(*id).page.file.clone(),
+        Job::Home => "the home page".into(),
+        Job::AllErrors => "the A-Z listing".into(),
+        Job::CompareList => "the compare guide listing".into(),
+        Job::PlaybookList => "the playbook listing".into(),
+        Job::Provider(k) => format!("the page of provider \"{k}\""),
+        Job::Tag(k) => format!("the page of tag \"{k}\""),
+        Job::Standard(k) => format!("the page of standard \"{k}\""),
+        Job::Search => "the search page".into(),
+        Job::NotFound => "the 404 page".into(),
+        Job::Alias(i) => format!("the redirect page /{}", m.graph.aliases[*i].path),
+    }
 }
 
 /// The files that need no template.

@@ -337,11 +337,55 @@ pub fn template_diag(
         })
         .collect::<Vec<_>>()
         .join(" ");
-    let mut d = Diagnostic::error(
-        origin(name, overrides),
-        line,
-        format!("template error: {message}"),
-    );
+    // Tera names no place for a missing variable: look it up in the
+    // template, then in the site's other templates (it may sit in a parent).
+    let mut file = origin(name, overrides);
+    if line.is_none() {
+        if let Some(var) = message
+            .strip_prefix("Variable `")
+            .and_then(|m| m.split_once('`'))
+            .map(|(v, _)| v)
+        {
+            let sources = std::iter::once(name).chain(overrides.keys().map(String::as_str));
+            if let Some((t, l, c)) = sources
+                .filter_map(|t| source_of(t, overrides).map(|src| (t, src)))
+                .find_map(|(t, src)| place_of(src, var).map(|(l, c)| (t, l, c)))
+            {
+                file = origin(t, overrides);
+                line = Some(l);
+                col = Some(c);
+            }
+        }
+    }
+    let mut d = Diagnostic::error(file, line, format!("template error: {message}"));
     d.column = col;
     d
+}
+
+/// The source of a template: the site's override, else the theme's.
+fn source_of<'a>(name: &str, overrides: &'a BTreeMap<String, String>) -> Option<&'a str> {
+    overrides
+        .get(name)
+        .map(String::as_str)
+        .or_else(|| BUILTIN.iter().find(|(n, _)| *n == name).map(|(_, s)| *s))
+}
+
+/// Line and column (1-based, in characters) of the first use of `var` in a
+/// template's tags: the name whole, not a longer one it begins.
+fn place_of(src: &str, var: &str) -> Option<(u32, u32)> {
+    let mut from = 0;
+    while let Some(i) = src[from..].find(var).map(|j| from + j) {
+        from = i + var.len();
+        let before = src[..i].chars().next_back();
+        let after = src[from..].chars().next();
+        let part_of_name =
+            |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '.');
+        let in_tag = src[..i]
+            .rfind(['{', '}'])
+            .is_some_and(|o| src[..i][o..].starts_with('{'));
+        if !part_of_name(before) && !part_of_name(after) && in_tag {
+            return Some(crate::diag::line_col(src, i));
+        }
+    }
+    None
 }

@@ -246,7 +246,7 @@ fn broken_and_missing_templates() {
         "templates/page.html",
         "{% extends \"base.html\" %}{% block main %}{{ page.no_such_field }}{% endblock main %}",
     );
-    assert_errors(&site, &["error: templates/page.html: template error: Variable `page.no_such_field` not found in context while rendering 'page.html'"]);
+    assert_errors(&site, &["error: templates/page.html:1:45: template error: Variable `page.no_such_field` not found in context while rendering 'page.html' (rendering content/about.md and 1 other page)"]);
 }
 
 #[test]
