@@ -329,25 +329,31 @@ pub fn analyze_with(
                 rendered.get(link.target).and_then(Option::as_ref),
             ) {
                 if !target.has_anchor(anchor) {
-                    diags.push(Diagnostic::error(
-                        file,
-                        Some(link.line),
-                        format!(
-                            "link to \"{}\": {} has no heading or element with id \"{anchor}\"",
-                            link.written,
-                            graph.page(link.target).page.file
-                        ),
-                    ));
+                    diags.push(
+                        Diagnostic::error(
+                            file,
+                            Some(link.line),
+                            format!(
+                                "link to \"{}\": {} has no heading or element with id \"{anchor}\"",
+                                link.written,
+                                graph.page(link.target).page.file
+                            ),
+                        )
+                        .at_column(Some(link.column)),
+                    );
                 }
             }
         }
-        for (path, line) in &r.root_links {
+        for (path, line, column) in &r.root_links {
             if !root_link_exists(&graph, path) {
-                diags.push(Diagnostic::error(
-                    file,
-                    Some(*line),
-                    format!("link to \"/{path}\": the built site has no such page or file"),
-                ));
+                diags.push(
+                    Diagnostic::error(
+                        file,
+                        Some(*line),
+                        format!("link to \"/{path}\": the built site has no such page or file"),
+                    )
+                    .at_column(Some(*column)),
+                );
             }
         }
     }

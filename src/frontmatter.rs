@@ -122,6 +122,34 @@ pub fn split(text: &str) -> Result<Split<'_>, (u32, String)> {
     Err((1, format!("front matter opened with {delim} on line 1 is never closed (expected a closing {delim} line)")))
 }
 
+/// The `[` or `{` opened before `error_line` (1-based, within the front
+/// matter) that was never closed, outside quotes and comments: its line,
+/// column and the bracket.
+fn unclosed_flow(front: &str, error_line: u32) -> Option<(u32, u32, char)> {
+    let mut open: Vec<(u32, u32, char)> = Vec::new();
+    for (i, line) in front
+        .lines()
+        .enumerate()
+        .take(error_line.saturating_sub(1) as usize)
+    {
+        let mut quote: Option<char> = None;
+        for (col, c) in line.chars().enumerate() {
+            match (quote, c) {
+                (Some(q), c) if c == q => quote = None,
+                (Some(_), _) => {}
+                (None, '"' | '\'') => quote = Some(c),
+                (None, '#') => break,
+                (None, '[' | '{') => open.push((i as u32 + 1, col as u32 + 1, c)),
+                (None, ']' | '}') => {
+                    open.pop();
+                }
+                _ => {}
+            }
+        }
+    }
+    open.first().copied()
+}
+
 /// Parsed front matter: the top-level table and the line of each key.
 #[derive(Debug, Default)]
 pub struct Parsed {
@@ -160,6 +188,21 @@ pub fn parse(split: &Split<'_>) -> Result<Parsed, (u32, Option<u32>, String)> {
                         let msg = e.to_string();
                         // The location is reported separately; drop serde_yaml's " at line N column M".
                         let msg = msg.split(" at line ").next().unwrap_or(&msg).to_string();
+                        // The parser gives up where a list or map should
+                        // have closed; the writer needs where it opened.
+                        let unclosed = if msg.contains("did not find expected") {
+                            unclosed_flow(split.front, l)
+                        } else {
+                            None
+                        };
+                        if let Some((ol, oc, open)) = unclosed {
+                            let close = if open == '[' { ']' } else { '}' };
+                            return (
+                                ol + off,
+                                Some(oc),
+                                format!("invalid YAML front matter: this {open} is never closed (expected {close} before line {}): {msg}", l + off),
+                            );
+                        }
                         (l + off, c, format!("invalid YAML front matter: {msg}"))
                     })?;
                 match from_yaml(v) {

@@ -95,6 +95,8 @@ pub fn page(
         today,
         has_default_standard,
         folder_provider,
+        front: split.front,
+        front_line: split.front_line,
     };
     let fm = page::validate(file, kind, &parsed.table, parsed.key_lines, &rules, diags);
     let body = split.body.to_string();

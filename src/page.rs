@@ -228,6 +228,23 @@ pub struct Rules<'a> {
     pub has_default_standard: bool,
     /// For error pages: the provider folder (`errors/<provider>/...`).
     pub folder_provider: Option<&'a str>,
+    /// The front matter as written, and the file line it starts on: where
+    /// a value inside a table is found, to point at its own line.
+    pub front: &'a str,
+    pub front_line: u32,
+}
+
+impl Rules<'_> {
+    /// The first file line at or after `from` whose text holds `needle`.
+    fn line_of(&self, needle: &str, from: u32) -> Option<u32> {
+        let skip = from.saturating_sub(self.front_line) as usize;
+        self.front
+            .lines()
+            .enumerate()
+            .skip(skip)
+            .find(|(_, l)| l.contains(needle))
+            .map(|(i, _)| self.front_line + i as u32)
+    }
 }
 
 /// Validates a parsed table against `SCHEMA` for `kind`, pushing every
@@ -368,7 +385,9 @@ pub fn validate(
                     Value::Array(items) => items.len(),
                     _ => 1,
                 };
-                fm.references = references(value, l, &mut err);
+                fm.references = references(value, l, &mut err, &|needle| {
+                    rules.line_of(needle, l).unwrap_or(l)
+                });
             }
             T::Table => match value {
                 Value::Table(_) => fm.extra = value.to_json(),
@@ -453,7 +472,13 @@ fn string_list(key: &str, value: &Value, l: u32, err: &mut impl FnMut(u32, Strin
     }
 }
 
-fn references(value: &Value, l: u32, err: &mut impl FnMut(u32, String)) -> Vec<Reference> {
+/// `references`: `line_of` finds the line of a value inside it.
+fn references(
+    value: &Value,
+    l: u32,
+    err: &mut impl FnMut(u32, String),
+    line_of: &dyn Fn(&str) -> u32,
+) -> Vec<Reference> {
     let Value::Array(items) = value else {
         err(
             l,
@@ -488,7 +513,7 @@ fn references(value: &Value, l: u32, err: &mut impl FnMut(u32, String)) -> Vec<R
             (Some(Value::String(title)), Some(Value::String(url))) => {
                 let url = url.trim();
                 if crate::urls::is_dangerous_scheme(url) {
-                    err(l, format!("references[{i}] url \"{url}\" uses a forbidden scheme (javascript:, data: and vbscript: are not allowed)"));
+                    err(line_of(url), format!("references[{i}] url \"{url}\" uses a forbidden scheme (javascript:, data: and vbscript: are not allowed)"));
                 } else if url.is_empty() {
                     err(l, format!("references[{i}] url is empty"));
                 } else {
@@ -542,6 +567,8 @@ mod tests {
             today: parse_date("2026-11-26").unwrap(),
             has_default_standard: false,
             folder_provider: Some("http"),
+            front: s.front,
+            front_line: s.front_line,
         };
         let mut d = Vec::new();
         let fm = validate("f.md", kind, &p.table, p.key_lines, &rules, &mut d);

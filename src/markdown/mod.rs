@@ -68,6 +68,7 @@ pub struct PageLink {
     pub target: PageId,
     pub anchor: Option<String>,
     pub line: u32,
+    pub column: u32,
     pub written: String,
 }
 
@@ -81,7 +82,7 @@ pub struct Rendered {
     pub links: Vec<PageLink>,
     /// Root-relative link targets (site paths without the leading `/`), checked
     /// against the outputs of the build.
-    pub root_links: Vec<(String, u32)>,
+    pub root_links: Vec<(String, u32, u32)>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -143,6 +144,16 @@ impl LineIndex {
         let i = self.starts.partition_point(|&s| s <= offset);
         self.first + i.saturating_sub(1) as u32
     }
+    /// Line and column (in characters, 1-based) of a byte offset of `text`.
+    fn at(&self, text: &str, offset: usize) -> (u32, u32) {
+        let i = self
+            .starts
+            .partition_point(|&s| s <= offset)
+            .saturating_sub(1);
+        let start = self.starts.get(i).copied().unwrap_or(0).min(offset);
+        let column = text.get(start..offset).map_or(0, |t| t.chars().count());
+        (self.first + i as u32, column as u32 + 1)
+    }
 }
 
 struct HeadingBuf<'a> {
@@ -187,7 +198,7 @@ pub fn render(ctx: &Context<'_>, id: PageId, mode: Mode) -> Rendered {
     let mut raw_html = String::new();
     let mut html_depth = 0usize;
     let mut linked_codes: HashSet<PageId> = HashSet::new();
-    let mut own_anchor_links: Vec<(String, u32)> = Vec::new();
+    let mut own_anchor_links: Vec<(String, u32, u32)> = Vec::new();
     let mut used_ids: HashMap<String, usize> =
         THEME_IDS.iter().map(|id| (id.to_string(), 1)).collect();
     let mut callouts: Vec<bool> = Vec::new();
@@ -289,7 +300,7 @@ pub fn render(ctx: &Context<'_>, id: PageId, mode: Mode) -> Rendered {
                     id,
                     own_dir,
                     &dest_url,
-                    line(),
+                    lines.at(&page.body, range.start),
                     &mut r,
                     &mut own_anchor_links,
                 );
@@ -319,7 +330,7 @@ pub fn render(ctx: &Context<'_>, id: PageId, mode: Mode) -> Rendered {
                     id,
                     own_dir,
                     &dest_url,
-                    line(),
+                    lines.at(&page.body, range.start),
                     &mut r,
                     &mut own_anchor_links,
                 );
@@ -417,13 +428,18 @@ pub fn render(ctx: &Context<'_>, id: PageId, mode: Mode) -> Rendered {
         &raw_html,
         ctx.config.markdown.unsafe_html,
     ));
-    for (anchor, line) in own_anchor_links {
+    for (anchor, line, column) in own_anchor_links {
         if !r.has_anchor(&anchor) {
-            r.diagnostics.push(Diagnostic::error(
-                file,
-                Some(line),
-                format!("link to \"#{anchor}\": no heading or element on this page has that id"),
-            ));
+            r.diagnostics.push(
+                Diagnostic::error(
+                    file,
+                    Some(line),
+                    format!(
+                        "link to \"#{anchor}\": no heading or element on this page has that id"
+                    ),
+                )
+                .at_column(Some(column)),
+            );
         }
     }
     if mode == Mode::Html {
@@ -574,9 +590,9 @@ fn resolve_link(
     own: PageId,
     own_dir: &str,
     dest: &str,
-    line: u32,
+    (line, column): (u32, u32),
     r: &mut Rendered,
-    own_anchors: &mut Vec<(String, u32)>,
+    own_anchors: &mut Vec<(String, u32, u32)>,
 ) -> Option<String> {
     let node = ctx.graph.page(own);
     let file = node.page.file.as_str();
@@ -585,18 +601,21 @@ fn resolve_link(
         return None;
     }
     if is_dangerous_scheme(dest_trim) {
-        r.diagnostics.push(Diagnostic::error(
+        r.diagnostics.push(
+            Diagnostic::error(
             file,
             Some(line),
             format!("link to \"{dest_trim}\" uses a forbidden scheme (javascript:, data: and vbscript: are not allowed)"),
-        ));
+        )
+        .at_column(Some(column)),
+        );
         return Some("#".into());
     }
     if is_external(dest_trim) {
         return None;
     }
     if let Some(anchor) = dest_trim.strip_prefix('#') {
-        own_anchors.push((percent_decode(anchor), line));
+        own_anchors.push((percent_decode(anchor), line, column));
         return None;
     }
     let (path, anchor) = match dest_trim.split_once('#') {
@@ -611,7 +630,7 @@ fn resolve_link(
         .filter(|_| !dest_trim.starts_with("@/"))
     {
         let site_path = rest.split(['#', '?']).next().unwrap_or("");
-        r.root_links.push((percent_decode(site_path), line));
+        r.root_links.push((percent_decode(site_path), line, column));
         return Some(base.href_written(rest));
     }
     let content_path = if let Some(p) = decoded.strip_prefix("@/") {
@@ -625,11 +644,14 @@ fn resolve_link(
         normalize_relative(&joined)
     };
     let Some(content_path) = content_path else {
-        r.diagnostics.push(Diagnostic::error(
-            file,
-            Some(line),
-            format!("link to \"{dest_trim}\" leaves content/"),
-        ));
+        r.diagnostics.push(
+            Diagnostic::error(
+                file,
+                Some(line),
+                format!("link to \"{dest_trim}\" leaves content/"),
+            )
+            .at_column(Some(column)),
+        );
         return Some("#".into());
     };
     if content_path.ends_with(".md") || decoded.starts_with("@/") {
@@ -637,16 +659,20 @@ fn resolve_link(
             Some(target) => {
                 let t = ctx.graph.page(target);
                 if node.published && !t.published {
-                    r.diagnostics.push(Diagnostic::error(
+                    r.diagnostics.push(
+                        Diagnostic::error(
                         file,
                         Some(line),
                         format!("link to \"{dest_trim}\" names the draft page {}; publish it or remove the link", t.page.file),
-                    ));
+                    )
+                    .at_column(Some(column)),
+                    );
                 }
                 r.links.push(PageLink {
                     target,
                     anchor: anchor.filter(|a| !a.is_empty()).map(percent_decode),
                     line,
+                    column,
                     written: dest_trim.to_string(),
                 });
                 let mut href = base.href(&t.path);
@@ -658,16 +684,19 @@ fn resolve_link(
             }
             None if ctx.graph.broken.contains(&content_path) => Some("#".into()),
             None => {
-                r.diagnostics.push(Diagnostic::error(
-                    file,
-                    Some(line),
-                    format!(
-                        "link to \"{dest_trim}\": no page content/{content_path}{}",
-                        near_page(ctx.graph, &content_path)
-                            .map(|p| format!("; did you mean @/{p}?"))
-                            .unwrap_or_default()
-                    ),
-                ));
+                r.diagnostics.push(
+                    Diagnostic::error(
+                        file,
+                        Some(line),
+                        format!(
+                            "link to \"{dest_trim}\": no page content/{content_path}{}",
+                            near_page(ctx.graph, &content_path)
+                                .map(|p| format!("; did you mean @/{p}?"))
+                                .unwrap_or_default()
+                        ),
+                    )
+                    .at_column(Some(column)),
+                );
                 Some("#".into())
             }
         }
@@ -675,11 +704,14 @@ fn resolve_link(
         // A file beside the page (an image, a PDF), copied to the same path.
         Some(base.href(&content_path))
     } else {
-        r.diagnostics.push(Diagnostic::warning(
+        r.diagnostics.push(
+            Diagnostic::warning(
             file,
             Some(line),
             format!("relative link \"{dest_trim}\" names no page or file of this site; it is left as written"),
-        ));
+        )
+        .at_column(Some(column)),
+        );
         None
     }
 }

@@ -242,7 +242,7 @@ fn patch(live: &mut Live, opts: &Options, root_abs: &Path, path: &Path) -> Optio
         && scan
             .root_links
             .iter()
-            .all(|(p, _)| build::root_link_exists(&c.graph, p))
+            .all(|(p, _, _)| build::root_link_exists(&c.graph, p))
         && scan.links.iter().all(anchor_found);
     if !unchanged_for_others {
         return None;

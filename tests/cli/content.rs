@@ -30,7 +30,7 @@ fn ids_in_raw_html_are_link_targets_on_the_page_and_from_others() {
     assert_eq!(r.status, 1);
     assert!(
         r.stderr.contains(
-            "content/guides/gone.md:6: link to \"#s\": no heading or element on this page has that id"
+            "content/guides/gone.md:6:1: link to \"#s\": no heading or element on this page has that id"
         ),
         "{}",
         r.stderr
@@ -204,7 +204,7 @@ fn errors_point_at_the_spot_and_say_what_was_meant() {
     let site = Site::fixture("basic");
     site.write(
         "content/errors/http/zw.md",
-        "+++\ntitle = \"ZW\"\ncode = \"50\u{200b}3X\"\nreviwed = 2026-01-01\n[[references]]\ntitle = \"R\"\nurl = \"https://example.com\"\n+++\nSee [t](@/playbooks/timeout.md).\n",
+        "+++\ntitle = \"ZW\"\ncode = \"50\u{200b}3X\"\nreviwed = 2026-01-01\n[[references]]\ntitle = \"R\"\nurl = \"https://example.com\"\n+++\nSee [t](@/playbooks/timeout.md) and [u](@/nope.md).\n",
     );
     site.write(
         "content/errors/http/long.md",
@@ -216,7 +216,9 @@ fn errors_point_at_the_spot_and_say_what_was_meant() {
     for want in [
         "error: content/errors/http/long.md:3:8: the URL segment \"aaaaaaaaaaaaaaaaaaaaaaaa...\" is 300 bytes long; file systems allow at most 255: shorten it or set slug",
         "error: content/errors/http/zw.md:3:8: \"code\" holds an invisible character, U+200B (zero width space); delete it (it usually comes in with a pasted code)",
-        "error: content/errors/http/zw.md:9: link to \"@/playbooks/timeout.md\": no page content/playbooks/timeout.md; did you mean @/playbooks/timeouts.md?",
+        "error: content/errors/http/zw.md:9:5: link to \"@/playbooks/timeout.md\": no page content/playbooks/timeout.md; did you mean @/playbooks/timeouts.md?",
+        // Two bad links on one line, each at its own column.
+        "error: content/errors/http/zw.md:9:37: link to \"@/nope.md\": no page content/nope.md",
     ] {
         assert!(errors.iter().any(|e| e == want), "{want}\n{}", r.stderr);
     }

@@ -42,7 +42,7 @@ fn broken_front_matter() {
             "error: content/errors/http/400.md:1: front matter opened with +++ on line 1 is never closed (expected a closing +++ line)",
             "error: content/errors/http/401.md:2:22: invalid TOML front matter: invalid basic string, expected `\"`",
             "error: content/errors/http/402.md:1: expected front matter at the top of the file: a +++ line (TOML) or a --- line (YAML)",
-            "error: content/errors/http/404.md:3:1: invalid YAML front matter: did not find expected ',' or ']'",
+            "error: content/errors/http/404.md:2:8: invalid YAML front matter: this [ is never closed (expected ] before line 3): did not find expected ',' or ']'",
             "error: content/errors/http/405.md:2: front matter must be a mapping of keys to values, found a list",
         ],
     );
@@ -137,15 +137,15 @@ fn broken_links_and_schemes() {
     );
     site.write("content/errors/http/451.md", "+++\ntitle = \"Legal\"\ncode = \"451\"\nreviewed = 2026-01-01\n[[references]]\ntitle = \"Bad\"\nurl = \"javascript:alert(1)\"\n+++\n");
     assert_errors(&site, &[
-            "error: content/errors/http/451.md:5: references[0] url \"javascript:alert(1)\" uses a forbidden scheme (javascript:, data: and vbscript: are not allowed)",
-            "error: content/guides/links.md:7: link to \"@/errors/http/404.md\": no page content/errors/http/404.md",
-            "error: content/guides/links.md:8: link to \"@/errors/http/503.md#no-such-anchor\": content/errors/http/503.md has no heading or element with id \"no-such-anchor\"",
-            "error: content/guides/links.md:9: link to \"../../outside.md\" leaves content/",
-            "error: content/guides/links.md:10: link to \"javascript:alert(1)\" uses a forbidden scheme (javascript:, data: and vbscript: are not allowed)",
-            "error: content/guides/links.md:11: link to \"/no/such/page/\": the built site has no such page or file",
-            "error: content/guides/links.md:12: link to \"#nowhere\": no heading or element on this page has that id",
-            "error: content/guides/links.md:15: link to \"JaVaScRiPt:alert(1)\" uses a forbidden scheme (javascript:, data: and vbscript: are not allowed)",
-            "error: content/guides/links.md:16: link to \"data:text/html,x\" uses a forbidden scheme (javascript:, data: and vbscript: are not allowed)",
+            "error: content/errors/http/451.md:7:7: references[0] url \"javascript:alert(1)\" uses a forbidden scheme (javascript:, data: and vbscript: are not allowed)",
+            "error: content/guides/links.md:7:1: link to \"@/errors/http/404.md\": no page content/errors/http/404.md",
+            "error: content/guides/links.md:8:1: link to \"@/errors/http/503.md#no-such-anchor\": content/errors/http/503.md has no heading or element with id \"no-such-anchor\"",
+            "error: content/guides/links.md:9:1: link to \"../../outside.md\" leaves content/",
+            "error: content/guides/links.md:10:1: link to \"javascript:alert(1)\" uses a forbidden scheme (javascript:, data: and vbscript: are not allowed)",
+            "error: content/guides/links.md:11:1: link to \"/no/such/page/\": the built site has no such page or file",
+            "error: content/guides/links.md:12:1: link to \"#nowhere\": no heading or element on this page has that id",
+            "error: content/guides/links.md:15:1: link to \"JaVaScRiPt:alert(1)\" uses a forbidden scheme (javascript:, data: and vbscript: are not allowed)",
+            "error: content/guides/links.md:16:1: link to \"data:text/html,x\" uses a forbidden scheme (javascript:, data: and vbscript: are not allowed)",
         ]);
 }
 
@@ -173,7 +173,7 @@ fn drafts_named_by_published_pages() {
     site.write("content/compare/teapot.md", "+++\ntitle = \"Teapot vs 503\"\nsummary = \"s\"\ncompares = [\"418\", \"503\"]\nreviewed = 2026-01-01\nstandard = \"notes\"\n+++\n[tea](@/errors/http/418.md)\n");
     assert_errors(&site, &[
             "error: content/compare/teapot.md:4:12: ref \"418\" names the draft page content/errors/http/418.md; publish it or remove the ref",
-            "error: content/compare/teapot.md:8: link to \"@/errors/http/418.md\" names the draft page content/errors/http/418.md; publish it or remove the link",
+            "error: content/compare/teapot.md:8:1: link to \"@/errors/http/418.md\" names the draft page content/errors/http/418.md; publish it or remove the link",
         ]);
 }
 
