@@ -57,13 +57,26 @@ pub enum Field {
 /// Calls `f` with the words of a markdown body and the field they are in:
 /// headings apart from the rest. Link destinations, bare URLs, HTML tags
 /// and reference definitions are skipped: they are addresses, not prose.
+/// Inside a fenced code block every line is body: a shell comment (`# ...`)
+/// is not a heading.
 pub fn body_words(body: &str, buf: &mut String, mut f: impl FnMut(&str, Field)) {
+    // The open fence's character and length, while in a fenced block.
+    let mut fence: Option<(u8, usize)> = None;
     for line in body.lines() {
         let trimmed = line.trim_start();
-        if is_reference_definition(trimmed) {
+        let opener = fence_of(line);
+        match (fence, opener) {
+            (None, Some(o)) => fence = Some(o),
+            (Some((c, n)), Some((oc, on))) if oc == c && on >= n && closes(trimmed) => {
+                fence = None;
+                continue;
+            }
+            _ => {}
+        }
+        if fence.is_none() && is_reference_definition(trimmed) {
             continue;
         }
-        let field = if trimmed.starts_with('#') {
+        let field = if fence.is_none() && trimmed.starts_with('#') {
             Field::Heading
         } else {
             Field::Body
@@ -75,6 +88,26 @@ pub fn body_words(body: &str, buf: &mut String, mut f: impl FnMut(&str, Field)) 
             rest = &rest[skip_to..];
         }
     }
+}
+
+/// The character and length of a code fence (three or more backticks or
+/// tildes, indented less than four spaces) that `line` opens or closes.
+fn fence_of(line: &str) -> Option<(u8, usize)> {
+    let trimmed = line.trim_start_matches(' ');
+    if line.len() - trimmed.len() > 3 {
+        return None;
+    }
+    let c = *trimmed.as_bytes().first()?;
+    if c != b'`' && c != b'~' {
+        return None;
+    }
+    let n = trimmed.bytes().take_while(|&b| b == c).count();
+    (n >= 3).then_some((c, n))
+}
+
+/// True when a fence line carries nothing after its fence (a closing fence).
+fn closes(trimmed: &str) -> bool {
+    trimmed.trim_start_matches(['`', '~']).trim().is_empty()
 }
 
 fn is_reference_definition(line: &str) -> bool {
@@ -370,6 +403,27 @@ mod tests {
             .into_iter()
             .filter(|(w, _)| !words::is_stopword(w))
             .collect::<Vec<_>>()
+        );
+    }
+
+    #[test]
+    fn lines_in_fenced_code_are_body_even_when_they_start_with_a_hash() {
+        let body = "## Check\n```bash\n# measure latency\ncurl x\n```\n# Title\n~~~~\n# kept\n~~~\n## still code\n~~~~\n";
+        let fields: Vec<(String, Field)> = all_body_words(body);
+        assert_eq!(
+            fields,
+            [
+                ("check", Field::Heading),
+                ("bash", Field::Body),
+                ("measure", Field::Body),
+                ("latency", Field::Body),
+                ("curl", Field::Body),
+                ("title", Field::Heading),
+                ("kept", Field::Body),
+                ("still", Field::Body),
+                ("code", Field::Body),
+            ]
+            .map(|(w, f)| (w.to_string(), f))
         );
     }
 
