@@ -15,10 +15,11 @@
 //!
 //! Terms: a page's code as written, lowercased, never stemmed or split
 //! (`deadline_exceeded`); the digit runs inside a code (`53003` for
-//! AADSTS53003); and the words of code, title, summary, provider, headings and
-//! body, where a word is a run of letters, digits and `_`, also split at `_`.
-//! `static/faultbook.js` tokenizes queries by the same rules and reads the
-//! format above.
+//! AADSTS53003); and the terms of code, title, summary, provider, headings and
+//! body as [`words`] makes them: lowercased NFC words of any script (marks
+//! included), split at `_` too, and character bigrams for scripts written
+//! without spaces. `static/faultbook.js` tokenizes queries by the same rules
+//! and reads the format above.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -30,6 +31,9 @@ use serde::Serialize;
 use crate::graph::PageId;
 use crate::page::Kind;
 use crate::view::Model;
+
+mod words;
+pub use words::{is_emoji, is_unspaced, words};
 
 /// Documents per document chunk: the results on one screen cost a few KB.
 pub const DOCS_PER_CHUNK: usize = 16;
@@ -50,82 +54,29 @@ pub enum Field {
     Code = 5,
 }
 
-/// Words that would match nearly every page.
-fn is_stopword(w: &str) -> bool {
-    matches!(
-        w,
-        "a" | "an"
-            | "and"
-            | "are"
-            | "as"
-            | "at"
-            | "be"
-            | "but"
-            | "by"
-            | "for"
-            | "from"
-            | "if"
-            | "in"
-            | "into"
-            | "is"
-            | "it"
-            | "its"
-            | "of"
-            | "on"
-            | "or"
-            | "that"
-            | "the"
-            | "then"
-            | "this"
-            | "to"
-            | "was"
-            | "with"
-    )
-}
-
-/// Calls `f` with each search word of `text`, lowercased: runs of letters,
-/// digits and `_`, and, for a run holding `_`, its parts too. `buf` is
-/// scratch space.
-pub fn words(text: &str, buf: &mut String, mut f: impl FnMut(&str)) {
-    for run in text.split(|c: char| !(c.is_alphanumeric() || c == '_')) {
-        let run = run.trim_matches('_');
-        if run.is_empty() {
-            continue;
-        }
-        emit(run, buf, &mut f);
-        if run.contains('_') {
-            for part in run.split('_').filter(|p| !p.is_empty()) {
-                emit(part, buf, &mut f);
-            }
-        }
-    }
-}
-
-fn emit(word: &str, buf: &mut String, f: &mut impl FnMut(&str)) {
-    buf.clear();
-    if word.is_ascii() {
-        buf.push_str(word);
-        buf.make_ascii_lowercase();
-    } else {
-        buf.extend(word.chars().flat_map(char::to_lowercase));
-    }
-    // One letter says nothing; one digit may ("HTTP 5").
-    let short = buf.chars().nth(1).is_none() && !buf.starts_with(|c: char| c.is_ascii_digit());
-    if !short && !is_stopword(buf) {
-        f(buf);
-    }
-}
-
 /// Calls `f` with the words of a markdown body and the field they are in:
 /// headings apart from the rest. Link destinations, bare URLs, HTML tags
 /// and reference definitions are skipped: they are addresses, not prose.
+/// Inside a fenced code block every line is body: a shell comment (`# ...`)
+/// is not a heading.
 pub fn body_words(body: &str, buf: &mut String, mut f: impl FnMut(&str, Field)) {
+    // The open fence's character and length, while in a fenced block.
+    let mut fence: Option<(u8, usize)> = None;
     for line in body.lines() {
         let trimmed = line.trim_start();
-        if is_reference_definition(trimmed) {
+        let opener = fence_of(line);
+        match (fence, opener) {
+            (None, Some(o)) => fence = Some(o),
+            (Some((c, n)), Some((oc, on))) if oc == c && on >= n && closes(trimmed) => {
+                fence = None;
+                continue;
+            }
+            _ => {}
+        }
+        if fence.is_none() && is_reference_definition(trimmed) {
             continue;
         }
-        let field = if trimmed.starts_with('#') {
+        let field = if fence.is_none() && trimmed.starts_with('#') {
             Field::Heading
         } else {
             Field::Body
@@ -137,6 +88,26 @@ pub fn body_words(body: &str, buf: &mut String, mut f: impl FnMut(&str, Field)) 
             rest = &rest[skip_to..];
         }
     }
+}
+
+/// The character and length of a code fence (three or more backticks or
+/// tildes, indented less than four spaces) that `line` opens or closes.
+fn fence_of(line: &str) -> Option<(u8, usize)> {
+    let trimmed = line.trim_start_matches(' ');
+    if line.len() - trimmed.len() > 3 {
+        return None;
+    }
+    let c = *trimmed.as_bytes().first()?;
+    if c != b'`' && c != b'~' {
+        return None;
+    }
+    let n = trimmed.bytes().take_while(|&b| b == c).count();
+    (n >= 3).then_some((c, n))
+}
+
+/// True when a fence line carries nothing after its fence (a closing fence).
+fn closes(trimmed: &str) -> bool {
+    trimmed.trim_start_matches(['`', '~']).trim().is_empty()
 }
 
 fn is_reference_definition(line: &str) -> bool {
@@ -410,32 +381,10 @@ pub fn decode_chunk(json: &[u8]) -> serde_json::Result<BTreeMap<String, Vec<(u32
 mod tests {
     use super::*;
 
-    fn all_words(text: &str) -> Vec<String> {
-        let mut v = Vec::new();
-        words(text, &mut String::new(), |w| v.push(w.to_string()));
-        v
-    }
-
     fn all_body_words(text: &str) -> Vec<(String, Field)> {
         let mut v = Vec::new();
         body_words(text, &mut String::new(), |w, f| v.push((w.to_string(), f)));
         v
-    }
-
-    #[test]
-    fn words_are_lowercased_runs_and_codes_keep_their_underscores() {
-        assert_eq!(
-            all_words("DEADLINE_EXCEEDED after 5 s: Überlast!"),
-            [
-                "deadline_exceeded",
-                "deadline",
-                "exceeded",
-                "after",
-                "5",
-                "überlast"
-            ]
-        );
-        assert_eq!(all_words("the a I x AADSTS53003"), ["aadsts53003"]);
     }
 
     #[test]
@@ -452,8 +401,29 @@ mod tests {
                 ("now".to_string(), Field::Body),
             ]
             .into_iter()
-            .filter(|(w, _)| !is_stopword(w))
+            .filter(|(w, _)| !words::is_stopword(w))
             .collect::<Vec<_>>()
+        );
+    }
+
+    #[test]
+    fn lines_in_fenced_code_are_body_even_when_they_start_with_a_hash() {
+        let body = "## Check\n```bash\n# measure latency\ncurl x\n```\n# Title\n~~~~\n# kept\n~~~\n## still code\n~~~~\n";
+        let fields: Vec<(String, Field)> = all_body_words(body);
+        assert_eq!(
+            fields,
+            [
+                ("check", Field::Heading),
+                ("bash", Field::Body),
+                ("measure", Field::Body),
+                ("latency", Field::Body),
+                ("curl", Field::Body),
+                ("title", Field::Heading),
+                ("kept", Field::Body),
+                ("still", Field::Body),
+                ("code", Field::Body),
+            ]
+            .map(|(w, f)| (w.to_string(), f))
         );
     }
 

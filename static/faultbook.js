@@ -204,23 +204,82 @@
   var SUGGESTIONS = 8;
   var PAGE_RESULTS = 50;
 
-  // Same rules as `search::words`: runs of letters, digits and "_",
-  // lowercased, and the parts of a run holding "_".
+  // Same rules as `search::words` (src/search/words.rs), term for term:
+  // NFC; marks belong to the character before them; runs of letters,
+  // digits and "_" are words, lowercased with final sigma folded and Hebrew
+  // points and Arabic harakat dropped, split at "_" too; scripts written
+  // without spaces give overlapping bigrams (a lone character gives
+  // itself), every one of which a page must hold; each emoji is a term.
+  // tests/fixtures/scripts/search-terms.json holds samples that both
+  // tokenizers are tested against.
+  var MARK = /\p{M}/u;
+  var WORD_CHAR = /[\p{Alphabetic}\p{N}_]/u;
+  var UNSPACED = /[\u0E00-\u0EFF\u1000-\u109F\u1780-\u17FF\u3005-\u3007\u3040-\u30FF\u31F0-\u31FF\u3400-\u4DBF\u4E00-\u9FFF\uF900-\uFAFF\uFF66-\uFF9F\u{20000}-\u{3FFFF}]/u;
+  var EMOJI = /[\u2600-\u27BF\u{1F300}-\u{1F3FA}\u{1F400}-\u{1F64F}\u{1F680}-\u{1F6FF}\u{1F900}-\u{1F9FF}\u{1FA70}-\u{1FAFF}]/u;
+  var OPTIONAL_MARK = /[\u0591-\u05C7\u0610-\u061A\u064B-\u065F\u0670\u06D6-\u06ED]/u;
+  var SEPARATOR = 0, MARK_CLASS = 1, WORD = 2, UNSPACED_WORD = 3, EMOJI_CLASS = 4;
+
+  function charClass(ch) {
+    if (MARK.test(ch)) return MARK_CLASS;
+    if (WORD_CHAR.test(ch)) return UNSPACED.test(ch) ? UNSPACED_WORD : WORD;
+    return EMOJI.test(ch) ? EMOJI_CLASS : SEPARATOR;
+  }
+
   function queryWords(text) {
     var out = [];
-    function emit(w) {
-      if (!w) return;
-      if (w.length < 2 && !/^[0-9]/.test(w)) return;
-      if (STOPWORDS.indexOf(' ' + w + ' ') >= 0) return;
-      if (out.indexOf(w) < 0) out.push(w);
+    function add(t) {
+      if (out.indexOf(t) < 0) out.push(t);
     }
-    text.toLowerCase().split(/[^\p{L}\p{N}_]+/u).forEach(function (run) {
-      run = run.replace(/^_+|_+$/g, '');
-      emit(run);
-      if (run.indexOf('_') >= 0) run.split('_').forEach(emit);
+    function emit(w) {
+      // Hebrew points and Arabic harakat are left out, as most writers do.
+      w = Array.from(w.toLowerCase()).filter(function (ch) {
+        return !(OPTIONAL_MARK.test(ch) && MARK.test(ch));
+      }).join('').replace(/ς/g, 'σ').normalize('NFC');
+      // One letter says nothing; one digit may ("HTTP 5").
+      if (Array.from(w).length < 2 && !/^[0-9]/.test(w)) return;
+      if (STOPWORDS.indexOf(' ' + w + ' ') >= 0) return;
+      add(w);
+    }
+    var chars = Array.from(String(text).normalize('NFC'));
+    var open = SEPARATOR, start = 0, previous = -1;
+    function close(end) {
+      if (open === WORD) {
+        var run = chars.slice(start, end).join('').replace(/^_+|_+$/g, '');
+        if (run) {
+          emit(run);
+          if (run.indexOf('_') >= 0) run.split('_').forEach(function (p) { if (p) emit(p); });
+        }
+      } else if (open === UNSPACED_WORD) {
+        add(chars.slice(previous >= 0 ? previous : start, end).join(''));
+      }
+      open = SEPARATOR;
+    }
+    chars.forEach(function (ch, i) {
+      var c = charClass(ch);
+      if (c === MARK_CLASS || (c === WORD && open === WORD)) return;
+      if (c === UNSPACED_WORD && open === UNSPACED_WORD) {
+        // The current character is complete: it ends a bigram.
+        if (previous >= 0) add(chars.slice(previous, i).join(''));
+        previous = start;
+        start = i;
+        return;
+      }
+      close(i);
+      if (c === EMOJI_CLASS) add(ch);
+      else if (c !== SEPARATOR) {
+        open = c;
+        start = i;
+        previous = -1;
+      }
     });
+    close(chars.length);
     return out;
   }
+
+  // The query tokenizer, for tests that hold it to the same samples as the
+  // index's (tests/browser/scripts.test.mjs) and for sites' own scripts.
+  window.faultbook = window.faultbook || {};
+  window.faultbook.searchTerms = queryWords;
 
   function SearchIndex(base) {
     this.base = base;

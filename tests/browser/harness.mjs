@@ -5,7 +5,7 @@
 // so the test that needs it fails with a message that says what to install.
 
 import { before, after } from 'node:test';
-import { spawn, execFileSync } from 'node:child_process';
+import { spawn, execFile, execFileSync } from 'node:child_process';
 import { createReadStream, existsSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import http from 'node:http';
@@ -27,10 +27,14 @@ export const TIMEOUT = 15_000;
 
 // ---------------------------------------------------------------- binary
 
-/** Path to the release binary; throws when it has not been built. */
+/**
+ * Path to the release binary, under $CARGO_TARGET_DIR when set (as cargo
+ * builds it, and scripts/browser-test.sh with it), else target/ of the
+ * repository; throws when it has not been built.
+ */
 export function faultbookBin() {
   const exe = process.platform === 'win32' ? 'faultbook.exe' : 'faultbook';
-  const bin = path.join(REPO, 'target', 'release', exe);
+  const bin = path.resolve(REPO, process.env.CARGO_TARGET_DIR || 'target', 'release', exe);
   if (!existsSync(bin)) {
     throw new Error(`${bin} is missing: run cargo build --release first`);
   }
@@ -461,6 +465,29 @@ export function vnuJar() {
   }
   if (!existsSync(jar)) throw new Error(`vnu.jar is missing at ${jar}: run npm ci`);
   return jar;
+}
+
+/**
+ * Runs the Nu HTML Checker over `files` (errors only) and resolves to its
+ * JSON report, `{messages: [...]}`; rejects when Java or vnu.jar is missing.
+ */
+export function runVnu(files) {
+  const java = process.env.JAVA || 'java';
+  const args = ['-Xss8m', '-jar', vnuJar(), '--errors-only', '--format', 'json', ...files];
+  return new Promise((resolve, reject) => {
+    execFile(java, args, { maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+      if (error && error.code === 'ENOENT') {
+        return reject(new Error(`${java} not found: install a Java runtime (apt-get install default-jre-headless)`));
+      }
+      // vnu exits 1 when it reports errors; the JSON goes to stderr.
+      const text = (stderr || stdout).trim();
+      try {
+        resolve(JSON.parse(text));
+      } catch {
+        reject(new Error(`vnu gave no JSON report (exit ${error?.code ?? 0}):\n${stdout}\n${stderr}`));
+      }
+    });
+  });
 }
 
 /** Path of axe-core's axe.min.js. */
