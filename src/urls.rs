@@ -6,6 +6,7 @@
 //! link, prefixed with the path of `base_url`, so the same build works at a
 //! domain's root and under a sub-path.
 
+use unicode_normalization::char::is_combining_mark;
 use unicode_normalization::UnicodeNormalization;
 
 /// The slug of an error code (SPEC §5): lowercase ASCII letters and digits,
@@ -33,7 +34,9 @@ pub fn segment_slug(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut dash = false;
     for c in s.nfc() {
-        if c.is_alphanumeric() {
+        // A combining mark (a Devanagari vowel sign, a Thai tone mark)
+        // belongs to the letter before it, never splits a word.
+        if c.is_alphanumeric() || (is_combining_mark(c) && !out.is_empty() && !dash) {
             if dash && !out.is_empty() {
                 out.push('-');
             }
@@ -127,7 +130,7 @@ pub fn encode_path(path: &str) -> std::borrow::Cow<'_, str> {
 pub fn heading_slug(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.trim().nfc() {
-        if c.is_alphanumeric() || c == '_' || c == '-' {
+        if c.is_alphanumeric() || c == '_' || c == '-' || is_combining_mark(c) {
             out.extend(c.to_lowercase());
         } else if c.is_whitespace() {
             out.push('-');
@@ -326,6 +329,10 @@ mod tests {
     #[test]
     fn segment_slugs_keep_any_script() {
         assert_eq!(segment_slug("Überlast Playbook"), "überlast-playbook");
+        // Combining marks stay with their letter: no dash inside a word.
+        assert_eq!(segment_slug("हिन्दी पुनःप्रयास"), "हिन्दी-पुनःप्रयास");
+        assert_eq!(segment_slug("รหัสข้อผิดพลาด"), "รหัสข้อผิดพลาด");
+        assert_eq!(segment_slug("\u{301}x"), "x");
         assert_eq!(segment_slug("429 vs 503"), "429-vs-503");
         // NFD input normalises to the same slug as NFC input.
         assert_eq!(segment_slug("U\u{308}ber"), "über");
