@@ -94,33 +94,60 @@ pub fn raw_html_targets(html: &str, unsafe_html: bool) -> Vec<String> {
             .collect()
     });
     let mut out = Vec::new();
-    let bytes = html.as_bytes();
-    let mut i = 0;
-    while let Some(lt) = html[i..].find('<').map(|j| i + j) {
-        i = lt + 1;
-        if html[i..].starts_with("!--") {
-            i = html[i..].find("-->").map_or(html.len(), |j| i + j + 3);
+    for tag in tags(html) {
+        if tag.closing || (!unsafe_html && !kept.contains(&tag.name)) {
             continue;
         }
-        let name_end = html[i..]
-            .find(|c: char| !c.is_ascii_alphanumeric() && c != '-')
-            .map_or(html.len(), |j| i + j);
-        if name_end == i || !bytes[i].is_ascii_alphabetic() {
-            continue;
-        }
-        let tag = html[i..name_end].to_ascii_lowercase();
-        let (attrs, end) = tag_attributes(html, name_end);
-        i = end;
-        if !unsafe_html && !kept.contains(&tag) {
-            continue;
-        }
-        for (name, value) in attrs {
-            if (name == "id" || (name == "name" && tag == "a")) && !value.is_empty() {
+        for (name, value) in tag.attrs {
+            if (name == "id" || (name == "name" && tag.name == "a")) && !value.is_empty() {
                 out.push(decode_entities(&value));
             }
         }
     }
     out
+}
+
+/// A tag of raw HTML, as much of it as ids and nesting need.
+struct Tag {
+    /// Lowercase.
+    name: String,
+    closing: bool,
+    self_closing: bool,
+    attrs: Vec<(String, String)>,
+}
+
+/// The tags of a piece of raw HTML in order, comments skipped. Whatever
+/// the text, it only slices at ASCII bytes, so it never splits a character.
+fn tags(html: &str) -> impl Iterator<Item = Tag> + '_ {
+    let bytes = html.as_bytes();
+    let mut i = 0;
+    std::iter::from_fn(move || loop {
+        let lt = html[i..].find('<').map(|j| i + j)?;
+        i = lt + 1;
+        if html[i..].starts_with("!--") {
+            i = html[i..].find("-->").map_or(html.len(), |j| i + j + 3);
+            continue;
+        }
+        let closing = bytes.get(i) == Some(&b'/');
+        let start = i + usize::from(closing);
+        let end = html[start..]
+            .find(|c: char| !c.is_ascii_alphanumeric() && c != '-')
+            .map_or(html.len(), |j| start + j);
+        if end == start || !bytes[start].is_ascii_alphabetic() {
+            continue;
+        }
+        let (attrs, after) = tag_attributes(html, end);
+        i = after;
+        let self_closing = html[..after]
+            .strip_suffix('>')
+            .is_some_and(|t| t.ends_with('/'));
+        return Some(Tag {
+            name: html[start..end].to_ascii_lowercase(),
+            closing,
+            self_closing,
+            attrs,
+        });
+    })
 }
 
 /// Elements a browser closes by itself or that hold nothing: they add no
@@ -136,37 +163,17 @@ const NO_NESTING: &[&str] = &[
 /// The sanitizer's parser takes time in the depth for every tag, so depth
 /// is bounded before it runs (as browsers bound it, at 512).
 pub fn nesting(html: &str, depth: &mut usize) -> usize {
-    let bytes = html.as_bytes();
     let mut deepest = *depth;
-    let mut i = 0;
-    while let Some(lt) = html[i..].find('<').map(|j| i + j) {
-        i = lt + 1;
-        if html[i..].starts_with("!--") {
-            i = html[i..].find("-->").map_or(html.len(), |j| i + j + 3);
+    for tag in tags(html) {
+        if NO_NESTING.contains(&tag.name.as_str()) || tag.self_closing {
             continue;
         }
-        let closing = bytes.get(i) == Some(&b'/');
-        let start = i + usize::from(closing);
-        let end = html[start..]
-            .find(|c: char| !c.is_ascii_alphanumeric() && c != '-')
-            .map_or(html.len(), |j| start + j);
-        if end == start || !bytes[start].is_ascii_alphabetic() {
-            continue;
-        }
-        let tag = html[start..end].to_ascii_lowercase();
-        if NO_NESTING.contains(&tag.as_str()) {
-            continue;
-        }
-        if closing {
+        if tag.closing {
             *depth = depth.saturating_sub(1);
-            continue;
-        }
-        let close = html[end..].find('>').map_or(html.len(), |j| end + j);
-        if !html[..close].ends_with('/') {
+        } else {
             *depth += 1;
             deepest = deepest.max(*depth);
         }
-        i = close;
     }
     deepest
 }

@@ -2,10 +2,9 @@
 // in any HTML file of the built sample site.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { buildSite, filesUnder, vnuJar } from './harness.mjs';
+import { buildSite, filesUnder, runVnu } from './harness.mjs';
 
 let out;
 
@@ -16,25 +15,6 @@ before(async () => {
 after(async () => {
   if (out) await fs.rm(out, { recursive: true, force: true });
 });
-
-function runVnu(files) {
-  const java = process.env.JAVA || 'java';
-  const args = ['-Xss8m', '-jar', vnuJar(), '--errors-only', '--format', 'json', ...files];
-  return new Promise((resolve, reject) => {
-    execFile(java, args, { maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
-      if (error && error.code === 'ENOENT') {
-        return reject(new Error(`${java} not found: install a Java runtime (apt-get install default-jre-headless)`));
-      }
-      // vnu exits 1 when it reports errors; the JSON goes to stderr.
-      const text = (stderr || stdout).trim();
-      try {
-        resolve(JSON.parse(text));
-      } catch {
-        reject(new Error(`vnu gave no JSON report (exit ${error?.code ?? 0}):\n${stdout}\n${stderr}`));
-      }
-    });
-  });
-}
 
 test('vnu: no HTML errors in the built sample site', async () => {
   const files = await filesUnder(out, '.html');
