@@ -51,6 +51,7 @@ pub struct Alias {
 #[derive(Debug)]
 pub struct Graph {
     pub nodes: Vec<Node>,
+    /// Content paths in NFC -> pages.
     pub by_inner: HashMap<String, PageId>,
     /// `(provider, lowercase code)` -> page.
     codes: HashMap<(String, String), PageId>,
@@ -93,9 +94,15 @@ impl Graph {
         self.nodes.iter().enumerate().filter(|(_, n)| n.published)
     }
 
-    /// The page a content path (`errors/http/429.md`) names.
+    /// The page a content path (`errors/http/429.md`) names. Paths are
+    /// compared in NFC: a name saved decomposed (as macOS writes it) and a
+    /// link typed composed name the same file.
     pub fn lookup_inner(&self, inner: &str) -> Option<PageId> {
-        self.by_inner.get(inner).copied()
+        use unicode_normalization::UnicodeNormalization;
+        match self.by_inner.get(inner) {
+            Some(id) => Some(*id),
+            None => self.by_inner.get(&inner.nfc().collect::<String>()).copied(),
+        }
     }
 
     /// Resolves a ref (`provider:code` or a bare code) to a page. The error
@@ -419,7 +426,10 @@ pub fn build(inputs: Inputs<'_>, reserved: Reserved<'_>, diags: &mut Vec<Diagnos
             diags.push(Diagnostic::error(&page.file, Some(line), msg));
             format!("\u{0}invalid/{id}/")
         });
-        g.by_inner.insert(page.inner.clone(), id);
+        {
+            use unicode_normalization::UnicodeNormalization;
+            g.by_inner.insert(page.inner.nfc().collect(), id);
+        }
         g.nodes.push(Node {
             page,
             path,

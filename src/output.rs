@@ -410,7 +410,7 @@ fn write_marker(dir: &Path, files: &[String]) -> Result<()> {
     let mut text = String::with_capacity(MARKER_TEXT.len() + files.len() * 48);
     text.push_str(MARKER_TEXT);
     for f in files {
-        text.push_str(f);
+        text.push_str(&escape_entry(f));
         text.push('\n');
     }
     let path = dir.join(MARKER);
@@ -420,19 +420,46 @@ fn write_marker(dir: &Path, files: &[String]) -> Result<()> {
     fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))
 }
 
+/// A path as a line of the marker: `%` and control characters (a newline
+/// in a file name) percent-encoded, so one line is always one file.
+fn escape_entry(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for c in path.chars() {
+        if c == '%' || c.is_control() {
+            let mut buf = [0u8; 4];
+            for b in c.encode_utf8(&mut buf).bytes() {
+                out.push_str(&format!("%{b:02X}"));
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// The files a marker lists: every line after the note (a file name may
+/// well begin with `#`).
+fn marker_entries(text: &str) -> std::collections::HashSet<String> {
+    let list = text.strip_prefix(MARKER_TEXT).unwrap_or("");
+    list.lines()
+        .filter(|l| !l.is_empty())
+        .map(crate::urls::percent_decode)
+        .collect()
+}
+
 /// Refuses to replace an output folder holding anything its marker does
 /// not list: a file added by hand is the user's, and replacing the folder
 /// would delete it. Links are never written by a build, so one is the
 /// user's too.
 fn refuse_foreign_files(target: &Path) -> Result<()> {
-    let Ok(marker) = fs::read_to_string(target.join(MARKER)) else {
+    let marker_path = target.join(MARKER);
+    if fs::symlink_metadata(&marker_path).is_err() {
         // No folder yet, or an empty one (`resolve` refuses the others).
         return Ok(());
-    };
-    let known: std::collections::HashSet<&str> = marker
-        .lines()
-        .filter(|l| !l.starts_with('#') && !l.is_empty())
-        .collect();
+    }
+    // A marker that cannot be read vouches for nothing.
+    let marker = fs::read(&marker_path).unwrap_or_default();
+    let known = marker_entries(&String::from_utf8_lossy(&marker));
     let mut foreign = Vec::new();
     for entry in walkdir::WalkDir::new(target).min_depth(1) {
         let entry = entry.with_context(|| format!("cannot list {}", target.display()))?;
@@ -445,7 +472,7 @@ fn refuse_foreign_files(target: &Path) -> Result<()> {
             .unwrap_or(entry.path())
             .to_string_lossy()
             .replace('\\', "/");
-        if rel == MARKER || (!entry.path_is_symlink() && known.contains(rel.as_str())) {
+        if rel == MARKER || (!entry.path_is_symlink() && known.contains(&rel)) {
             continue;
         }
         foreign.push(rel);

@@ -690,9 +690,13 @@ fn resolve_link(
                         Some(line),
                         format!(
                             "link to \"{dest_trim}\": no page content/{content_path}{}",
-                            near_page(ctx.graph, &content_path)
-                                .map(|p| format!("; did you mean @/{p}?"))
-                                .unwrap_or_default()
+                            if !path.ends_with(".md") && dest_trim.contains(".md") {
+                                "; in a link, ? and # begin a query and a fragment: write them as %3F and %23 in a file name".to_string()
+                            } else {
+                                near_page(ctx.graph, &content_path)
+                                    .map(|p| format!("; did you mean @/{p}?"))
+                                    .unwrap_or_default()
+                            }
                         ),
                     )
                     .at_column(Some(column)),

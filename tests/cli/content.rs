@@ -234,3 +234,33 @@ fn errors_point_at_the_spot_and_say_what_was_meant() {
         "no staging path in any message"
     );
 }
+
+#[test]
+fn links_name_files_whatever_their_unicode_form() {
+    let site = Site::fixture("basic");
+    // Saved decomposed (as macOS writes names), linked composed, and back.
+    site.write(
+        "content/guides/cafe\u{301}.md",
+        "+++\ntitle = \"Café\"\n+++\nx\n",
+    );
+    site.write(
+        "content/guides/na\u{ef}ve.md",
+        "+++\ntitle = \"Naïve\"\n+++\nx\n",
+    );
+    site.write(
+        "content/guides/links-unicode.md",
+        "+++\ntitle = \"L\"\n+++\n[a](@/guides/caf\u{e9}.md) [b](@/guides/nai\u{308}ve.md)\n",
+    );
+    let r = site.build();
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    // A ? or # in a linked file name is taken for a query or a fragment:
+    // the error says how to write it.
+    site.write("content/guides/q?.md", "+++\ntitle = \"Q\"\n+++\nx\n");
+    site.write(
+        "content/guides/to-q.md",
+        "+++\ntitle = \"To Q\"\n+++\n[q](@/guides/q?.md) [ok](@/guides/q%3F.md)\n",
+    );
+    let r = site.build();
+    assert_eq!(r.status, 1);
+    assert_eq!(r.errors(), ["error: content/guides/to-q.md:4:1: link to \"@/guides/q?.md\": no page content/guides/q; in a link, ? and # begin a query and a fragment: write them as %3F and %23 in a file name"], "{}", r.stderr);
+}

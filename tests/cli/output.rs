@@ -523,3 +523,22 @@ fn a_file_added_to_the_output_by_hand_is_never_deleted() {
     site.build_ok();
     assert!(!site.exists("public/about/index.html"));
 }
+
+#[test]
+fn the_marker_lists_any_file_name_one_a_line() {
+    let site = Site::fixture("basic");
+    // A name the note's comment lines look like, and one holding a newline.
+    site.write("static/#notes.txt", "hash\n");
+    site.write("static/x\nCNAME", "two lines\n");
+    site.write("static/100%.txt", "percent\n");
+    for _ in 0..3 {
+        site.build_ok();
+    }
+    // The newline did not make "CNAME" one of the build's files.
+    site.remove("static/x\nCNAME");
+    site.build_ok();
+    site.write("public/CNAME", "errors.example.com\n");
+    let r = site.build();
+    assert_eq!(r.status, 1, "{}", r.stderr);
+    assert_eq!(site.read("public/CNAME"), "errors.example.com\n");
+}
