@@ -85,10 +85,12 @@ pub fn segment(s: &str, slugify: bool) -> Result<String, String> {
 /// A site path as it goes into a link: characters a URL path cannot hold
 /// as they are (spaces, `%`, `?`, `#`, brackets, quotes, symbols outside
 /// the path's own set) percent-encoded as UTF-8; letters and digits of any
-/// script stay readable. Slugged paths hold nothing to encode.
+/// script stay readable, with their combining marks. Slugged paths hold
+/// nothing to encode.
 pub fn encode_path(path: &str) -> std::borrow::Cow<'_, str> {
     let keep = |c: char| {
         c.is_alphanumeric()
+            || is_combining_mark(c)
             || matches!(
                 c,
                 '-' | '.'
@@ -333,6 +335,23 @@ mod tests {
         assert_eq!(segment_slug("हिन्दी पुनःप्रयास"), "हिन्दी-पुनःप्रयास");
         assert_eq!(segment_slug("รหัสข้อผิดพลาด"), "รหัสข้อผิดพลาด");
         assert_eq!(segment_slug("\u{301}x"), "x");
+    }
+
+    #[test]
+    fn paths_are_encoded_only_where_a_url_cannot_hold_them() {
+        for same in [
+            "errors/http/429/",
+            "हिन्दी/पुनःप्रयास/",
+            "ไทย/แท็ก/",
+            "cmd/clang++/",
+            "a/b!$()*,;=:@~_./",
+        ] {
+            assert_eq!(encode_path(same), same);
+        }
+        assert_eq!(encode_path("cmd/a b?c#d/"), "cmd/a%20b%3Fc%23d/");
+        assert_eq!(encode_path("cmd/[/"), "cmd/%5B/");
+        assert_eq!(encode_path("cmd/100%/"), "cmd/100%25/");
+        assert_eq!(encode_path("🔥/"), "%F0%9F%94%A5/");
         assert_eq!(segment_slug("429 vs 503"), "429-vs-503");
         // NFD input normalises to the same slug as NFC input.
         assert_eq!(segment_slug("U\u{308}ber"), "über");
