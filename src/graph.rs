@@ -215,7 +215,7 @@ pub fn page_path(page: &Page, slugify: bool) -> Result<String, String> {
         match crate::urls::segment(written, slugify) {
             Ok(s) => Ok(s),
             Err(_) if slugify => Err(format!(
-                "the URL segment made from \"{written}\" is empty; set slug"
+                "the URL segment made from \"{written}\" is empty; set slug, or keep names as written with [urls] slugify = \"off\" in site.toml"
             )),
             Err(why) => Err(format!("the name \"{written}\" {why}; set slug")),
         }

@@ -73,7 +73,7 @@ pub fn segment(s: &str, slugify: bool) -> Result<String, String> {
     if slugify {
         let slug = segment_slug(s);
         if slug.is_empty() {
-            Err("gives an empty URL segment".into())
+            Err("gives an empty URL segment (to keep names as written, set [urls] slugify = \"off\" in site.toml)".into())
         } else {
             Ok(slug)
         }

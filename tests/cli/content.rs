@@ -166,7 +166,7 @@ fn slugify_keeps_todays_rules_by_default_and_refuses_names_no_link_can_hold() {
     let r = name_site(None).build();
     assert_eq!(r.status, 1);
     for e in [
-        "error: content/cmd/[.md:1: the URL segment made from \"[\" is empty; set slug",
+        "error: content/cmd/[.md:1: the URL segment made from \"[\" is empty; set slug, or keep names as written with [urls] slugify = \"off\" in site.toml",
         "error: content/cmd/clang.md:1: content/cmd/clang.md and content/cmd/clang++.md both write /cmd/clang/index.html",
     ] {
         assert!(r.errors().iter().any(|l| l == e), "{e}: {}", r.stderr);
