@@ -422,19 +422,8 @@ fn write_marker(dir: &Path, files: &[String]) -> Result<()> {
 
 /// A path as a line of the marker: `%` and control characters (a newline
 /// in a file name) percent-encoded, so one line is always one file.
-fn escape_entry(path: &str) -> String {
-    let mut out = String::with_capacity(path.len());
-    for c in path.chars() {
-        if c == '%' || c.is_control() {
-            let mut buf = [0u8; 4];
-            for b in c.encode_utf8(&mut buf).bytes() {
-                out.push_str(&format!("%{b:02X}"));
-            }
-        } else {
-            out.push(c);
-        }
-    }
-    out
+fn escape_entry(path: &str) -> std::borrow::Cow<'_, str> {
+    crate::urls::percent_encode(path, |c| c != '%' && !c.is_control())
 }
 
 /// The files a marker lists: every line after the note (a file name may

@@ -88,7 +88,7 @@ pub fn segment(s: &str, slugify: bool) -> Result<String, String> {
 /// script stay readable, with their combining marks. Slugged paths hold
 /// nothing to encode.
 pub fn encode_path(path: &str) -> std::borrow::Cow<'_, str> {
-    let keep = |c: char| {
+    percent_encode(path, |c| {
         c.is_alphanumeric()
             || is_combining_mark(c)
             || matches!(
@@ -109,12 +109,17 @@ pub fn encode_path(path: &str) -> std::borrow::Cow<'_, str> {
                     | ':'
                     | '@'
             )
-    };
-    if path.chars().all(keep) {
-        return std::borrow::Cow::Borrowed(path);
+    })
+}
+
+/// `text` with every character `keep` refuses written as `%XX` bytes of its
+/// UTF-8; borrowed when there is nothing to encode.
+pub fn percent_encode(text: &str, keep: impl Fn(char) -> bool) -> std::borrow::Cow<'_, str> {
+    if text.chars().all(&keep) {
+        return std::borrow::Cow::Borrowed(text);
     }
-    let mut out = String::with_capacity(path.len() + 8);
-    for c in path.chars() {
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
         if keep(c) {
             out.push(c);
         } else {
@@ -252,15 +257,10 @@ pub fn percent_decode(s: &str) -> String {
 /// placeholders and splats), control characters and non-ASCII are never
 /// taken for anything else.
 pub fn percent_encode_path(path: &str) -> String {
-    let mut out = String::with_capacity(path.len());
-    for b in path.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'/') {
-            out.push(char::from(b));
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
+    percent_encode(path, |c| {
+        c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_' | '~' | '/')
+    })
+    .into_owned()
 }
 
 /// True for link targets that run code or smuggle content (SPEC §8).
