@@ -1,4 +1,6 @@
-//! HTML escaping and the sanitizer for raw HTML in page bodies (SPEC §8).
+//! HTML escaping and the sanitizer for raw HTML in page bodies (SPEC §8),
+//! and what the markdown pass needs to know of that raw HTML before it is
+//! sanitized: the ids it defines as link targets, and how deep it nests.
 
 use std::sync::OnceLock;
 

@@ -12,8 +12,13 @@
 //!   ([`MARKER`]): faultbook replaces only folders it wrote. A symlinked
 //!   output folder is followed: the build lands in its target and the link
 //!   stays.
-//! - [`Staging::new`] takes a lock per output folder, so one build writes it
-//!   at a time, and removes what killed builds left beside it.
+//! - The marker lists every file the build wrote, so the folder itself says
+//!   what a build may replace; any other file in it (added by hand, or while
+//!   a build ran) stops the build, checked again just before the swap. A
+//!   build writes a changed file anew, never through a link or a second name.
+//! - [`Staging::new`] locks the folder that holds the output folder, so one
+//!   build writes it at a time from whichever site, and removes what killed
+//!   builds left beside it.
 //! - The previous build is kept as a spare in the site's state folder
 //!   (`.faultbook/` in the root, out of the user's way) and the next build
 //!   writes over it in place: creating files is what costs most, and most

@@ -1,10 +1,13 @@
 //! The walk of a site's folders (SPEC §1) and the reading of its text files.
 //!
 //! `scan` lists content/, static/ and templates/ in a sorted, deterministic
-//! order, skipping hidden files, editors' leftovers and the output folder. It
-//! does not follow symlinked folders; a symlink that leads outside the site is
-//! a diagnostic. `decode` turns bytes into text the rest of the pipeline can
-//! trust: UTF-8 without BOM, `\n` line endings, never binary.
+//! order, skipping editors' leftovers, the output folder and hidden files
+//! (under static/ only git's and the desktop's, so `.well-known/` is
+//! published). It does not follow symlinked folders; a symlink that leads
+//! outside the site is a diagnostic. `decode` turns bytes into text the rest
+//! of the pipeline can trust: UTF-8 without BOM, `\n` line endings, never
+//! binary; `strip_controls` takes out the control characters HTML and XML
+//! forbid, saying where the first one was.
 
 use std::path::{Path, PathBuf};
 

@@ -2,9 +2,11 @@
 //!
 //! Inside the pipeline a page's address is a `SitePath`: the path below the
 //! site root without a leading slash, ending in `/` for pages (`errors/http/429/`)
-//! or naming a file (`sitemap.xml`). Only when HTML is written does it become a
-//! link, prefixed with the path of `base_url`, so the same build works at a
-//! domain's root and under a sub-path.
+//! or naming a file (`sitemap.xml`), as written on disk. Only when HTML is
+//! written does it become a link, prefixed with the path of `base_url` (so
+//! the same build works at a domain's root and under a sub-path) and
+//! percent-encoded where a URL cannot hold a character as it is. Segments are
+//! slugged, or kept as written with `[urls] slugify = "off"`.
 
 use unicode_normalization::char::is_combining_mark;
 use unicode_normalization::UnicodeNormalization;

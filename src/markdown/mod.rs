@@ -457,22 +457,17 @@ pub fn render(ctx: &Context<'_>, id: PageId, mode: Mode) -> Rendered {
 
 /// The page in the same folder whose file name is closest to the one of a
 /// link that names no page (`overlaod.md` for `overload.md`).
-fn near_page<'g>(graph: &'g Graph, content_path: &str) -> Option<&'g str> {
+fn near_page(graph: &Graph, content_path: &str) -> Option<String> {
     let (dir, name) = content_path.rsplit_once('/').unwrap_or(("", content_path));
-    let in_dir = |p: &&'g String| p.rsplit_once('/').map_or("", |(d, _)| d) == dir;
-    let names = graph
-        .by_inner
-        .keys()
-        .filter(in_dir)
-        .map(|p| p.rsplit('/').next().unwrap_or(p));
-    let stem = |n: &str| n.trim_end_matches(".md").to_string();
-    let found = crate::suggest::closest(&stem(name), names.map(|n| n.trim_end_matches(".md")))?;
-    graph
-        .by_inner
-        .keys()
-        .filter(in_dir)
-        .find(|p| stem(p.rsplit('/').next().unwrap_or(p)) == found)
-        .map(String::as_str)
+    let stems = graph.by_inner.keys().filter_map(|p| {
+        let (d, file) = p.rsplit_once('/').unwrap_or(("", p));
+        (d == dir).then(|| file.trim_end_matches(".md"))
+    });
+    let found = crate::suggest::closest(name.trim_end_matches(".md"), stems)?;
+    Some(match dir {
+        "" => format!("{found}.md"),
+        _ => format!("{dir}/{found}.md"),
+    })
 }
 
 fn callout_kind(kind: BlockQuoteKind) -> (&'static str, &'static str) {
