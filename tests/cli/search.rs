@@ -22,6 +22,15 @@ impl Index {
     }
 
     /// Site paths of the pages holding `term` exactly, with the field found.
+    /// Fails the test unless `term` leads to `path` with `field`.
+    pub fn assert_has(&self, term: &str, path: &str, field: u8) {
+        let hits = self.lookup(term);
+        assert!(
+            hits.contains(&(path.to_string(), field)),
+            "{term}: expected {path} (field {field}) in {hits:?}"
+        );
+    }
+
     pub fn lookup(&self, term: &str) -> Vec<(String, u8)> {
         let firsts: Vec<&str> = self.meta["chunks"]
             .as_array()
@@ -99,13 +108,7 @@ fn codes_numbers_and_words_are_found_where_the_browser_looks() {
     let site = Site::sample();
     site.build_ok();
     let index = Index::open(&site.path().join("public"));
-    let has = |term: &str, path: &str, field: u8| {
-        let hits = index.lookup(term);
-        assert!(
-            hits.contains(&(path.to_string(), field)),
-            "{term}: expected {path} (field {field}) in {hits:?}"
-        );
-    };
+    let has = |term: &str, path: &str, field: u8| index.assert_has(term, path, field);
     has("aadsts53003", "errors/entra/aadsts53003/", CODE);
     has("53003", "errors/entra/aadsts53003/", CODE_PART);
     has("deadline_exceeded", "errors/grpc/deadline-exceeded/", CODE);
@@ -166,13 +169,7 @@ fn a_word_of_each_script_is_a_term_of_its_page() {
     assert_eq!(check.status, 0, "{}", check.stderr);
     assert!(check.diagnostics().is_empty(), "{}", check.stderr);
     let index = Index::open(&site.path().join("public"));
-    let has = |term: &str, path: &str, field: u8| {
-        let hits = index.lookup(term);
-        assert!(
-            hits.contains(&(path.to_string(), field)),
-            "{term}: expected {path} (field {field}) in {hits:?}"
-        );
-    };
+    let has = |term: &str, path: &str, field: u8| index.assert_has(term, path, field);
     // Han, in titles of an error page and of a compare guide.
     has("超时", "errors/grpc/deadline-exceeded/", TITLE);
     has("截止", "errors/grpc/deadline-exceeded/", TITLE);
