@@ -14,7 +14,7 @@
 //!   stays.
 //! - The marker lists every file the build wrote, so the folder itself says
 //!   what a build may replace; any other file in it (added by hand, or while
-//!   a build ran) stops the build, checked again just before the swap. A
+//!   a build ran) stops the build, checked again on the swapped-out folder, which is put back. A
 //!   build writes a changed file anew, never through a link or a second name.
 //! - [`Staging::new`] locks the folder that holds the output folder, so one
 //!   build writes it at a time from whichever site, and removes what killed
@@ -292,10 +292,15 @@ impl Staging {
         };
         write_marker(&self.dir, &files)?;
         if fs::symlink_metadata(&self.target).is_ok() {
-            // Files added to the output while this build ran are the user's.
-            refuse_foreign_files(&self.target)?;
             exchange(&self.dir, &self.target)?;
-            // `dir` now holds the previous output, which was ours.
+            // `dir` now holds the previous output. A file added to it while
+            // this build ran, up to the swap itself, is the user's: checked
+            // after the swap, so no write can slip between check and swap,
+            // and the previous output is put back when there is one.
+            if let Err(e) = refuse_foreign_files_in(&self.dir, &self.target) {
+                exchange(&self.dir, &self.target)?;
+                return Err(e);
+            }
             if !self.keep {
                 fs::remove_dir_all(&self.dir).with_context(|| {
                     format!("cannot remove the previous build {}", self.dir.display())
@@ -446,6 +451,12 @@ fn marker_entries(text: &str) -> std::collections::HashSet<String> {
 /// would delete it. Links are never written by a build, so one is the
 /// user's too.
 fn refuse_foreign_files(target: &Path) -> Result<()> {
+    refuse_foreign_files_in(target, target)
+}
+
+/// `refuse_foreign_files` for the output folder found at `target`, named
+/// as `shown` in the message (it may have been swapped out already).
+fn refuse_foreign_files_in(target: &Path, shown: &Path) -> Result<()> {
     let marker_path = target.join(MARKER);
     if fs::symlink_metadata(&marker_path).is_err() {
         // No folder yet, or an empty one (`resolve` refuses the others).
@@ -475,10 +486,10 @@ fn refuse_foreign_files(target: &Path) -> Result<()> {
         return Ok(());
     }
     foreign.sort();
-    let shown: Vec<String> = foreign
+    let listed: Vec<String> = foreign
         .iter()
         .take(5)
-        .map(|f| target.join(f).display().to_string())
+        .map(|f| shown.join(f).display().to_string())
         .collect();
     let more = match foreign.len() {
         n if n > 5 => format!(" and {} more", n - 5),
@@ -488,8 +499,8 @@ fn refuse_foreign_files(target: &Path) -> Result<()> {
         "refusing to replace {}: it holds files that no faultbook build wrote: {}{more}. \
          A build replaces its output folder whole; move files you want published into \
          static/ (copied into every build), or delete them",
-        target.display(),
-        shown.join(", ")
+        shown.display(),
+        listed.join(", ")
     )
 }
 
