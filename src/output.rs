@@ -14,7 +14,8 @@
 //!   stays.
 //! - The marker lists every file the build wrote, so the folder itself says
 //!   what a build may replace; any other file in it (added by hand, or while
-//!   a build ran) stops the build, checked again on the swapped-out folder, which is put back. A
+//!   a build ran) stops the build: checked at the start, and on the
+//!   swapped-out folder right after the swap, which is then put back. A
 //!   build writes a changed file anew, never through a link or a second name.
 //! - [`Staging::new`] locks the folder that holds the output folder, so one
 //!   build writes it at a time from whichever site, and removes what killed
