@@ -19,6 +19,7 @@ use crate::diag::Diagnostic;
 use crate::graph::{self, Graph};
 use crate::markdown::{self, highlight::Highlighter, Rendered};
 use crate::memo::{self, Memo};
+use crate::meter::{Meter, Phase};
 use crate::output::{self, Sink, Staging};
 use crate::page::{format_date, Kind};
 use crate::render::{self, THEME_ASSETS};
@@ -50,6 +51,8 @@ pub struct Outcome {
     pub overdue: Vec<Diagnostic>,
     /// See [`Checked::notes`].
     pub notes: Vec<String>,
+    /// Where the time went, phase by phase (see `meter`).
+    pub phases: Vec<Phase>,
 }
 
 impl Outcome {
@@ -106,16 +109,18 @@ pub fn check(opts: &Options) -> Result<std::result::Result<Checked, Vec<Diagnost
 /// otherwise the site comes back with its diagnostics, errors included, so
 /// that tools such as `new` can still look refs up in its graph.
 pub fn analyze(opts: &Options) -> Result<std::result::Result<Checked, Vec<Diagnostic>>> {
-    analyze_with(opts, None)
+    analyze_with(opts, None, &Meter::default())
 }
 
 /// `analyze`, reusing and refilling `memo` (see `memo`): what a rebuild in
-/// `serve` calls.
+/// `serve` calls. Its phases go to `meter`.
 pub fn analyze_with(
     opts: &Options,
     memo: Option<&Memo>,
+    meter: &Meter,
 ) -> Result<std::result::Result<Checked, Vec<Diagnostic>>> {
     let root = &opts.root;
+    meter.phase("load", 0);
     let config_path = root.join(CONFIG_FILE);
     let config_text = match std::fs::read(&config_path) {
         Ok(b) => b,
@@ -157,6 +162,7 @@ pub fn analyze_with(
     let output = output_dir(opts, &config);
     let scan = source::scan(root, &output);
     diags.extend(scan.diagnostics.iter().cloned());
+    meter.count(scan.pages.len());
 
     // Load every page in parallel.
     let has_default_standard = config.default_standard.is_some();
@@ -171,6 +177,7 @@ pub fn analyze_with(
                         let p = crate::load::page(
                             &f.rel,
                             &f.inner,
+                            &f.abs,
                             &bytes,
                             opts.today,
                             has_default_standard,
@@ -198,6 +205,7 @@ pub fn analyze_with(
                     vec![Diagnostic::error(&f.rel, None, format!("cannot read: {e}"))],
                 ),
             };
+            meter.tick();
             (page, d, f.inner.clone())
         })
         .collect();
@@ -277,6 +285,7 @@ pub fn analyze_with(
         .map(|f| (f.inner.clone(), f.rel.clone()))
         .collect();
 
+    meter.phase("graph", 0);
     let graph = graph::build(
         graph::Inputs {
             config: &config,
@@ -300,19 +309,34 @@ pub fn analyze_with(
         highlighter: &highlighter,
     };
     let fingerprint = fingerprint(&config_text, opts, &graph);
+    meter.phase("markdown", graph.nodes.len());
     let rendered: Vec<Option<Rendered>> = (0..graph.nodes.len())
         .into_par_iter()
         .map(|id| {
             let node = graph.page(id);
-            node.published.then(|| match memo {
-                Some(m) => {
-                    let k = memo::key(&[&fingerprint, &(id as u64).to_le_bytes(), &node.page.hash]);
-                    Arc::unwrap_or_clone(m.scans.get_or(k, || {
-                        Arc::new(markdown::render(&ctx, id, markdown::Mode::Scan))
-                    }))
-                }
-                None => markdown::render(&ctx, id, markdown::Mode::Scan),
-            })
+            let r = node.published.then(|| {
+                let scan = || {
+                    node.page
+                        .body_or_diagnostic()
+                        .map(|body| markdown::render(&ctx, id, &body, markdown::Mode::Scan))
+                };
+                let scanned = match memo {
+                    Some(m) => {
+                        let k =
+                            memo::key(&[&fingerprint, &(id as u64).to_le_bytes(), &node.page.hash]);
+                        m.scans
+                            .try_get_or(k, || scan().map(Arc::new))
+                            .map(Arc::unwrap_or_clone)
+                    }
+                    None => scan(),
+                };
+                scanned.unwrap_or_else(|d| Rendered {
+                    diagnostics: vec![d],
+                    ..Default::default()
+                })
+            });
+            meter.tick();
+            r
         })
         .collect();
 
@@ -388,6 +412,7 @@ pub fn analyze_with(
 
     overdue_summary(&config, &graph, opts.today, &mut diags);
     point_at_values(&graph, root, &mut diags);
+    meter.finish();
 
     Ok(Ok(Checked {
         config,
@@ -407,29 +432,36 @@ pub fn analyze_with(
 }
 
 /// Gives front-matter diagnostics found after loading (refs, providers,
-/// collisions) the column of the value on their line.
+/// collisions) the column of the value on their line. Each file is read
+/// once, and dropped before the next.
 fn point_at_values(graph: &Graph, root: &std::path::Path, diags: &mut [Diagnostic]) {
-    let mut texts: BTreeMap<String, Option<String>> = BTreeMap::new();
-    for d in diags.iter_mut().filter(|d| d.column.is_none()) {
-        let (Some(file), Some(line)) = (&d.file, d.line) else {
+    let mut todo: Vec<&mut Diagnostic> = diags
+        .iter_mut()
+        .filter(|d| d.column.is_none())
+        .filter(|d| {
+            let (Some(file), Some(line)) = (&d.file, d.line) else {
+                return false;
+            };
+            file.strip_prefix("content/")
+                .and_then(|inner| graph.lookup_inner(inner))
+                .is_some_and(|id| line > 1 && line < graph.page(id).page.body_line - 1)
+        })
+        .collect();
+    todo.sort_by(|a, b| a.file.cmp(&b.file));
+    for same_file in todo.chunk_by_mut(|a, b| a.file == b.file) {
+        let Some(file) = same_file[0].file.clone() else {
             continue;
         };
-        let Some(inner) = file.strip_prefix("content/") else {
+        let Ok(text) = std::fs::read_to_string(root.join(&file)) else {
             continue;
         };
-        let Some(id) = graph.lookup_inner(inner) else {
-            continue;
-        };
-        if line <= 1 || line >= graph.page(id).page.body_line - 1 {
-            continue;
+        for d in same_file {
+            let line = d.line.unwrap_or(0) as usize;
+            d.column = text
+                .lines()
+                .nth(line - 1)
+                .and_then(crate::frontmatter::value_column);
         }
-        let text = texts
-            .entry(file.clone())
-            .or_insert_with(|| std::fs::read_to_string(root.join(file)).ok());
-        d.column = text
-            .as_deref()
-            .and_then(|t| t.lines().nth(line as usize - 1))
-            .and_then(crate::frontmatter::value_column);
     }
 }
 
@@ -566,18 +598,19 @@ pub fn markdown_context(c: &Checked) -> markdown::Context<'_> {
 
 /// Renders a checked site into `sink`. Returns template diagnostics, if any.
 pub fn render_into(c: &Checked, today: Date, sink: &dyn Sink) -> Result<(usize, Vec<Diagnostic>)> {
-    render_into_with(c, today, sink, None, true)
+    render_into_with(c, today, sink, None, true, &Meter::default())
 }
 
 /// `render_into`, reusing outputs and bodies memoized in `memo`, and
 /// leaving the search index out unless `search` (`serve` writes it once
-/// the writer pauses).
+/// the writer pauses). Its phases go to `meter`.
 pub fn render_into_with(
     c: &Checked,
     today: Date,
     sink: &dyn Sink,
     memo: Option<&Memo>,
     search: bool,
+    meter: &Meter,
 ) -> Result<(usize, Vec<Diagnostic>)> {
     let Some(tera) = &c.tera else {
         return Ok((0, Vec::new()));
@@ -587,15 +620,28 @@ pub fn render_into_with(
     // The search index first: its working memory is freed before pages
     // are rendered, so the two never add up.
     let mut files = if search {
+        meter.phase("search", 0);
         crate::search::write(&model, &mut |path, bytes| sink.write(path, bytes))?
     } else {
         0
     };
-    let diags = render::render_all(&model, tera, &c.overrides, sink)?;
+    let jobs = render::plan(&model);
+    meter.phase("render", jobs.len());
+    let mut diags = render::render_all(&model, &jobs, tera, &c.overrides, sink, meter)?;
+    let unread = model.take_unread();
+    if !unread.is_empty() {
+        // Outputs made from the missing bodies may be memoized: drop them all.
+        if let Some(m) = memo {
+            m.clear();
+        }
+        diags.extend(unread);
+    }
     if !diags.is_empty() {
+        meter.finish();
         return Ok((0, diags));
     }
-    files += render::plan(&model).len();
+    files += jobs.len();
+    meter.phase("write", 0);
     for (path, text) in render::extra_files(&model) {
         sink.write(&path, text.as_bytes())?;
         files += 1;
@@ -615,12 +661,16 @@ pub fn render_into_with(
 
 /// `faultbook build`: check, render into a staging folder, swap it in.
 pub fn build(opts: &Options) -> Result<Outcome> {
-    build_with(opts, &|_| {})
+    build_with(opts, &Meter::default(), &|_| {})
 }
 
-/// `build`, calling `on_wait` when another build is writing the same output
-/// folder and this one waits for it.
-pub fn build_with(opts: &Options, on_wait: &dyn Fn(&std::path::Path)) -> Result<Outcome> {
+/// `build`, recording its phases in `meter` and calling `on_wait` when
+/// another build is writing the same output folder and this one waits for it.
+pub fn build_with(
+    opts: &Options,
+    meter: &Meter,
+    on_wait: &dyn Fn(&std::path::Path),
+) -> Result<Outcome> {
     let start = Instant::now();
     let mut outcome = Outcome::default();
     // An output folder given on the command line is refused before the site
@@ -629,11 +679,12 @@ pub fn build_with(opts: &Options, on_wait: &dyn Fn(&std::path::Path)) -> Result<
         Some(o) => Some(output::resolve(&opts.root, o)?),
         None => None,
     };
-    let checked = match check(opts)? {
-        Ok(c) => c,
-        Err(d) => {
+    let checked = match analyze_with(opts, None, meter)? {
+        Ok(c) if !c.diagnostics.iter().any(Diagnostic::is_error) => c,
+        Ok(Checked { diagnostics: d, .. }) | Err(d) => {
             outcome.diagnostics = sorted(d);
             outcome.elapsed = start.elapsed();
+            outcome.phases = meter.phases();
             return Ok(outcome);
         }
     };
@@ -642,8 +693,10 @@ pub fn build_with(opts: &Options, on_wait: &dyn Fn(&std::path::Path)) -> Result<
         Some(t) => t,
         None => output::resolve(&opts.root, &output)?,
     };
+    meter.phase("output", 0);
     let staging = Staging::new(&opts.root, &target, on_wait)?;
-    let (files, template_diags) = render_into(&checked, opts.today, &staging)?;
+    let (files, template_diags) =
+        render_into_with(&checked, opts.today, &staging, None, true, meter)?;
     let mut diags = checked.diagnostics.clone();
     diags.extend(template_diags);
     outcome.diagnostics = sorted(diags);
@@ -651,6 +704,7 @@ pub fn build_with(opts: &Options, on_wait: &dyn Fn(&std::path::Path)) -> Result<
         staging.commit()?;
         outcome.output = Some(output);
     }
+    meter.finish();
     outcome.overdue = overdue_diagnostics(
         &checked,
         &opts.root,
@@ -661,6 +715,7 @@ pub fn build_with(opts: &Options, on_wait: &dyn Fn(&std::path::Path)) -> Result<
     outcome.notes = checked.notes.clone();
     outcome.files = files;
     outcome.elapsed = start.elapsed();
+    outcome.phases = meter.phases();
     Ok(outcome)
 }
 

@@ -42,6 +42,9 @@ pub enum Command {
         /// Include pages marked draft = true
         #[arg(long)]
         drafts: bool,
+        /// Print the time and peak memory of each phase on stderr (also with -v)
+        #[arg(long)]
+        timings: bool,
     },
     /// Build into memory, serve at http://127.0.0.1:1111/, rebuild and reload on every save
     #[command(

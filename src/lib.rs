@@ -20,6 +20,7 @@ pub mod html;
 pub mod load;
 pub mod markdown;
 pub mod memo;
+pub mod meter;
 pub mod output;
 pub mod page;
 pub mod render;

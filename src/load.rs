@@ -3,6 +3,13 @@
 //! A pure function of the file's bytes and the few rules it is checked
 //! against, run in parallel over every page, and the unit that incremental
 //! rebuilds re-run when one file changes.
+//!
+//! A page keeps its front matter, not its body: bodies are most of a site's
+//! bytes, and each stage that needs one (markdown, search, render) reads it
+//! again with [`Page::body`], so a build holds only the pages it is working
+//! on. The file's hash tells when it changed since it was loaded.
+
+use std::path::{Path, PathBuf};
 
 use crate::diag::Diagnostic;
 use crate::frontmatter;
@@ -18,7 +25,11 @@ pub struct Page {
     pub inner: String,
     pub kind: Kind,
     pub fm: FrontMatter,
-    pub body: String,
+    /// The file, where [`Page::body`] reads the body from.
+    pub abs: PathBuf,
+    /// Byte offset of the body in the file's text (decoded, control
+    /// characters removed).
+    pub body_start: usize,
     /// Line of the body's first line in the file.
     pub body_line: u32,
     /// Hash of the file's bytes, the key of every memo that depends on them.
@@ -31,6 +42,7 @@ pub struct Page {
 pub fn page(
     file: &str,
     inner: &str,
+    abs: &Path,
     bytes: &[u8],
     today: time::Date,
     has_default_standard: bool,
@@ -99,15 +111,39 @@ pub fn page(
         front_line: split.front_line,
     };
     let fm = page::validate(file, kind, &parsed.table, parsed.key_lines, &rules, diags);
-    let body = split.body.to_string();
+    let body_start = text.len() - split.body.len();
     let body_line = split.body_line;
     Some(Page {
         file: file.to_string(),
         inner: inner.to_string(),
         kind,
         fm,
-        body,
+        abs: abs.to_path_buf(),
+        body_start,
         body_line,
         hash,
     })
+}
+
+impl Page {
+    /// The page's body, read again from its file. `Err` says why it cannot
+    /// be: the file is gone, or changed since it was loaded (the build
+    /// would otherwise mix two versions of it).
+    pub fn body(&self) -> Result<String, String> {
+        let bytes = std::fs::read(&self.abs).map_err(|e| format!("cannot read: {e}"))?;
+        if *blake3::hash(&bytes).as_bytes() != self.hash {
+            return Err("changed while the site was being built; build again".into());
+        }
+        // The same bytes decode as they did when the page was loaded.
+        let mut text = source::decode(&bytes).map_err(|(_, msg)| msg)?;
+        source::strip_controls(&mut text);
+        text.replace_range(..self.body_start.min(text.len()), "");
+        Ok(text)
+    }
+
+    /// [`Page::body`] as a diagnostic at the page's file.
+    pub fn body_or_diagnostic(&self) -> Result<String, Diagnostic> {
+        self.body()
+            .map_err(|msg| Diagnostic::error(&self.file, None, msg))
+    }
 }

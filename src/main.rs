@@ -9,11 +9,13 @@ use std::process::ExitCode;
 use clap::{CommandFactory, Parser};
 use faultbook::build::{self, Options, Outcome};
 use faultbook::diag::{self, Diagnostic};
+use faultbook::meter::Meter;
 use faultbook::page::Kind;
 use faultbook::scaffold;
 use faultbook::serve;
 
 mod cli;
+mod progress;
 use cli::{Cli, Command, Format, NewPage};
 
 // Rendering allocates many short-lived strings on every thread; mimalloc's
@@ -53,6 +55,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             output,
             base_url,
             drafts,
+            timings,
         } => {
             let opts = Options {
                 root: root.clone(),
@@ -61,12 +64,20 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 drafts,
                 today,
             };
-            let mut outcome = build::build_with(&opts, &|dir| {
-                eprintln!(
-                    "waiting for another build that is writing {}",
-                    dir.display()
-                );
+            let meter = Meter::default();
+            let show_progress = verbosity != Verbosity::Quiet && std::io::stderr().is_terminal();
+            let mut outcome = progress::while_running(&meter, show_progress, || {
+                build::build_with(&opts, &meter, &|dir| {
+                    progress::clear();
+                    eprintln!(
+                        "waiting for another build that is writing {}",
+                        dir.display()
+                    );
+                })
             })?;
+            if timings || verbosity == Verbosity::Verbose {
+                progress::print_phases(&outcome.phases);
+            }
             if verbosity == Verbosity::Verbose && !outcome.has_errors() {
                 // The per-page list behind the overdue summary.
                 outcome.diagnostics.append(&mut outcome.overdue);

@@ -48,6 +48,16 @@ impl<V: Clone> Table<V> {
         v
     }
 
+    /// `get_or` for a computation that may fail: a failure is not stored.
+    pub fn try_get_or<E>(&self, key: Key, compute: impl FnOnce() -> Result<V, E>) -> Result<V, E> {
+        if let Some(v) = self.get(&key) {
+            return Ok(v);
+        }
+        let v = compute()?;
+        self.put(key, v.clone());
+        Ok(v)
+    }
+
     pub fn get(&self, key: &Key) -> Option<V> {
         if let Some(v) = self.new.lock().unwrap_or_else(|e| e.into_inner()).get(key) {
             return Some(v.clone());
@@ -69,6 +79,12 @@ impl<V: Clone> Table<V> {
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .insert(key, v);
+    }
+
+    /// Forgets everything.
+    pub fn clear(&self) {
+        self.new.lock().unwrap_or_else(|e| e.into_inner()).clear();
+        self.old.lock().unwrap_or_else(|e| e.into_inner()).clear();
     }
 
     /// Ends a build: what it did not use is dropped.
@@ -100,6 +116,15 @@ pub struct Memo {
 }
 
 impl Memo {
+    /// Forgets everything: after a build that read a file changing under
+    /// it, no entry is trusted.
+    pub fn clear(&self) {
+        self.loads.clear();
+        self.scans.clear();
+        self.htmls.clear();
+        self.outputs.clear();
+    }
+
     pub fn rotate(&self) {
         self.loads.rotate();
         self.scans.rotate();

@@ -351,11 +351,12 @@ fn list_view(m: &Model<'_>, job: &Job) -> (String, crate::view::ListView) {
 /// reported once per template and message.
 pub fn render_all(
     m: &Model<'_>,
+    jobs: &[Job],
     tera: &Tera,
     overrides: &BTreeMap<String, String>,
     sink: &dyn Sink,
+    meter: &crate::meter::Meter,
 ) -> anyhow::Result<Vec<Diagnostic>> {
-    let jobs = plan(m);
     let templates_key = crate::memo::key(&[
         format!(
             "{:?}",
@@ -367,17 +368,21 @@ pub fn render_all(
     ]);
     let results: Vec<anyhow::Result<Option<Diagnostic>>> = jobs
         .par_iter()
-        .map(|job| match render_job(m, tera, &templates_key, job) {
-            Ok((path, bytes)) => sink.write_shared(&path, bytes).map(|_| None),
-            Err((template, e)) => Ok(Some(crate::templates::template_diag(
-                &template, overrides, &e,
-            ))),
+        .map(|job| {
+            let r = match render_job(m, tera, &templates_key, job) {
+                Ok((path, bytes)) => sink.write_shared(&path, bytes).map(|_| None),
+                Err((template, e)) => Ok(Some(crate::templates::template_diag(
+                    &template, overrides, &e,
+                ))),
+            };
+            meter.tick();
+            r
         })
         .collect();
     // One diagnostic per template error, naming the first page it broke
     // (in the plan's order) and how many more.
     let mut failed: Vec<(Diagnostic, &Job, usize)> = Vec::new();
-    for (r, job) in results.into_iter().zip(&jobs) {
+    for (r, job) in results.into_iter().zip(jobs) {
         if let Some(d) = r? {
             match failed.iter_mut().find(|(f, _, _)| *f == d) {
                 Some((_, _, n)) => *n += 1,

@@ -169,7 +169,14 @@ fn document_terms(m: &Model<'_>, id: PageId, buf: &mut String, mut f: impl FnMut
     if let Some(key) = &fm.provider {
         words(key, buf, |w| f(w, Field::Heading));
     }
-    body_words(&node.page.body, buf, f);
+    match node.page.body_or_diagnostic() {
+        Ok(body) => body_words(&body, buf, f),
+        Err(d) => m
+            .unread
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .push(d),
+    }
 }
 
 /// Postings of one term, sorted by document: `document << 3 | best field`.

@@ -172,6 +172,9 @@ pub struct Model<'a> {
     pub site: SiteView,
     /// Memo tables and the graph fingerprint, when rebuilding incrementally.
     pub memo: Option<(&'a crate::memo::Memo, crate::memo::Key)>,
+    /// Bodies that could not be read again when their page was written
+    /// (see [`crate::load::Page::body`]): the build fails with these.
+    pub unread: std::sync::Mutex<Vec<crate::diag::Diagnostic>>,
 }
 
 /// What [`Model::new`] computes over every page: `serve` keeps it between
@@ -320,6 +323,7 @@ impl<'a> Model<'a> {
             backlinks: derived.backlinks,
             site: derived.site,
             memo: None,
+            unread: Default::default(),
         }
     }
 
@@ -343,14 +347,39 @@ impl<'a> Model<'a> {
         })
     }
 
-    /// The HTML of a page's body.
+    /// The HTML of a page's body; empty when the body cannot be read again,
+    /// which is noted in `unread`.
     pub fn html(&self, id: PageId) -> String {
-        let render =
-            || crate::markdown::render(&self.markdown, id, crate::markdown::Mode::Html).html;
-        match (self.memo, self.html_key(id)) {
-            (Some((memo, _)), Some(k)) => memo.htmls.get_or(k, || render().into()).to_string(),
+        let render = || {
+            self.graph.page(id).page.body_or_diagnostic().map(|body| {
+                crate::markdown::render(&self.markdown, id, &body, crate::markdown::Mode::Html)
+                    .html
+            })
+        };
+        let html = match (self.memo, self.html_key(id)) {
+            (Some((memo, _)), Some(k)) => memo
+                .htmls
+                .try_get_or(k, || render().map(Into::into))
+                .map(|h| h.to_string()),
             _ => render(),
-        }
+        };
+        html.unwrap_or_else(|d| {
+            self.unread
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .push(d);
+            String::new()
+        })
+    }
+
+    /// Takes the diagnostics of bodies that could not be read.
+    pub fn take_unread(&self) -> Vec<crate::diag::Diagnostic> {
+        std::mem::take(
+            &mut self
+                .unread
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner),
+        )
     }
 
     fn item(&self, id: PageId) -> Item {

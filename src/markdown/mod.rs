@@ -174,12 +174,13 @@ pub enum Mode {
     Html,
 }
 
-/// Renders the body of page `id`. Both modes find the same diagnostics.
-pub fn render(ctx: &Context<'_>, id: PageId, mode: Mode) -> Rendered {
+/// Renders `body`, the body of page `id`. Both modes find the same
+/// diagnostics.
+pub fn render(ctx: &Context<'_>, id: PageId, body: &str, mode: Mode) -> Rendered {
     let node = ctx.graph.page(id);
     let page = &node.page;
     let file = page.file.as_str();
-    let lines = LineIndex::new(&page.body, page.body_line);
+    let lines = LineIndex::new(body, page.body_line);
     let own_dir = page.inner.rsplit_once('/').map_or("", |(d, _)| d);
     let autolink = ctx.config.markdown.autolink_codes;
 
@@ -203,7 +204,7 @@ pub fn render(ctx: &Context<'_>, id: PageId, mode: Mode) -> Rendered {
         THEME_IDS.iter().map(|id| (id.to_string(), 1)).collect();
     let mut callouts: Vec<bool> = Vec::new();
 
-    for (event, range) in Parser::new_ext(&page.body, options()).into_offset_iter() {
+    for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
         match &event {
             Event::Start(_) => {
                 depth += 1;
@@ -300,7 +301,7 @@ pub fn render(ctx: &Context<'_>, id: PageId, mode: Mode) -> Rendered {
                     id,
                     own_dir,
                     &dest_url,
-                    lines.at(&page.body, range.start),
+                    lines.at(body, range.start),
                     &mut r,
                     &mut own_anchor_links,
                 );
@@ -330,7 +331,7 @@ pub fn render(ctx: &Context<'_>, id: PageId, mode: Mode) -> Rendered {
                     id,
                     own_dir,
                     &dest_url,
-                    lines.at(&page.body, range.start),
+                    lines.at(body, range.start),
                     &mut r,
                     &mut own_anchor_links,
                 );
@@ -443,7 +444,7 @@ pub fn render(ctx: &Context<'_>, id: PageId, mode: Mode) -> Rendered {
         }
     }
     if mode == Mode::Html {
-        let mut html = String::with_capacity(page.body.len() * 2);
+        let mut html = String::with_capacity(body.len() * 2);
         pulldown_cmark::html::push_html(&mut html, out.into_iter());
         r.html = if has_raw_html && !ctx.config.markdown.unsafe_html {
             crate::html::sanitize(&html)

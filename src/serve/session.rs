@@ -130,12 +130,15 @@ impl Session {
             index.insert(path.to_string(), bytes.into());
             Ok(())
         })?;
+        // A page changed while it was indexed: the change's own rebuild
+        // comes next, and the index is written again after it.
+        let complete = model.take_unread().is_empty();
         live.derived = Some(model.into_derived());
         live.replace(|files| {
             files.retain(|path, _| !crate::search::owns(path));
             files.extend(index);
         });
-        live.search_stale = false;
+        live.search_stale = !complete;
         Ok(Some(live.snapshot.clone()))
     }
 }
@@ -155,14 +158,21 @@ pub(super) fn full(
     opts: &Options,
     memo: &Memo,
 ) -> Result<std::result::Result<(Checked, Snapshot), Vec<Diagnostic>>> {
-    let checked = match build::analyze_with(opts, Some(memo))? {
+    let checked = match build::analyze_with(opts, Some(memo), &crate::meter::Meter::default())? {
         Ok(c) if c.diagnostics.iter().any(Diagnostic::is_error) => return Ok(Err(c.diagnostics)),
         Ok(c) => c,
         Err(d) => return Ok(Err(d)),
     };
     let sink = MemorySink::default();
     let (_, template_diags) =
-        build::render_into_with(&checked, opts.today, &sink, Some(memo), false)?;
+        build::render_into_with(
+            &checked,
+            opts.today,
+            &sink,
+            Some(memo),
+            false,
+            &crate::meter::Meter::default(),
+        )?;
     if !template_diags.is_empty() {
         return Ok(Err(template_diags));
     }
@@ -201,12 +211,14 @@ fn patch(live: &mut Live, opts: &Options, root_abs: &Path, path: &Path) -> Optio
     if !c.graph.page(id).published || c.graph.home_intro == Some(id) || c.tera.is_none() {
         return None;
     }
-    let bytes = std::fs::read(opts.root.join(&rel)).ok()?;
+    let abs = opts.root.join(&rel);
+    let bytes = std::fs::read(&abs).ok()?;
     let mut load_diags = Vec::new();
     let has_default_standard = c.config.default_standard.is_some();
     let mut page = crate::load::page(
         &rel,
         inner,
+        &abs,
         &bytes,
         opts.today,
         has_default_standard,
@@ -221,7 +233,8 @@ fn patch(live: &mut Live, opts: &Options, root_abs: &Path, path: &Path) -> Optio
         return None;
     }
     std::mem::swap(&mut c.graph.nodes[id].page, &mut page);
-    let scan = markdown::render(&build::markdown_context(c), id, Mode::Scan);
+    let body = c.graph.page(id).page.body().ok()?;
+    let scan = markdown::render(&build::markdown_context(c), id, &body, Mode::Scan);
     let before = c.rendered[id].as_ref()?;
     let has_summary = c.graph.page(id).page.fm.summary.is_some();
     let anchor_found = |link: &markdown::PageLink| {
@@ -281,6 +294,10 @@ fn patch(live: &mut Live, opts: &Options, root_abs: &Path, path: &Path) -> Optio
     for t in pages {
         let (path, bytes) = render::render_job(&model, tera, &[], &Job::Page(t)).ok()?;
         outputs.insert(path, bytes);
+    }
+    if !model.take_unread().is_empty() {
+        // The file changed again while it was rendered: rebuild it all.
+        return None;
     }
     live.derived = Some(model.into_derived());
     let n = outputs.len();

@@ -1,0 +1,82 @@
+//! What a build shows on a terminal while it runs, and its phases after.
+//! Both go to stderr: stdout carries only results.
+
+use std::io::Write as _;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use faultbook::meter::{Meter, Phase};
+
+/// A build shorter than this shows no progress at all.
+const QUIET_START: Duration = Duration::from_millis(400);
+const TICK: Duration = Duration::from_millis(100);
+
+/// Runs `work`, showing the meter's phase and count on one line of stderr
+/// while it runs when `show` (a terminal, not `--quiet`); the line is
+/// cleared when `work` returns.
+pub fn while_running<T>(meter: &Meter, show: bool, work: impl FnOnce() -> T) -> T {
+    if !show {
+        return work();
+    }
+    let done = AtomicBool::new(false);
+    std::thread::scope(|s| {
+        let shown = s.spawn(|| {
+            let mut waited = Duration::ZERO;
+            let mut drawn = false;
+            while !done.load(Ordering::Relaxed) {
+                std::thread::sleep(TICK);
+                waited += TICK;
+                if waited < QUIET_START {
+                    continue;
+                }
+                if let Some(p) = meter.progress() {
+                    let count = if p.total > 0 {
+                        format!(" {}/{} ({}%)", p.done, p.total, p.done * 100 / p.total)
+                    } else {
+                        String::new()
+                    };
+                    eprint!("\r\x1b[2K{}{count}", p.phase);
+                    let _ = std::io::stderr().flush();
+                    drawn = true;
+                }
+            }
+            drawn
+        });
+        let result = work();
+        done.store(true, Ordering::Relaxed);
+        if shown.join().unwrap_or(true) {
+            clear();
+        }
+        result
+    })
+}
+
+/// Clears the progress line, before something else is printed.
+pub fn clear() {
+    if std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+        eprint!("\r\x1b[2K");
+    }
+}
+
+/// The phases of a build, one per line, with the total.
+pub fn print_phases(phases: &[Phase]) {
+    let mb = |b: Option<u64>| b.map_or_else(|| "-".to_string(), |b| format!("{} MB", b / 1_000_000));
+    let mut out = String::from("phase       time   peak memory\n");
+    for p in phases {
+        out.push_str(&format!(
+            "{:<8} {:>7.2} s  {:>8}\n",
+            p.name,
+            p.elapsed.as_secs_f64(),
+            mb(p.peak_rss)
+        ));
+    }
+    let total: Duration = phases.iter().map(|p| p.elapsed).sum();
+    let peak = phases.iter().filter_map(|p| p.peak_rss).max();
+    out.push_str(&format!(
+        "{:<8} {:>7.2} s  {:>8}\n",
+        "total",
+        total.as_secs_f64(),
+        mb(peak)
+    ));
+    let _ = std::io::stderr().lock().write_all(out.as_bytes());
+}
