@@ -76,8 +76,9 @@ pub struct PageLink {
 pub struct Rendered {
     pub html: String,
     pub toc: Vec<TocEntry>,
-    /// Every id a link may point at: headings and footnotes.
-    pub anchors: HashSet<String>,
+    /// Every id a link may point at: headings, footnotes and ids in raw
+    /// HTML, sorted (the theme's own ids are in [`THEME_IDS`]).
+    pub anchors: Vec<Box<str>>,
     pub first_paragraph: String,
     pub links: Vec<PageLink>,
     /// Root-relative link targets (site paths without the leading `/`), checked
@@ -89,7 +90,7 @@ pub struct Rendered {
 impl Rendered {
     /// True when a link to `#id` on this page finds its target.
     pub fn has_anchor(&self, id: &str) -> bool {
-        self.anchors.contains(id) || THEME_IDS.contains(&id)
+        self.anchors.binary_search_by(|a| (**a).cmp(id)).is_ok() || THEME_IDS.contains(&id)
     }
 }
 
@@ -184,10 +185,7 @@ pub fn render(ctx: &Context<'_>, id: PageId, body: &str, mode: Mode) -> Rendered
     let own_dir = page.inner.rsplit_once('/').map_or("", |(d, _)| d);
     let autolink = ctx.config.markdown.autolink_codes;
 
-    let mut r = Rendered {
-        anchors: THEME_IDS.iter().map(|s| s.to_string()).collect(),
-        ..Default::default()
-    };
+    let mut r = Rendered::default();
     let mut out: Vec<Event<'_>> = Vec::new();
     let mut depth = 0usize;
     let mut heading: Option<HeadingBuf<'_>> = None;
@@ -215,7 +213,7 @@ pub fn render(ctx: &Context<'_>, id: PageId, body: &str, mode: Mode) -> Rendered
                         format!("markdown nested more than {MAX_NESTING} levels deep (lists or quotes inside each other); flatten it"),
                     ));
                     r.html.clear();
-                    return r;
+                    return with_sorted_anchors(r);
                 }
             }
             Event::End(_) => depth = depth.saturating_sub(1),
@@ -352,16 +350,16 @@ pub fn render(ctx: &Context<'_>, id: PageId, body: &str, mode: Mode) -> Rendered
                         format!("raw HTML nested more than {MAX_HTML_NESTING} elements deep; browsers stop there too: close elements or flatten it"),
                     ));
                     r.html.clear();
-                    return r;
+                    return with_sorted_anchors(r);
                 }
                 event
             }
             Event::FootnoteReference(ref name) => {
-                r.anchors.insert(format!("fn-{name}"));
+                r.anchors.push(format!("fn-{name}").into());
                 event
             }
             Event::Start(Tag::FootnoteDefinition(ref name)) => {
-                r.anchors.insert(name.to_string());
+                r.anchors.push(name.as_ref().into());
                 event
             }
             Event::Start(Tag::Paragraph) if depth == 1 && !first_paragraph_done => {
@@ -425,10 +423,12 @@ pub fn render(ctx: &Context<'_>, id: PageId, body: &str, mode: Mode) -> Rendered
         emit_heading(h, &mut r, &mut out, &mut used_ids);
     }
 
-    r.anchors.extend(crate::html::raw_html_targets(
-        &raw_html,
-        ctx.config.markdown.unsafe_html,
-    ));
+    r.anchors.extend(
+        crate::html::raw_html_targets(&raw_html, ctx.config.markdown.unsafe_html)
+            .into_iter()
+            .map(String::into_boxed_str),
+    );
+    r = with_sorted_anchors(r);
     for (anchor, line, column) in own_anchor_links {
         if !r.has_anchor(&anchor) {
             r.diagnostics.push(
@@ -453,6 +453,13 @@ pub fn render(ctx: &Context<'_>, id: PageId, body: &str, mode: Mode) -> Rendered
         };
     }
     r.first_paragraph = r.first_paragraph.trim().to_string();
+    r
+}
+
+/// `r` with its anchors sorted, as [`Rendered::has_anchor`] expects.
+fn with_sorted_anchors(mut r: Rendered) -> Rendered {
+    r.anchors.sort_unstable();
+    r.anchors.dedup();
     r
 }
 
@@ -524,7 +531,7 @@ fn emit_heading<'a>(
             title: h.text.trim().to_string(),
         });
     }
-    r.anchors.insert(id);
+    r.anchors.push(id.into());
 }
 
 /// Links the first mention of each known code in a run of prose text.
