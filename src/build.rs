@@ -165,6 +165,7 @@ pub fn analyze_with(
     meter.count(scan.pages.len());
 
     // Load every page in parallel.
+    let budget = crate::load::BodyBudget::for_build();
     let has_default_standard = config.default_standard.is_some();
     let loaded: Vec<(Option<crate::load::Page>, Vec<Diagnostic>, String)> = scan
         .pages
@@ -179,6 +180,7 @@ pub fn analyze_with(
                             &f.inner,
                             &f.abs,
                             &bytes,
+                            &budget,
                             opts.today,
                             has_default_standard,
                             &mut d,

@@ -12,24 +12,61 @@ pub fn is_forbidden_control(c: char) -> bool {
     (c < ' ' && c != '\t' && c != '\n') || ('\u{7f}'..='\u{9f}').contains(&c)
 }
 
+/// True when `s` holds a character [`is_forbidden_control`] refuses; a
+/// byte scan, as most text holds none.
+pub fn has_forbidden_control(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.iter().enumerate().any(|(i, &c)| {
+        (c < b' ' && c != b'\t' && c != b'\n')
+            || c == 0x7f
+            || (c == 0xc2 && matches!(b.get(i + 1), Some(0x80..=0x9f)))
+    })
+}
+
 /// Escapes text for HTML text and double-quoted attribute values. Control
 /// characters that HTML forbids are dropped: inputs are cleaned with a
 /// warning when read, and this keeps every output well-formed whatever
 /// reaches it.
 pub fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 8);
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c if is_forbidden_control(c) => {}
-            c => out.push(c),
-        }
-    }
+    escape_into(&mut out, s);
     out
+}
+
+/// [`escape`], appending to `out`. Runs of plain text are copied whole:
+/// most text has nothing to escape.
+pub fn escape_into(out: &mut String, s: &str) {
+    let bytes = s.as_bytes();
+    let mut plain = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        // 0xC2 leads the two-byte C1 controls (U+0080 to U+009F).
+        let special = matches!(b, b'&' | b'<' | b'>' | b'"' | b'\'' | 0x7f | 0xc2)
+            || (b < b' ' && b != b'\t' && b != b'\n');
+        if !special {
+            i += 1;
+            continue;
+        }
+        let len = if b == 0xc2 { 2 } else { 1 };
+        let replacement = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
+            0xc2 if !matches!(bytes.get(i + 1), Some(0x80..=0x9f)) => {
+                i += 2;
+                continue;
+            }
+            _ => "",
+        };
+        out.push_str(&s[plain..i]);
+        out.push_str(replacement);
+        i += len;
+        plain = i;
+    }
+    out.push_str(&s[plain..]);
 }
 
 /// Escapes text for XML (feeds, sitemaps).
@@ -337,6 +374,33 @@ mod tests {
             "ab[31mcde\tf\ng"
         );
         assert_eq!(escape_xml("x\u{8}'"), "x&apos;");
+    }
+
+    proptest::proptest! {
+        /// The byte-run escaper against the plain definition, on any text
+        /// (controls, C1, the characters just above them, every script).
+        #[test]
+        fn escape_matches_its_definition(s in proptest::prelude::any::<String>(), t in "[\\x00-\\x{a0}&<>\"'a ]{0,40}") {
+            for text in [&s, &t] {
+                let mut expected = String::new();
+                for c in text.chars() {
+                    match c {
+                        '&' => expected.push_str("&amp;"),
+                        '<' => expected.push_str("&lt;"),
+                        '>' => expected.push_str("&gt;"),
+                        '"' => expected.push_str("&quot;"),
+                        '\'' => expected.push_str("&#39;"),
+                        c if is_forbidden_control(c) => {}
+                        c => expected.push(c),
+                    }
+                }
+                proptest::prop_assert_eq!(escape(text), expected);
+                proptest::prop_assert_eq!(
+                    has_forbidden_control(text),
+                    text.contains(is_forbidden_control)
+                );
+            }
+        }
     }
 
     #[test]

@@ -4,12 +4,16 @@
 //! against, run in parallel over every page, and the unit that incremental
 //! rebuilds re-run when one file changes.
 //!
-//! A page keeps its front matter, not its body: bodies are most of a site's
-//! bytes, and each stage that needs one (markdown, search, render) reads it
-//! again with [`Page::body`], so a build holds only the pages it is working
-//! on. The file's hash tells when it changed since it was loaded.
+//! Bodies are most of a site's bytes. A page keeps its body while the
+//! build's [`BodyBudget`] lasts; past it, each stage that needs the body
+//! (markdown, search, render) reads it again with [`Page::body`], so a
+//! large site holds only the pages it is working on. The file's hash tells
+//! when it changed since it was loaded.
 
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
 
 use crate::diag::Diagnostic;
 use crate::frontmatter;
@@ -25,6 +29,8 @@ pub struct Page {
     pub inner: String,
     pub kind: Kind,
     pub fm: FrontMatter,
+    /// The body, when the budget kept it; else [`Page::body`] reads it again.
+    held: Option<Arc<str>>,
     /// The file, where [`Page::body`] reads the body from.
     pub abs: PathBuf,
     /// Byte offset of the body in the file's text (decoded, control
@@ -44,6 +50,7 @@ pub fn page(
     inner: &str,
     abs: &Path,
     bytes: &[u8],
+    budget: &BodyBudget,
     today: time::Date,
     has_default_standard: bool,
     diags: &mut Vec<Diagnostic>,
@@ -113,11 +120,13 @@ pub fn page(
     let fm = page::validate(file, kind, &parsed.table, parsed.key_lines, &rules, diags);
     let body_start = text.len() - split.body.len();
     let body_line = split.body_line;
+    let held = budget.take(split.body.len()).then(|| split.body.into());
     Some(Page {
         file: file.to_string(),
         inner: inner.to_string(),
         kind,
         fm,
+        held,
         abs: abs.to_path_buf(),
         body_start,
         body_line,
@@ -125,11 +134,42 @@ pub fn page(
     })
 }
 
+/// How many bytes of bodies a build keeps in memory. Every page of a site
+/// up to tens of thousands of pages fits: no file is read twice. Past it,
+/// memory stays flat and the rest are read again where they are used.
+pub const BODY_BUDGET: usize = 96 << 20;
+
+/// The bytes of bodies that pages may still keep (see [`BODY_BUDGET`]).
+#[derive(Debug)]
+pub struct BodyBudget(AtomicUsize);
+
+impl BodyBudget {
+    /// [`BODY_BUDGET`], or `FAULTBOOK_BODY_BUDGET` bytes when set (tests
+    /// use it to cross the budget with small sites).
+    pub fn for_build() -> BodyBudget {
+        let bytes = std::env::var("FAULTBOOK_BODY_BUDGET")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(BODY_BUDGET);
+        BodyBudget(AtomicUsize::new(bytes))
+    }
+
+    /// Takes `n` bytes if that many are left.
+    fn take(&self, n: usize) -> bool {
+        self.0
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |left| left.checked_sub(n))
+            .is_ok()
+    }
+}
+
 impl Page {
-    /// The page's body, read again from its file. `Err` says why it cannot
-    /// be: the file is gone, or changed since it was loaded (the build
-    /// would otherwise mix two versions of it).
-    pub fn body(&self) -> Result<String, String> {
+    /// The page's body: kept, or read again from its file. `Err` says why
+    /// it cannot be read: the file is gone, or changed since it was loaded
+    /// (the build would otherwise mix two versions of it).
+    pub fn body(&self) -> Result<Cow<'_, str>, String> {
+        if let Some(b) = &self.held {
+            return Ok(Cow::Borrowed(b));
+        }
         let bytes = std::fs::read(&self.abs).map_err(|e| format!("cannot read: {e}"))?;
         if *blake3::hash(&bytes).as_bytes() != self.hash {
             return Err("changed while the site was being built; build again".into());
@@ -138,11 +178,11 @@ impl Page {
         let mut text = source::decode(&bytes).map_err(|(_, msg)| msg)?;
         source::strip_controls(&mut text);
         text.replace_range(..self.body_start.min(text.len()), "");
-        Ok(text)
+        Ok(Cow::Owned(text))
     }
 
     /// [`Page::body`] as a diagnostic at the page's file.
-    pub fn body_or_diagnostic(&self) -> Result<String, Diagnostic> {
+    pub fn body_or_diagnostic(&self) -> Result<Cow<'_, str>, Diagnostic> {
         self.body()
             .map_err(|msg| Diagnostic::error(&self.file, None, msg))
     }

@@ -234,7 +234,7 @@ impl Removed {
 /// Removes the control characters HTML and XML forbid
 /// ([`crate::html::is_forbidden_control`]) from `text`.
 pub fn strip_controls(text: &mut String) -> Option<Removed> {
-    if !text.contains(crate::html::is_forbidden_control) {
+    if !crate::html::has_forbidden_control(text) {
         return None;
     }
     let mut removed: Option<Removed> = None;

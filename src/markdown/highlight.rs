@@ -6,7 +6,6 @@
 //! code: a regex engine on a 2 MB line is not worth a frozen build.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::rc::Rc;
 use std::sync::OnceLock;
 
@@ -36,8 +35,10 @@ const RUSTDOC_ATTRS: &[&str] = &[
     "edition2024",
 ];
 
-/// Lines remembered at most; past it, new lines are highlighted uncached.
-const MAX_CACHED_LINES: usize = 500_000;
+/// Bytes of line memo a thread keeps (text, HTML and a share of the parser
+/// states); when full it starts again empty, so memory stays bounded
+/// whatever the site's size.
+const MEMO_BYTES: usize = 48 << 20;
 
 /// Highlights code blocks, memoizing line by line.
 ///
@@ -45,7 +46,9 @@ const MAX_CACHED_LINES: usize = 500_000;
 /// the parser state after it depend only on the syntax, the state before it
 /// and its text, so the same line in the same state (the same `curl` flags,
 /// the same JSON error body shape across many pages, or every line of a
-/// page that is rebuilt after an edit) is tokenized once.
+/// page that is rebuilt after an edit) is tokenized once. Parser states are
+/// shared between the entries of consecutive lines, so following a run of
+/// remembered lines compares pointers, not states.
 ///
 /// syntect's parser state holds regex regions that may not cross threads,
 /// so each worker thread keeps its own memo.
@@ -54,17 +57,30 @@ pub struct Highlighter {
     _private: (),
 }
 
-thread_local! {
-    static LINES: RefCell<HashMap<[u8; 16], Vec<Rc<LineEntry>>>> = RefCell::new(HashMap::new());
+/// The parser's state between two lines.
+#[derive(Clone, PartialEq)]
+struct State {
+    parse: ParseState,
+    scopes: ScopeStack,
 }
 
 struct LineEntry {
-    parse_before: ParseState,
-    scopes_before: ScopeStack,
-    html: String,
+    syntax: *const SyntaxReference,
+    line: Box<str>,
+    before: Rc<State>,
+    html: Box<str>,
     spans_delta: isize,
-    parse_after: ParseState,
-    scopes_after: ScopeStack,
+    after: Rc<State>,
+}
+
+#[derive(Default)]
+struct LineMemo {
+    entries: rustc_hash::FxHashMap<u64, Vec<Rc<LineEntry>>>,
+    bytes: usize,
+}
+
+thread_local! {
+    static LINES: RefCell<LineMemo> = RefCell::new(LineMemo::default());
 }
 
 fn syntaxes() -> &'static SyntaxSet {
@@ -262,47 +278,54 @@ impl Highlighter {
 
     /// Highlighted HTML for `code`, or `None` if syntect fails on it.
     fn highlight(&self, syntax: &SyntaxReference, code: &str) -> Option<String> {
+        use std::hash::{BuildHasher as _, Hash as _, Hasher as _};
         let ss = syntaxes();
-        let mut parse = ParseState::new(syntax);
-        let mut scopes = ScopeStack::new();
+        let mut state = Rc::new(State {
+            parse: ParseState::new(syntax),
+            scopes: ScopeStack::new(),
+        });
         let mut open: isize = 0;
         let mut out = String::with_capacity(code.len() * 4);
         for line in LinesWithEndings::from(code) {
-            let mut h = blake3::Hasher::new();
-            h.update(syntax.name.as_bytes());
-            h.update(&[0]);
-            h.update(line.as_bytes());
-            let mut key = [0u8; 16];
-            key.copy_from_slice(&h.finalize().as_bytes()[..16]);
-            let hit = LINES.with_borrow(|lines| {
-                lines.get(&key).and_then(|v| {
-                    v.iter()
-                        .find(|e| e.parse_before == parse && e.scopes_before == scopes)
-                        .cloned()
-                })
+            let mut h = rustc_hash::FxBuildHasher.build_hasher();
+            (syntax as *const SyntaxReference).hash(&mut h);
+            line.hash(&mut h);
+            let key = h.finish();
+            let found = |e: &&Rc<LineEntry>| {
+                std::ptr::eq(e.syntax, syntax)
+                    && *e.line == *line
+                    && (Rc::ptr_eq(&e.before, &state) || *e.before == *state)
+            };
+            let hit = LINES.with_borrow(|memo| {
+                memo.entries
+                    .get(&key)
+                    .and_then(|v| v.iter().find(found).cloned())
             });
             let entry = match hit {
                 Some(e) => e,
                 None => {
-                    let parse_before = parse.clone();
-                    let scopes_before = scopes.clone();
-                    let ops = parse.parse_line(line, ss).ok()?;
+                    let mut next = State::clone(&state);
+                    let ops = next.parse.parse_line(line, ss).ok()?;
                     let (html, spans_delta) =
-                        line_tokens_to_classed_spans(line, &ops, CLASS_STYLE, &mut scopes).ok()?;
+                        line_tokens_to_classed_spans(line, &ops, CLASS_STYLE, &mut next.scopes)
+                            .ok()?;
                     let e = Rc::new(LineEntry {
-                        parse_before,
-                        scopes_before,
-                        html,
+                        syntax,
+                        line: line.into(),
+                        before: state.clone(),
+                        html: html.into(),
                         spans_delta,
-                        parse_after: parse.clone(),
-                        scopes_after: scopes.clone(),
+                        after: Rc::new(next),
                     });
-                    LINES.with_borrow_mut(|lines| {
-                        if lines.len() < MAX_CACHED_LINES {
-                            let v = lines.entry(key).or_default();
-                            if v.len() < 8 {
-                                v.push(e.clone());
-                            }
+                    LINES.with_borrow_mut(|memo| {
+                        // A state is counted with the entry that made it.
+                        memo.bytes += 2 * line.len() + e.html.len() + 512;
+                        if memo.bytes > MEMO_BYTES {
+                            *memo = LineMemo::default();
+                        }
+                        let v = memo.entries.entry(key).or_default();
+                        if v.len() < 8 {
+                            v.push(e.clone());
                         }
                     });
                     e
@@ -310,8 +333,7 @@ impl Highlighter {
             };
             out.push_str(&entry.html);
             open += entry.spans_delta;
-            parse = entry.parse_after.clone();
-            scopes = entry.scopes_after.clone();
+            state = entry.after.clone();
         }
         for _ in 0..open.max(0) {
             out.push_str("</span>");

@@ -220,6 +220,7 @@ fn patch(live: &mut Live, opts: &Options, root_abs: &Path, path: &Path) -> Optio
         inner,
         &abs,
         &bytes,
+        &crate::load::BodyBudget::for_build(),
         opts.today,
         has_default_standard,
         &mut load_diags,
