@@ -644,8 +644,9 @@ pub fn render_into_with(
     }
     files += jobs.len();
     meter.phase("write", 0);
-    for (path, text) in render::extra_files(&model) {
-        sink.write(&path, text.as_bytes())?;
+    // One at a time: at 100,000 pages each is tens of MB.
+    for (path, make) in render::EXTRA_FILES {
+        sink.write(path, make(&model).as_bytes())?;
         files += 1;
     }
     for (path, bytes) in &c.assets {

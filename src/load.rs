@@ -134,10 +134,10 @@ pub fn page(
     })
 }
 
-/// How many bytes of bodies a build keeps in memory. Every page of a site
-/// up to tens of thousands of pages fits: no file is read twice. Past it,
-/// memory stays flat and the rest are read again where they are used.
-pub const BODY_BUDGET: usize = 96 << 20;
+/// How many bytes of bodies a build keeps in memory: every page of a site
+/// of some 10,000 pages of 4-8 KB fits, and no file is read twice. Past
+/// it, memory stays flat and the rest are read again where they are used.
+pub const BODY_BUDGET: usize = 64 << 20;
 
 /// The bytes of bodies that pages may still keep (see [`BODY_BUDGET`]).
 #[derive(Debug)]
@@ -157,7 +157,9 @@ impl BodyBudget {
     /// Takes `n` bytes if that many are left.
     fn take(&self, n: usize) -> bool {
         self.0
-            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |left| left.checked_sub(n))
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |left| {
+                left.checked_sub(n)
+            })
             .is_ok()
     }
 }

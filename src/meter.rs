@@ -19,12 +19,15 @@ pub struct Phase {
     /// The process's peak resident memory at the end of the phase, in
     /// bytes, where the system tells it (Linux).
     pub peak_rss: Option<u64>,
+    /// CPU time of every thread during the phase (Linux).
+    pub cpu: Option<Duration>,
 }
 
 #[derive(Debug)]
 struct Running {
     name: &'static str,
     started: Instant,
+    cpu: Option<Duration>,
 }
 
 /// Phases of one run, and the progress of the running one.
@@ -53,6 +56,7 @@ impl Meter {
         *lock(&self.running) = Some(Running {
             name,
             started: Instant::now(),
+            cpu: cpu_time(),
         });
     }
 
@@ -69,6 +73,9 @@ impl Meter {
                 name: r.name,
                 elapsed: r.started.elapsed(),
                 peak_rss: peak_rss(),
+                cpu: cpu_time()
+                    .zip(r.cpu)
+                    .map(|(now, then)| now.saturating_sub(then)),
             });
         }
     }
@@ -111,6 +118,18 @@ pub fn peak_rss() -> Option<u64> {
         .parse()
         .ok()?;
     Some(kb * 1024)
+}
+
+/// User and system CPU time of this process so far (`/proc/self/stat`,
+/// in clock ticks of 1/100 s, the value on every Linux platform).
+pub fn cpu_time() -> Option<Duration> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // Fields after the command name, which is in parentheses and may hold spaces.
+    let rest = &stat[stat.rfind(')')? + 2..];
+    let mut fields = rest.split(' ').skip(11);
+    let user: u64 = fields.next()?.parse().ok()?;
+    let system: u64 = fields.next()?.parse().ok()?;
+    Some(Duration::from_millis((user + system) * 10))
 }
 
 #[cfg(test)]

@@ -213,12 +213,36 @@ pub struct FrontMatter {
     pub draft: bool,
     pub slug: Option<String>,
     pub extra: serde_json::Value,
-    pub key_lines: BTreeMap<String, u32>,
+    pub key_lines: KeyLines,
 }
 
 impl FrontMatter {
     pub fn line_of(&self, key: &str) -> u32 {
-        self.key_lines.get(key).copied().unwrap_or(1)
+        self.key_lines.get(key).unwrap_or(1)
+    }
+}
+
+/// The line of each front-matter key, sorted by key: kept for every page
+/// of a build, so a boxed slice rather than a map.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct KeyLines(Box<[(Box<str>, u32)]>);
+
+impl KeyLines {
+    pub fn get(&self, key: &str) -> Option<u32> {
+        self.0
+            .binary_search_by(|(k, _)| (**k).cmp(key))
+            .ok()
+            .map(|i| self.0[i].1)
+    }
+
+    pub fn contains_key(&self, key: &str) -> bool {
+        self.get(key).is_some()
+    }
+}
+
+impl From<BTreeMap<String, u32>> for KeyLines {
+    fn from(map: BTreeMap<String, u32>) -> KeyLines {
+        KeyLines(map.into_iter().map(|(k, l)| (k.into(), l)).collect())
     }
 }
 
@@ -433,7 +457,7 @@ pub fn validate(
             fm.provider = rules.folder_provider.map(str::to_string);
         }
     }
-    fm.key_lines = key_lines;
+    fm.key_lines = key_lines.into();
     fm
 }
 

@@ -60,23 +60,28 @@ pub fn clear() {
 
 /// The phases of a build, one per line, with the total.
 pub fn print_phases(phases: &[Phase]) {
-    let mb = |b: Option<u64>| b.map_or_else(|| "-".to_string(), |b| format!("{} MB", b / 1_000_000));
-    let mut out = String::from("phase       time   peak memory\n");
-    for p in phases {
+    let mb =
+        |b: Option<u64>| b.map_or_else(|| "-".to_string(), |b| format!("{} MB", b / 1_000_000));
+    let cpu = |c: Option<Duration>| {
+        c.map_or_else(|| "-".to_string(), |c| format!("{:.2} s", c.as_secs_f64()))
+    };
+    let mut out = String::from("phase       wall       cpu   peak memory\n");
+    let mut line = |name: &str, wall: Duration, c: Option<Duration>, peak: Option<u64>| {
         out.push_str(&format!(
-            "{:<8} {:>7.2} s  {:>8}\n",
-            p.name,
-            p.elapsed.as_secs_f64(),
-            mb(p.peak_rss)
+            "{name:<8} {:>7.2} s {:>9} {:>10}\n",
+            wall.as_secs_f64(),
+            cpu(c),
+            mb(peak)
         ));
+    };
+    for p in phases {
+        line(p.name, p.elapsed, p.cpu, p.peak_rss);
     }
-    let total: Duration = phases.iter().map(|p| p.elapsed).sum();
-    let peak = phases.iter().filter_map(|p| p.peak_rss).max();
-    out.push_str(&format!(
-        "{:<8} {:>7.2} s  {:>8}\n",
+    line(
         "total",
-        total.as_secs_f64(),
-        mb(peak)
-    ));
+        phases.iter().map(|p| p.elapsed).sum(),
+        phases.iter().map(|p| p.cpu).sum(),
+        phases.iter().filter_map(|p| p.peak_rss).max(),
+    );
     let _ = std::io::stderr().lock().write_all(out.as_bytes());
 }

@@ -231,7 +231,7 @@ pub fn render_job(
     }
 }
 
-fn list_view(m: &Model<'_>, job: &Job) -> (String, crate::view::ListView) {
+fn list_view<'m>(m: &'m Model<'_>, job: &Job) -> (String, crate::view::ListView<'m>) {
     let g = m.graph;
     let of_kind = |k: Kind| -> Vec<PageId> {
         g.published()
@@ -366,23 +366,44 @@ pub fn render_all(
         .as_bytes(),
         format!("{overrides:?}").as_bytes(),
     ]);
-    let results: Vec<anyhow::Result<Option<Diagnostic>>> = jobs
-        .par_iter()
-        .map(|job| {
-            let r = match render_job(m, tera, &templates_key, job) {
-                Ok((path, bytes)) => sink.write_shared(&path, bytes).map(|_| None),
-                Err((template, e)) => Ok(Some(crate::templates::template_diag(
-                    &template, overrides, &e,
-                ))),
-            };
-            meter.tick();
-            r
-        })
-        .collect();
+    let run = |job: &Job| {
+        let r = match render_job(m, tera, &templates_key, job) {
+            Ok((path, bytes)) => sink.write_shared(&path, bytes).map(|_| None),
+            Err((template, e)) => Ok(Some(crate::templates::template_diag(
+                &template, overrides, &e,
+            ))),
+        };
+        meter.tick();
+        r
+    };
+    // A listing's view holds every page it lists, and the A-Z listing of a
+    // large site takes as long as hundreds of pages: listings go one at a
+    // time on one thread from the start, pages on the others, so that no
+    // two listings are in memory at once and none is left for the end.
+    let (lists, pages): (Vec<usize>, Vec<usize>) =
+        (0..jobs.len()).partition(|&i| is_listing(&jobs[i]));
+    let (listed, paged) = rayon::join(
+        || {
+            lists
+                .iter()
+                .map(|&i| (i, run(&jobs[i])))
+                .collect::<Vec<_>>()
+        },
+        || {
+            pages
+                .par_iter()
+                .map(|&i| (i, run(&jobs[i])))
+                .collect::<Vec<_>>()
+        },
+    );
+    let mut results: Vec<(usize, anyhow::Result<Option<Diagnostic>>)> =
+        listed.into_iter().chain(paged).collect();
+    results.sort_unstable_by_key(|(i, _)| *i);
+    let results = results.into_iter().map(|(_, r)| r);
     // One diagnostic per template error, naming the first page it broke
     // (in the plan's order) and how many more.
     let mut failed: Vec<(Diagnostic, &Job, usize)> = Vec::new();
-    for (r, job) in results.into_iter().zip(jobs) {
+    for (r, job) in results.zip(jobs) {
         if let Some(d) = r? {
             match failed.iter_mut().find(|(f, _, _)| *f == d) {
                 Some((_, _, n)) => *n += 1,
@@ -401,6 +422,20 @@ pub fn render_all(
             d
         })
         .collect())
+}
+
+/// True for the jobs that list pages (see `render_all`).
+fn is_listing(job: &Job) -> bool {
+    match job {
+        Job::Home
+        | Job::AllErrors
+        | Job::CompareList
+        | Job::PlaybookList
+        | Job::Provider(_)
+        | Job::Tag(_)
+        | Job::Standard(_) => true,
+        Job::Page(_) | Job::Search | Job::NotFound | Job::Alias(_) => false,
+    }
 }
 
 /// What a job renders, as a writer knows it: the page's file, or the
@@ -422,20 +457,19 @@ fn describe(m: &Model<'_>, job: &Job) -> String {
 }
 
 /// The files that need no template.
-pub fn extra_files(m: &Model<'_>) -> Vec<(String, String)> {
-    vec![
-        ("sitemap.xml".into(), sitemap(m)),
-        ("feed.xml".into(), feed(m)),
-        (
-            "robots.txt".into(),
-            format!(
-                "User-agent: *\nAllow: /\n\nSitemap: {}\n",
-                m.config.base.permalink("sitemap.xml")
-            ),
-        ),
-        ("_redirects".into(), redirects(m)),
-        ("codes.json".into(), codes_json(m)),
-    ]
+pub const EXTRA_FILES: &[(&str, fn(&Model<'_>) -> String)] = &[
+    ("sitemap.xml", sitemap),
+    ("feed.xml", feed),
+    ("robots.txt", robots),
+    ("_redirects", redirects),
+    ("codes.json", codes_json),
+];
+
+fn robots(m: &Model<'_>) -> String {
+    format!(
+        "User-agent: *\nAllow: /\n\nSitemap: {}\n",
+        m.config.base.permalink("sitemap.xml")
+    )
 }
 
 fn sitemap(m: &Model<'_>) -> String {
@@ -573,14 +607,15 @@ fn redirects(m: &Model<'_>) -> String {
 }
 
 #[derive(Serialize)]
+/// Fields in alphabetical order, the order codes.json has always had.
 struct CodeEntry<'a> {
     code: &'a str,
-    provider: &'a str,
-    title: &'a str,
-    summary: &'a str,
-    url: String,
-    reviewed: Option<String>,
     guides: Vec<GuideEntry<'a>>,
+    provider: &'a str,
+    reviewed: Option<String>,
+    summary: &'a str,
+    title: &'a str,
+    url: String,
 }
 
 #[derive(Serialize)]
@@ -623,8 +658,13 @@ fn codes_json(m: &Model<'_>) -> String {
     entries.sort_by(|a, b| {
         (a.provider, a.code.to_lowercase()).cmp(&(b.provider, b.code.to_lowercase()))
     });
-    let mut s =
-        serde_json::to_string_pretty(&serde_json::json!({ "codes": entries })).unwrap_or_default();
+    // Written straight from the entries: a JSON value tree of every code
+    // would cost about 1 KB per code.
+    #[derive(Serialize)]
+    struct Codes<'a> {
+        codes: Vec<CodeEntry<'a>>,
+    }
+    let mut s = serde_json::to_string_pretty(&Codes { codes: entries }).unwrap_or_default();
     s.push('\n');
     s
 }

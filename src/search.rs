@@ -179,8 +179,100 @@ fn document_terms(m: &Model<'_>, id: PageId, buf: &mut String, mut f: impl FnMut
     }
 }
 
-/// Postings of one term, sorted by document: `document << 3 | best field`.
-type Postings = Vec<u32>;
+/// Postings of one term, by ascending document, as the index file writes
+/// them: `(document - previous document) << 3 | best field`, each a LEB128
+/// varint (most take one byte). The last document's field may still rise,
+/// so it is written when the next document comes, or at [`Postings::close`].
+struct Postings {
+    bytes: Vec<u8>,
+    /// The document of the last written posting (0 before the first).
+    written: u32,
+    /// The last document seen, written or open.
+    last: u32,
+    /// The best field of `last` while it is not written.
+    open: Option<u8>,
+}
+
+impl Postings {
+    fn new(doc: u32, field: Field) -> Postings {
+        Postings {
+            bytes: Vec::new(),
+            written: 0,
+            last: doc,
+            open: Some(field as u8),
+        }
+    }
+
+    /// `doc` holds the term in `field`; documents come in ascending order.
+    fn add(&mut self, doc: u32, field: Field) {
+        match self.open {
+            Some(f) if self.last == doc => self.open = Some(f.max(field as u8)),
+            _ => {
+                self.close();
+                self.last = doc;
+                self.open = Some(field as u8);
+            }
+        }
+    }
+
+    /// Writes the open posting.
+    fn close(&mut self) {
+        if let Some(f) = self.open.take() {
+            push_varint(
+                &mut self.bytes,
+                ((self.last - self.written) << 3) | u32::from(f),
+            );
+            self.written = self.last;
+        }
+    }
+
+    /// Appends `next`, whose documents all come after this one's.
+    fn append(&mut self, mut next: Postings) {
+        self.close();
+        next.close();
+        let (first, len) = read_varint(&next.bytes);
+        // `next` wrote its first document absolute; here it follows ours.
+        push_varint(
+            &mut self.bytes,
+            (((first >> 3) - self.last) << 3) | (first & 7),
+        );
+        self.bytes.extend_from_slice(&next.bytes[len..]);
+        self.last = next.last;
+        self.written = next.last;
+    }
+
+    /// The written values, in order.
+    fn values(&self) -> impl Iterator<Item = u32> + '_ {
+        let mut rest = &self.bytes[..];
+        std::iter::from_fn(move || {
+            (!rest.is_empty()).then(|| {
+                let (v, n) = read_varint(rest);
+                rest = &rest[n..];
+                v
+            })
+        })
+    }
+}
+
+fn push_varint(out: &mut Vec<u8>, mut v: u32) {
+    while v >= 0x80 {
+        out.push((v as u8) | 0x80);
+        v >>= 7;
+    }
+    out.push(v as u8);
+}
+
+/// The value of the varint at the start of `bytes`, and its length.
+fn read_varint(bytes: &[u8]) -> (u32, usize) {
+    let mut v = 0u32;
+    for (i, &b) in bytes.iter().enumerate() {
+        v |= u32::from(b & 0x7f) << (7 * i);
+        if b < 0x80 {
+            return (v, i + 1);
+        }
+    }
+    (v, bytes.len())
+}
 
 /// The index of documents `docs[range]`, term -> postings.
 fn index_range(m: &Model<'_>, docs: &[PageId], first: u32) -> FxHashMap<Box<str>, Postings> {
@@ -189,14 +281,14 @@ fn index_range(m: &Model<'_>, docs: &[PageId], first: u32) -> FxHashMap<Box<str>
     for (n, &id) in docs.iter().enumerate() {
         let doc = first + n as u32;
         document_terms(m, id, &mut buf, |term, field| match map.get_mut(term) {
-            Some(p) => match p.last_mut() {
-                Some(last) if *last >> 3 == doc => *last = (*last).max(doc << 3 | field as u32),
-                _ => p.push(doc << 3 | field as u32),
-            },
+            Some(p) => p.add(doc, field),
             None => {
-                map.insert(term.into(), vec![doc << 3 | field as u32]);
+                map.insert(term.into(), Postings::new(doc, field));
             }
         });
+    }
+    for p in map.values_mut() {
+        p.close();
     }
     map
 }
@@ -262,7 +354,12 @@ pub fn write(
     let mut index = parts.next().unwrap_or_default();
     for part in parts {
         for (term, postings) in part {
-            index.entry(term).or_default().extend(postings);
+            match index.get_mut(&term) {
+                Some(p) => p.append(postings),
+                None => {
+                    index.insert(term, postings);
+                }
+            }
         }
     }
     let mut terms: Vec<(Box<str>, Postings)> = index.into_iter().collect();
@@ -287,14 +384,11 @@ pub fn write(
         }
         push_json_string(&mut chunk, term);
         chunk.push_str(":[");
-        let mut previous = 0;
-        for (i, &posting) in postings.iter().enumerate() {
+        for (i, value) in postings.values().enumerate() {
             if i > 0 {
                 chunk.push(',');
             }
-            let doc = posting >> 3;
-            let _ = write!(chunk, "{}", ((doc - previous) << 3) | (posting & 7));
-            previous = doc;
+            let _ = write!(chunk, "{value}");
         }
         chunk.push(']');
         if chunk.len() >= TERM_CHUNK_BYTES {
@@ -387,6 +481,56 @@ pub fn decode_chunk(json: &[u8]) -> serde_json::Result<BTreeMap<String, Vec<(u32
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// Postings built in parts and appended write what one list of
+        /// `doc << 3 | best field`, delta-coded, would.
+        #[test]
+        fn postings_in_parts_write_the_delta_coded_best_fields(
+            hits in proptest::collection::vec((0u32..40, 0u8..6), 1..200),
+            cuts in proptest::collection::vec(0u32..40, 0..4),
+        ) {
+            let field = |f: u8| [Field::Body, Field::Heading, Field::Summary, Field::Title, Field::CodePart, Field::Code][f as usize];
+            let mut hits = hits;
+            hits.sort_by_key(|h| h.0);
+            // The expected values, straight from the definition.
+            let mut best: BTreeMap<u32, u8> = BTreeMap::new();
+            for &(d, f) in &hits {
+                let b = best.entry(d).or_insert(f);
+                *b = (*b).max(f);
+            }
+            let mut expected = Vec::new();
+            let mut previous = 0;
+            for (&d, &f) in &best {
+                expected.push(((d - previous) << 3) | u32::from(f));
+                previous = d;
+            }
+            // Parts over ascending document ranges, as `write` makes them.
+            let mut cuts = cuts;
+            cuts.sort_unstable();
+            let mut parts: Vec<Postings> = Vec::new();
+            let mut part: Option<Postings> = None;
+            let mut next_cut = cuts.iter().peekable();
+            for &(d, f) in &hits {
+                while next_cut.peek().is_some_and(|&&c| d >= c) {
+                    next_cut.next();
+                    parts.extend(part.take());
+                }
+                match &mut part {
+                    Some(p) => p.add(d, field(f)),
+                    None => part = Some(Postings::new(d, field(f))),
+                }
+            }
+            parts.extend(part);
+            let mut parts = parts.into_iter().map(|mut p| { p.close(); p });
+            let mut all = parts.next().unwrap();
+            for p in parts {
+                all.append(p);
+            }
+            let got: Vec<u32> = all.values().collect();
+            proptest::prop_assert_eq!(got, expected);
+        }
+    }
 
     fn all_body_words(text: &str) -> Vec<(String, Field)> {
         let mut v = Vec::new();

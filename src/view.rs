@@ -113,22 +113,23 @@ pub struct PageView {
 }
 
 #[derive(Serialize, Clone, Debug)]
-pub struct Group {
+pub struct Group<'a> {
     pub title: String,
     pub id: String,
-    pub items: Vec<Item>,
+    /// Borrowed from the model: a listing of every page copies none.
+    pub items: Vec<&'a Item>,
 }
 
 /// A listing: A-Z, provider, tag, standard, compare guides, playbooks.
 #[derive(Serialize, Clone, Debug)]
-pub struct ListView {
+pub struct ListView<'a> {
     pub kind: &'static str,
     pub title: String,
     pub description: String,
     pub href: String,
     pub permalink: String,
     pub context: String,
-    pub groups: Vec<Group>,
+    pub groups: Vec<Group<'a>>,
     pub count: usize,
     pub breadcrumbs: Vec<Link>,
 }
@@ -352,8 +353,7 @@ impl<'a> Model<'a> {
     pub fn html(&self, id: PageId) -> String {
         let render = || {
             self.graph.page(id).page.body_or_diagnostic().map(|body| {
-                crate::markdown::render(&self.markdown, id, &body, crate::markdown::Mode::Html)
-                    .html
+                crate::markdown::render(&self.markdown, id, &body, crate::markdown::Mode::Html).html
             })
         };
         let html = match (self.memo, self.html_key(id)) {
@@ -621,14 +621,18 @@ impl<'a> Model<'a> {
         ids: &[PageId],
         by_letter: bool,
         crumbs: Vec<Link>,
-    ) -> ListView {
+    ) -> ListView<'_> {
         let base = &self.config.base;
-        let items = self.items_sorted(ids);
+        let items: Vec<&Item> = self
+            .sorted(ids)
+            .into_iter()
+            .map(|i| &self.items[i])
+            .collect();
         let count = items.len();
         let groups = if by_letter {
-            let mut groups: BTreeMap<String, Vec<Item>> = BTreeMap::new();
+            let mut groups: BTreeMap<String, Vec<&Item>> = BTreeMap::new();
             for it in items {
-                let key = sort_key(&it);
+                let key = sort_key(it);
                 let letter = key
                     .chars()
                     .next()

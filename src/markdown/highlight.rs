@@ -38,7 +38,7 @@ const RUSTDOC_ATTRS: &[&str] = &[
 /// Bytes of line memo a thread keeps (text, HTML and a share of the parser
 /// states); when full it starts again empty, so memory stays bounded
 /// whatever the site's size.
-const MEMO_BYTES: usize = 48 << 20;
+const MEMO_BYTES: usize = 16 << 20;
 
 /// Highlights code blocks, memoizing line by line.
 ///

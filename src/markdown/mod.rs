@@ -69,6 +69,7 @@ pub struct PageLink {
     pub anchor: Option<String>,
     pub line: u32,
     pub column: u32,
+    /// The destination as written, kept for links with an anchor.
     pub written: String,
 }
 
@@ -79,6 +80,7 @@ pub struct Rendered {
     /// Every id a link may point at: headings, footnotes and ids in raw
     /// HTML, sorted (the theme's own ids are in [`THEME_IDS`]).
     pub anchors: Vec<Box<str>>,
+    /// The first paragraph as text, when the page has no summary.
     pub first_paragraph: String,
     pub links: Vec<PageLink>,
     /// Root-relative link targets (site paths without the leading `/`), checked
@@ -452,7 +454,11 @@ pub fn render(ctx: &Context<'_>, id: PageId, body: &str, mode: Mode) -> Rendered
             html
         };
     }
-    r.first_paragraph = r.first_paragraph.trim().to_string();
+    // Only a page without a summary is summarised by its first paragraph.
+    r.first_paragraph = match page.fm.summary {
+        Some(_) => String::new(),
+        None => r.first_paragraph.trim().to_string(),
+    };
     r
 }
 
@@ -671,12 +677,18 @@ fn resolve_link(
                     .at_column(Some(column)),
                     );
                 }
+                let decoded = anchor.filter(|a| !a.is_empty()).map(percent_decode);
                 r.links.push(PageLink {
                     target,
-                    anchor: anchor.filter(|a| !a.is_empty()).map(percent_decode),
+                    // Only a link with an anchor can fail later, and name it.
+                    written: if decoded.is_some() {
+                        dest_trim.to_string()
+                    } else {
+                        String::new()
+                    },
+                    anchor: decoded,
                     line,
                     column,
-                    written: dest_trim.to_string(),
                 });
                 let mut href = base.href(&t.path);
                 if let Some(a) = anchor.filter(|a| !a.is_empty()) {

@@ -164,15 +164,14 @@ pub(super) fn full(
         Err(d) => return Ok(Err(d)),
     };
     let sink = MemorySink::default();
-    let (_, template_diags) =
-        build::render_into_with(
-            &checked,
-            opts.today,
-            &sink,
-            Some(memo),
-            false,
-            &crate::meter::Meter::default(),
-        )?;
+    let (_, template_diags) = build::render_into_with(
+        &checked,
+        opts.today,
+        &sink,
+        Some(memo),
+        false,
+        &crate::meter::Meter::default(),
+    )?;
     if !template_diags.is_empty() {
         return Ok(Err(template_diags));
     }
