@@ -165,8 +165,13 @@ pub fn analyze_with(
     meter.count(scan.pages.len());
 
     // Load every page in parallel.
-    let budget = crate::load::BodyBudget::for_build();
     let has_default_standard = config.default_standard.is_some();
+    let budget = crate::load::BodyBudget::for_build();
+    let with = crate::load::With {
+        today: opts.today,
+        has_default_standard,
+        budget: &budget,
+    };
     let loaded: Vec<(Option<crate::load::Page>, Vec<Diagnostic>, String)> = scan
         .pages
         .par_iter()
@@ -175,16 +180,7 @@ pub fn analyze_with(
                 Ok(bytes) => {
                     let load = || {
                         let mut d = Vec::new();
-                        let p = crate::load::page(
-                            &f.rel,
-                            &f.inner,
-                            &f.abs,
-                            &bytes,
-                            &budget,
-                            opts.today,
-                            has_default_standard,
-                            &mut d,
-                        );
+                        let p = crate::load::page(&f.rel, &f.inner, &f.abs, &bytes, &with, &mut d);
                         (p.map(Arc::new), d)
                     };
                     let (p, d) = match memo {

@@ -42,6 +42,16 @@ pub struct Page {
     pub hash: [u8; 32],
 }
 
+/// What loading a page reads besides the page: the day its dates are
+/// checked against, whether the site names a default standard, and the
+/// budget of bodies kept in memory.
+#[derive(Clone, Copy)]
+pub struct With<'a> {
+    pub today: time::Date,
+    pub has_default_standard: bool,
+    pub budget: &'a BodyBudget,
+}
+
 /// Loads a page from its bytes. `Err` when the file cannot be read as a page
 /// at all; front-matter problems are pushed to `diags` and the page is still
 /// returned so that later checks can run.
@@ -50,11 +60,14 @@ pub fn page(
     inner: &str,
     abs: &Path,
     bytes: &[u8],
-    budget: &BodyBudget,
-    today: time::Date,
-    has_default_standard: bool,
+    with: &With<'_>,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<Page> {
+    let With {
+        today,
+        has_default_standard,
+        budget,
+    } = *with;
     let hash = *blake3::hash(bytes).as_bytes();
     let mut text = match source::decode(bytes) {
         Ok(t) => t,
@@ -187,5 +200,49 @@ impl Page {
     pub fn body_or_diagnostic(&self) -> Result<Cow<'_, str>, Diagnostic> {
         self.body()
             .map_err(|msg| Diagnostic::error(&self.file, None, msg))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load(dir: &Path, text: &str, budget: usize) -> Page {
+        let abs = dir.join("p.md");
+        std::fs::write(&abs, text).unwrap();
+        let budget = BodyBudget(AtomicUsize::new(budget));
+        page(
+            "content/p.md",
+            "p.md",
+            &abs,
+            text.as_bytes(),
+            &With {
+                today: time::macros::date!(2026 - 01 - 01),
+                has_default_standard: false,
+                budget: &budget,
+            },
+            &mut Vec::new(),
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn a_body_read_again_is_the_body_loaded_or_an_error_when_the_file_changed() {
+        let dir = tempfile::tempdir().unwrap();
+        let text = "+++\ntitle = \"T\"\n+++\r\nBody \u{7}with a bell.\r\n";
+        let held = load(dir.path(), text, 1 << 20);
+        let again = load(dir.path(), text, 0);
+        assert!(matches!(held.body(), Ok(Cow::Borrowed(_))));
+        assert!(matches!(again.body(), Ok(Cow::Owned(_))));
+        assert_eq!(again.body().unwrap(), held.body().unwrap());
+        assert_eq!(again.body().unwrap(), "Body with a bell.\n");
+
+        std::fs::write(dir.path().join("p.md"), text.replace("Body", "Edited")).unwrap();
+        let e = again.body().unwrap_err();
+        assert!(e.contains("changed while the site was being built"), "{e}");
+        // A kept body is the one loaded, whatever happens to the file.
+        assert_eq!(held.body().unwrap(), "Body with a bell.\n");
+        std::fs::remove_file(dir.path().join("p.md")).unwrap();
+        assert!(again.body().unwrap_err().starts_with("cannot read"));
     }
 }

@@ -75,9 +75,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     );
                 })
             })?;
-            if timings || verbosity == Verbosity::Verbose {
-                progress::print_phases(&outcome.phases);
-            }
+
             if verbosity == Verbosity::Verbose && !outcome.has_errors() {
                 // The per-page list behind the overdue summary.
                 outcome.diagnostics.append(&mut outcome.overdue);
@@ -88,6 +86,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 for note in &outcome.notes {
                     eprintln!("note: {note}");
                 }
+            }
+            if timings || verbosity == Verbosity::Verbose {
+                progress::print_phases(&outcome.phases);
             }
             if outcome.has_errors() {
                 eprintln!(

@@ -7,7 +7,8 @@ use std::time::Duration;
 
 use faultbook::meter::{Meter, Phase};
 
-/// A build shorter than this shows no progress at all.
+/// A build shorter than this shows no progress at all
+/// (`FAULTBOOK_PROGRESS_AFTER_MS` changes it, for tests).
 const QUIET_START: Duration = Duration::from_millis(400);
 const TICK: Duration = Duration::from_millis(100);
 
@@ -18,17 +19,22 @@ pub fn while_running<T>(meter: &Meter, show: bool, work: impl FnOnce() -> T) -> 
     if !show {
         return work();
     }
+    let quiet_start = std::env::var("FAULTBOOK_PROGRESS_AFTER_MS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .map_or(QUIET_START, Duration::from_millis);
     let done = AtomicBool::new(false);
     std::thread::scope(|s| {
         let shown = s.spawn(|| {
             let mut waited = Duration::ZERO;
             let mut drawn = false;
             while !done.load(Ordering::Relaxed) {
-                std::thread::sleep(TICK);
-                waited += TICK;
-                if waited < QUIET_START {
+                if waited < quiet_start {
+                    std::thread::sleep(TICK);
+                    waited += TICK;
                     continue;
                 }
+                std::thread::sleep(TICK);
                 if let Some(p) = meter.progress() {
                     let count = if p.total > 0 {
                         format!(" {}/{} ({}%)", p.done, p.total, p.done * 100 / p.total)

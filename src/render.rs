@@ -456,8 +456,11 @@ fn describe(m: &Model<'_>, job: &Job) -> String {
     }
 }
 
+/// Makes one file that needs no template.
+pub type MakeFile = fn(&Model<'_>) -> String;
+
 /// The files that need no template.
-pub const EXTRA_FILES: &[(&str, fn(&Model<'_>) -> String)] = &[
+pub const EXTRA_FILES: &[(&str, MakeFile)] = &[
     ("sitemap.xml", sitemap),
     ("feed.xml", feed),
     ("robots.txt", robots),

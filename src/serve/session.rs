@@ -219,9 +219,11 @@ fn patch(live: &mut Live, opts: &Options, root_abs: &Path, path: &Path) -> Optio
         inner,
         &abs,
         &bytes,
-        &crate::load::BodyBudget::for_build(),
-        opts.today,
-        has_default_standard,
+        &crate::load::With {
+            today: opts.today,
+            has_default_standard,
+            budget: &crate::load::BodyBudget::for_build(),
+        },
         &mut load_diags,
     )?;
     let old = &c.graph.page(id).page;

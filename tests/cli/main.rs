@@ -13,6 +13,7 @@ mod docs;
 mod incremental;
 mod invalid;
 mod output;
+mod scale;
 mod search;
 mod serve;
 mod unicode;
