@@ -1,7 +1,9 @@
 //! The pipeline, stage by stage:
 //! config -> scan -> load pages (parallel) -> templates -> graph -> markdown
 //! (parallel) -> cross-page checks -> [stop here for `check`, or on any error]
-//! -> views -> render (parallel) -> atomic write.
+//! -> output folder -> search index -> views -> render (parallel; listings
+//! one at a time beside the pages) -> atomic write. Each arrow past the
+//! scan starts a phase of the build's `Meter` (`--timings`).
 //!
 //! Every stage collects diagnostics instead of stopping, so one run reports
 //! every content error. The library never prints: it returns an `Outcome`.

@@ -7,7 +7,8 @@
 //! `markdown` renders bodies, resolving links through the graph; `view`
 //! computes what each output shows; `templates` and `render` turn views into
 //! files; `output` writes them atomically. Problems travel as `diag`
-//! diagnostics, all collected, never as panics.
+//! diagnostics, all collected, never as panics; `meter` records each
+//! stage's time and memory.
 
 #![cfg_attr(test, allow(clippy::unwrap_used))]
 

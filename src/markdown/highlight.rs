@@ -1,7 +1,8 @@
 //! Code highlighting at build time with syntect, as CSS classes.
 //!
-//! Highlighted HTML depends only on the fence's language and the code, so it
-//! is cached on a hash of both: rebuilds and repeated snippets cost a lookup.
+//! Highlighted HTML depends only on the fence's language and the code, so
+//! it is memoized line by line (see [`Highlighter`]): rebuilds and repeated
+//! snippets cost lookups.
 //! Unknown languages, over-long lines and huge blocks get plain, escaped
 //! code: a regex engine on a 2 MB line is not worth a frozen build.
 
