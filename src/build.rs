@@ -2,8 +2,9 @@
 //! config -> scan -> load pages (parallel) -> templates -> graph -> markdown
 //! (parallel) -> cross-page checks -> [stop here for `check`, or on any error]
 //! -> output folder -> search index -> views -> render (parallel; listings
-//! one at a time beside the pages) -> atomic write. Each arrow past the
-//! scan starts a phase of the build's `Meter` (`--timings`).
+//! one at a time beside the pages) -> atomic write. The build's `Meter`
+//! (`--timings`) times them as seven phases: load (up to the templates),
+//! graph, markdown (with the checks), output, search, render, write.
 //!
 //! Every stage collects diagnostics instead of stopping, so one run reports
 //! every content error. The library never prints: it returns an `Outcome`.
