@@ -375,29 +375,41 @@ pub fn write(
     };
     let mut firsts: Vec<&str> = Vec::new();
     let mut chunk = String::with_capacity(TERM_CHUNK_BYTES * 2);
-    for (term, postings) in &terms {
-        if chunk.is_empty() {
-            firsts.push(term);
-            chunk.push('{');
-        } else {
-            chunk.push(',');
-        }
-        push_json_string(&mut chunk, term);
-        chunk.push_str(":[");
-        for (i, value) in postings.values().enumerate() {
-            if i > 0 {
+    // Each term's `"term":[...]` is made in parallel, a block of terms at a
+    // time (memory stays bounded); chunks are cut in order.
+    for block in terms.chunks(4096) {
+        let entries: Vec<String> = block
+            .par_iter()
+            .map(|(term, postings)| {
+                let mut entry = String::new();
+                push_json_string(&mut entry, term);
+                entry.push_str(":[");
+                for (i, value) in postings.values().enumerate() {
+                    if i > 0 {
+                        entry.push(',');
+                    }
+                    let _ = write!(entry, "{value}");
+                }
+                entry.push(']');
+                entry
+            })
+            .collect();
+        for ((term, _), entry) in block.iter().zip(entries) {
+            if chunk.is_empty() {
+                firsts.push(term);
+                chunk.push('{');
+            } else {
                 chunk.push(',');
             }
-            let _ = write!(chunk, "{value}");
-        }
-        chunk.push(']');
-        if chunk.len() >= TERM_CHUNK_BYTES {
-            chunk.push('}');
-            put(
-                format!("search/t/{}.json", firsts.len() - 1),
-                chunk.as_bytes(),
-            )?;
-            chunk.clear();
+            chunk.push_str(&entry);
+            if chunk.len() >= TERM_CHUNK_BYTES {
+                chunk.push('}');
+                put(
+                    format!("search/t/{}.json", firsts.len() - 1),
+                    chunk.as_bytes(),
+                )?;
+                chunk.clear();
+            }
         }
     }
     if !chunk.is_empty() {
@@ -408,23 +420,31 @@ pub fn write(
         )?;
     }
 
-    for (n, ids) in docs.chunks(DOCS_PER_CHUNK).enumerate() {
-        let rows: Vec<[std::borrow::Cow<'_, str>; 6]> = ids
-            .iter()
-            .map(|&id| {
-                let item = &m.items[id];
-                let node = m.graph.page(id);
-                [
-                    node.page.kind.name().into(),
-                    item.code.as_deref().unwrap_or("").into(),
-                    item.title.as_str().into(),
-                    item.provider.as_deref().unwrap_or("").into(),
-                    short(&item.summary),
-                    crate::urls::encode_path(&node.path).into_owned().into(),
-                ]
-            })
-            .collect();
-        put(format!("search/d/{n}.json"), &serde_json::to_vec(&rows)?)?;
+    // Document chunks are small and independent: made in parallel, then
+    // written in order.
+    let doc_chunks: Vec<serde_json::Result<Vec<u8>>> = docs
+        .par_chunks(DOCS_PER_CHUNK)
+        .map(|ids| {
+            let rows: Vec<[std::borrow::Cow<'_, str>; 6]> = ids
+                .iter()
+                .map(|&id| {
+                    let item = &m.items[id];
+                    let node = m.graph.page(id);
+                    [
+                        node.page.kind.name().into(),
+                        item.code.as_deref().unwrap_or("").into(),
+                        item.title.as_str().into(),
+                        item.provider.as_deref().unwrap_or("").into(),
+                        short(&item.summary),
+                        crate::urls::encode_path(&node.path).into_owned().into(),
+                    ]
+                })
+                .collect();
+            serde_json::to_vec(&rows)
+        })
+        .collect();
+    for (n, chunk) in doc_chunks.into_iter().enumerate() {
+        put(format!("search/d/{n}.json"), &chunk?)?;
     }
 
     let meta = Meta {
