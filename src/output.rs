@@ -188,6 +188,11 @@ pub struct Staging {
     /// spare of the next build.
     keep: bool,
     written: std::sync::Mutex<std::collections::HashSet<PathBuf>>,
+    /// What a reused spare holds, from the marker it had as an output: a
+    /// spare is checked to hold nothing else when it is swapped out, and
+    /// its marker is removed before a build writes into it, so a spare left
+    /// by a killed build has none and is pruned by walking it instead.
+    listed: Option<Vec<PathBuf>>,
     _lock: fs::File,
 }
 
@@ -221,8 +226,12 @@ impl Staging {
         let spare = state_slot(root, &target)
             .filter(|s| same_device(s, &parent) && !forced_beside())
             .map(|s| s.join("spare"));
+        let mut listed = None;
         let (dir, reused, keep) = match spare {
-            Some(spare) if spare.is_dir() => (spare, true, true),
+            Some(spare) if spare.is_dir() => {
+                listed = spare_listing(&spare);
+                (spare, true, true)
+            }
             Some(spare) => {
                 fs::create_dir(&spare)
                     .with_context(|| format!("cannot create {}", spare.display()))?;
@@ -243,6 +252,7 @@ impl Staging {
             reused,
             keep,
             written: Default::default(),
+            listed,
             _lock: lock,
         })
     }
@@ -254,6 +264,33 @@ impl Staging {
             return Ok(());
         }
         let written = self.written.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(listed) = &self.listed {
+            let mut dirs = std::collections::BTreeSet::new();
+            for rel in listed {
+                let path = self.dir.join(rel);
+                if written.contains(&path) {
+                    continue;
+                }
+                // Gone, or replaced by a folder this build wrote files into
+                // (a static file that became a folder): nothing to remove.
+                if let Err(e) = fs::remove_file(&path) {
+                    use std::io::ErrorKind::{IsADirectory, NotADirectory, NotFound};
+                    if !matches!(e.kind(), NotFound | NotADirectory | IsADirectory) {
+                        return Err(e).with_context(|| format!("cannot remove {}", path.display()));
+                    }
+                }
+                dirs.extend(
+                    rel.ancestors()
+                        .skip(1)
+                        .filter(|a| !a.as_os_str().is_empty()),
+                );
+            }
+            // Deepest first; only empty folders go.
+            for d in dirs.iter().rev() {
+                let _ = fs::remove_dir(self.dir.join(d));
+            }
+            return Ok(());
+        }
         let mut dirs = Vec::new();
         for entry in walkdir::WalkDir::new(&self.dir)
             .min_depth(1)
@@ -435,6 +472,27 @@ fn write_marker(dir: &Path, files: &[String]) -> Result<()> {
 /// in a file name) percent-encoded, so one line is always one file.
 fn escape_entry(path: &str) -> std::borrow::Cow<'_, str> {
     crate::urls::percent_encode(path, |c| c != '%' && !c.is_control())
+}
+
+/// The files a spare held as an output, from its marker, which is removed
+/// (see [`Staging`]'s `listed`). `None` when there is no marker, it cannot
+/// be removed, or it names anything but plain relative paths.
+fn spare_listing(spare: &Path) -> Option<Vec<PathBuf>> {
+    let path = spare.join(MARKER);
+    let text = fs::read(&path).ok()?;
+    fs::remove_file(&path).ok()?;
+    let mut listed = Vec::new();
+    for entry in marker_entries(&String::from_utf8_lossy(&text)) {
+        let rel = PathBuf::from(entry);
+        let plain = rel
+            .components()
+            .all(|c| matches!(c, std::path::Component::Normal(_)));
+        if !plain || rel.as_os_str().is_empty() {
+            return None;
+        }
+        listed.push(rel);
+    }
+    Some(listed)
 }
 
 /// The files a marker lists: every line after the note (a file name may

@@ -542,3 +542,33 @@ fn the_marker_lists_any_file_name_one_a_line() {
     assert_eq!(r.status, 1, "{}", r.stderr);
     assert_eq!(site.read("public/CNAME"), "errors.example.com\n");
 }
+
+/// The build writes into the output it replaced two builds ago, removing
+/// what it no longer makes by that folder's own list: a page deleted, and a
+/// static file that became a folder, leave the same site as a fresh build.
+#[test]
+fn a_reused_folder_ends_as_a_fresh_build_whatever_changed_shape() {
+    let site = Site::sample();
+    site.write("static/shape", "a file");
+    site.write(
+        "content/notes/gone.md",
+        "+++\ntitle = \"Gone soon\"\n+++\nText.\n",
+    );
+    site.build_ok();
+    site.build_ok();
+    site.remove("static/shape");
+    site.write("static/shape/inside.txt", "now a folder");
+    site.remove("content/notes/gone.md");
+    for i in 0..3 {
+        site.build_ok();
+        let name = format!("fresh{i}");
+        let fresh = site.run(&["build", "--output", &name]);
+        assert_eq!(fresh.status, 0, "{}", fresh.stderr);
+        assert_eq!(
+            tree(&site.path().join("public")),
+            tree(&site.path().join(&name))
+        );
+    }
+    assert!(!site.exists("public/notes/gone/index.html"));
+    assert_eq!(site.read("public/shape/inside.txt"), "now a folder");
+}
