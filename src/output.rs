@@ -23,7 +23,9 @@
 //! - The previous build is kept as a spare in the site's state folder
 //!   (`.faultbook/` in the root, out of the user's way) and the next build
 //!   writes over it in place: creating files is what costs most, and most
-//!   files are unchanged from build to build.
+//!   files are unchanged from build to build. What it no longer makes is
+//!   removed by the spare's own marker (a spare a killed build left has
+//!   none, and is walked instead).
 
 use std::fs;
 use std::path::{Component, Path, PathBuf};
@@ -484,9 +486,7 @@ fn spare_listing(spare: &Path) -> Option<Vec<PathBuf>> {
     let mut listed = Vec::new();
     for entry in marker_entries(&String::from_utf8_lossy(&text)) {
         let rel = PathBuf::from(entry);
-        let plain = rel
-            .components()
-            .all(|c| matches!(c, std::path::Component::Normal(_)));
+        let plain = rel.components().all(|c| matches!(c, Component::Normal(_)));
         if !plain || rel.as_os_str().is_empty() {
             return None;
         }
