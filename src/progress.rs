@@ -23,6 +23,9 @@ pub fn while_running<T>(meter: &Meter, show: bool, work: impl FnOnce() -> T) -> 
         .ok()
         .and_then(|v| v.parse().ok())
         .map_or(QUIET_START, Duration::from_millis);
+    // Redrawn every TICK; sooner when the quiet start is shorter (a test
+    // sets it to 0 so that even a short build draws).
+    let tick = TICK.min(quiet_start.max(Duration::from_millis(1)));
     let done = AtomicBool::new(false);
     std::thread::scope(|s| {
         let shown = s.spawn(|| {
@@ -30,11 +33,11 @@ pub fn while_running<T>(meter: &Meter, show: bool, work: impl FnOnce() -> T) -> 
             let mut drawn = false;
             while !done.load(Ordering::Relaxed) {
                 if waited < quiet_start {
-                    std::thread::sleep(TICK);
-                    waited += TICK;
+                    std::thread::sleep(tick);
+                    waited += tick;
                     continue;
                 }
-                std::thread::sleep(TICK);
+                std::thread::sleep(tick);
                 if let Some(p) = meter.progress() {
                     let count = if p.total > 0 {
                         format!(" {}/{} ({}%)", p.done, p.total, p.done * 100 / p.total)
