@@ -99,6 +99,11 @@ impl Diagnostics {
         self.lock().iter().any(Diagnostic::is_error)
     }
 
+    /// Takes what was collected so far, leaving the collector empty.
+    pub fn take(&self) -> Vec<Diagnostic> {
+        std::mem::take(&mut self.lock())
+    }
+
     /// Sorted and de-duplicated: the same input always reports the same list.
     pub fn into_sorted(self) -> Vec<Diagnostic> {
         let mut items = self.items.into_inner().unwrap_or_else(|e| e.into_inner());

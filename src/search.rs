@@ -171,11 +171,7 @@ fn document_terms(m: &Model<'_>, id: PageId, buf: &mut String, mut f: impl FnMut
     }
     match node.page.body_or_diagnostic() {
         Ok(body) => body_words(&body, buf, f),
-        Err(d) => m
-            .unread
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .push(d),
+        Err(d) => m.unread.push(d),
     }
 }
 

@@ -175,7 +175,7 @@ pub struct Model<'a> {
     pub memo: Option<(&'a crate::memo::Memo, crate::memo::Key)>,
     /// Bodies that could not be read again when their page was written
     /// (see [`crate::load::Page::body`]): the build fails with these.
-    pub unread: std::sync::Mutex<Vec<crate::diag::Diagnostic>>,
+    pub unread: crate::diag::Diagnostics,
 }
 
 /// What [`Model::new`] computes over every page: `serve` keeps it between
@@ -364,22 +364,14 @@ impl<'a> Model<'a> {
             _ => render(),
         };
         html.unwrap_or_else(|d| {
-            self.unread
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner)
-                .push(d);
+            self.unread.push(d);
             String::new()
         })
     }
 
     /// Takes the diagnostics of bodies that could not be read.
     pub fn take_unread(&self) -> Vec<crate::diag::Diagnostic> {
-        std::mem::take(
-            &mut self
-                .unread
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner),
-        )
+        self.unread.take()
     }
 
     fn item(&self, id: PageId) -> Item {
