@@ -32,20 +32,10 @@ impl<V> Default for Table<V> {
 impl<V: Clone> Table<V> {
     /// The memoized value for `key`, computing and storing it when absent.
     pub fn get_or(&self, key: Key, compute: impl FnOnce() -> V) -> V {
-        if let Some(v) = self.new.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
-            return v.clone();
+        match self.try_get_or(key, || Ok::<V, std::convert::Infallible>(compute())) {
+            Ok(v) => v,
+            Err(never) => match never {},
         }
-        let hit = self
-            .old
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .remove(&key);
-        let v = hit.unwrap_or_else(compute);
-        self.new
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .insert(key, v.clone());
-        v
     }
 
     /// `get_or` for a computation that may fail: a failure is not stored.
