@@ -69,14 +69,14 @@ pub fn page(
         budget,
     } = *with;
     let hash = *blake3::hash(bytes).as_bytes();
-    let mut text = match source::decode(bytes) {
+    let (text, removed) = match text_of(bytes) {
         Ok(t) => t,
         Err((line, msg)) => {
             diags.push(Diagnostic::error(file, line, msg));
             return None;
         }
     };
-    if let Some(r) = source::strip_controls(&mut text) {
+    if let Some(r) = removed {
         diags.push(Diagnostic::warning(file, Some(r.line), r.message()).at_column(Some(r.column)));
     }
     let kind = Kind::of(inner);
@@ -147,6 +147,15 @@ pub fn page(
     })
 }
 
+/// A page file's text: decoded, and without the control characters HTML
+/// forbids (what was removed comes back for a warning). Loading a page and
+/// reading its body again both start here, so they see the same text.
+fn text_of(bytes: &[u8]) -> Result<(String, Option<source::Removed>), (Option<u32>, String)> {
+    let mut text = source::decode(bytes)?;
+    let removed = source::strip_controls(&mut text);
+    Ok((text, removed))
+}
+
 /// How many bytes of bodies a build keeps in memory: every page of a site
 /// of some 10,000 pages of 4-8 KB fits, and no file is read twice. Past
 /// it, memory stays flat and the rest are read again where they are used.
@@ -189,9 +198,8 @@ impl Page {
         if *blake3::hash(&bytes).as_bytes() != self.hash {
             return Err("changed while the site was being built; build again".into());
         }
-        // The same bytes decode as they did when the page was loaded.
-        let mut text = source::decode(&bytes).map_err(|(_, msg)| msg)?;
-        source::strip_controls(&mut text);
+        // The same bytes give the same text as when the page was loaded.
+        let (mut text, _) = text_of(&bytes).map_err(|(_, msg)| msg)?;
         text.replace_range(..self.body_start.min(text.len()), "");
         Ok(Cow::Owned(text))
     }
