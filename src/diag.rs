@@ -257,7 +257,7 @@ mod tests {
 /// `text` with the control characters a terminal would act on (escape
 /// sequences, bells) written out as `\u{1b}`, so a diagnostic shows them.
 fn visible(text: &str) -> String {
-    if !text.contains(crate::html::is_forbidden_control) {
+    if !crate::html::has_forbidden_control(text) {
         return text.to_string();
     }
     text.chars()

@@ -12,15 +12,23 @@ pub fn is_forbidden_control(c: char) -> bool {
     (c < ' ' && c != '\t' && c != '\n') || ('\u{7f}'..='\u{9f}').contains(&c)
 }
 
+/// The length in bytes of the character at byte `i` of UTF-8 `b` when
+/// [`is_forbidden_control`] refuses it, else 0.
+fn control_len(b: &[u8], i: usize) -> usize {
+    match b[i] {
+        c if c < b' ' && c != b'\t' && c != b'\n' => 1,
+        0x7f => 1,
+        // 0xC2 leads the two-byte C1 controls (U+0080 to U+009F).
+        0xc2 if matches!(b.get(i + 1), Some(0x80..=0x9f)) => 2,
+        _ => 0,
+    }
+}
+
 /// True when `s` holds a character [`is_forbidden_control`] refuses; a
 /// byte scan, as most text holds none.
 pub fn has_forbidden_control(s: &str) -> bool {
     let b = s.as_bytes();
-    b.iter().enumerate().any(|(i, &c)| {
-        (c < b' ' && c != b'\t' && c != b'\n')
-            || c == 0x7f
-            || (c == 0xc2 && matches!(b.get(i + 1), Some(0x80..=0x9f)))
-    })
+    (0..b.len()).any(|i| control_len(b, i) > 0)
 }
 
 /// Escapes text for HTML text and double-quoted attribute values. Control
@@ -35,31 +43,24 @@ pub fn escape(s: &str) -> String {
 
 /// [`escape`], appending to `out`. Runs of plain text are copied whole:
 /// most text has nothing to escape.
-pub fn escape_into(out: &mut String, s: &str) {
+fn escape_into(out: &mut String, s: &str) {
     let bytes = s.as_bytes();
     let mut plain = 0;
     let mut i = 0;
     while i < bytes.len() {
-        let b = bytes[i];
-        // 0xC2 leads the two-byte C1 controls (U+0080 to U+009F).
-        let special = matches!(b, b'&' | b'<' | b'>' | b'"' | b'\'' | 0x7f | 0xc2)
-            || (b < b' ' && b != b'\t' && b != b'\n');
-        if !special {
-            i += 1;
-            continue;
-        }
-        let len = if b == 0xc2 { 2 } else { 1 };
-        let replacement = match b {
-            b'&' => "&amp;",
-            b'<' => "&lt;",
-            b'>' => "&gt;",
-            b'"' => "&quot;",
-            b'\'' => "&#39;",
-            0xc2 if !matches!(bytes.get(i + 1), Some(0x80..=0x9f)) => {
-                i += 2;
-                continue;
-            }
-            _ => "",
+        let (replacement, len) = match bytes[i] {
+            b'&' => ("&amp;", 1),
+            b'<' => ("&lt;", 1),
+            b'>' => ("&gt;", 1),
+            b'"' => ("&quot;", 1),
+            b'\'' => ("&#39;", 1),
+            _ => match control_len(bytes, i) {
+                0 => {
+                    i += 1;
+                    continue;
+                }
+                n => ("", n),
+            },
         };
         out.push_str(&s[plain..i]);
         out.push_str(replacement);
