@@ -686,6 +686,7 @@ pub fn build_with(
         Ok(Checked { diagnostics: d, .. }) | Err(d) => {
             outcome.diagnostics = sorted(d);
             outcome.elapsed = start.elapsed();
+            meter.finish();
             outcome.phases = meter.phases();
             return Ok(outcome);
         }

@@ -32,12 +32,11 @@ pub fn while_running<T>(meter: &Meter, show: bool, work: impl FnOnce() -> T) -> 
             let mut waited = Duration::ZERO;
             let mut drawn = false;
             while !done.load(Ordering::Relaxed) {
+                std::thread::sleep(tick);
+                waited += tick;
                 if waited < quiet_start {
-                    std::thread::sleep(tick);
-                    waited += tick;
                     continue;
                 }
-                std::thread::sleep(tick);
                 if let Some(p) = meter.progress() {
                     let count = if p.total > 0 {
                         format!(" {}/{} ({}%)", p.done, p.total, p.done * 100 / p.total)
