@@ -24,7 +24,7 @@ use crate::markdown::{self, highlight::Highlighter, Rendered};
 use crate::memo::{self, Memo};
 use crate::meter::{Meter, Phase};
 use crate::output::{self, Sink, Staging};
-use crate::page::{format_date, Kind};
+use crate::page::format_date;
 use crate::render::{self, THEME_ASSETS};
 use crate::source;
 use crate::templates;
@@ -508,7 +508,7 @@ pub(crate) fn root_link_exists(graph: &Graph, path: &str) -> bool {
 pub fn overdue_pages(config: &Config, graph: &Graph, today: Date) -> Vec<(Date, usize)> {
     let mut v: Vec<(Date, usize)> = graph
         .published()
-        .filter(|(_, n)| n.page.kind != Kind::Plain)
+        .filter(|(_, n)| n.page.kind.is_reviewed())
         .filter_map(|(id, n)| n.page.fm.reviewed.map(|d| (d, id)))
         .filter(|(d, _)| (today - *d).whole_days() > i64::from(config.review_interval_days))
         .collect();

@@ -11,7 +11,6 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use crate::config::{known_list, Config};
 use crate::diag::Diagnostic;
 use crate::load::Page;
-use crate::page::Kind;
 use crate::urls::{code_slug, output_file, percent_decode};
 
 pub type PageId = usize;
@@ -243,48 +242,46 @@ fn page_path_unchecked(
     last: impl Fn(&str) -> Result<String, String>,
 ) -> Result<String, String> {
     let fm = &page.fm;
-    match page.kind {
-        Kind::Error => {
-            let provider = fm.provider.as_deref().unwrap_or("");
-            let slug = match &fm.slug {
-                Some(_) => last("")?,
-                None => {
-                    let code = fm.code.as_deref().unwrap_or("");
-                    let s = code_slug(code);
-                    if s.is_empty() {
-                        return Err(format!(
-                            "code \"{code}\" has an empty URL slug (it needs a letter or digit a-z, 0-9); set slug"
-                        ));
-                    }
-                    s
+    let folder = page.kind.spec().folder;
+    if page.kind.has_code() {
+        let provider = fm.provider.as_deref().unwrap_or("");
+        let slug = match &fm.slug {
+            Some(_) => last("")?,
+            None => {
+                let code = fm.code.as_deref().unwrap_or("");
+                let s = code_slug(code);
+                if s.is_empty() {
+                    return Err(format!(
+                        "code \"{code}\" has an empty URL slug (it needs a letter or digit a-z, 0-9); set slug"
+                    ));
                 }
+                s
+            }
+        };
+        Ok(format!("{folder}{provider}/{slug}/"))
+    } else if !folder.is_empty() {
+        Ok(format!("{folder}{}/", last(stem)?))
+    } else {
+        let mut segs: Vec<String> = page.inner.split('/').map(str::to_string).collect();
+        segs.pop();
+        if stem != "index" && stem != "_index" || fm.slug.is_some() {
+            if stem == "index" || stem == "_index" {
+                segs.pop();
+            }
+            segs.push(last(stem)?);
+        }
+        let mut path = String::new();
+        for (i, s) in segs.iter().enumerate() {
+            let slug = if i + 1 == segs.len() && fm.slug.is_some() {
+                s.clone()
+            } else {
+                crate::urls::segment(s, slugify)
+                    .map_err(|why| format!("the folder name \"{s}\" {why}"))?
             };
-            Ok(format!("errors/{provider}/{slug}/"))
+            path.push_str(&slug);
+            path.push('/');
         }
-        Kind::Compare => Ok(format!("compare/{}/", last(stem)?)),
-        Kind::Playbook => Ok(format!("playbooks/{}/", last(stem)?)),
-        Kind::Plain => {
-            let mut segs: Vec<String> = page.inner.split('/').map(str::to_string).collect();
-            segs.pop();
-            if stem != "index" && stem != "_index" || fm.slug.is_some() {
-                if stem == "index" || stem == "_index" {
-                    segs.pop();
-                }
-                segs.push(last(stem)?);
-            }
-            let mut path = String::new();
-            for (i, s) in segs.iter().enumerate() {
-                let slug = if i + 1 == segs.len() && fm.slug.is_some() {
-                    s.clone()
-                } else {
-                    crate::urls::segment(s, slugify)
-                        .map_err(|why| format!("the folder name \"{s}\" {why}"))?
-                };
-                path.push_str(&slug);
-                path.push('/');
-            }
-            Ok(path)
-        }
+        Ok(path)
     }
 }
 
@@ -355,7 +352,7 @@ pub fn build(inputs: Inputs<'_>, reserved: Reserved<'_>, diags: &mut Vec<Diagnos
         let id = g.nodes.len();
         let fm = &page.fm;
         let published = !fm.draft || inputs.drafts;
-        if page.kind == Kind::Error {
+        if page.kind.has_code() {
             let provider = fm.provider.clone().unwrap_or_default();
             if !config.providers.contains_key(&provider) {
                 diags.push(Diagnostic::error(
@@ -388,12 +385,12 @@ pub fn build(inputs: Inputs<'_>, reserved: Reserved<'_>, diags: &mut Vec<Diagnos
                 }
             }
         }
-        let standard = match page.kind {
-            Kind::Plain => None,
-            _ => fm
-                .standard
+        let standard = if page.kind.is_reviewed() {
+            fm.standard
                 .clone()
-                .or_else(|| config.default_standard.clone()),
+                .or_else(|| config.default_standard.clone())
+        } else {
+            None
         };
         if let Some(s) = &standard {
             match config.standards.get(s) {
@@ -412,7 +409,7 @@ pub fn build(inputs: Inputs<'_>, reserved: Reserved<'_>, diags: &mut Vec<Diagnos
                 Some(_) => {}
             }
         }
-        let code_missing = page.kind == Kind::Error && fm.code.is_none();
+        let code_missing = page.kind.has_code() && fm.code.is_none();
         let path = page_path(&page, inputs.config.slugify).unwrap_or_else(|msg| {
             if code_missing {
                 // The missing or mistyped code is already reported.
@@ -474,10 +471,9 @@ pub fn build(inputs: Inputs<'_>, reserved: Reserved<'_>, diags: &mut Vec<Diagnos
             }
             out
         };
-        let subjects = match node.page.kind {
-            Kind::Compare => resolve(&fm.compares, diags),
-            Kind::Playbook => resolve(&fm.covers, diags),
-            _ => Vec::new(),
+        let subjects = match node.page.kind.spec().subjects {
+            Some(refs) => resolve(refs(fm), diags),
+            None => Vec::new(),
         };
         let related = resolve(&fm.related, diags);
         let mut tag_slugs = Vec::new();
@@ -514,7 +510,7 @@ pub fn build(inputs: Inputs<'_>, reserved: Reserved<'_>, diags: &mut Vec<Diagnos
             }
             t.pages.push(id);
         }
-        if node.page.kind == Kind::Error {
+        if node.page.kind.has_code() {
             if let Some(p) = &fm.provider {
                 g.by_provider.entry(p.clone()).or_default().push(id);
             }
@@ -527,7 +523,7 @@ pub fn build(inputs: Inputs<'_>, reserved: Reserved<'_>, diags: &mut Vec<Diagnos
         } else {
             1
         };
-        if node.path.is_empty() && node.page.kind == Kind::Plain && g.home_intro.is_none() {
+        if node.path.is_empty() && g.home_intro.is_none() {
             g.home_intro = Some(id);
             continue;
         }
@@ -592,9 +588,7 @@ pub fn build(inputs: Inputs<'_>, reserved: Reserved<'_>, diags: &mut Vec<Diagnos
 
     // Pass 3: decision support, direct then fallback.
     for id in 0..g.nodes.len() {
-        if !g.nodes[id].published
-            || !matches!(g.nodes[id].page.kind, Kind::Compare | Kind::Playbook)
-        {
+        if !g.nodes[id].published || !g.nodes[id].page.kind.is_guide() {
             continue;
         }
         for t in g.nodes[id].subjects.clone() {
@@ -603,10 +597,7 @@ pub fn build(inputs: Inputs<'_>, reserved: Reserved<'_>, diags: &mut Vec<Diagnos
     }
     for (path, line) in &config.featured {
         match g.lookup_inner(path) {
-            Some(id)
-                if matches!(g.nodes[id].page.kind, Kind::Compare | Kind::Playbook)
-                    && g.nodes[id].published =>
-            {
+            Some(id) if g.nodes[id].page.kind.is_guide() && g.nodes[id].published => {
                 g.featured.push(id)
             }
             Some(_) => diags.push(Diagnostic::error(
@@ -623,12 +614,12 @@ pub fn build(inputs: Inputs<'_>, reserved: Reserved<'_>, diags: &mut Vec<Diagnos
     }
     let guides: Vec<PageId> = g
         .published()
-        .filter(|(_, n)| matches!(n.page.kind, Kind::Compare | Kind::Playbook))
+        .filter(|(_, n)| n.page.kind.is_guide())
         .map(|(id, _)| id)
         .collect();
     for id in 0..g.nodes.len() {
         let n = &g.nodes[id];
-        if n.page.kind != Kind::Error || !n.guides.is_empty() {
+        if !n.page.kind.has_code() || !n.guides.is_empty() {
             continue;
         }
         let mut shared: Vec<PageId> = guides

@@ -18,6 +18,7 @@ pub mod diag;
 pub mod frontmatter;
 pub mod graph;
 pub mod html;
+pub mod kind;
 pub mod load;
 pub mod markdown;
 pub mod memo;

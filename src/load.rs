@@ -17,7 +17,8 @@ use std::sync::Arc;
 
 use crate::diag::Diagnostic;
 use crate::frontmatter;
-use crate::page::{self, FrontMatter, Kind, Rules};
+use crate::kind::Kind;
+use crate::page::{self, FrontMatter, Rules};
 use crate::source;
 
 /// A page as read from disk, before it is placed in the graph.
@@ -80,22 +81,24 @@ pub fn page(
         diags.push(Diagnostic::warning(file, Some(r.line), r.message()).at_column(Some(r.column)));
     }
     let kind = Kind::of(inner);
-    let folder_provider = match kind {
-        Kind::Error => {
-            let mut parts = inner.split('/');
-            parts.next();
-            let provider = parts.next();
-            if parts.next().is_none() {
-                diags.push(Diagnostic::error(
-                    file,
-                    None,
-                    "error pages live in content/errors/<provider>/; move this file into its provider's folder",
-                ));
-                return None;
-            }
-            provider
+    let folder_provider = if kind.has_code() {
+        let mut parts = inner[kind.spec().folder.len()..].split('/');
+        let provider = parts.next();
+        if parts.next().is_none() {
+            diags.push(Diagnostic::error(
+                file,
+                None,
+                format!(
+                    "{} pages live in content/{}<provider>/; move this file into its provider's folder",
+                    kind.name(),
+                    kind.spec().folder
+                ),
+            ));
+            return None;
         }
-        _ => None,
+        provider
+    } else {
+        None
     };
     let split = match frontmatter::split(&text) {
         Ok(s) => s,

@@ -9,8 +9,8 @@ use std::process::ExitCode;
 use clap::{CommandFactory, Parser};
 use faultbook::build::{self, Options, Outcome};
 use faultbook::diag::{self, Diagnostic};
+use faultbook::kind::Kind;
 use faultbook::meter::Meter;
-use faultbook::page::Kind;
 use faultbook::scaffold;
 use faultbook::serve;
 
@@ -317,15 +317,11 @@ fn new_page(root: &Path, page: NewPage, today: time::Date) -> anyhow::Result<Exi
     }
     let (standard, needs_references) =
         scaffold::standard_for(config).map_or((None, false), |(k, r)| (Some(k), r));
-    let title = match kind {
-        Kind::Error => format!("Describe {name} in a few words"),
-        Kind::Compare | Kind::Playbook => name.replace(['-', '_'], " "),
-        Kind::Plain => name.to_string(),
-    };
+    let title = (kind.spec().new_title)(name);
     let text = scaffold::page_text(&scaffold::NewPage {
         kind,
         title,
-        code: (kind == Kind::Error).then_some(name),
+        code: kind.has_code().then_some(name),
         provider,
         refs,
         today,

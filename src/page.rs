@@ -1,4 +1,4 @@
-//! Page kinds and their front-matter schema (SPEC §3), held in one table.
+//! The front-matter schema of every page kind (SPEC §3), held in one table.
 //!
 //! `SCHEMA` drives validation and its messages here, and scaffolding later:
 //! adding a key means adding a row, not touching several match arms.
@@ -11,67 +11,37 @@ use time::Date;
 
 use crate::diag::Diagnostic;
 use crate::frontmatter::Value;
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Kind {
-    Error = 0,
-    Compare = 1,
-    Playbook = 2,
-    Plain = 3,
-}
-
-impl Kind {
-    /// The kind of a page from its path under content/.
-    pub fn of(inner: &str) -> Kind {
-        if inner.starts_with("errors/") {
-            Kind::Error
-        } else if inner.starts_with("compare/") {
-            Kind::Compare
-        } else if inner.starts_with("playbooks/") {
-            Kind::Playbook
-        } else {
-            Kind::Plain
-        }
-    }
-
-    pub fn noun(self) -> &'static str {
-        match self {
-            Kind::Error => "an error page",
-            Kind::Compare => "a compare guide",
-            Kind::Playbook => "a playbook",
-            Kind::Plain => "a plain page",
-        }
-    }
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Kind::Error => "error",
-            Kind::Compare => "compare",
-            Kind::Playbook => "playbook",
-            Kind::Plain => "page",
-        }
-    }
-}
+use crate::kind::Kind;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Need {
     Required,
-    /// Required unless site.toml supplies a default (`standard`, `provider`).
-    Defaulted,
+    /// Required unless site.toml sets a default (`standard`).
+    SiteDefault,
+    /// Taken from the page's folder when not written (`provider`).
+    FolderDefault,
     Optional,
     Absent,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// A field's type, with where its checked value goes in `FrontMatter`:
+/// a row cannot be written without saying where its value lands.
+#[derive(Clone, Copy)]
 pub enum FieldType {
-    Str,
-    Date,
-    Bool,
-    /// A list of refs with at least this many entries.
-    Refs(usize),
-    StrList,
-    References,
-    Table,
+    Str(fn(&mut FrontMatter, String)),
+    /// A string that names an error: quoted, and free of invisible characters.
+    Code(fn(&mut FrontMatter, String)),
+    Date(fn(&mut FrontMatter, Date)),
+    Bool(fn(&mut FrontMatter, bool)),
+    /// A list of refs with at least `min` entries.
+    Refs {
+        min: usize,
+        set: fn(&mut FrontMatter, Vec<RefAt>),
+    },
+    /// A list of strings, each with the key's line.
+    StrList(fn(&mut FrontMatter, Vec<RefAt>)),
+    References(fn(&mut FrontMatter, Vec<Reference>)),
+    Table(fn(&mut FrontMatter, serde_json::Value)),
 }
 
 pub struct Field {
@@ -83,97 +53,106 @@ pub struct Field {
 }
 
 use FieldType as T;
-use Need::{Absent as N, Defaulted as D, Optional as O, Required as R};
+use Need::{Absent as N, FolderDefault as F, Optional as O, Required as R, SiteDefault as S};
 
 /// SPEC §3 as data.
 pub const SCHEMA: &[Field] = &[
     Field {
         key: "title",
-        ty: T::Str,
+        ty: T::Str(|fm, v| fm.title = v),
         need: [R, R, R, R],
         meaning: "the page title",
     },
     Field {
         key: "code",
-        ty: T::Str,
+        ty: T::Code(|fm, v| fm.code = Some(v)),
         need: [R, N, N, N],
         meaning: "the error code as written",
     },
     Field {
         key: "provider",
-        ty: T::Str,
-        need: [D, N, N, N],
+        ty: T::Str(|fm, v| fm.provider = Some(v)),
+        need: [F, N, N, N],
         meaning: "a key of [providers]",
     },
     Field {
         key: "summary",
-        ty: T::Str,
+        ty: T::Str(|fm, v| fm.summary = Some(v)),
         need: [O, R, R, O],
         meaning: "one or two plain sentences",
     },
     Field {
         key: "reviewed",
-        ty: T::Date,
+        ty: T::Date(|fm, v| fm.reviewed = Some(v)),
         need: [R, R, R, O],
         meaning: "date of last review, YYYY-MM-DD",
     },
     Field {
         key: "standard",
-        ty: T::Str,
-        need: [D, D, D, N],
+        ty: T::Str(|fm, v| fm.standard = Some(v)),
+        need: [S, S, S, N],
         meaning: "a key of [standards]",
     },
     Field {
         key: "compares",
-        ty: T::Refs(2),
+        ty: T::Refs {
+            min: 2,
+            set: |fm, v| fm.compares = v,
+        },
         need: [N, R, N, N],
         meaning: "the codes compared",
     },
     Field {
         key: "covers",
-        ty: T::Refs(1),
+        ty: T::Refs {
+            min: 1,
+            set: |fm, v| fm.covers = v,
+        },
         need: [N, N, R, N],
         meaning: "the codes covered",
     },
     Field {
         key: "related",
-        ty: T::Refs(0),
+        ty: T::Refs {
+            min: 0,
+            set: |fm, v| fm.related = v,
+        },
         need: [O, O, O, N],
         meaning: "related codes",
     },
     Field {
         key: "tags",
-        ty: T::StrList,
+        ty: T::StrList(|fm, v| fm.tags = v.into_iter().map(|r| r.text).collect()),
         need: [O, O, O, O],
         meaning: "tags",
     },
     Field {
         key: "aliases",
-        ty: T::StrList,
+        ty: T::StrList(|fm, v| fm.aliases = v),
         need: [O, O, O, O],
         meaning: "old site paths that redirect here",
     },
     Field {
         key: "references",
-        ty: T::References,
+        ty: T::References(|fm, v| fm.references = v),
         need: [O, O, O, N],
         meaning: "list of { title, url }",
     },
     Field {
         key: "draft",
-        ty: T::Bool,
+        ty: T::Bool(|fm, v| fm.draft = v),
         need: [O, O, O, O],
         meaning: "left out unless --drafts",
     },
     Field {
         key: "slug",
-        ty: T::Str,
+        ty: T::Str(|fm, v| fm.slug = Some(v)),
         need: [O, O, O, O],
         meaning: "the URL's last segment",
     },
     Field {
         key: "extra",
-        ty: T::Table,
+        ty: T::Table(|fm, v| fm.extra = v),
         need: [O, O, O, O],
         meaning: "free-form values for templates",
     },
@@ -333,88 +312,72 @@ pub fn validate(
         }
         let l = line(key);
         match field.ty {
-            T::Str => match value {
+            T::Str(set) | T::Code(set) => match value {
                 Value::String(s) => {
                     let s = s.trim().to_string();
                     if s.is_empty() {
                         err(l, format!("\"{key}\" must not be empty"));
                     }
-                    if key == "code" {
+                    if matches!(field.ty, T::Code(_)) {
                         if let Some((c, name)) = s.chars().find_map(|c| invisible(c).map(|n| (c, n))) {
                             err(
                                 l,
                                 format!(
-                                    "\"code\" holds an invisible character, U+{:04X} ({name}); delete it (it usually comes in with a pasted code)",
+                                    "\"{key}\" holds an invisible character, U+{:04X} ({name}); delete it (it usually comes in with a pasted code)",
                                     c as u32
                                 ),
                             );
                         }
                     }
-                    match key.as_str() {
-                        "title" => fm.title = s,
-                        "code" => fm.code = Some(s),
-                        "provider" => fm.provider = Some(s),
-                        "summary" => fm.summary = Some(s),
-                        "standard" => fm.standard = Some(s),
-                        "slug" => fm.slug = Some(s),
-                        _ => {}
-                    }
+                    set(&mut fm, s);
                 }
-                Value::Integer(_) | Value::Float(_) if key == "code" => err(
+                Value::Integer(_) | Value::Float(_) if matches!(field.ty, T::Code(_)) => err(
                     l,
                     format!(
-                        "\"code\" must be a quoted string, found {} (write code = \"...\" so that hex codes and leading zeros survive)",
+                        "\"{key}\" must be a quoted string, found {} (write {key} = \"...\" so that hex codes and leading zeros survive)",
                         value.type_name()
                     ),
                 ),
                 other => err(l, format!("\"{key}\" must be a string, found {}", other.type_name())),
             },
-            T::Date => match value {
+            T::Date(set) => match value {
                 Value::String(s) | Value::Datetime(s) => match parse_date(s) {
                     Ok(d) if d > rules.today => err(
                         l,
                         format!("\"{key}\" date {s} is in the future (today is {})", format_date(rules.today)),
                     ),
-                    Ok(d) => fm.reviewed = Some(d),
+                    Ok(d) => set(&mut fm, d),
                     Err(msg) => err(l, format!("\"{key}\": {msg}")),
                 },
                 other => err(l, format!("\"{key}\" must be a date YYYY-MM-DD, found {}", other.type_name())),
             },
-            T::Bool => match value {
-                Value::Bool(b) => fm.draft = *b,
+            T::Bool(set) => match value {
+                Value::Bool(b) => set(&mut fm, *b),
                 other => err(l, format!("\"{key}\" must be true or false, found {}", other.type_name())),
             },
-            T::Refs(min) => {
+            T::Refs { min, set } => {
                 let list = string_list(key, value, l, &mut err);
                 if list.len() < min {
                     err(l, format!("\"{key}\" needs at least {min} refs, found {}", list.len()));
                 }
-                let refs = list.into_iter().map(|text| RefAt { text, line: l }).collect();
-                match key.as_str() {
-                    "compares" => fm.compares = refs,
-                    "covers" => fm.covers = refs,
-                    _ => fm.related = refs,
-                }
+                set(&mut fm, list.into_iter().map(|text| RefAt { text, line: l }).collect());
             }
-            T::StrList => {
+            T::StrList(set) => {
                 let list = string_list(key, value, l, &mut err);
-                if key == "tags" {
-                    fm.tags = list;
-                } else {
-                    fm.aliases = list.into_iter().map(|text| RefAt { text, line: l }).collect();
-                }
+                set(&mut fm, list.into_iter().map(|text| RefAt { text, line: l }).collect());
             }
-            T::References => {
+            T::References(set) => {
                 fm.references_given = match value {
                     Value::Array(items) => items.len(),
                     _ => 1,
                 };
-                fm.references = references(value, l, &mut err, &|needle| {
+                let refs = references(value, l, &mut err, &|needle| {
                     rules.line_of(needle, l).unwrap_or(l)
                 });
+                set(&mut fm, refs);
             }
-            T::Table => match value {
-                Value::Table(_) => fm.extra = value.to_json(),
+            T::Table(set) => match value {
+                Value::Table(_) => set(&mut fm, value.to_json()),
                 other => err(l, format!("\"{key}\" must be a table, found {}", other.type_name())),
             },
         }
@@ -425,11 +388,8 @@ pub fn validate(
         let missing = !table.contains_key(field.key);
         let required = match need {
             R => true,
-            D => match field.key {
-                "standard" => !rules.has_default_standard,
-                _ => false,
-            },
-            _ => false,
+            S => !rules.has_default_standard,
+            F | O | N => false,
         };
         if missing && required {
             err(
@@ -444,7 +404,7 @@ pub fn validate(
         }
     }
 
-    if kind == Kind::Error {
+    if kind.has_code() {
         if let (Some(p), Some(folder)) = (&fm.provider, rules.folder_provider) {
             if p != folder {
                 err(
@@ -602,6 +562,53 @@ mod tests {
                 .map(|d| format!("{}: {}", d.line.unwrap_or(0), d.message))
                 .collect(),
         )
+    }
+
+    /// Every row writes its value into a field of its own: a setter that
+    /// wrote into another row's field would make two rows' pages equal.
+    #[test]
+    fn every_field_lands_in_its_own_place() {
+        let sample = |ty: FieldType| match ty {
+            T::Str(_) | T::Code(_) => "\"v\"",
+            T::Date(_) => "2026-01-02",
+            T::Bool(_) => "true",
+            T::Refs { .. } | T::StrList(_) => "[\"a:1\", \"b:2\"]",
+            T::References(_) => "[{ title = \"t\", url = \"https://x\" }]",
+            T::Table(_) => "{ k = 1 }",
+        };
+        let mut seen: Vec<(String, &str)> = Vec::new();
+        for f in SCHEMA {
+            let kind = Kind::ALL
+                .into_iter()
+                .find(|k| f.need[*k as usize] != N)
+                .unwrap();
+            let (fm, d) = check(kind, &format!("+++\n{} = {}\n+++\n", f.key, sample(f.ty)));
+            assert!(
+                !d.iter().any(|m| m.contains(&format!("\"{}\"", f.key))),
+                "{}: {d:?}",
+                f.key
+            );
+            let got = format!(
+                "{:?}",
+                FrontMatter {
+                    key_lines: KeyLines::default(),
+                    ..fm
+                }
+            );
+            let (base, _) = check(kind, "+++\n+++\n");
+            let base = format!(
+                "{:?}",
+                FrontMatter {
+                    key_lines: KeyLines::default(),
+                    ..base
+                }
+            );
+            assert_ne!(got, base, "{} changed nothing", f.key);
+            if let Some((_, other)) = seen.iter().find(|(g, _)| *g == got) {
+                panic!("{} and {other} land in the same place", f.key);
+            }
+            seen.push((got, f.key));
+        }
     }
 
     #[test]

@@ -12,8 +12,9 @@ use tera::{Context, Tera};
 use crate::diag::Diagnostic;
 use crate::graph::PageId;
 use crate::html::escape_xml;
+use crate::kind::{self, Kind};
 use crate::output::Sink;
-use crate::page::{format_date, Kind};
+use crate::page::format_date;
 use crate::urls::output_file;
 use crate::view::{Meta, Model};
 
@@ -25,15 +26,20 @@ pub type Output = (String, Arc<[u8]>);
 pub enum Job {
     Page(PageId),
     Home,
-    AllErrors,
-    CompareList,
-    PlaybookList,
-    Provider(String),
-    Tag(String),
-    Standard(String),
+    List(List),
     Search,
     NotFound,
     Alias(usize),
+}
+
+/// A templated output that lists pages (`list.html`).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum List {
+    /// The listing of a kind of page.
+    Kind(Kind, &'static kind::Listing),
+    Provider(String),
+    Tag(String),
+    Standard(String),
 }
 
 /// The theme's static assets, by the name a site may override in static/.
@@ -50,40 +56,40 @@ pub fn plan(m: &Model<'_>) -> Vec<Job> {
         .filter(|(id, _)| Some(*id) != m.graph.home_intro)
         .map(|(id, _)| Job::Page(id))
         .collect();
-    jobs.extend([
-        Job::Home,
-        Job::AllErrors,
-        Job::CompareList,
-        Job::PlaybookList,
-        Job::Search,
-        Job::NotFound,
-    ]);
-    jobs.extend(m.config.providers.keys().map(|k| Job::Provider(k.clone())));
-    jobs.extend(m.graph.by_tag.keys().map(|k| Job::Tag(k.clone())));
-    jobs.extend(m.config.standards.keys().map(|k| Job::Standard(k.clone())));
+    jobs.push(Job::Home);
+    jobs.extend(kind::listings().map(|(k, l)| Job::List(List::Kind(k, l))));
+    jobs.extend([Job::Search, Job::NotFound]);
+    let lists = (m.config.providers.keys().map(|k| List::Provider(k.clone())))
+        .chain(m.graph.by_tag.keys().map(|k| List::Tag(k.clone())))
+        .chain(m.config.standards.keys().map(|k| List::Standard(k.clone())));
+    jobs.extend(lists.map(Job::List));
     jobs.extend((0..m.graph.aliases.len()).map(Job::Alias));
     jobs
 }
 
 /// Fixed outputs, reserved in the graph before any page claims a path.
 pub fn reserved_outputs(asset_names: &[String]) -> Vec<(String, String)> {
-    let mut v: Vec<(String, String)> = [
-        ("index.html", "the home page"),
-        ("errors/index.html", "the A-Z listing"),
-        ("compare/index.html", "the compare guide listing"),
-        ("playbooks/index.html", "the playbook listing"),
-        ("search/index.html", "the search page"),
-        ("404.html", "the 404 page"),
-        ("sitemap.xml", "the sitemap"),
-        ("feed.xml", "the feed"),
-        ("robots.txt", "robots.txt"),
-        ("_redirects", "the _redirects file"),
-        ("codes.json", "codes.json"),
-        ("search/index.json", "the search index"),
-    ]
-    .iter()
-    .map(|(p, w)| (p.to_string(), w.to_string()))
-    .collect();
+    let listings =
+        kind::listings().map(|(k, l)| (format!("{}index.html", k.spec().folder), l.what));
+    let mut v: Vec<(String, String)> = [("index.html", "the home page")]
+        .into_iter()
+        .map(|(p, w)| (p.to_string(), w))
+        .chain(listings)
+        .chain(
+            [
+                ("search/index.html", "the search page"),
+                ("404.html", "the 404 page"),
+                ("sitemap.xml", "the sitemap"),
+                ("feed.xml", "the feed"),
+                ("robots.txt", "robots.txt"),
+                ("_redirects", "the _redirects file"),
+                ("codes.json", "codes.json"),
+                ("search/index.json", "the search index"),
+            ]
+            .map(|(p, w)| (p.to_string(), w)),
+        )
+        .map(|(p, w)| (p, w.to_string()))
+        .collect();
     v.extend(
         asset_names
             .iter()
@@ -116,7 +122,7 @@ pub fn render_job(
                 view.permalink.clone(),
             );
             meta.json_ld = view.json_ld.clone();
-            if node.page.kind != Kind::Plain {
+            if node.page.kind.is_reviewed() {
                 meta.og_type = "article";
             }
             ctx.insert("meta", &meta);
@@ -126,13 +132,7 @@ pub fn render_job(
             if m.memo.is_some() {
                 pending_body = Some((*id, view));
             }
-            let t = match node.page.kind {
-                Kind::Error => "error.html",
-                Kind::Compare => "compare.html",
-                Kind::Playbook => "playbook.html",
-                Kind::Plain => "page.html",
-            };
-            (t, node.path.clone())
+            (node.page.kind.spec().template, node.path.clone())
         }
         Job::Home => {
             let home = m.home();
@@ -180,7 +180,7 @@ pub fn render_job(
             ctx.insert("meta", &Meta::default());
             ("alias.html", a.path.clone())
         }
-        list => {
+        Job::List(list) => {
             let (path, view) = list_view(m, list);
             ctx.insert(
                 "meta",
@@ -231,7 +231,7 @@ pub fn render_job(
     }
 }
 
-fn list_view<'m>(m: &'m Model<'_>, job: &Job) -> (String, crate::view::ListView<'m>) {
+fn list_view<'m>(m: &'m Model<'_>, list: &List) -> (String, crate::view::ListView<'m>) {
     let g = m.graph;
     let of_kind = |k: Kind| -> Vec<PageId> {
         g.published()
@@ -240,51 +240,22 @@ fn list_view<'m>(m: &'m Model<'_>, job: &Job) -> (String, crate::view::ListView<
             .collect()
     };
     let none = Vec::new();
-    match job {
-        Job::AllErrors => {
-            let ids = of_kind(Kind::Error);
-            let p = "errors/".to_string();
+    match list {
+        List::Kind(kind, listing) => {
+            let p = kind.spec().folder.to_string();
             let v = m.list(
-                "errors",
-                "Errors A–Z".into(),
-                String::new(),
+                listing.name,
+                listing.title.into(),
+                listing.description.into(),
                 String::new(),
                 &p,
-                &ids,
-                true,
+                &of_kind(*kind),
+                listing.by_letter,
                 vec![],
             );
             (p, v)
         }
-        Job::CompareList => {
-            let p = "compare/".to_string();
-            let v = m.list(
-                "compare",
-                "Compare guides".into(),
-                "Guides that tell similar errors apart.".into(),
-                String::new(),
-                &p,
-                &of_kind(Kind::Compare),
-                false,
-                vec![],
-            );
-            (p, v)
-        }
-        Job::PlaybookList => {
-            let p = "playbooks/".to_string();
-            let v = m.list(
-                "playbooks",
-                "Playbooks".into(),
-                "Step-by-step responses that span several errors.".into(),
-                String::new(),
-                &p,
-                &of_kind(Kind::Playbook),
-                false,
-                vec![],
-            );
-            (p, v)
-        }
-        Job::Provider(key) => {
+        List::Provider(key) => {
             let p = format!("providers/{key}/");
             let prov = &m.config.providers[key];
             let ids = g.by_provider.get(key).unwrap_or(&none);
@@ -300,7 +271,7 @@ fn list_view<'m>(m: &'m Model<'_>, job: &Job) -> (String, crate::view::ListView<
             );
             (p, v)
         }
-        Job::Tag(key) => {
+        List::Tag(key) => {
             let p = format!("tags/{key}/");
             let tag = &g.by_tag[key];
             let v = m.list(
@@ -315,7 +286,7 @@ fn list_view<'m>(m: &'m Model<'_>, job: &Job) -> (String, crate::view::ListView<
             );
             (p, v)
         }
-        Job::Standard(key) => {
+        List::Standard(key) => {
             let p = format!("standards/{key}/");
             let s = &m.config.standards[key];
             let ids = g.by_standard.get(key).unwrap_or(&none);
@@ -331,19 +302,6 @@ fn list_view<'m>(m: &'m Model<'_>, job: &Job) -> (String, crate::view::ListView<
             );
             (p, v)
         }
-        _ => (
-            String::new(),
-            m.list(
-                "",
-                String::new(),
-                String::new(),
-                String::new(),
-                "",
-                &[],
-                false,
-                vec![],
-            ),
-        ),
     }
 }
 
@@ -427,13 +385,7 @@ pub fn render_all(
 /// True for the jobs that list pages (see `render_all`).
 fn is_listing(job: &Job) -> bool {
     match job {
-        Job::Home
-        | Job::AllErrors
-        | Job::CompareList
-        | Job::PlaybookList
-        | Job::Provider(_)
-        | Job::Tag(_)
-        | Job::Standard(_) => true,
+        Job::Home | Job::List(_) => true,
         Job::Page(_) | Job::Search | Job::NotFound | Job::Alias(_) => false,
     }
 }
@@ -444,12 +396,10 @@ fn describe(m: &Model<'_>, job: &Job) -> String {
     match job {
         Job::Page(id) => m.graph.page(*id).page.file.clone(),
         Job::Home => "the home page".into(),
-        Job::AllErrors => "the A-Z listing".into(),
-        Job::CompareList => "the compare guide listing".into(),
-        Job::PlaybookList => "the playbook listing".into(),
-        Job::Provider(k) => format!("the page of provider \"{k}\""),
-        Job::Tag(k) => format!("the page of tag \"{k}\""),
-        Job::Standard(k) => format!("the page of standard \"{k}\""),
+        Job::List(List::Kind(_, listing)) => listing.what.into(),
+        Job::List(List::Provider(k)) => format!("the page of provider \"{k}\""),
+        Job::List(List::Tag(k)) => format!("the page of tag \"{k}\""),
+        Job::List(List::Standard(k)) => format!("the page of standard \"{k}\""),
         Job::Search => "the search page".into(),
         Job::NotFound => "the 404 page".into(),
         Job::Alias(i) => format!("the redirect page /{}", m.graph.aliases[*i].path),
@@ -490,8 +440,8 @@ fn sitemap(m: &Model<'_>) -> String {
         s.push_str("</url>\n");
     };
     entry("", None);
-    for p in ["errors/", "compare/", "playbooks/"] {
-        entry(p, None);
+    for (k, _) in kind::listings() {
+        entry(k.spec().folder, None);
     }
     for k in m.config.providers.keys() {
         entry(&format!("providers/{k}/"), None);
@@ -633,7 +583,7 @@ fn codes_json(m: &Model<'_>) -> String {
     let mut entries: Vec<CodeEntry<'_>> = m
         .graph
         .published()
-        .filter(|(_, n)| n.page.kind == Kind::Error)
+        .filter(|(_, n)| n.page.kind.has_code())
         .map(|(id, n)| CodeEntry {
             code: n.page.fm.code.as_deref().unwrap_or(""),
             provider: n.page.fm.provider.as_deref().unwrap_or(""),

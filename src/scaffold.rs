@@ -10,37 +10,9 @@ use anyhow::{bail, Context as _, Result};
 use time::Date;
 
 use crate::config::Config;
-use crate::page::{format_date, FieldType, Kind, Need, SCHEMA};
+use crate::kind::Kind;
+use crate::page::{format_date, FieldType, Need, SCHEMA};
 use crate::urls::{code_slug, segment_slug};
-
-/// The sections a page of each kind usually has.
-pub fn sections(kind: Kind) -> &'static [&'static str] {
-    match kind {
-        Kind::Error => &[
-            "What it means",
-            "Common causes",
-            "How to fix",
-            "Diagnosis",
-            "Examples",
-            "How to verify",
-            "Prevention",
-        ],
-        Kind::Compare => &[
-            "At a glance",
-            "Which one are you seeing?",
-            "How to fix each",
-            "When both appear",
-        ],
-        Kind::Playbook => &[
-            "Scope",
-            "Triage",
-            "Fix, cheapest first",
-            "Verify",
-            "Prevent a repeat",
-        ],
-        Kind::Plain => &[],
-    }
-}
 
 fn toml_str(s: &str) -> String {
     toml::Value::String(s.to_string()).to_string()
@@ -86,7 +58,7 @@ pub fn page_text(p: &NewPage<'_>) -> String {
         match (need, value) {
             (Need::Absent, _) => {}
             (_, Some(v)) => fm.push_str(&format!("{} = {v}\n", f.key)),
-            (_, None) if f.ty == FieldType::References || f.ty == FieldType::Table => {}
+            (_, None) if matches!(f.ty, FieldType::References(_) | FieldType::Table(_)) => {}
             (_, None) => optional.push(format!(
                 "# {} = {}  # {}\n",
                 f.key,
@@ -115,7 +87,7 @@ pub fn page_text(p: &NewPage<'_>) -> String {
         }
     }
     fm.push_str("+++\n");
-    for s in sections(p.kind) {
+    for s in p.kind.spec().sections {
         fm.push_str(&format!("\n## {s}\n\n"));
     }
     fm
@@ -123,11 +95,11 @@ pub fn page_text(p: &NewPage<'_>) -> String {
 
 fn example(ty: FieldType) -> &'static str {
     match ty {
-        FieldType::Str => "\"\"",
-        FieldType::Date => "2026-01-01",
-        FieldType::Bool => "false",
-        FieldType::Refs(_) | FieldType::StrList => "[]",
-        FieldType::References | FieldType::Table => "{}",
+        FieldType::Str(_) | FieldType::Code(_) => "\"\"",
+        FieldType::Date(_) => "2026-01-01",
+        FieldType::Bool(_) => "false",
+        FieldType::Refs { .. } | FieldType::StrList(_) => "[]",
+        FieldType::References(_) | FieldType::Table(_) => "{}",
     }
 }
 
@@ -145,18 +117,18 @@ pub fn standard_for(config: &Config) -> Option<(&str, bool)> {
 
 /// Path of a new page under the root, for each kind.
 pub fn new_page_path(kind: Kind, provider: Option<&str>, name: &str) -> Result<String> {
-    let slug = match kind {
-        Kind::Error => code_slug(name),
-        _ => segment_slug(name),
+    let slug = if kind.has_code() {
+        code_slug(name)
+    } else {
+        segment_slug(name)
     };
     if slug.is_empty() {
         bail!("\"{name}\" gives an empty file name; use letters or digits");
     }
-    Ok(match kind {
-        Kind::Error => format!("content/errors/{}/{slug}.md", provider.unwrap_or("")),
-        Kind::Compare => format!("content/compare/{slug}.md"),
-        Kind::Playbook => format!("content/playbooks/{slug}.md"),
-        Kind::Plain => format!("content/{slug}.md"),
+    let folder = kind.spec().folder;
+    Ok(match provider {
+        Some(p) if kind.has_code() => format!("content/{folder}{p}/{slug}.md"),
+        _ => format!("content/{folder}{slug}.md"),
     })
 }
 

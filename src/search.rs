@@ -29,7 +29,7 @@ use rustc_hash::FxHashMap;
 use serde::Serialize;
 
 use crate::graph::PageId;
-use crate::page::Kind;
+use crate::kind::Kind;
 use crate::view::Model;
 
 mod words;
@@ -292,12 +292,7 @@ fn index_range(m: &Model<'_>, docs: &[PageId], first: u32) -> FxHashMap<Box<str>
 /// The documents of the index, in result order for equal scores: error
 /// pages by code, then compare guides, playbooks and other pages by title.
 fn documents(m: &Model<'_>) -> Vec<PageId> {
-    let rank = |k: Kind| match k {
-        Kind::Error => 0,
-        Kind::Compare => 1,
-        Kind::Playbook => 2,
-        Kind::Plain => 3,
-    };
+    let rank = |k: Kind| k.spec().search_rank;
     let mut docs: Vec<(u8, String, &str, PageId)> = m
         .graph
         .published()

@@ -10,8 +10,9 @@ use time::Date;
 
 use crate::config::Config;
 use crate::graph::{Graph, PageId};
+use crate::kind::{self, Kind, Parent};
 use crate::markdown::{Rendered, TocEntry};
-use crate::page::{format_date, Kind, Reference};
+use crate::page::{format_date, Reference};
 
 /// Shared by every template.
 #[derive(Serialize, Clone, Debug)]
@@ -190,15 +191,6 @@ pub struct Derived {
 pub const RECENT_ON_HOME: usize = 10;
 pub const GUIDES_ON_HOME: usize = 12;
 
-fn kind_label(kind: Kind) -> &'static str {
-    match kind {
-        Kind::Error => "Error",
-        Kind::Compare => "Compare guide",
-        Kind::Playbook => "Playbook",
-        Kind::Plain => "Page",
-    }
-}
-
 /// Plain-text summary: the front matter's, else (error pages) the first paragraph.
 fn summary_of(graph: &Graph, rendered: &[Option<Rendered>], id: PageId) -> String {
     let n = graph.page(id);
@@ -234,7 +226,7 @@ impl<'a> Model<'a> {
                 let n = graph.page(id);
                 Item {
                     kind: n.page.kind.name(),
-                    kind_label: kind_label(n.page.kind),
+                    kind_label: n.page.kind.spec().label,
                     title: n.page.fm.title.clone(),
                     href: base.href(&n.path),
                     code: n.page.fm.code.clone(),
@@ -269,20 +261,12 @@ impl<'a> Model<'a> {
             base_url: base.full.clone(),
             base_path: base.path.clone(),
             home: base.href(""),
-            nav: vec![
-                Link {
-                    title: "Errors A–Z".into(),
-                    href: base.href("errors/"),
-                },
-                Link {
-                    title: "Compare guides".into(),
-                    href: base.href("compare/"),
-                },
-                Link {
-                    title: "Playbooks".into(),
-                    href: base.href("playbooks/"),
-                },
-            ],
+            nav: kind::listings()
+                .map(|(k, l)| Link {
+                    title: l.title.into(),
+                    href: base.href(k.spec().folder),
+                })
+                .collect(),
             search: base.href("search/"),
             assets,
             providers: config
@@ -435,7 +419,7 @@ impl<'a> Model<'a> {
                 href: base.href(&format!("standards/{}/", s.key)),
                 description: s.description.clone(),
             });
-        let decision_support = (n.page.kind == Kind::Error).then(|| {
+        let decision_support = n.page.kind.has_code().then(|| {
             let (compare, playbooks): (Vec<PageId>, Vec<PageId>) = n
                 .guides
                 .iter()
@@ -448,44 +432,32 @@ impl<'a> Model<'a> {
         });
         let href = base.href(&n.path);
         let summary = self.items[id].summary.clone();
-        let breadcrumbs = match (n.page.kind, &provider) {
-            (Kind::Error, Some(p)) => self.crumbs(vec![
+        let own = |title: String| Link {
+            title,
+            href: href.clone(),
+        };
+        let breadcrumbs = match (&n.page.kind.spec().parent, &provider) {
+            (Parent::Provider, Some(p)) => self.crumbs(vec![
                 Link {
                     title: p.name.clone(),
                     href: p.href.clone(),
                 },
-                Link {
-                    title: fm.code.clone().unwrap_or_default(),
-                    href: href.clone(),
-                },
+                own(fm.code.clone().unwrap_or_default()),
             ]),
-            (Kind::Compare, _) => self.crumbs(vec![
-                Link {
-                    title: "Compare guides".into(),
-                    href: base.href("compare/"),
-                },
-                Link {
-                    title: fm.title.clone(),
-                    href: href.clone(),
-                },
-            ]),
-            (Kind::Playbook, _) => self.crumbs(vec![
-                Link {
-                    title: "Playbooks".into(),
-                    href: base.href("playbooks/"),
-                },
-                Link {
-                    title: fm.title.clone(),
-                    href: href.clone(),
-                },
-            ]),
-            _ => self.crumbs(vec![Link {
-                title: fm.title.clone(),
-                href: href.clone(),
-            }]),
+            (Parent::Listing, _) => {
+                let spec = n.page.kind.spec();
+                let listing = Link {
+                    title: spec.listing.as_ref().map_or("", |l| l.title).into(),
+                    href: base.href(spec.folder),
+                };
+                self.crumbs(vec![listing, own(fm.title.clone())])
+            }
+            (Parent::Provider, None) | (Parent::Home, _) => {
+                self.crumbs(vec![own(fm.title.clone())])
+            }
         };
-        let title = match (&fm.code, n.page.kind) {
-            (Some(code), Kind::Error) if !fm.title.contains(code.as_str()) => {
+        let title = match &fm.code {
+            Some(code) if n.page.kind.has_code() && !fm.title.contains(code.as_str()) => {
                 format!("{code}: {}", fm.title)
             }
             _ => fm.title.clone(),
@@ -510,7 +482,7 @@ impl<'a> Model<'a> {
             href,
             permalink,
             reviewed: fm.reviewed.map(format_date),
-            overdue: n.page.kind != Kind::Plain && self.overdue(fm.reviewed),
+            overdue: n.page.kind.is_reviewed() && self.overdue(fm.reviewed),
             standard,
             provider,
             content: if with_content {
@@ -546,7 +518,7 @@ impl<'a> Model<'a> {
         let mut v: Vec<(Date, &str, PageId)> = self
             .graph
             .published()
-            .filter(|(_, n)| n.page.kind != Kind::Plain)
+            .filter(|(_, n)| n.page.kind.is_reviewed())
             .filter_map(|(id, n)| {
                 n.page
                     .fm
