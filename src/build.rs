@@ -644,9 +644,11 @@ pub fn render_into_with(
     files += jobs.len();
     meter.phase("write", 0);
     // One at a time: at 100,000 pages each is tens of MB.
-    for (path, make) in render::EXTRA_FILES {
-        sink.write(path, make(&model).as_bytes())?;
-        files += 1;
+    for route in crate::routes::fixed() {
+        if let crate::routes::Make::File(make) = route.make {
+            sink.write(&route.file(), make(&model).as_bytes())?;
+            files += 1;
+        }
     }
     for (path, bytes) in &c.assets {
         sink.write(path, bytes)?;

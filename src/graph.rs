@@ -553,37 +553,13 @@ pub fn build(inputs: Inputs<'_>, reserved: Reserved<'_>, diags: &mut Vec<Diagnos
     for (path, file) in inputs.assets.iter().chain(inputs.statics) {
         claim(&mut g.outputs, path.clone(), file, Some((file, 0)), diags);
     }
-    for key in g.by_tag.keys() {
-        claim(
-            &mut g.outputs,
-            format!("tags/{key}/index.html"),
-            &format!("the listing of tag \"{key}\""),
-            None,
-            diags,
-        );
-    }
-    for key in g
+    let providers: BTreeSet<&String> = g
         .by_provider
         .keys()
         .chain(config.providers.keys())
-        .collect::<BTreeSet<_>>()
-    {
-        claim(
-            &mut g.outputs,
-            format!("providers/{key}/index.html"),
-            &format!("the listing of provider \"{key}\""),
-            None,
-            diags,
-        );
-    }
-    for key in config.standards.keys() {
-        claim(
-            &mut g.outputs,
-            format!("standards/{key}/index.html"),
-            &format!("the page of standard \"{key}\""),
-            None,
-            diags,
-        );
+        .collect();
+    for route in crate::routes::lists(providers, config, g.by_tag.keys()) {
+        claim(&mut g.outputs, route.file(), &route.what, None, diags);
     }
 
     // Pass 3: decision support, direct then fallback.

@@ -26,6 +26,7 @@ pub mod meter;
 pub mod output;
 pub mod page;
 pub mod render;
+pub mod routes;
 pub mod scaffold;
 pub mod search;
 pub mod serve;

@@ -12,35 +12,17 @@ use tera::{Context, Tera};
 use crate::diag::Diagnostic;
 use crate::graph::PageId;
 use crate::html::escape_xml;
-use crate::kind::{self, Kind};
+use crate::kind::Kind;
 use crate::output::Sink;
 use crate::page::format_date;
+use crate::routes::{self, Make};
 use crate::urls::output_file;
 use crate::view::{Meta, Model};
 
 /// A rendered output: its file path and bytes.
 pub type Output = (String, Arc<[u8]>);
 
-/// One templated output.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Job {
-    Page(PageId),
-    Home,
-    List(List),
-    Search,
-    NotFound,
-    Alias(usize),
-}
-
-/// A templated output that lists pages (`list.html`).
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub enum List {
-    /// The listing of a kind of page.
-    Kind(Kind, &'static kind::Listing),
-    Provider(String),
-    Tag(String),
-    Standard(String),
-}
+pub use crate::routes::{Job, List};
 
 /// The theme's static assets, by the name a site may override in static/.
 pub const THEME_ASSETS: &[(&str, &str)] = &[
@@ -56,39 +38,23 @@ pub fn plan(m: &Model<'_>) -> Vec<Job> {
         .filter(|(id, _)| Some(*id) != m.graph.home_intro)
         .map(|(id, _)| Job::Page(id))
         .collect();
-    jobs.push(Job::Home);
-    jobs.extend(kind::listings().map(|(k, l)| Job::List(List::Kind(k, l))));
-    jobs.extend([Job::Search, Job::NotFound]);
-    let lists = (m.config.providers.keys().map(|k| List::Provider(k.clone())))
-        .chain(m.graph.by_tag.keys().map(|k| List::Tag(k.clone())))
-        .chain(m.config.standards.keys().map(|k| List::Standard(k.clone())));
-    jobs.extend(lists.map(Job::List));
+    jobs.extend(
+        routes::of_site(m.config, m.graph.by_tag.keys())
+            .into_iter()
+            .filter_map(|r| match r.make {
+                Make::Template(job) => Some(job),
+                Make::File(_) | Make::SearchIndex => None,
+            }),
+    );
     jobs.extend((0..m.graph.aliases.len()).map(Job::Alias));
     jobs
 }
 
 /// Fixed outputs, reserved in the graph before any page claims a path.
 pub fn reserved_outputs(asset_names: &[String]) -> Vec<(String, String)> {
-    let listings =
-        kind::listings().map(|(k, l)| (format!("{}index.html", k.spec().folder), l.what));
-    let mut v: Vec<(String, String)> = [("index.html", "the home page")]
+    let mut v: Vec<(String, String)> = routes::fixed()
         .into_iter()
-        .map(|(p, w)| (p.to_string(), w))
-        .chain(listings)
-        .chain(
-            [
-                ("search/index.html", "the search page"),
-                ("404.html", "the 404 page"),
-                ("sitemap.xml", "the sitemap"),
-                ("feed.xml", "the feed"),
-                ("robots.txt", "robots.txt"),
-                ("_redirects", "the _redirects file"),
-                ("codes.json", "codes.json"),
-                ("search/index.json", "the search index"),
-            ]
-            .map(|(p, w)| (p.to_string(), w)),
-        )
-        .map(|(p, w)| (p, w.to_string()))
+        .map(|r| (r.file(), r.what))
         .collect();
     v.extend(
         asset_names
@@ -240,26 +206,22 @@ fn list_view<'m>(m: &'m Model<'_>, list: &List) -> (String, crate::view::ListVie
             .collect()
     };
     let none = Vec::new();
-    match list {
-        List::Kind(kind, listing) => {
-            let p = kind.spec().folder.to_string();
-            let v = m.list(
-                listing.name,
-                listing.title.into(),
-                listing.description.into(),
-                String::new(),
-                &p,
-                &of_kind(*kind),
-                listing.by_letter,
-                vec![],
-            );
-            (p, v)
-        }
+    let p = list.path();
+    let v = match list {
+        List::Kind(kind, listing) => m.list(
+            listing.name,
+            listing.title.into(),
+            listing.description.into(),
+            String::new(),
+            &p,
+            &of_kind(*kind),
+            listing.by_letter,
+            vec![],
+        ),
         List::Provider(key) => {
-            let p = format!("providers/{key}/");
             let prov = &m.config.providers[key];
             let ids = g.by_provider.get(key).unwrap_or(&none);
-            let v = m.list(
+            m.list(
                 "provider",
                 prov.name.clone(),
                 String::new(),
@@ -268,13 +230,11 @@ fn list_view<'m>(m: &'m Model<'_>, list: &List) -> (String, crate::view::ListVie
                 ids,
                 ids.len() > 30,
                 vec![],
-            );
-            (p, v)
+            )
         }
         List::Tag(key) => {
-            let p = format!("tags/{key}/");
             let tag = &g.by_tag[key];
-            let v = m.list(
+            m.list(
                 "tag",
                 format!("Tagged “{}”", tag.name),
                 String::new(),
@@ -283,14 +243,12 @@ fn list_view<'m>(m: &'m Model<'_>, list: &List) -> (String, crate::view::ListVie
                 &tag.pages,
                 false,
                 vec![],
-            );
-            (p, v)
+            )
         }
         List::Standard(key) => {
-            let p = format!("standards/{key}/");
             let s = &m.config.standards[key];
             let ids = g.by_standard.get(key).unwrap_or(&none);
-            let v = m.list(
+            m.list(
                 "standard",
                 format!("Editorial standard: {}", s.name),
                 s.description.clone(),
@@ -299,10 +257,10 @@ fn list_view<'m>(m: &'m Model<'_>, list: &List) -> (String, crate::view::ListVie
                 ids,
                 false,
                 vec![],
-            );
-            (p, v)
+            )
         }
-    }
+    };
+    (p, v)
 }
 
 /// Renders every job into `sink`, in parallel. Template errors are
@@ -396,10 +354,7 @@ fn describe(m: &Model<'_>, job: &Job) -> String {
     match job {
         Job::Page(id) => m.graph.page(*id).page.file.clone(),
         Job::Home => "the home page".into(),
-        Job::List(List::Kind(_, listing)) => listing.what.into(),
-        Job::List(List::Provider(k)) => format!("the page of provider \"{k}\""),
-        Job::List(List::Tag(k)) => format!("the page of tag \"{k}\""),
-        Job::List(List::Standard(k)) => format!("the page of standard \"{k}\""),
+        Job::List(list) => list.what(),
         Job::Search => "the search page".into(),
         Job::NotFound => "the 404 page".into(),
         Job::Alias(i) => format!("the redirect page /{}", m.graph.aliases[*i].path),
@@ -409,23 +364,14 @@ fn describe(m: &Model<'_>, job: &Job) -> String {
 /// Makes one file that needs no template.
 pub type MakeFile = fn(&Model<'_>) -> String;
 
-/// The files that need no template.
-pub const EXTRA_FILES: &[(&str, MakeFile)] = &[
-    ("sitemap.xml", sitemap),
-    ("feed.xml", feed),
-    ("robots.txt", robots),
-    ("_redirects", redirects),
-    ("codes.json", codes_json),
-];
-
-fn robots(m: &Model<'_>) -> String {
+pub fn robots(m: &Model<'_>) -> String {
     format!(
         "User-agent: *\nAllow: /\n\nSitemap: {}\n",
         m.config.base.permalink("sitemap.xml")
     )
 }
 
-fn sitemap(m: &Model<'_>) -> String {
+pub fn sitemap(m: &Model<'_>) -> String {
     let base = &m.config.base;
     let mut s = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
     let mut entry = |path: &str, lastmod: Option<String>| {
@@ -439,18 +385,10 @@ fn sitemap(m: &Model<'_>) -> String {
         }
         s.push_str("</url>\n");
     };
-    entry("", None);
-    for (k, _) in kind::listings() {
-        entry(k.spec().folder, None);
-    }
-    for k in m.config.providers.keys() {
-        entry(&format!("providers/{k}/"), None);
-    }
-    for k in m.config.standards.keys() {
-        entry(&format!("standards/{k}/"), None);
-    }
-    for k in m.graph.by_tag.keys() {
-        entry(&format!("tags/{k}/"), None);
+    for r in routes::of_site(m.config, m.graph.by_tag.keys()) {
+        if r.in_sitemap {
+            entry(&r.path, None);
+        }
     }
     for (_, n) in m
         .graph
@@ -466,7 +404,7 @@ fn sitemap(m: &Model<'_>) -> String {
 /// Entries in the Atom feed.
 pub const FEED_ENTRIES: usize = 50;
 
-fn feed(m: &Model<'_>) -> String {
+pub fn feed(m: &Model<'_>) -> String {
     let base = &m.config.base;
     let entries: Vec<(String, PageId)> = m
         .recently_reviewed()
@@ -535,7 +473,7 @@ fn feed(m: &Model<'_>) -> String {
     s
 }
 
-fn redirects(m: &Model<'_>) -> String {
+pub fn redirects(m: &Model<'_>) -> String {
     let base = &m.config.base;
     let mut lines: Vec<String> = m
         .graph
@@ -578,7 +516,7 @@ struct GuideEntry<'a> {
     url: String,
 }
 
-fn codes_json(m: &Model<'_>) -> String {
+pub fn codes_json(m: &Model<'_>) -> String {
     let base = &m.config.base;
     let mut entries: Vec<CodeEntry<'_>> = m
         .graph
