@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -29,65 +29,17 @@ pub enum Command {
     #[command(
         after_help = "Examples:\n  faultbook build\n  faultbook build --root docs --output /tmp/site --base-url https://preview.example.com/pr-12/"
     )]
-    Build {
-        /// The site's folder (holding site.toml)
-        #[arg(long, default_value = ".")]
-        root: PathBuf,
-        /// Output folder (default: output_dir of site.toml, else public/ in the root)
-        #[arg(long)]
-        output: Option<PathBuf>,
-        /// Override base_url, for preview deploys
-        #[arg(long)]
-        base_url: Option<String>,
-        /// Include pages marked draft = true
-        #[arg(long)]
-        drafts: bool,
-        /// Print the time and peak memory of each phase on stderr (also with -v)
-        #[arg(long)]
-        timings: bool,
-    },
+    Build(BuildArgs),
     /// Build into memory, serve at http://127.0.0.1:1111/, rebuild and reload on every save
     #[command(
         after_help = "Examples:\n  faultbook serve\n  faultbook serve --port 0 --open\n  faultbook serve --bind 0.0.0.0 --port 8080"
     )]
-    Serve {
-        /// The site's folder (holding site.toml)
-        #[arg(long, default_value = ".")]
-        root: PathBuf,
-        /// Address to listen on; anything but loopback is reachable from other machines
-        #[arg(long, default_value = "127.0.0.1")]
-        bind: std::net::IpAddr,
-        /// Port to listen on; 0 picks a free one
-        #[arg(long, default_value_t = 1111)]
-        port: u16,
-        /// Open the site in a browser
-        #[arg(long)]
-        open: bool,
-        /// Include pages marked draft = true
-        #[arg(long)]
-        drafts: bool,
-        /// Poll the file system instead of using change events (network drives, some containers)
-        #[arg(long)]
-        poll: bool,
-    },
+    Serve(ServeArgs),
     /// Run every check of build, and list pages overdue for review, writing nothing
     #[command(
         after_help = "Examples:\n  faultbook check\n  faultbook check --format json\n  faultbook check --format github --deny-stale"
     )]
-    Check {
-        /// The site's folder (holding site.toml)
-        #[arg(long, default_value = ".")]
-        root: PathBuf,
-        /// Output format for diagnostics
-        #[arg(long, value_enum, default_value_t = Format::Human)]
-        format: Format,
-        /// Treat pages overdue for review as errors
-        #[arg(long)]
-        deny_stale: bool,
-        /// Include pages marked draft = true
-        #[arg(long)]
-        drafts: bool,
-    },
+    Check(CheckArgs),
     /// Write a new page that builds as it is, with the usual sections of its kind
     #[command(
         after_help = "Examples:\n  faultbook new error entra AADSTS53003\n  faultbook new compare 429-vs-503 http:429 http:503\n  faultbook new playbook api-timeouts http:502 http:504 grpc:DEADLINE_EXCEEDED"
@@ -110,6 +62,63 @@ pub enum Command {
         after_help = "Examples:\n  faultbook completions bash > /etc/bash_completion.d/faultbook\n  faultbook completions zsh > ~/.zfunc/_faultbook"
     )]
     Completions { shell: clap_complete::Shell },
+}
+
+#[derive(Args, Debug)]
+pub struct BuildArgs {
+    /// The site's folder (holding site.toml)
+    #[arg(long, default_value = ".")]
+    pub root: PathBuf,
+    /// Output folder (default: output_dir of site.toml, else public/ in the root)
+    #[arg(long)]
+    pub output: Option<PathBuf>,
+    /// Override base_url, for preview deploys
+    #[arg(long)]
+    pub base_url: Option<String>,
+    /// Include pages marked draft = true
+    #[arg(long)]
+    pub drafts: bool,
+    /// Print the time and peak memory of each phase on stderr (also with -v)
+    #[arg(long)]
+    pub timings: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct ServeArgs {
+    /// The site's folder (holding site.toml)
+    #[arg(long, default_value = ".")]
+    pub root: PathBuf,
+    /// Address to listen on; anything but loopback is reachable from other machines
+    #[arg(long, default_value = "127.0.0.1")]
+    pub bind: std::net::IpAddr,
+    /// Port to listen on; 0 picks a free one
+    #[arg(long, default_value_t = 1111)]
+    pub port: u16,
+    /// Open the site in a browser
+    #[arg(long)]
+    pub open: bool,
+    /// Include pages marked draft = true
+    #[arg(long)]
+    pub drafts: bool,
+    /// Poll the file system instead of using change events (network drives, some containers)
+    #[arg(long)]
+    pub poll: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct CheckArgs {
+    /// The site's folder (holding site.toml)
+    #[arg(long, default_value = ".")]
+    pub root: PathBuf,
+    /// Output format for diagnostics
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    /// Treat pages overdue for review as errors
+    #[arg(long)]
+    pub deny_stale: bool,
+    /// Include pages marked draft = true
+    #[arg(long)]
+    pub drafts: bool,
 }
 
 #[derive(Subcommand, Debug)]

@@ -16,7 +16,7 @@ use faultbook::serve;
 
 mod cli;
 mod progress;
-use cli::{Cli, Command, Format, NewPage};
+use cli::{BuildArgs, CheckArgs, Cli, Command, Format, NewPage, ServeArgs};
 
 // Rendering allocates many short-lived strings on every thread; mimalloc's
 // per-thread heaps cut allocator time against glibc's.
@@ -41,189 +41,22 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
-    let today = build::today();
-    let verbosity = if cli.quiet {
-        Verbosity::Quiet
-    } else if cli.verbose {
-        Verbosity::Verbose
-    } else {
-        Verbosity::Normal
+    let run = Run {
+        today: build::today(),
+        verbosity: if cli.quiet {
+            Verbosity::Quiet
+        } else if cli.verbose {
+            Verbosity::Verbose
+        } else {
+            Verbosity::Normal
+        },
     };
     match cli.command {
-        Command::Build {
-            root,
-            output,
-            base_url,
-            drafts,
-            timings,
-        } => {
-            let opts = Options {
-                root: root.clone(),
-                output,
-                base_url,
-                drafts,
-                today,
-            };
-            let meter = Meter::default();
-            let show_progress = verbosity != Verbosity::Quiet && std::io::stderr().is_terminal();
-            let mut outcome = progress::while_running(&meter, show_progress, || {
-                build::build_with(&opts, &meter, &|dir| {
-                    progress::clear();
-                    eprintln!(
-                        "waiting for another build that is writing {}",
-                        dir.display()
-                    );
-                })
-            })?;
-
-            if verbosity == Verbosity::Verbose && !outcome.has_errors() {
-                // The per-page list behind the overdue summary.
-                outcome.diagnostics.append(&mut outcome.overdue);
-                outcome.diagnostics.sort();
-            }
-            report(&outcome.diagnostics, &root, verbosity);
-            if verbosity == Verbosity::Verbose {
-                for note in &outcome.notes {
-                    eprintln!("note: {note}");
-                }
-            }
-            if timings || verbosity == Verbosity::Verbose {
-                progress::print_phases(&outcome.phases);
-            }
-            if outcome.has_errors() {
-                eprintln!(
-                    "build failed: {} error(s); the previous output was left as it was",
-                    count_errors(&outcome.diagnostics)
-                );
-                return Ok(ExitCode::from(1));
-            }
-            if verbosity != Verbosity::Quiet {
-                let out = outcome
-                    .output
-                    .as_ref()
-                    .map(|p| p.display().to_string())
-                    .unwrap_or_default();
-                println!(
-                    "Built {} pages ({} files) in {:.2} s into {out}",
-                    outcome.pages,
-                    outcome.files,
-                    outcome.elapsed.as_secs_f64()
-                );
-            }
-            Ok(ExitCode::SUCCESS)
-        }
-        Command::Check {
-            root,
-            format,
-            deny_stale,
-            drafts,
-        } => {
-            let opts = Options {
-                root: root.clone(),
-                output: None,
-                base_url: None,
-                drafts,
-                today,
-            };
-            let outcome = build::check_site(&opts, deny_stale)?;
-            match format {
-                Format::Human => {
-                    report(&outcome.diagnostics, &root, verbosity);
-                    if verbosity != Verbosity::Quiet {
-                        print_check_summary(&outcome);
-                    }
-                }
-                Format::Json => println!("{}", diag::to_json(&outcome.diagnostics, true)),
-                Format::Github => print!("{}", diag::to_github(&outcome.diagnostics)),
-            }
-            Ok(ExitCode::from(u8::from(outcome.has_errors())))
-        }
-        Command::Serve {
-            root,
-            bind,
-            port,
-            open,
-            drafts,
-            poll,
-        } => {
-            if !bind.is_loopback() {
-                eprintln!("warning: serving on {bind}: other machines on the network can reach this server");
-            }
-            let report_root = root.clone();
-            let reporter = move |e: serve::Event<'_>| match e {
-                serve::Event::Serving { url } => {
-                    println!(
-                        "Serving {} at {url} (Ctrl+C to stop)",
-                        report_root.display()
-                    );
-                    let _ = std::io::stdout().flush();
-                }
-                serve::Event::Rebuilt {
-                    pages,
-                    patched,
-                    elapsed,
-                    changed,
-                } => {
-                    if verbosity != Verbosity::Quiet {
-                        let what = if changed == 0 {
-                            "Built".to_string()
-                        } else {
-                            format!("Rebuilt after {changed} change(s):")
-                        };
-                        let ms = elapsed.as_millis();
-                        match patched {
-                            Some(n) => {
-                                println!("{what} {n} of {pages} pages rendered again in {ms} ms")
-                            }
-                            None => println!("{what} {pages} pages in {ms} ms"),
-                        }
-                        let _ = std::io::stdout().flush();
-                    }
-                }
-                serve::Event::Failed {
-                    diagnostics,
-                    serving_last_good,
-                } => {
-                    report(diagnostics, &report_root, verbosity);
-                    if serving_last_good {
-                        eprintln!(
-                            "build failed: serving the last good build; fix the errors above"
-                        );
-                    } else {
-                        eprintln!(
-                            "build failed: every page shows these errors until they are fixed"
-                        );
-                    }
-                }
-            };
-            serve::run(
-                serve::ServeOptions {
-                    root,
-                    bind,
-                    port,
-                    open,
-                    drafts,
-                    poll,
-                },
-                &reporter,
-            )?;
-            Ok(ExitCode::SUCCESS)
-        }
-        Command::New { root, page } => new_page(&root, page, today),
-        Command::Init { dir } => {
-            let written = scaffold::init(&dir, today)?;
-            if verbosity != Verbosity::Quiet {
-                for p in &written {
-                    println!("{}", p.display());
-                }
-                println!(
-                    "Created a site in {}: run `faultbook build --root {}`",
-                    dir.display(),
-                    dir.display()
-                );
-            }
-            Ok(ExitCode::SUCCESS)
-        }
+        Command::Build(args) => build_command(args, &run),
+        Command::Check(args) => check_command(args, &run),
+        Command::Serve(args) => serve_command(args, &run),
+        Command::New { root, page } => new_command(&root, page, run.today),
+        Command::Init { dir } => init_command(&dir, &run),
         Command::Completions { shell } => {
             clap_complete::generate(
                 shell,
@@ -234,6 +67,197 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// What every command is run with besides its own arguments.
+struct Run {
+    today: time::Date,
+    verbosity: Verbosity,
+}
+
+/// `faultbook build`: diagnostics and timings on stderr, one summary line on stdout.
+fn build_command(args: BuildArgs, run: &Run) -> anyhow::Result<ExitCode> {
+    let BuildArgs {
+        root,
+        output,
+        base_url,
+        drafts,
+        timings,
+    } = args;
+    let (today, verbosity) = (run.today, run.verbosity);
+    let opts = Options {
+        root: root.clone(),
+        output,
+        base_url,
+        drafts,
+        today,
+    };
+    let meter = Meter::default();
+    let show_progress = verbosity != Verbosity::Quiet && std::io::stderr().is_terminal();
+    let mut outcome = progress::while_running(&meter, show_progress, || {
+        build::build_with(&opts, &meter, &|dir| {
+            progress::clear();
+            eprintln!(
+                "waiting for another build that is writing {}",
+                dir.display()
+            );
+        })
+    })?;
+
+    if verbosity == Verbosity::Verbose && !outcome.has_errors() {
+        // The per-page list behind the overdue summary.
+        outcome.diagnostics.append(&mut outcome.overdue);
+        outcome.diagnostics.sort();
+    }
+    report(&outcome.diagnostics, &root, verbosity);
+    if verbosity == Verbosity::Verbose {
+        for note in &outcome.notes {
+            eprintln!("note: {note}");
+        }
+    }
+    if timings || verbosity == Verbosity::Verbose {
+        progress::print_phases(&outcome.phases);
+    }
+    if outcome.has_errors() {
+        eprintln!(
+            "build failed: {} error(s); the previous output was left as it was",
+            count_errors(&outcome.diagnostics)
+        );
+        return Ok(ExitCode::from(1));
+    }
+    if verbosity != Verbosity::Quiet {
+        let out = outcome
+            .output
+            .as_ref()
+            .map(|p| p.display().to_string())
+            .unwrap_or_default();
+        println!(
+            "Built {} pages ({} files) in {:.2} s into {out}",
+            outcome.pages,
+            outcome.files,
+            outcome.elapsed.as_secs_f64()
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `faultbook check`: every diagnostic in the chosen format, exit 1 on errors.
+fn check_command(args: CheckArgs, run: &Run) -> anyhow::Result<ExitCode> {
+    let CheckArgs {
+        root,
+        format,
+        deny_stale,
+        drafts,
+    } = args;
+    let (today, verbosity) = (run.today, run.verbosity);
+    let opts = Options {
+        root: root.clone(),
+        output: None,
+        base_url: None,
+        drafts,
+        today,
+    };
+    let outcome = build::check_site(&opts, deny_stale)?;
+    match format {
+        Format::Human => {
+            report(&outcome.diagnostics, &root, verbosity);
+            if verbosity != Verbosity::Quiet {
+                print_check_summary(&outcome);
+            }
+        }
+        Format::Json => println!("{}", diag::to_json(&outcome.diagnostics, true)),
+        Format::Github => print!("{}", diag::to_github(&outcome.diagnostics)),
+    }
+    Ok(ExitCode::from(u8::from(outcome.has_errors())))
+}
+
+/// `faultbook serve`: reports each rebuild until stopped.
+fn serve_command(args: ServeArgs, run: &Run) -> anyhow::Result<ExitCode> {
+    let ServeArgs {
+        root,
+        bind,
+        port,
+        open,
+        drafts,
+        poll,
+    } = args;
+    let verbosity = run.verbosity;
+    if !bind.is_loopback() {
+        eprintln!(
+            "warning: serving on {bind}: other machines on the network can reach this server"
+        );
+    }
+    let report_root = root.clone();
+    let reporter = move |e: serve::Event<'_>| match e {
+        serve::Event::Serving { url } => {
+            println!(
+                "Serving {} at {url} (Ctrl+C to stop)",
+                report_root.display()
+            );
+            let _ = std::io::stdout().flush();
+        }
+        serve::Event::Rebuilt {
+            pages,
+            patched,
+            elapsed,
+            changed,
+        } => {
+            if verbosity != Verbosity::Quiet {
+                let what = if changed == 0 {
+                    "Built".to_string()
+                } else {
+                    format!("Rebuilt after {changed} change(s):")
+                };
+                let ms = elapsed.as_millis();
+                match patched {
+                    Some(n) => {
+                        println!("{what} {n} of {pages} pages rendered again in {ms} ms")
+                    }
+                    None => println!("{what} {pages} pages in {ms} ms"),
+                }
+                let _ = std::io::stdout().flush();
+            }
+        }
+        serve::Event::Failed {
+            diagnostics,
+            serving_last_good,
+        } => {
+            report(diagnostics, &report_root, verbosity);
+            if serving_last_good {
+                eprintln!("build failed: serving the last good build; fix the errors above");
+            } else {
+                eprintln!("build failed: every page shows these errors until they are fixed");
+            }
+        }
+    };
+    serve::run(
+        serve::ServeOptions {
+            root,
+            bind,
+            port,
+            open,
+            drafts,
+            poll,
+        },
+        &reporter,
+    )?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `faultbook init DIR`: prints what it wrote and how to build it.
+fn init_command(dir: &Path, run: &Run) -> anyhow::Result<ExitCode> {
+    let written = scaffold::init(dir, run.today)?;
+    if run.verbosity != Verbosity::Quiet {
+        for p in &written {
+            println!("{}", p.display());
+        }
+        println!(
+            "Created a site in {}: run `faultbook build --root {}`",
+            dir.display(),
+            dir.display()
+        );
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -263,7 +287,7 @@ fn print_check_summary(outcome: &Outcome) {
 }
 
 /// `faultbook new ...`: checks the refs against the site, writes, prints the path.
-fn new_page(root: &Path, page: NewPage, today: time::Date) -> anyhow::Result<ExitCode> {
+fn new_command(root: &Path, page: NewPage, today: time::Date) -> anyhow::Result<ExitCode> {
     let opts = Options {
         root: root.to_path_buf(),
         output: None,
