@@ -18,7 +18,7 @@ use rayon::prelude::*;
 use time::Date;
 
 use crate::config::{Config, CONFIG_FILE};
-use crate::diag::Diagnostic;
+use crate::diag::{Diagnostic, Rule};
 use crate::graph::{self, Graph};
 use crate::markdown::{self, highlight::Highlighter, Rendered};
 use crate::memo::{self, Memo};
@@ -128,7 +128,7 @@ pub fn analyze_with(
     let config_text = match std::fs::read(&config_path) {
         Ok(b) => b,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            return Ok(Err(vec![Diagnostic::error(
+            return Ok(Err(vec![Rule::Config.error(
                 CONFIG_FILE,
                 None,
                 format!(
@@ -141,7 +141,7 @@ pub fn analyze_with(
     };
     let config_text = match source::decode(&config_text) {
         Ok(t) => t,
-        Err((line, msg)) => return Ok(Err(vec![Diagnostic::error(CONFIG_FILE, line, msg)])),
+        Err((line, msg)) => return Ok(Err(vec![Rule::Encoding.error(CONFIG_FILE, line, msg)])),
     };
     let themes = markdown::highlight::theme_names();
     let mut config = match Config::parse(&config_text, &themes) {
@@ -153,6 +153,7 @@ pub fn analyze_with(
         match crate::urls::BaseUrl::parse(b) {
             Ok(base) => config.base = base,
             Err(msg) => diags.push(Diagnostic {
+                rule: Rule::Config,
                 file: None,
                 line: None,
                 column: None,
@@ -203,7 +204,7 @@ pub fn analyze_with(
                 }
                 Err(e) => (
                     None,
-                    vec![Diagnostic::error(&f.rel, None, format!("cannot read: {e}"))],
+                    vec![Rule::File.error(&f.rel, None, format!("cannot read: {e}"))],
                 ),
             };
             meter.tick();
@@ -229,8 +230,8 @@ pub fn analyze_with(
             Ok(Ok(text)) => {
                 overrides.insert(t.inner.clone(), text);
             }
-            Ok(Err((line, msg))) => diags.push(Diagnostic::error(&t.rel, line, msg)),
-            Err(e) => diags.push(Diagnostic::error(&t.rel, None, format!("cannot read: {e}"))),
+            Ok(Err((line, msg))) => diags.push(Rule::Encoding.error(&t.rel, line, msg)),
+            Err(e) => diags.push(Rule::File.error(&t.rel, None, format!("cannot read: {e}"))),
         }
     }
     let tera = match templates::load(&overrides) {
@@ -253,7 +254,7 @@ pub fn analyze_with(
                 Ok(b) => {
                     asset_sources.insert(name, b);
                 }
-                Err(e) => diags.push(Diagnostic::error(&f.rel, None, format!("cannot read: {e}"))),
+                Err(e) => diags.push(Rule::File.error(&f.rel, None, format!("cannot read: {e}"))),
             }
         } else {
             statics.push(f);
@@ -355,16 +356,17 @@ pub fn analyze_with(
             ) {
                 if !target.has_anchor(anchor) {
                     diags.push(
-                        Diagnostic::error(
-                            file,
-                            Some(link.line),
-                            format!(
+                        Rule::Anchor
+                            .error(
+                                file,
+                                Some(link.line),
+                                format!(
                                 "link to \"{}\": {} has no heading or element with id \"{anchor}\"",
                                 link.written,
                                 graph.page(link.target).page.file
                             ),
-                        )
-                        .at_column(Some(link.column)),
+                            )
+                            .at_column(Some(link.column)),
                     );
                 }
             }
@@ -372,12 +374,13 @@ pub fn analyze_with(
         for (path, line, column) in &r.root_links {
             if !root_link_exists(&graph, path) {
                 diags.push(
-                    Diagnostic::error(
-                        file,
-                        Some(*line),
-                        format!("link to \"/{path}\": the built site has no such page or file"),
-                    )
-                    .at_column(Some(*column)),
+                    Rule::Link
+                        .error(
+                            file,
+                            Some(*line),
+                            format!("link to \"/{path}\": the built site has no such page or file"),
+                        )
+                        .at_column(Some(*column)),
                 );
             }
         }
@@ -398,7 +401,7 @@ pub fn analyze_with(
                         .strip_prefix(config.base.path.trim_start_matches('/'))
                         .unwrap_or(path);
                     if !root_link_exists(&graph, &crate::urls::percent_decode(path)) {
-                        diags.push(Diagnostic::error(
+                        diags.push(Rule::Link.error(
                             format!("templates/{name}"),
                             Some(i as u32 + 1),
                             format!(
@@ -520,6 +523,7 @@ fn overdue_summary(config: &Config, graph: &Graph, today: Date, diags: &mut Vec<
     let overdue = overdue_pages(config, graph, today);
     if let Some((oldest, id)) = overdue.first() {
         diags.push(Diagnostic {
+            rule: Rule::Overdue,
             file: None,
             line: None,
             column: None,
@@ -742,6 +746,7 @@ pub fn overdue_diagnostics(
         .map(|(date, id)| {
             let p = &c.graph.page(id).page;
             Diagnostic {
+                rule: Rule::Overdue,
                 file: Some(p.file.clone()),
                 line: Some(p.fm.line_of("reviewed")),
                 column: None,

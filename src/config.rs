@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::diag::{line_col, Diagnostic};
+use crate::diag::{line_col, Diagnostic, Rule};
 use crate::urls::BaseUrl;
 
 pub const CONFIG_FILE: &str = "site.toml";
@@ -138,7 +138,7 @@ impl Config {
                 toml::Value::String(s) => {
                     let mut s = s.clone();
                     if let Some(r) = crate::source::strip_controls(&mut s) {
-                        out.push(Diagnostic::warning(
+                        out.push(Rule::Encoding.warning(
                             CONFIG_FILE,
                             None,
                             format!("{path}: {}", r.message()),
@@ -167,13 +167,15 @@ impl Config {
         let at = |offset: usize| line_col(text, offset);
         let err = |offset: usize, msg: String| {
             let (l, c) = at(offset);
-            Diagnostic::error(CONFIG_FILE, Some(l), msg).at_column(Some(c))
+            Rule::Config
+                .error(CONFIG_FILE, Some(l), msg)
+                .at_column(Some(c))
         };
         let raw: RawConfig = toml::from_str(text).map_err(|e| {
             let (line, col) = e.span().map(|s| at(s.start)).unzip();
-            vec![
-                Diagnostic::error(CONFIG_FILE, line, tidy_toml_message(e.message())).at_column(col),
-            ]
+            vec![Rule::Config
+                .error(CONFIG_FILE, line, tidy_toml_message(e.message()))
+                .at_column(col)]
         })?;
         let mut errors = Vec::new();
 

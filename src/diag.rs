@@ -18,6 +18,88 @@ pub enum Severity {
     Warning,
 }
 
+/// What kind of problem a diagnostic is: a stable id to filter on
+/// (`--format json` prints it as `rule`), never read from the message.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Rule {
+    /// site.toml: syntax, keys, values, featured pages; command-line values.
+    Config,
+    /// A file that cannot be read, a symlink out of the site, a file
+    /// changed during the build.
+    File,
+    /// Text that is not UTF-8, or holds control characters.
+    Encoding,
+    /// Front matter: syntax, keys, types, required keys, providers and
+    /// standards it names.
+    FrontMatter,
+    /// Two error pages of a provider with the same code.
+    DuplicateCode,
+    /// A ref (`compares`, `covers`, `related`) that names no page, a draft
+    /// or the page itself.
+    Ref,
+    /// A place or URL a page, tag or alias cannot have.
+    Url,
+    /// Two outputs that would write the same file.
+    Collision,
+    /// A link that leads nowhere or is not allowed.
+    Link,
+    /// A link to an id no heading or element has.
+    Anchor,
+    /// Markdown or raw HTML nested deeper than is rendered.
+    Nesting,
+    /// A template that does not load or render.
+    Template,
+    /// A page overdue for review.
+    Overdue,
+}
+
+impl Rule {
+    pub const ALL: [Rule; 13] = [
+        Rule::Config,
+        Rule::File,
+        Rule::Encoding,
+        Rule::FrontMatter,
+        Rule::DuplicateCode,
+        Rule::Ref,
+        Rule::Url,
+        Rule::Collision,
+        Rule::Link,
+        Rule::Anchor,
+        Rule::Nesting,
+        Rule::Template,
+        Rule::Overdue,
+    ];
+
+    pub fn error(
+        self,
+        file: impl Into<String>,
+        line: Option<u32>,
+        message: impl Into<String>,
+    ) -> Diagnostic {
+        Diagnostic {
+            file: Some(file.into()),
+            line,
+            column: None,
+            severity: Severity::Error,
+            message: message.into(),
+            rule: self,
+        }
+    }
+
+    pub fn warning(
+        self,
+        file: impl Into<String>,
+        line: Option<u32>,
+        message: impl Into<String>,
+    ) -> Diagnostic {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..self.error(file, line, message)
+        }
+    }
+}
+
 /// One problem, located as precisely as the input allows.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 pub struct Diagnostic {
@@ -28,26 +110,10 @@ pub struct Diagnostic {
     pub column: Option<u32>,
     pub severity: Severity,
     pub message: String,
+    pub rule: Rule,
 }
 
 impl Diagnostic {
-    pub fn error(file: impl Into<String>, line: Option<u32>, message: impl Into<String>) -> Self {
-        Diagnostic {
-            file: Some(file.into()),
-            line,
-            column: None,
-            severity: Severity::Error,
-            message: message.into(),
-        }
-    }
-
-    pub fn warning(file: impl Into<String>, line: Option<u32>, message: impl Into<String>) -> Self {
-        Diagnostic {
-            severity: Severity::Warning,
-            ..Diagnostic::error(file, line, message)
-        }
-    }
-
     pub fn at_column(mut self, column: Option<u32>) -> Self {
         self.column = column;
         self
@@ -157,6 +223,7 @@ pub fn to_json(diags: &[Diagnostic], pretty: bool) -> String {
         line: Option<u32>,
         column: Option<u32>,
         message: &'a str,
+        rule: Rule,
     }
     let errors = diags.iter().filter(|d| d.is_error()).count();
     let report = Report {
@@ -170,6 +237,7 @@ pub fn to_json(diags: &[Diagnostic], pretty: bool) -> String {
                 line: d.line,
                 column: d.column,
                 message: &d.message,
+                rule: d.rule,
             })
             .collect(),
     };
@@ -235,15 +303,17 @@ mod tests {
 
     #[test]
     fn display_matches_spec() {
-        let d = Diagnostic::error("content/a.md", Some(4), "bad").at_column(Some(12));
+        let d = Rule::Link
+            .error("content/a.md", Some(4), "bad")
+            .at_column(Some(12));
         assert_eq!(d.to_string(), "error: content/a.md:4:12: bad");
-        let d = Diagnostic::warning("content/a.md", None, "old");
+        let d = Rule::Overdue.warning("content/a.md", None, "old");
         assert_eq!(d.to_string(), "warning: content/a.md: old");
     }
 
     #[test]
     fn github_escapes() {
-        let d = Diagnostic::error("content/a,b.md", Some(1), "50%\nnext");
+        let d = Rule::Link.error("content/a,b.md", Some(1), "50%\nnext");
         assert_eq!(
             to_github(&[d]),
             "::error file=content/a%2Cb.md,line=1::50%25%0Anext\n"
@@ -344,18 +414,31 @@ pub fn to_human(
 mod human_tests {
     use super::*;
 
+    /// The rule ids are an interface: docs/ci.md lists every one.
+    #[test]
+    fn every_rule_is_documented() {
+        let doc = include_str!("../docs/ci.md");
+        for r in Rule::ALL {
+            let id = serde_json::to_string(&r).unwrap();
+            let row = format!("| `{}` |", id.trim_matches('"'));
+            assert!(doc.contains(&row), "docs/ci.md lacks the row {row}");
+        }
+    }
+
     #[test]
     fn human_output_shows_the_line_and_a_caret() {
         let d = vec![
-            Diagnostic::error("content/a.md", Some(2), "unknown provider \"azur\"")
+            Rule::FrontMatter
+                .error("content/a.md", Some(2), "unknown provider \"azur\"")
                 .at_column(Some(12)),
-            Diagnostic::warning("content/b.md", Some(1), "old"),
+            Rule::Overdue.warning("content/b.md", Some(1), "old"),
             Diagnostic {
                 file: None,
                 line: None,
                 column: None,
                 severity: Severity::Warning,
                 message: "2 pages overdue".into(),
+                rule: Rule::Overdue,
             },
         ];
         let src =

@@ -9,7 +9,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use crate::config::{known_list, Config};
-use crate::diag::Diagnostic;
+use crate::diag::{Diagnostic, Rule};
 use crate::load::Page;
 use crate::urls::{code_slug, output_file, percent_decode};
 
@@ -355,7 +355,7 @@ pub fn build(inputs: Inputs<'_>, reserved: Reserved<'_>, diags: &mut Vec<Diagnos
         if page.kind.has_code() {
             let provider = fm.provider.clone().unwrap_or_default();
             if !config.providers.contains_key(&provider) {
-                diags.push(Diagnostic::error(
+                diags.push(Rule::FrontMatter.error(
                     &page.file,
                     Some(if fm.key_lines.contains_key("provider") {
                         fm.line_of("provider")
@@ -371,7 +371,7 @@ pub fn build(inputs: Inputs<'_>, reserved: Reserved<'_>, diags: &mut Vec<Diagnos
             if let Some(code) = &fm.code {
                 let key = (provider.clone(), code.to_lowercase());
                 if let Some(&other) = g.codes.get(&key) {
-                    diags.push(Diagnostic::error(
+                    diags.push(Rule::DuplicateCode.error(
                         &page.file,
                         Some(fm.line_of("code")),
                         format!(
@@ -394,12 +394,12 @@ pub fn build(inputs: Inputs<'_>, reserved: Reserved<'_>, diags: &mut Vec<Diagnos
         };
         if let Some(s) = &standard {
             match config.standards.get(s) {
-                None => diags.push(Diagnostic::error(
+                None => diags.push(Rule::FrontMatter.error(
                     &page.file,
                     Some(fm.line_of("standard")),
                     format!("unknown standard \"{s}\" (known: {})", known_list(config.standards.keys())),
                 )),
-                Some(st) if st.requires_references && fm.references_given == 0 => diags.push(Diagnostic::error(
+                Some(st) if st.requires_references && fm.references_given == 0 => diags.push(Rule::FrontMatter.error(
                     &page.file,
                     Some(if fm.key_lines.contains_key("standard") { fm.line_of("standard") } else { 1 }),
                     format!(
@@ -420,7 +420,7 @@ pub fn build(inputs: Inputs<'_>, reserved: Reserved<'_>, diags: &mut Vec<Diagnos
             } else {
                 fm.line_of("code")
             };
-            diags.push(Diagnostic::error(&page.file, Some(line), msg));
+            diags.push(Rule::Url.error(&page.file, Some(line), msg));
             format!("\u{0}invalid/{id}/")
         });
         {
@@ -450,7 +450,7 @@ pub fn build(inputs: Inputs<'_>, reserved: Reserved<'_>, diags: &mut Vec<Diagnos
             let mut out = Vec::new();
             for r in list {
                 match g.resolve_ref(&r.text, &config.providers) {
-                    Ok(t) if published && !g.nodes[t].published => diags.push(Diagnostic::error(
+                    Ok(t) if published && !g.nodes[t].published => diags.push(Rule::Ref.error(
                         &file,
                         Some(r.line),
                         format!(
@@ -458,7 +458,7 @@ pub fn build(inputs: Inputs<'_>, reserved: Reserved<'_>, diags: &mut Vec<Diagnos
                             r.text, g.nodes[t].page.file
                         ),
                     )),
-                    Ok(t) if t == id => diags.push(Diagnostic::error(
+                    Ok(t) if t == id => diags.push(Rule::Ref.error(
                         &file,
                         Some(r.line),
                         format!("ref \"{}\" names this page itself", r.text),
@@ -466,7 +466,7 @@ pub fn build(inputs: Inputs<'_>, reserved: Reserved<'_>, diags: &mut Vec<Diagnos
                     Ok(t) if out.contains(&t) => {}
                     Ok(t) => out.push(t),
                     Err(_) if g.may_name_broken_page(&r.text) => {}
-                    Err(msg) => diags.push(Diagnostic::error(&file, Some(r.line), msg)),
+                    Err(msg) => diags.push(Rule::Ref.error(&file, Some(r.line), msg)),
                 }
             }
             out
@@ -479,7 +479,7 @@ pub fn build(inputs: Inputs<'_>, reserved: Reserved<'_>, diags: &mut Vec<Diagnos
         let mut tag_slugs = Vec::new();
         for tag in &fm.tags {
             match crate::urls::segment(tag, inputs.config.slugify) {
-                Err(why) => diags.push(Diagnostic::error(
+                Err(why) => diags.push(Rule::Url.error(
                     &file,
                     Some(fm.line_of("tags")),
                     format!("tag \"{tag}\" {why}"),
@@ -492,7 +492,7 @@ pub fn build(inputs: Inputs<'_>, reserved: Reserved<'_>, diags: &mut Vec<Diagnos
         for a in &fm.aliases {
             match alias_path(&a.text) {
                 Ok(p) => aliases.push(p),
-                Err(msg) => diags.push(Diagnostic::error(&file, Some(a.line), msg)),
+                Err(msg) => diags.push(Rule::Url.error(&file, Some(a.line), msg)),
             }
         }
         let node = &mut g.nodes[id];
@@ -576,12 +576,12 @@ pub fn build(inputs: Inputs<'_>, reserved: Reserved<'_>, diags: &mut Vec<Diagnos
             Some(id) if g.nodes[id].page.kind.is_guide() && g.nodes[id].published => {
                 g.featured.push(id)
             }
-            Some(_) => diags.push(Diagnostic::error(
+            Some(_) => diags.push(Rule::Config.error(
                 crate::config::CONFIG_FILE,
                 Some(*line),
                 format!("featured \"{path}\" must be a published compare guide or playbook"),
             )),
-            None => diags.push(Diagnostic::error(
+            None => diags.push(Rule::Config.error(
                 crate::config::CONFIG_FILE,
                 Some(*line),
                 format!("featured \"{path}\" names no page under content/"),
@@ -631,9 +631,10 @@ fn claim(
         let msg = format!("{what} and {existing} both write /{path}");
         match at {
             Some((file, line)) => {
-                diags.push(Diagnostic::error(file, (line > 0).then_some(line), msg))
+                diags.push(Rule::Collision.error(file, (line > 0).then_some(line), msg))
             }
             None => diags.push(Diagnostic {
+                rule: Rule::Collision,
                 file: None,
                 line: None,
                 column: None,

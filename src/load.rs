@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
-use crate::diag::Diagnostic;
+use crate::diag::{Diagnostic, Rule};
 use crate::frontmatter;
 use crate::kind::Kind;
 use crate::page::{self, FrontMatter, Rules};
@@ -73,19 +73,23 @@ pub fn page(
     let (text, removed) = match text_of(bytes) {
         Ok(t) => t,
         Err((line, msg)) => {
-            diags.push(Diagnostic::error(file, line, msg));
+            diags.push(Rule::Encoding.error(file, line, msg));
             return None;
         }
     };
     if let Some(r) = removed {
-        diags.push(Diagnostic::warning(file, Some(r.line), r.message()).at_column(Some(r.column)));
+        diags.push(
+            Rule::Encoding
+                .warning(file, Some(r.line), r.message())
+                .at_column(Some(r.column)),
+        );
     }
     let kind = Kind::of(inner);
     let folder_provider = if kind.has_code() {
         let mut parts = inner[kind.spec().folder.len()..].split('/');
         let provider = parts.next();
         if parts.next().is_none() {
-            diags.push(Diagnostic::error(
+            diags.push(Rule::Url.error(
                 file,
                 None,
                 format!(
@@ -103,14 +107,18 @@ pub fn page(
     let split = match frontmatter::split(&text) {
         Ok(s) => s,
         Err((line, msg)) => {
-            diags.push(Diagnostic::error(file, Some(line), msg));
+            diags.push(Rule::FrontMatter.error(file, Some(line), msg));
             return None;
         }
     };
     let mut parsed = match frontmatter::parse(&split) {
         Ok(p) => p,
         Err((line, col, msg)) => {
-            diags.push(Diagnostic::error(file, Some(line), msg).at_column(col));
+            diags.push(
+                Rule::FrontMatter
+                    .error(file, Some(line), msg)
+                    .at_column(col),
+            );
             return None;
         }
     };
@@ -119,11 +127,7 @@ pub fn page(
     for (key, value) in parsed.table.iter_mut() {
         if let Some(r) = value.strip_controls() {
             let line = parsed.key_lines.get(key).copied();
-            diags.push(Diagnostic::warning(
-                file,
-                line,
-                format!("{key}: {}", r.message()),
-            ));
+            diags.push(Rule::Encoding.warning(file, line, format!("{key}: {}", r.message())));
         }
     }
     let rules = Rules {
@@ -210,7 +214,7 @@ impl Page {
     /// [`Page::body`] as a diagnostic at the page's file.
     pub fn body_or_diagnostic(&self) -> Result<Cow<'_, str>, Diagnostic> {
         self.body()
-            .map_err(|msg| Diagnostic::error(&self.file, None, msg))
+            .map_err(|msg| Rule::File.error(&self.file, None, msg))
     }
 }
 

@@ -272,7 +272,7 @@ fn print_check_summary(outcome: &Outcome) {
     let overdue: Vec<&Diagnostic> = outcome
         .diagnostics
         .iter()
-        .filter(|d| d.file.is_some() && d.message.starts_with("overdue for review"))
+        .filter(|d| d.file.is_some() && d.rule == diag::Rule::Overdue)
         .collect();
     let mut line = format!(
         "Checked {} pages in {:.2} s: {errors} error(s), {} warning(s)",

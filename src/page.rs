@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 
 use time::Date;
 
-use crate::diag::Diagnostic;
+use crate::diag::{Diagnostic, Rule};
 use crate::frontmatter::Value;
 use crate::kind::Kind;
 
@@ -283,7 +283,7 @@ pub fn validate(
         extra: serde_json::Value::Object(Default::default()),
         ..Default::default()
     };
-    let mut err = |l: u32, msg: String| diags.push(Diagnostic::error(file, Some(l), msg));
+    let mut err = |l: u32, msg: String| diags.push(Rule::FrontMatter.error(file, Some(l), msg));
 
     for (key, value) in table {
         let Some(field) = SCHEMA.iter().find(|f| f.key == key) else {

@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 
 use walkdir::WalkDir;
 
-use crate::diag::Diagnostic;
+use crate::diag::{Diagnostic, Rule};
 
 /// A file found by the walk.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -107,11 +107,8 @@ pub fn scan(root: &Path, output: &Path) -> Scan {
                         .path()
                         .map(|p| rel_path(root, p))
                         .unwrap_or_else(|| top.to_string());
-                    out.diagnostics.push(Diagnostic::error(
-                        path,
-                        None,
-                        format!("cannot read: {e}"),
-                    ));
+                    out.diagnostics
+                        .push(Rule::File.error(path, None, format!("cannot read: {e}")));
                     continue;
                 }
             };
@@ -121,7 +118,7 @@ pub fn scan(root: &Path, output: &Path) -> Scan {
             if ft.is_symlink() {
                 match path.canonicalize() {
                     Ok(target) if !target.starts_with(&canonical_root) => {
-                        out.diagnostics.push(Diagnostic::error(
+                        out.diagnostics.push(Rule::File.error(
                             rel,
                             None,
                             format!(
@@ -135,7 +132,7 @@ pub fn scan(root: &Path, output: &Path) -> Scan {
                     Ok(_) => {}
                     Err(_) => {
                         out.diagnostics
-                            .push(Diagnostic::error(rel, None, "broken symlink"));
+                            .push(Rule::File.error(rel, None, "broken symlink"));
                         continue;
                     }
                 }

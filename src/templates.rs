@@ -9,7 +9,7 @@ use std::error::Error as _;
 
 use tera::Tera;
 
-use crate::diag::Diagnostic;
+use crate::diag::{Diagnostic, Rule};
 
 /// The theme's templates, by name.
 pub const BUILTIN: &[(&str, &str)] = &[
@@ -114,7 +114,7 @@ fn missing_templates(
                 };
                 let target: String = arg[1..].chars().take_while(|c| *c != q).collect();
                 if !all.contains_key(target.as_str()) {
-                    diags.push(Diagnostic::error(
+                    diags.push(Rule::Template.error(
                         origin(name, overrides),
                         Some(i as u32 + 1),
                         format!("template error: \"{target}\" is not a template of the site or the theme"),
@@ -261,7 +261,7 @@ fn recursion(all: &BTreeMap<&str, &str>, overrides: &BTreeMap<String, String>) -
                             }
                         })
                         .collect();
-                    diags.push(Diagnostic::error(
+                    diags.push(Rule::Template.error(
                         origin(file, overrides),
                         lines.get(start).copied(),
                         format!("template error: {what} ({}); recursion is not supported, as it could run without end", chain.join(" -> ")),
@@ -357,7 +357,7 @@ pub fn template_diag(
             }
         }
     }
-    let mut d = Diagnostic::error(file, line, format!("template error: {message}"));
+    let mut d = Rule::Template.error(file, line, format!("template error: {message}"));
     d.column = col;
     d
 }

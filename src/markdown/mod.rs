@@ -18,7 +18,7 @@ use pulldown_cmark::{
 };
 
 use crate::config::Config;
-use crate::diag::Diagnostic;
+use crate::diag::{Diagnostic, Rule};
 use crate::graph::{Graph, PageId};
 use crate::html::escape;
 use crate::urls::{
@@ -209,7 +209,7 @@ pub fn render(ctx: &Context<'_>, id: PageId, body: &str, mode: Mode) -> Rendered
             Event::Start(_) => {
                 depth += 1;
                 if depth > MAX_NESTING {
-                    r.diagnostics.push(Diagnostic::error(
+                    r.diagnostics.push(Rule::Nesting.error(
                         file,
                         Some(lines.line(range.start)),
                         format!("markdown nested more than {MAX_NESTING} levels deep (lists or quotes inside each other); flatten it"),
@@ -346,7 +346,7 @@ pub fn render(ctx: &Context<'_>, id: PageId, body: &str, mode: Mode) -> Rendered
                 has_raw_html = true;
                 raw_html.push_str(h);
                 if crate::html::nesting(h, &mut html_depth) > MAX_HTML_NESTING {
-                    r.diagnostics.push(Diagnostic::error(
+                    r.diagnostics.push(Rule::Nesting.error(
                         file,
                         Some(line()),
                         format!("raw HTML nested more than {MAX_HTML_NESTING} elements deep; browsers stop there too: close elements or flatten it"),
@@ -434,14 +434,15 @@ pub fn render(ctx: &Context<'_>, id: PageId, body: &str, mode: Mode) -> Rendered
     for (anchor, line, column) in own_anchor_links {
         if !r.has_anchor(&anchor) {
             r.diagnostics.push(
-                Diagnostic::error(
-                    file,
-                    Some(line),
-                    format!(
-                        "link to \"#{anchor}\": no heading or element on this page has that id"
-                    ),
-                )
-                .at_column(Some(column)),
+                Rule::Anchor
+                    .error(
+                        file,
+                        Some(line),
+                        format!(
+                            "link to \"#{anchor}\": no heading or element on this page has that id"
+                        ),
+                    )
+                    .at_column(Some(column)),
             );
         }
     }
@@ -611,7 +612,7 @@ fn resolve_link(
     }
     if is_dangerous_scheme(dest_trim) {
         r.diagnostics.push(
-            Diagnostic::error(
+            Rule::Link.error(
             file,
             Some(line),
             format!("link to \"{dest_trim}\" uses a forbidden scheme (javascript:, data: and vbscript: are not allowed)"),
@@ -654,12 +655,13 @@ fn resolve_link(
     };
     let Some(content_path) = content_path else {
         r.diagnostics.push(
-            Diagnostic::error(
-                file,
-                Some(line),
-                format!("link to \"{dest_trim}\" leaves content/"),
-            )
-            .at_column(Some(column)),
+            Rule::Link
+                .error(
+                    file,
+                    Some(line),
+                    format!("link to \"{dest_trim}\" leaves content/"),
+                )
+                .at_column(Some(column)),
         );
         return Some("#".into());
     };
@@ -669,7 +671,7 @@ fn resolve_link(
                 let t = ctx.graph.page(target);
                 if node.published && !t.published {
                     r.diagnostics.push(
-                        Diagnostic::error(
+                        Rule::Link.error(
                         file,
                         Some(line),
                         format!("link to \"{dest_trim}\" names the draft page {}; publish it or remove the link", t.page.file),
@@ -700,7 +702,7 @@ fn resolve_link(
             None if ctx.graph.broken.contains(&content_path) => Some("#".into()),
             None => {
                 r.diagnostics.push(
-                    Diagnostic::error(
+                    Rule::Link.error(
                         file,
                         Some(line),
                         format!(
@@ -724,7 +726,7 @@ fn resolve_link(
         Some(base.href(&content_path))
     } else {
         r.diagnostics.push(
-            Diagnostic::warning(
+            Rule::Link.warning(
             file,
             Some(line),
             format!("relative link \"{dest_trim}\" names no page or file of this site; it is left as written"),

@@ -315,8 +315,9 @@ mod tests {
 
     #[test]
     fn the_unbuilt_page_escapes_errors() {
-        let d =
-            Diagnostic::error("content/<a>.md", Some(3), "unknown key \"<b>\"").at_column(Some(1));
+        let d = crate::diag::Rule::FrontMatter
+            .error("content/<a>.md", Some(3), "unknown key \"<b>\"")
+            .at_column(Some(1));
         let page = unbuilt_page(&[d]);
         assert!(
             page.contains(

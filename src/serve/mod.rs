@@ -22,7 +22,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context as _, Result};
 
 use crate::build::{self, Options};
-use crate::diag::Diagnostic;
+use crate::diag::{Diagnostic, Rule};
 use crate::output::Sink;
 use session::Session;
 
@@ -233,6 +233,7 @@ fn rearm(watcher: &watch::Watcher, batches: &[watch::Batch], report: &(dyn Fn(Ev
         // say so where the writer looks, and keep serving.
         report(Event::Failed {
             diagnostics: &[Diagnostic {
+                rule: Rule::File,
                 file: None,
                 line: None,
                 column: None,
@@ -319,6 +320,7 @@ fn rebuild(
         }
         Err(e) => {
             let d = vec![Diagnostic {
+                rule: Rule::File,
                 file: None,
                 line: None,
                 column: None,
