@@ -122,8 +122,89 @@ pub fn analyze_with(
     memo: Option<&Memo>,
     meter: &Meter,
 ) -> Result<std::result::Result<Checked, Vec<Diagnostic>>> {
-    let root = &opts.root;
     meter.phase("load", 0);
+    let (config, config_text, mut diags) = match read_config(opts)? {
+        Ok(c) => c,
+        Err(d) => return Ok(Err(d)),
+    };
+    let output = output_dir(opts, &config);
+    let scan = source::scan(&opts.root, &output);
+    diags.extend(scan.diagnostics.iter().cloned());
+    meter.count(scan.pages.len());
+    let (pages, broken) = load_pages(&scan.pages, &config, opts, memo, meter, &mut diags);
+    let (overrides, tera) = load_templates(&scan.templates, &mut diags);
+    let Statics {
+        assets,
+        statics,
+        reserved,
+        notes,
+    } = split_statics(scan.statics, &config, &mut diags);
+    let content_assets = scan.assets;
+    let pairs = |files: &[source::SourceFile]| -> Vec<(String, String)> {
+        files
+            .iter()
+            .map(|f| (f.inner.clone(), f.rel.clone()))
+            .collect()
+    };
+
+    meter.phase("graph", 0);
+    let graph = graph::build(
+        graph::Inputs {
+            config: &config,
+            pages,
+            broken,
+            assets: &pairs(&content_assets),
+            statics: &pairs(&statics),
+            drafts: opts.drafts,
+        },
+        graph::Reserved { files: &reserved },
+        &mut diags,
+    );
+
+    let highlighter = Highlighter::default();
+    let autolinks = markdown::autolink_table(&graph);
+    let ctx = markdown::Context {
+        config: &config,
+        graph: &graph,
+        autolinks: &autolinks,
+        highlighter: &highlighter,
+    };
+    let fingerprint = fingerprint(&config_text, opts, &graph);
+    meter.phase("markdown", graph.nodes.len());
+    let rendered = scan_bodies(&ctx, memo, &fingerprint, meter);
+    for r in rendered.iter().flatten() {
+        diags.extend(r.diagnostics.iter().cloned());
+    }
+    check_links_between_pages(&graph, &rendered, &mut diags);
+    check_links_in_templates(&overrides, &config, &graph, &mut diags);
+    overdue_summary(&config, &graph, opts.today, &mut diags);
+    point_at_values(&graph, &opts.root, &mut diags);
+    meter.finish();
+
+    Ok(Ok(Checked {
+        config,
+        graph,
+        rendered,
+        autolinks,
+        highlighter,
+        fingerprint,
+        tera,
+        overrides,
+        assets,
+        statics,
+        content_assets,
+        diagnostics: diags,
+        notes,
+    }))
+}
+
+/// site.toml, read and validated, with its text (for the memo key) and
+/// its warnings; `Err` when it is missing or unusable.
+#[allow(clippy::type_complexity)]
+fn read_config(
+    opts: &Options,
+) -> Result<std::result::Result<(Config, String, Vec<Diagnostic>), Vec<Diagnostic>>> {
+    let root = &opts.root;
     let config_path = root.join(CONFIG_FILE);
     let config_text = match std::fs::read(&config_path) {
         Ok(b) => b,
@@ -152,23 +233,22 @@ pub fn analyze_with(
     if let Some(b) = &opts.base_url {
         match crate::urls::BaseUrl::parse(b) {
             Ok(base) => config.base = base,
-            Err(msg) => diags.push(Diagnostic {
-                rule: Rule::Config,
-                file: None,
-                line: None,
-                column: None,
-                severity: crate::diag::Severity::Error,
-                message: format!("--base-url: {msg}"),
-            }),
+            Err(msg) => diags.push(Rule::Config.site_error(format!("--base-url: {msg}"))),
         }
     }
+    Ok(Ok((config, config_text, diags)))
+}
 
-    let output = output_dir(opts, &config);
-    let scan = source::scan(root, &output);
-    diags.extend(scan.diagnostics.iter().cloned());
-    meter.count(scan.pages.len());
-
-    // Load every page in parallel.
+/// Every page read and checked against its kind's schema, in parallel;
+/// the inner paths of the pages that could not be loaded.
+fn load_pages(
+    files: &[source::SourceFile],
+    config: &Config,
+    opts: &Options,
+    memo: Option<&Memo>,
+    meter: &Meter,
+    diags: &mut Vec<Diagnostic>,
+) -> (Vec<crate::load::Page>, BTreeSet<String>) {
     let has_default_standard = config.default_standard.is_some();
     let budget = crate::load::BodyBudget::for_build();
     let with = crate::load::With {
@@ -176,8 +256,7 @@ pub fn analyze_with(
         has_default_standard,
         budget: &budget,
     };
-    let loaded: Vec<(Option<crate::load::Page>, Vec<Diagnostic>, String)> = scan
-        .pages
+    let loaded: Vec<(Option<crate::load::Page>, Vec<Diagnostic>, String)> = files
         .par_iter()
         .map(|f| {
             let (page, d) = match std::fs::read(&f.abs) {
@@ -222,10 +301,17 @@ pub fn analyze_with(
             }
         }
     }
+    (pages, broken)
+}
 
-    // Templates: the site's overrides by name.
+/// The site's template overrides by name, and the theme with them
+/// (`None` when a template does not load).
+fn load_templates(
+    files: &[source::SourceFile],
+    diags: &mut Vec<Diagnostic>,
+) -> (BTreeMap<String, String>, Option<tera::Tera>) {
     let mut overrides = BTreeMap::new();
-    for t in &scan.templates {
+    for t in files {
         match std::fs::read(&t.abs).map(|b| source::decode(&b)) {
             Ok(Ok(text)) => {
                 overrides.insert(t.inner.clone(), text);
@@ -241,14 +327,32 @@ pub fn analyze_with(
             None
         }
     };
+    (overrides, tera)
+}
 
-    // Theme assets, overridable by the site's static/ file of the same name.
+/// The site's static files sorted out against what the build generates.
+struct Statics {
+    /// The theme's assets, each replaced by the site's file of its name.
+    assets: Vec<(String, Vec<u8>)>,
+    /// The static files copied as they are.
+    statics: Vec<source::SourceFile>,
+    /// Generated files no page may write: the routes and the assets, less
+    /// those a static file replaces on purpose.
+    reserved: Vec<(String, String)>,
+    notes: Vec<String>,
+}
+
+fn split_statics(
+    files: Vec<source::SourceFile>,
+    config: &Config,
+    diags: &mut Vec<Diagnostic>,
+) -> Statics {
     let mut statics = Vec::new();
     let mut asset_sources: BTreeMap<&str, Vec<u8>> = THEME_ASSETS
         .iter()
         .map(|(n, s)| (*n, s.as_bytes().to_vec()))
         .collect();
-    for f in scan.statics {
+    for f in files {
         if let Some((name, _)) = THEME_ASSETS.iter().find(|(n, _)| *n == f.inner) {
             match std::fs::read(&f.abs) {
                 Ok(b) => {
@@ -260,7 +364,7 @@ pub fn analyze_with(
             statics.push(f);
         }
     }
-    let assets = theme_assets(asset_sources, &config);
+    let assets = theme_assets(asset_sources, config);
     let asset_names: Vec<String> = assets.iter().map(|(n, _)| n.clone()).collect();
     // A site's own static file replaces the generated file of its path
     // (robots.txt, _redirects, 404.html): it is copied last, over it.
@@ -277,42 +381,23 @@ pub fn analyze_with(
             },
         )
         .collect();
-    let content_assets = scan.assets;
-    let asset_pairs: Vec<(String, String)> = content_assets
-        .iter()
-        .map(|f| (f.inner.clone(), f.rel.clone()))
-        .collect();
-    let static_pairs: Vec<(String, String)> = statics
-        .iter()
-        .map(|f| (f.inner.clone(), f.rel.clone()))
-        .collect();
+    Statics {
+        assets,
+        statics,
+        reserved,
+        notes,
+    }
+}
 
-    meter.phase("graph", 0);
-    let graph = graph::build(
-        graph::Inputs {
-            config: &config,
-            pages,
-            broken,
-            assets: &asset_pairs,
-            statics: &static_pairs,
-            drafts: opts.drafts,
-        },
-        graph::Reserved { files: &reserved },
-        &mut diags,
-    );
-
-    // Markdown, in parallel.
-    let highlighter = Highlighter::default();
-    let autolinks = markdown::autolink_table(&graph);
-    let ctx = markdown::Context {
-        config: &config,
-        graph: &graph,
-        autolinks: &autolinks,
-        highlighter: &highlighter,
-    };
-    let fingerprint = fingerprint(&config_text, opts, &graph);
-    meter.phase("markdown", graph.nodes.len());
-    let rendered: Vec<Option<Rendered>> = (0..graph.nodes.len())
+/// Every published body scanned (links, anchors, diagnostics), in parallel.
+fn scan_bodies(
+    ctx: &markdown::Context<'_>,
+    memo: Option<&Memo>,
+    fingerprint: &memo::Key,
+    meter: &Meter,
+) -> Vec<Option<Rendered>> {
+    let graph = ctx.graph;
+    (0..graph.nodes.len())
         .into_par_iter()
         .map(|id| {
             let node = graph.page(id);
@@ -320,12 +405,12 @@ pub fn analyze_with(
                 let scan = || {
                     node.page
                         .body_or_diagnostic()
-                        .map(|body| markdown::render(&ctx, id, &body, markdown::Mode::Scan))
+                        .map(|body| markdown::render(ctx, id, &body, markdown::Mode::Scan))
                 };
                 let scanned = match memo {
                     Some(m) => {
                         let k =
-                            memo::key(&[&fingerprint, &(id as u64).to_le_bytes(), &node.page.hash]);
+                            memo::key(&[fingerprint, &(id as u64).to_le_bytes(), &node.page.hash]);
                         m.scans
                             .try_get_or(k, || scan().map(Arc::new))
                             .map(Arc::unwrap_or_clone)
@@ -340,12 +425,16 @@ pub fn analyze_with(
             meter.tick();
             r
         })
-        .collect();
+        .collect()
+}
 
-    // Cross-page checks: anchors on other pages, root-relative links.
-    for r in rendered.iter().flatten() {
-        diags.extend(r.diagnostics.iter().cloned());
-    }
+/// Links to anchors on other pages, and root-relative links, checked
+/// against the whole site.
+fn check_links_between_pages(
+    graph: &Graph,
+    rendered: &[Option<Rendered>],
+    diags: &mut Vec<Diagnostic>,
+) {
     for (id, r) in rendered.iter().enumerate() {
         let Some(r) = r else { continue };
         let file = &graph.page(id).page.file;
@@ -372,7 +461,7 @@ pub fn analyze_with(
             }
         }
         for (path, line, column) in &r.root_links {
-            if !root_link_exists(&graph, path) {
+            if !root_link_exists(graph, path) {
                 diags.push(
                     Rule::Link
                         .error(
@@ -385,9 +474,16 @@ pub fn analyze_with(
             }
         }
     }
+}
 
-    // Root-relative links written literally in the site's templates.
-    for (name, src) in &overrides {
+/// Root-relative links written literally in the site's templates.
+fn check_links_in_templates(
+    overrides: &BTreeMap<String, String>,
+    config: &Config,
+    graph: &Graph,
+    diags: &mut Vec<Diagnostic>,
+) {
+    for (name, src) in overrides {
         for (i, line) in src.lines().enumerate() {
             for attr in ["href=\"/", "src=\"/"] {
                 for (p, _) in line.match_indices(attr) {
@@ -400,7 +496,7 @@ pub fn analyze_with(
                     let path = path
                         .strip_prefix(config.base.path.trim_start_matches('/'))
                         .unwrap_or(path);
-                    if !root_link_exists(&graph, &crate::urls::percent_decode(path)) {
+                    if !root_link_exists(graph, &crate::urls::percent_decode(path)) {
                         diags.push(Rule::Link.error(
                             format!("templates/{name}"),
                             Some(i as u32 + 1),
@@ -413,26 +509,6 @@ pub fn analyze_with(
             }
         }
     }
-
-    overdue_summary(&config, &graph, opts.today, &mut diags);
-    point_at_values(&graph, root, &mut diags);
-    meter.finish();
-
-    Ok(Ok(Checked {
-        config,
-        graph,
-        rendered,
-        autolinks,
-        highlighter,
-        fingerprint,
-        tera,
-        overrides,
-        assets,
-        statics,
-        content_assets,
-        diagnostics: diags,
-        notes,
-    }))
 }
 
 /// Gives front-matter diagnostics found after loading (refs, providers,
@@ -522,25 +598,18 @@ pub fn overdue_pages(config: &Config, graph: &Graph, today: Date) -> Vec<(Date, 
 fn overdue_summary(config: &Config, graph: &Graph, today: Date, diags: &mut Vec<Diagnostic>) {
     let overdue = overdue_pages(config, graph, today);
     if let Some((oldest, id)) = overdue.first() {
-        diags.push(Diagnostic {
-            rule: Rule::Overdue,
-            file: None,
-            line: None,
-            column: None,
-            severity: crate::diag::Severity::Warning,
-            message: format!(
-                "{} {} overdue for review (older than {} days); the oldest is {}, reviewed {}",
-                overdue.len(),
-                if overdue.len() == 1 {
-                    "page is"
-                } else {
-                    "pages are"
-                },
-                config.review_interval_days,
-                graph.page(*id).page.file,
-                format_date(*oldest)
-            ),
-        });
+        diags.push(Rule::Overdue.site_warning(format!(
+            "{} {} overdue for review (older than {} days); the oldest is {}, reviewed {}",
+            overdue.len(),
+            if overdue.len() == 1 {
+                "page is"
+            } else {
+                "pages are"
+            },
+            config.review_interval_days,
+            graph.page(*id).page.file,
+            format_date(*oldest)
+        )));
     }
 }
 

@@ -87,6 +87,22 @@ impl Rule {
         }
     }
 
+    /// An error of the run as a whole, in no file.
+    pub fn site_error(self, message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            file: None,
+            ..self.error("", None, message)
+        }
+    }
+
+    /// A warning of the run as a whole, in no file.
+    pub fn site_warning(self, message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..self.site_error(message)
+        }
+    }
+
     pub fn warning(
         self,
         file: impl Into<String>,

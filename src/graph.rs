@@ -325,8 +325,18 @@ pub fn alias_path(alias: &str) -> Result<String, String> {
     })
 }
 
+/// Places every page at its URL, resolves the refs between pages, claims
+/// every output file and offers guides to error pages, reporting every
+/// problem into `diags`. The graph is read-only once built.
 pub fn build(inputs: Inputs<'_>, reserved: Reserved<'_>, diags: &mut Vec<Diagnostic>) -> Graph {
-    let config = inputs.config;
+    let Inputs {
+        config,
+        pages,
+        broken,
+        assets,
+        statics,
+        drafts,
+    } = inputs;
     let mut g = Graph {
         nodes: Vec::new(),
         by_inner: HashMap::new(),
@@ -339,61 +349,80 @@ pub fn build(inputs: Inputs<'_>, reserved: Reserved<'_>, diags: &mut Vec<Diagnos
         featured: Vec::new(),
         home_intro: None,
         outputs: BTreeMap::new(),
-        broken: inputs.broken,
+        broken,
     };
     for (path, what) in reserved.files {
         g.outputs.insert(path.to_lowercase(), what.clone());
     }
 
-    // Pass 1: nodes, URLs, code index.
-    let mut pages = inputs.pages;
-    pages.sort_by(|a, b| a.file.cmp(&b.file));
-    for page in pages {
-        let id = g.nodes.len();
-        let fm = &page.fm;
-        let published = !fm.draft || inputs.drafts;
-        if page.kind.has_code() {
-            let provider = fm.provider.clone().unwrap_or_default();
-            if !config.providers.contains_key(&provider) {
-                diags.push(Rule::FrontMatter.error(
-                    &page.file,
-                    Some(if fm.key_lines.contains_key("provider") {
-                        fm.line_of("provider")
-                    } else {
-                        1
-                    }),
-                    format!(
-                        "unknown provider \"{provider}\" (known: {})",
-                        known_list(config.providers.keys())
-                    ),
-                ));
-            }
-            if let Some(code) = &fm.code {
-                let key = (provider.clone(), code.to_lowercase());
-                if let Some(&other) = g.codes.get(&key) {
-                    diags.push(Rule::DuplicateCode.error(
+    g.place(pages, config, drafts, diags);
+    let mut aliases = Vec::new();
+    for id in 0..g.nodes.len() {
+        aliases.push(g.connect(id, config, diags));
+    }
+    g.group_and_claim(aliases, diags);
+    g.claim_files(assets, statics, config, diags);
+    g.offer_guides(config, diags);
+    g
+}
+
+impl Graph {
+    /// Pass 1: a node per page, sorted by file, at its URL; the code index.
+    fn place(
+        &mut self,
+        mut pages: Vec<Page>,
+        config: &Config,
+        drafts: bool,
+        diags: &mut Vec<Diagnostic>,
+    ) {
+        let g = self;
+        pages.sort_by(|a, b| a.file.cmp(&b.file));
+        for page in pages {
+            let id = g.nodes.len();
+            let fm = &page.fm;
+            let published = !fm.draft || drafts;
+            if page.kind.has_code() {
+                let provider = fm.provider.clone().unwrap_or_default();
+                if !config.providers.contains_key(&provider) {
+                    diags.push(Rule::FrontMatter.error(
                         &page.file,
-                        Some(fm.line_of("code")),
+                        Some(if fm.key_lines.contains_key("provider") {
+                            fm.line_of("provider")
+                        } else {
+                            1
+                        }),
                         format!(
-                            "duplicate code \"{code}\" for provider {provider}: {} has it too",
-                            g.nodes[other].page.file
+                            "unknown provider \"{provider}\" (known: {})",
+                            known_list(config.providers.keys())
                         ),
                     ));
-                } else {
-                    g.codes.insert(key, id);
-                    g.codes_any.entry(code.to_lowercase()).or_default().push(id);
+                }
+                if let Some(code) = &fm.code {
+                    let key = (provider.clone(), code.to_lowercase());
+                    if let Some(&other) = g.codes.get(&key) {
+                        diags.push(Rule::DuplicateCode.error(
+                            &page.file,
+                            Some(fm.line_of("code")),
+                            format!(
+                                "duplicate code \"{code}\" for provider {provider}: {} has it too",
+                                g.nodes[other].page.file
+                            ),
+                        ));
+                    } else {
+                        g.codes.insert(key, id);
+                        g.codes_any.entry(code.to_lowercase()).or_default().push(id);
+                    }
                 }
             }
-        }
-        let standard = if page.kind.is_reviewed() {
-            fm.standard
-                .clone()
-                .or_else(|| config.default_standard.clone())
-        } else {
-            None
-        };
-        if let Some(s) = &standard {
-            match config.standards.get(s) {
+            let standard = if page.kind.is_reviewed() {
+                fm.standard
+                    .clone()
+                    .or_else(|| config.default_standard.clone())
+            } else {
+                None
+            };
+            if let Some(s) = &standard {
+                match config.standards.get(s) {
                 None => diags.push(Rule::FrontMatter.error(
                     &page.file,
                     Some(fm.line_of("standard")),
@@ -408,40 +437,43 @@ pub fn build(inputs: Inputs<'_>, reserved: Reserved<'_>, diags: &mut Vec<Diagnos
                 )),
                 Some(_) => {}
             }
-        }
-        let code_missing = page.kind.has_code() && fm.code.is_none();
-        let path = page_path(&page, inputs.config.slugify).unwrap_or_else(|msg| {
-            if code_missing {
-                // The missing or mistyped code is already reported.
-                return format!("\u{0}invalid/{id}/");
             }
-            let line = if fm.slug.is_some() {
-                fm.line_of("slug")
-            } else {
-                fm.line_of("code")
-            };
-            diags.push(Rule::Url.error(&page.file, Some(line), msg));
-            format!("\u{0}invalid/{id}/")
-        });
-        {
-            use unicode_normalization::UnicodeNormalization;
-            g.by_inner.insert(page.inner.nfc().collect(), id);
+            let code_missing = page.kind.has_code() && fm.code.is_none();
+            let path = page_path(&page, config.slugify).unwrap_or_else(|msg| {
+                if code_missing {
+                    // The missing or mistyped code is already reported.
+                    return format!("\u{0}invalid/{id}/");
+                }
+                let line = if fm.slug.is_some() {
+                    fm.line_of("slug")
+                } else {
+                    fm.line_of("code")
+                };
+                diags.push(Rule::Url.error(&page.file, Some(line), msg));
+                format!("\u{0}invalid/{id}/")
+            });
+            {
+                use unicode_normalization::UnicodeNormalization;
+                g.by_inner.insert(page.inner.nfc().collect(), id);
+            }
+            g.nodes.push(Node {
+                page,
+                path,
+                published,
+                standard,
+                subjects: Vec::new(),
+                related: Vec::new(),
+                guides: Vec::new(),
+                guides_fallback: false,
+                tag_slugs: Vec::new(),
+            });
         }
-        g.nodes.push(Node {
-            page,
-            path,
-            published,
-            standard,
-            subjects: Vec::new(),
-            related: Vec::new(),
-            guides: Vec::new(),
-            guides_fallback: false,
-            tag_slugs: Vec::new(),
-        });
     }
 
-    // Pass 2: refs, groups, outputs.
-    for id in 0..g.nodes.len() {
+    /// Pass 2, one page: its refs resolved, its tags slugged; its aliases
+    /// checked, returned to be claimed after every page.
+    fn connect(&mut self, id: PageId, config: &Config, diags: &mut Vec<Diagnostic>) -> Vec<String> {
+        let g = &*self;
         let node = &g.nodes[id];
         let fm = &node.page.fm;
         let file = node.page.file.clone();
@@ -478,7 +510,7 @@ pub fn build(inputs: Inputs<'_>, reserved: Reserved<'_>, diags: &mut Vec<Diagnos
         let related = resolve(&fm.related, diags);
         let mut tag_slugs = Vec::new();
         for tag in &fm.tags {
-            match crate::urls::segment(tag, inputs.config.slugify) {
+            match crate::urls::segment(tag, config.slugify) {
                 Err(why) => diags.push(Rule::Url.error(
                     &file,
                     Some(fm.line_of("tags")),
@@ -495,127 +527,151 @@ pub fn build(inputs: Inputs<'_>, reserved: Reserved<'_>, diags: &mut Vec<Diagnos
                 Err(msg) => diags.push(Rule::Url.error(&file, Some(a.line), msg)),
             }
         }
-        let node = &mut g.nodes[id];
+        let node = &mut self.nodes[id];
         node.subjects = subjects;
         node.related = related;
         node.tag_slugs = tag_slugs;
-        if !node.published {
-            continue;
-        }
-        let fm = &node.page.fm;
-        for (slug, tag) in node.tag_slugs.iter().zip(&fm.tags) {
-            let t = g.by_tag.entry(slug.clone()).or_default();
-            if t.name.is_empty() {
-                t.name = tag.clone();
-            }
-            t.pages.push(id);
-        }
-        if node.page.kind.has_code() {
-            if let Some(p) = &fm.provider {
-                g.by_provider.entry(p.clone()).or_default().push(id);
-            }
-        }
-        if let Some(s) = &node.standard {
-            g.by_standard.entry(s.clone()).or_default().push(id);
-        }
-        let line = if fm.slug.is_some() {
-            fm.line_of("slug")
-        } else {
-            1
-        };
-        if node.path.is_empty() && g.home_intro.is_none() {
-            g.home_intro = Some(id);
-            continue;
-        }
-        claim(
-            &mut g.outputs,
-            output_file(&node.path),
-            &node.page.file,
-            Some((&node.page.file, line)),
-            diags,
-        );
-        g.aliases
-            .extend(aliases.into_iter().map(|path| Alias { path, target: id }));
-    }
-    // Aliases claim their paths after every page, so a collision is
-    // reported at the alias, the thing to change.
-    for a in &g.aliases {
-        let page = &g.nodes[a.target].page;
-        let what = format!("the alias \"/{}\" of {}", a.path, page.file);
-        claim(
-            &mut g.outputs,
-            output_file(&a.path),
-            &what,
-            Some((&page.file, page.fm.line_of("aliases"))),
-            diags,
-        );
-    }
-    for (path, file) in inputs.assets.iter().chain(inputs.statics) {
-        claim(&mut g.outputs, path.clone(), file, Some((file, 0)), diags);
-    }
-    let providers: BTreeSet<&String> = g
-        .by_provider
-        .keys()
-        .chain(config.providers.keys())
-        .collect();
-    for route in crate::routes::lists(providers, config, g.by_tag.keys()) {
-        claim(&mut g.outputs, route.file(), &route.what, None, diags);
+        aliases
     }
 
-    // Pass 3: decision support, direct then fallback.
-    for id in 0..g.nodes.len() {
-        if !g.nodes[id].published || !g.nodes[id].page.kind.is_guide() {
-            continue;
-        }
-        for t in g.nodes[id].subjects.clone() {
-            g.nodes[t].guides.push(id);
-        }
-    }
-    for (path, line) in &config.featured {
-        match g.lookup_inner(path) {
-            Some(id) if g.nodes[id].page.kind.is_guide() && g.nodes[id].published => {
-                g.featured.push(id)
+    /// Pages grouped by tag, provider and standard; each page's output
+    /// claimed, then its aliases'.
+    fn group_and_claim(&mut self, aliases: Vec<Vec<String>>, diags: &mut Vec<Diagnostic>) {
+        let g = self;
+        for (id, aliases) in aliases.into_iter().enumerate() {
+            let node = &g.nodes[id];
+            if !node.published {
+                continue;
             }
-            Some(_) => diags.push(Rule::Config.error(
-                crate::config::CONFIG_FILE,
-                Some(*line),
-                format!("featured \"{path}\" must be a published compare guide or playbook"),
-            )),
-            None => diags.push(Rule::Config.error(
-                crate::config::CONFIG_FILE,
-                Some(*line),
-                format!("featured \"{path}\" names no page under content/"),
-            )),
+            let fm = &node.page.fm;
+            for (slug, tag) in node.tag_slugs.iter().zip(&fm.tags) {
+                let t = g.by_tag.entry(slug.clone()).or_default();
+                if t.name.is_empty() {
+                    t.name = tag.clone();
+                }
+                t.pages.push(id);
+            }
+            if node.page.kind.has_code() {
+                if let Some(p) = &fm.provider {
+                    g.by_provider.entry(p.clone()).or_default().push(id);
+                }
+            }
+            if let Some(s) = &node.standard {
+                g.by_standard.entry(s.clone()).or_default().push(id);
+            }
+            let line = if fm.slug.is_some() {
+                fm.line_of("slug")
+            } else {
+                1
+            };
+            if node.path.is_empty() && g.home_intro.is_none() {
+                g.home_intro = Some(id);
+                continue;
+            }
+            claim(
+                &mut g.outputs,
+                output_file(&node.path),
+                &node.page.file,
+                Some((&node.page.file, line)),
+                diags,
+            );
+            g.aliases
+                .extend(aliases.into_iter().map(|path| Alias { path, target: id }));
+        }
+        // Aliases claim their paths after every page, so a collision is
+        // reported at the alias, the thing to change.
+        for a in &g.aliases {
+            let page = &g.nodes[a.target].page;
+            let what = format!("the alias \"/{}\" of {}", a.path, page.file);
+            claim(
+                &mut g.outputs,
+                output_file(&a.path),
+                &what,
+                Some((&page.file, page.fm.line_of("aliases"))),
+                diags,
+            );
         }
     }
-    let guides: Vec<PageId> = g
-        .published()
-        .filter(|(_, n)| n.page.kind.is_guide())
-        .map(|(id, _)| id)
-        .collect();
-    for id in 0..g.nodes.len() {
-        let n = &g.nodes[id];
-        if !n.page.kind.has_code() || !n.guides.is_empty() {
-            continue;
+
+    /// Static files, content assets and the routes of providers,
+    /// standards and tags claim their files.
+    fn claim_files(
+        &mut self,
+        assets: &[(String, String)],
+        statics: &[(String, String)],
+        config: &Config,
+        diags: &mut Vec<Diagnostic>,
+    ) {
+        let g = self;
+        for (path, file) in assets.iter().chain(statics) {
+            claim(&mut g.outputs, path.clone(), file, Some((file, 0)), diags);
         }
-        let mut shared: Vec<PageId> = guides
-            .iter()
-            .copied()
-            .filter(|&gid| {
-                g.nodes[gid]
-                    .tag_slugs
-                    .iter()
-                    .any(|t| n.tag_slugs.contains(t))
-            })
+        let providers: BTreeSet<&String> = g
+            .by_provider
+            .keys()
+            .chain(config.providers.keys())
             .collect();
-        if shared.is_empty() {
-            shared = g.featured.clone();
+        for route in crate::routes::lists(providers, config, g.by_tag.keys()) {
+            claim(&mut g.outputs, route.file(), &route.what, None, diags);
         }
-        let n = &mut g.nodes[id];
-        n.guides = shared;
-        n.guides_fallback = true;
     }
-    g
+
+    /// Pass 3: decision support, direct then fallback.
+    fn offer_guides(&mut self, config: &Config, diags: &mut Vec<Diagnostic>) {
+        let g = self;
+        for id in 0..g.nodes.len() {
+            if !g.nodes[id].published || !g.nodes[id].page.kind.is_guide() {
+                continue;
+            }
+            for t in g.nodes[id].subjects.clone() {
+                g.nodes[t].guides.push(id);
+            }
+        }
+        for (path, line) in &config.featured {
+            match g.lookup_inner(path) {
+                Some(id) if g.nodes[id].page.kind.is_guide() && g.nodes[id].published => {
+                    g.featured.push(id)
+                }
+                Some(_) => diags.push(Rule::Config.error(
+                    crate::config::CONFIG_FILE,
+                    Some(*line),
+                    format!("featured \"{path}\" must be a published compare guide or playbook"),
+                )),
+                None => diags.push(Rule::Config.error(
+                    crate::config::CONFIG_FILE,
+                    Some(*line),
+                    format!("featured \"{path}\" names no page under content/"),
+                )),
+            }
+        }
+        let guides: Vec<PageId> = g
+            .published()
+            .filter(|(_, n)| n.page.kind.is_guide())
+            .map(|(id, _)| id)
+            .collect();
+        for id in 0..g.nodes.len() {
+            let n = &g.nodes[id];
+            if !n.page.kind.has_code() || !n.guides.is_empty() {
+                continue;
+            }
+            let mut shared: Vec<PageId> = guides
+                .iter()
+                .copied()
+                .filter(|&gid| {
+                    g.nodes[gid]
+                        .tag_slugs
+                        .iter()
+                        .any(|t| n.tag_slugs.contains(t))
+                })
+                .collect();
+            if shared.is_empty() {
+                shared = g.featured.clone();
+            }
+            let n = &mut g.nodes[id];
+            n.guides = shared;
+            n.guides_fallback = true;
+        }
+    }
 }
 
 /// Records that `what` writes `path`; a second writer is an error at `at`.
@@ -633,14 +689,7 @@ fn claim(
             Some((file, line)) => {
                 diags.push(Rule::Collision.error(file, (line > 0).then_some(line), msg))
             }
-            None => diags.push(Diagnostic {
-                rule: Rule::Collision,
-                file: None,
-                line: None,
-                column: None,
-                severity: crate::diag::Severity::Error,
-                message: msg,
-            }),
+            None => diags.push(Rule::Collision.site_error(msg)),
         }
     } else {
         outputs.insert(key, what.to_string());

@@ -180,113 +180,193 @@ pub enum Mode {
 /// Renders `body`, the body of page `id`. Both modes find the same
 /// diagnostics.
 pub fn render(ctx: &Context<'_>, id: PageId, body: &str, mode: Mode) -> Rendered {
-    let node = ctx.graph.page(id);
-    let page = &node.page;
-    let file = page.file.as_str();
-    let lines = LineIndex::new(body, page.body_line);
-    let own_dir = page.inner.rsplit_once('/').map_or("", |(d, _)| d);
-    let autolink = ctx.config.markdown.autolink_codes;
-
-    let mut r = Rendered::default();
-    let mut out: Vec<Event<'_>> = Vec::new();
-    let mut depth = 0usize;
-    let mut heading: Option<HeadingBuf<'_>> = None;
-    let mut code: Option<(String, String)> = None;
-    let mut link_depth = 0usize;
-    let mut in_first_paragraph = false;
-    let mut first_paragraph_done = false;
-    let mut has_raw_html = false;
-    let mut raw_html = String::new();
-    let mut html_depth = 0usize;
-    let mut linked_codes: HashSet<PageId> = HashSet::new();
-    let mut own_anchor_links: Vec<(String, u32, u32)> = Vec::new();
-    let mut used_ids: HashMap<String, usize> =
-        THEME_IDS.iter().map(|id| (id.to_string(), 1)).collect();
-    let mut callouts: Vec<bool> = Vec::new();
-
+    let mut pass = Pass::new(ctx, id, body, mode);
     for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
-        match &event {
+        if pass.event(event, range.start).is_break() {
+            // Too deeply nested to render: the diagnostic says so.
+            pass.r.html.clear();
+            return with_sorted_anchors(pass.r);
+        }
+    }
+    pass.finish()
+}
+
+/// Too deeply nested to go on.
+type Flow = std::ops::ControlFlow<()>;
+
+/// The state of one body's pass over pulldown-cmark's events. Each event
+/// goes through `event`'s stages in turn: nesting, code blocks, block
+/// structure (headings, callouts), links and raw HTML, plain text, and
+/// the output with autolinked codes.
+struct Pass<'a, 'c> {
+    ctx: &'c Context<'c>,
+    id: PageId,
+    body: &'a str,
+    mode: Mode,
+    lines: LineIndex,
+    own_dir: &'c str,
+    r: Rendered,
+    out: Vec<Event<'a>>,
+    depth: usize,
+    heading: Option<HeadingBuf<'a>>,
+    /// A code block's info string and text, until it ends.
+    code: Option<(String, String)>,
+    link_depth: usize,
+    in_first_paragraph: bool,
+    first_paragraph_done: bool,
+    has_raw_html: bool,
+    raw_html: String,
+    html_depth: usize,
+    /// Codes linked already: only a code's first mention is autolinked.
+    linked_codes: HashSet<PageId>,
+    own_anchor_links: Vec<(String, u32, u32)>,
+    used_ids: HashMap<String, usize>,
+    /// For each open block quote, whether it is a callout.
+    callouts: Vec<bool>,
+}
+
+impl<'a, 'c> Pass<'a, 'c> {
+    fn new(ctx: &'c Context<'c>, id: PageId, body: &'a str, mode: Mode) -> Self {
+        let page = &ctx.graph.page(id).page;
+        Pass {
+            ctx,
+            id,
+            body,
+            mode,
+            lines: LineIndex::new(body, page.body_line),
+            own_dir: page.inner.rsplit_once('/').map_or("", |(d, _)| d),
+            r: Rendered::default(),
+            out: Vec::new(),
+            depth: 0,
+            heading: None,
+            code: None,
+            link_depth: 0,
+            in_first_paragraph: false,
+            first_paragraph_done: false,
+            has_raw_html: false,
+            raw_html: String::new(),
+            html_depth: 0,
+            linked_codes: HashSet::new(),
+            own_anchor_links: Vec::new(),
+            used_ids: THEME_IDS.iter().map(|id| (id.to_string(), 1)).collect(),
+            callouts: Vec::new(),
+        }
+    }
+
+    fn file(&self) -> &'c str {
+        &self.ctx.graph.page(self.id).page.file
+    }
+
+    fn event(&mut self, event: Event<'a>, at: usize) -> Flow {
+        self.track_depth(&event, at)?;
+        let Some(event) = self.code_block(event) else {
+            return Flow::Continue(());
+        };
+        let Some(event) = self.block(event) else {
+            return Flow::Continue(());
+        };
+        let event = self.resolve(event, at)?;
+        self.collect_text(&event);
+        self.emit(event);
+        Flow::Continue(())
+    }
+
+    fn track_depth(&mut self, event: &Event<'a>, at: usize) -> Flow {
+        match event {
             Event::Start(_) => {
-                depth += 1;
-                if depth > MAX_NESTING {
-                    r.diagnostics.push(Rule::Nesting.error(
-                        file,
-                        Some(lines.line(range.start)),
+                self.depth += 1;
+                if self.depth > MAX_NESTING {
+                    self.r.diagnostics.push(Rule::Nesting.error(
+                        self.file(),
+                        Some(self.lines.line(at)),
                         format!("markdown nested more than {MAX_NESTING} levels deep (lists or quotes inside each other); flatten it"),
                     ));
-                    r.html.clear();
-                    return with_sorted_anchors(r);
+                    return Flow::Break(());
                 }
             }
-            Event::End(_) => depth = depth.saturating_sub(1),
+            Event::End(_) => self.depth = self.depth.saturating_sub(1),
             _ => {}
         }
-        let line = || lines.line(range.start);
+        Flow::Continue(())
+    }
 
-        // Code blocks: buffer the text, emit highlighted HTML at the end.
-        if let Some((_, buf)) = &mut code {
+    /// Code blocks: the text is buffered and highlighted at the end.
+    fn code_block(&mut self, event: Event<'a>) -> Option<Event<'a>> {
+        if let Some((_, buf)) = &mut self.code {
             match event {
-                Event::Text(t) => {
-                    buf.push_str(&t);
-                    continue;
-                }
+                Event::Text(t) => buf.push_str(&t),
                 Event::End(TagEnd::CodeBlock) => {
-                    let (info, text) = code.take().unwrap_or_default();
-                    if mode == Mode::Html {
-                        out.push(Event::Html(CowStr::from(
-                            ctx.highlighter.block(&info, &text),
+                    let (info, text) = self.code.take().unwrap_or_default();
+                    if self.mode == Mode::Html {
+                        self.out.push(Event::Html(CowStr::from(
+                            self.ctx.highlighter.block(&info, &text),
                         )));
                     }
-                    continue;
                 }
-                _ => continue,
+                _ => {}
             }
+            return None;
         }
+        if let Event::Start(Tag::CodeBlock(kind)) = event {
+            let info = match kind {
+                CodeBlockKind::Fenced(info) => info.to_string(),
+                CodeBlockKind::Indented => String::new(),
+            };
+            self.code = Some((info, String::new()));
+            return None;
+        }
+        Some(event)
+    }
 
+    /// Headings (buffered until they end, for their id) and callouts.
+    fn block(&mut self, event: Event<'a>) -> Option<Event<'a>> {
         match event {
-            Event::Start(Tag::CodeBlock(kind)) => {
-                let info = match kind {
-                    CodeBlockKind::Fenced(info) => info.to_string(),
-                    CodeBlockKind::Indented => String::new(),
-                };
-                code = Some((info, String::new()));
-                continue;
-            }
             Event::Start(Tag::Heading {
                 level, id, classes, ..
             }) => {
-                heading = Some(HeadingBuf {
+                self.heading = Some(HeadingBuf {
                     level,
                     id: id.map(|s| s.to_string()),
                     classes: classes.iter().map(|c| c.to_string()).collect(),
                     events: Vec::new(),
                     text: String::new(),
                 });
-                continue;
+                None
             }
             Event::End(TagEnd::Heading(_)) => {
-                if let Some(h) = heading.take() {
-                    emit_heading(h, &mut r, &mut out, &mut used_ids);
+                if let Some(h) = self.heading.take() {
+                    emit_heading(h, &mut self.r, &mut self.out, &mut self.used_ids);
                 }
-                continue;
+                None
             }
             Event::Start(Tag::BlockQuote(Some(kind))) => {
                 let (class, title) = callout_kind(kind);
-                callouts.push(true);
-                out.push(Event::Html(CowStr::from(format!(
+                self.callouts.push(true);
+                self.out.push(Event::Html(CowStr::from(format!(
                     "<div class=\"callout callout-{class}\" role=\"note\">\n<p class=\"callout-title\">{title}</p>\n"
                 ))));
-                continue;
+                None
             }
-            Event::Start(Tag::BlockQuote(None)) => callouts.push(false),
-            Event::End(TagEnd::BlockQuote(_)) if callouts.pop() == Some(true) => {
-                out.push(Event::Html(CowStr::from("</div>\n")));
-                continue;
+            Event::Start(Tag::BlockQuote(None)) => {
+                self.callouts.push(false);
+                Some(event)
             }
-            _ => {}
+            Event::End(TagEnd::BlockQuote(_)) if self.callouts.last() == Some(&true) => {
+                self.callouts.pop();
+                self.out.push(Event::Html(CowStr::from("</div>\n")));
+                None
+            }
+            Event::End(TagEnd::BlockQuote(_)) => {
+                self.callouts.pop();
+                Some(event)
+            }
+            _ => Some(event),
         }
+    }
 
-        // Links and images: resolve and check the destination.
+    /// Links and images resolved and checked; raw HTML, footnotes and the
+    /// first paragraph noted.
+    fn resolve(&mut self, event: Event<'a>, at: usize) -> std::ops::ControlFlow<(), Event<'a>> {
         let event = match event {
             Event::Start(Tag::Link {
                 link_type,
@@ -294,20 +374,12 @@ pub fn render(ctx: &Context<'_>, id: PageId, body: &str, mode: Mode) -> Rendered
                 title,
                 id: lid,
             }) => {
-                link_depth += 1;
-                let links_before = r.links.len();
-                let dest = resolve_link(
-                    ctx,
-                    id,
-                    own_dir,
-                    &dest_url,
-                    lines.at(body, range.start),
-                    &mut r,
-                    &mut own_anchor_links,
-                );
+                self.link_depth += 1;
+                let links_before = self.r.links.len();
+                let dest = self.resolve_link(&dest_url, at);
                 // An explicit link is the page's first mention of that code.
-                if let Some(l) = r.links.get(links_before) {
-                    linked_codes.insert(l.target);
+                if let Some(l) = self.r.links.get(links_before) {
+                    self.linked_codes.insert(l.target);
                 }
                 Event::Start(Tag::Link {
                     link_type,
@@ -317,7 +389,7 @@ pub fn render(ctx: &Context<'_>, id: PageId, body: &str, mode: Mode) -> Rendered
                 })
             }
             Event::End(TagEnd::Link) => {
-                link_depth = link_depth.saturating_sub(1);
+                self.link_depth = self.link_depth.saturating_sub(1);
                 Event::End(TagEnd::Link)
             }
             Event::Start(Tag::Image {
@@ -326,15 +398,7 @@ pub fn render(ctx: &Context<'_>, id: PageId, body: &str, mode: Mode) -> Rendered
                 title,
                 id: lid,
             }) => {
-                let dest = resolve_link(
-                    ctx,
-                    id,
-                    own_dir,
-                    &dest_url,
-                    lines.at(body, range.start),
-                    &mut r,
-                    &mut own_anchor_links,
-                );
+                let dest = self.resolve_link(&dest_url, at);
                 Event::Start(Tag::Image {
                     link_type,
                     dest_url: dest.map_or(dest_url, CowStr::from),
@@ -343,62 +407,85 @@ pub fn render(ctx: &Context<'_>, id: PageId, body: &str, mode: Mode) -> Rendered
                 })
             }
             Event::Html(ref h) | Event::InlineHtml(ref h) => {
-                has_raw_html = true;
-                raw_html.push_str(h);
-                if crate::html::nesting(h, &mut html_depth) > MAX_HTML_NESTING {
-                    r.diagnostics.push(Rule::Nesting.error(
-                        file,
-                        Some(line()),
+                self.has_raw_html = true;
+                self.raw_html.push_str(h);
+                if crate::html::nesting(h, &mut self.html_depth) > MAX_HTML_NESTING {
+                    self.r.diagnostics.push(Rule::Nesting.error(
+                        self.file(),
+                        Some(self.lines.line(at)),
                         format!("raw HTML nested more than {MAX_HTML_NESTING} elements deep; browsers stop there too: close elements or flatten it"),
                     ));
-                    r.html.clear();
-                    return with_sorted_anchors(r);
+                    return std::ops::ControlFlow::Break(());
                 }
                 event
             }
             Event::FootnoteReference(ref name) => {
-                r.anchors.push(format!("fn-{name}").into());
+                self.r.anchors.push(format!("fn-{name}").into());
                 event
             }
             Event::Start(Tag::FootnoteDefinition(ref name)) => {
-                r.anchors.push(name.as_ref().into());
+                self.r.anchors.push(name.as_ref().into());
                 event
             }
-            Event::Start(Tag::Paragraph) if depth == 1 && !first_paragraph_done => {
-                in_first_paragraph = true;
+            Event::Start(Tag::Paragraph) if self.depth == 1 && !self.first_paragraph_done => {
+                self.in_first_paragraph = true;
                 event
             }
-            Event::End(TagEnd::Paragraph) if in_first_paragraph => {
-                in_first_paragraph = false;
-                first_paragraph_done = true;
+            Event::End(TagEnd::Paragraph) if self.in_first_paragraph => {
+                self.in_first_paragraph = false;
+                self.first_paragraph_done = true;
                 event
             }
             e => e,
         };
+        std::ops::ControlFlow::Continue(event)
+    }
 
-        // Text: collect plain text, autolink codes in prose.
-        match &event {
+    fn resolve_link(&mut self, dest: &str, at: usize) -> Option<String> {
+        resolve_link(
+            self.ctx,
+            self.id,
+            self.own_dir,
+            dest,
+            self.lines.at(self.body, at),
+            &mut self.r,
+            &mut self.own_anchor_links,
+        )
+    }
+
+    /// Plain text for the first paragraph and heading titles.
+    fn collect_text(&mut self, event: &Event<'a>) {
+        match event {
             Event::Text(t) | Event::Code(t) => {
-                if in_first_paragraph {
-                    r.first_paragraph.push_str(t);
+                if self.in_first_paragraph {
+                    self.r.first_paragraph.push_str(t);
                 }
-                if let Some(h) = &mut heading {
+                if let Some(h) = &mut self.heading {
                     h.text.push_str(t);
                 }
             }
-            Event::SoftBreak | Event::HardBreak if in_first_paragraph => {
-                r.first_paragraph.push(' ')
+            Event::SoftBreak | Event::HardBreak if self.in_first_paragraph => {
+                self.r.first_paragraph.push(' ')
             }
             _ => {}
         }
-        let in_heading = heading.is_some();
-        let target = match &mut heading {
+    }
+
+    /// The event into the open heading or the output, autolinking codes
+    /// in prose; checkboxes and tables get what accessibility needs.
+    fn emit(&mut self, event: Event<'a>) {
+        let in_heading = self.heading.is_some();
+        let target = match &mut self.heading {
             Some(h) => &mut h.events,
-            None => &mut out,
+            None => &mut self.out,
         };
         match event {
-            Event::Text(t) if autolink && link_depth == 0 && !in_heading => {
-                autolink_text(ctx, id, t, &mut linked_codes, target);
+            Event::Text(t)
+                if self.ctx.config.markdown.autolink_codes
+                    && self.link_depth == 0
+                    && !in_heading =>
+            {
+                autolink_text(self.ctx, self.id, t, &mut self.linked_codes, target);
             }
             // A checkbox needs a name; a table that scrolls, a focusable frame.
             Event::TaskListMarker(done) => {
@@ -421,46 +508,52 @@ pub fn render(ctx: &Context<'_>, id: PageId, body: &str, mode: Mode) -> Rendered
             e => target.push(e),
         }
     }
-    if let Some(h) = heading.take() {
-        emit_heading(h, &mut r, &mut out, &mut used_ids);
-    }
 
-    r.anchors.extend(
-        crate::html::raw_html_targets(&raw_html, ctx.config.markdown.unsafe_html)
-            .into_iter()
-            .map(String::into_boxed_str),
-    );
-    r = with_sorted_anchors(r);
-    for (anchor, line, column) in own_anchor_links {
-        if !r.has_anchor(&anchor) {
-            r.diagnostics.push(
-                Rule::Anchor
-                    .error(
-                        file,
-                        Some(line),
-                        format!(
-                            "link to \"#{anchor}\": no heading or element on this page has that id"
-                        ),
-                    )
-                    .at_column(Some(column)),
-            );
+    /// Anchors checked on the page itself, and the HTML made (`Mode::Html`).
+    fn finish(mut self) -> Rendered {
+        if let Some(h) = self.heading.take() {
+            emit_heading(h, &mut self.r, &mut self.out, &mut self.used_ids);
         }
-    }
-    if mode == Mode::Html {
-        let mut html = String::with_capacity(body.len() * 2);
-        pulldown_cmark::html::push_html(&mut html, out.into_iter());
-        r.html = if has_raw_html && !ctx.config.markdown.unsafe_html {
-            crate::html::sanitize(&html)
-        } else {
-            html
+        let ctx = self.ctx;
+        let file = self.file();
+        let mut r = self.r;
+        r.anchors.extend(
+            crate::html::raw_html_targets(&self.raw_html, ctx.config.markdown.unsafe_html)
+                .into_iter()
+                .map(String::into_boxed_str),
+        );
+        r = with_sorted_anchors(r);
+        for (anchor, line, column) in self.own_anchor_links {
+            if !r.has_anchor(&anchor) {
+                r.diagnostics.push(
+                    Rule::Anchor
+                        .error(
+                            file,
+                            Some(line),
+                            format!(
+                                "link to \"#{anchor}\": no heading or element on this page has that id"
+                            ),
+                        )
+                        .at_column(Some(column)),
+                );
+            }
+        }
+        if self.mode == Mode::Html {
+            let mut html = String::with_capacity(self.body.len() * 2);
+            pulldown_cmark::html::push_html(&mut html, self.out.into_iter());
+            r.html = if self.has_raw_html && !ctx.config.markdown.unsafe_html {
+                crate::html::sanitize(&html)
+            } else {
+                html
+            };
+        }
+        // Only a page without a summary is summarised by its first paragraph.
+        r.first_paragraph = match ctx.graph.page(self.id).page.fm.summary {
+            Some(_) => String::new(),
+            None => r.first_paragraph.trim().to_string(),
         };
+        r
     }
-    // Only a page without a summary is summarised by its first paragraph.
-    r.first_paragraph = match page.fm.summary {
-        Some(_) => String::new(),
-        None => r.first_paragraph.trim().to_string(),
-    };
-    r
 }
 
 /// `r` with its anchors sorted, as [`Rendered::has_anchor`] expects.

@@ -232,14 +232,9 @@ fn rearm(watcher: &watch::Watcher, batches: &[watch::Batch], report: &(dyn Fn(Ev
         // Cannot happen but for the system's limits (inotify watches):
         // say so where the writer looks, and keep serving.
         report(Event::Failed {
-            diagnostics: &[Diagnostic {
-                rule: Rule::File,
-                file: None,
-                line: None,
-                column: None,
-                severity: crate::diag::Severity::Error,
-                message: format!("{e:#}; restart faultbook serve to see changes there"),
-            }],
+            diagnostics: &[Rule::File.site_error(format!(
+                "{e:#}; restart faultbook serve to see changes there"
+            ))],
             serving_last_good: true,
         });
     }
@@ -319,14 +314,7 @@ fn rebuild(
             let _ = state.events.send(payload);
         }
         Err(e) => {
-            let d = vec![Diagnostic {
-                rule: Rule::File,
-                file: None,
-                line: None,
-                column: None,
-                severity: crate::diag::Severity::Error,
-                message: format!("{e:#}"),
-            }];
+            let d = vec![Rule::File.site_error(format!("{e:#}"))];
             report(Event::Failed {
                 diagnostics: &d,
                 serving_last_good,
