@@ -1,10 +1,13 @@
 //! Diagnostics: the content and config problems of one run.
 //!
-//! Every stage pushes `Diagnostic`s into a `Diagnostics` collector instead of
-//! stopping at the first problem, so a writer sees every error of a build at
-//! once. Operational failures (a folder that cannot be read or written) are not
-//! diagnostics: they travel as `anyhow` errors. The collector is sorted before
-//! it is reported, so the order never depends on thread scheduling.
+//! Every stage pushes `Diagnostic`s into a list instead of stopping at the
+//! first problem, so a writer sees every error of a build at once; work
+//! running on several threads pushes into a shared [`Diagnostics`]. Each
+//! diagnostic has a [`Rule`], what kind of problem it is, which tools filter
+//! on and nothing reads from the message. Operational failures (a folder
+//! that cannot be read or written) are not diagnostics: they travel as
+//! `anyhow` errors. The list is sorted before it is reported, so the order
+//! never depends on thread scheduling.
 
 use std::fmt;
 use std::sync::Mutex;
@@ -173,25 +176,9 @@ impl Diagnostics {
         self.lock().push(d);
     }
 
-    pub fn extend(&self, ds: impl IntoIterator<Item = Diagnostic>) {
-        self.lock().extend(ds);
-    }
-
-    pub fn has_errors(&self) -> bool {
-        self.lock().iter().any(Diagnostic::is_error)
-    }
-
     /// Takes what was collected so far, leaving the collector empty.
     pub fn take(&self) -> Vec<Diagnostic> {
         std::mem::take(&mut self.lock())
-    }
-
-    /// Sorted and de-duplicated: the same input always reports the same list.
-    pub fn into_sorted(self) -> Vec<Diagnostic> {
-        let mut items = self.items.into_inner().unwrap_or_else(|e| e.into_inner());
-        items.sort();
-        items.dedup();
-        items
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Vec<Diagnostic>> {

@@ -4,7 +4,9 @@
 //!
 //! Built once from loaded pages, then read-only: markdown rendering resolves
 //! links through it, views read it. Nothing in it depends on page bodies, so a
-//! body edit leaves the graph as it was (what incremental rebuilds rely on).
+//! body edit leaves the graph as it was: the one change made to a built graph
+//! is serve's, which swaps in a page whose front matter is unchanged
+//! (`serve::session`).
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -327,7 +329,7 @@ pub fn alias_path(alias: &str) -> Result<String, String> {
 
 /// Places every page at its URL, resolves the refs between pages, claims
 /// every output file and offers guides to error pages, reporting every
-/// problem into `diags`. The graph is read-only once built.
+/// problem into `diags`.
 pub fn build(inputs: Inputs<'_>, reserved: Reserved<'_>, diags: &mut Vec<Diagnostic>) -> Graph {
     let Inputs {
         config,

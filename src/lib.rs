@@ -1,14 +1,16 @@
 //! faultbook turns a folder of markdown error pages, compare guides and
 //! playbooks into a linked, searchable static knowledge base.
 //!
-//! The pipeline (see `build`): `config` reads site.toml; `source` walks the
-//! site; `load` reads each page's front matter against the schema of `page`;
-//! `graph` places pages at their URLs (`urls`) and resolves refs between them;
-//! `markdown` renders bodies, resolving links through the graph; `view`
-//! computes what each output shows; `templates` and `render` turn views into
-//! files; `output` writes them atomically. Problems travel as `diag`
-//! diagnostics, all collected, never as panics; `meter` records each
-//! stage's time and memory.
+//! The pipeline (see `build`, and docs/architecture.md): `config` reads
+//! site.toml; `source` walks the site; `load` reads each page's front matter
+//! against the schema of `page`, for the page's `kind`; `graph` places pages
+//! at their URLs (`urls`), resolves refs between them and claims every output
+//! file, those of `routes` first; `markdown` renders bodies, resolving links
+//! through the graph; `view` computes what each output shows; `templates` and
+//! `render` turn views into files; `search` writes the index; `output` writes
+//! them atomically. Problems travel as `diag` diagnostics, each with a rule,
+//! all collected, never as panics; `meter` records each stage's time and
+//! memory; `memo` and `serve` make rebuilds incremental.
 
 #![cfg_attr(test, allow(clippy::unwrap_used))]
 

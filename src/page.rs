@@ -1,7 +1,8 @@
 //! The front-matter schema of every page kind (SPEC §3), held in one table.
 //!
-//! `SCHEMA` drives validation and its messages here, and scaffolding later:
-//! adding a key means adding a row, not touching several match arms.
+//! `SCHEMA` drives validation and its messages here, and scaffolding in
+//! `scaffold`: adding a key means adding a row, whose type says both how
+//! the value is checked and where in `FrontMatter` it lands.
 //! Types are strict: an unquoted hex code is a number and so an error, and a
 //! date is `YYYY-MM-DD`, nothing else.
 

@@ -1,6 +1,7 @@
-//! Rendering: plan every output of the build, render them in parallel into a
-//! `Sink`, and produce the files that need no template (sitemap, feed,
-//! robots, `_redirects`, codes.json, theme assets).
+//! Rendering: plan every templated output of the build (each page of
+//! content, the `routes` and the aliases), render them in parallel into a
+//! `Sink`, and make the files that need no template (sitemap, feed, robots,
+//! `_redirects`, codes.json).
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
