@@ -12,11 +12,15 @@ use crate::page::{FrontMatter, Need, RefAt, SCHEMA};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Kind {
-    Error = 0,
-    Compare = 1,
-    Playbook = 2,
-    Plain = 3,
+    Error,
+    Compare,
+    Playbook,
+    Plain,
 }
+
+// `Kind as usize` indexes the per-kind columns of `page::SCHEMA`: a new
+// last variant must raise `Kind::COUNT`, which sizes those columns.
+const _: () = assert!(Kind::Plain as usize + 1 == Kind::COUNT);
 
 /// A kind's listing page: at the kind's folder, linked from the header.
 #[derive(Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -70,7 +74,8 @@ fn words_of_slug(name: &str) -> String {
 }
 
 impl Kind {
-    pub const ALL: [Kind; 4] = [Kind::Error, Kind::Compare, Kind::Playbook, Kind::Plain];
+    pub const COUNT: usize = 4;
+    pub const ALL: [Kind; Kind::COUNT] = [Kind::Error, Kind::Compare, Kind::Playbook, Kind::Plain];
 
     pub fn spec(self) -> &'static KindSpec {
         match self {

@@ -49,7 +49,7 @@ pub struct Field {
     pub key: &'static str,
     pub ty: FieldType,
     /// Indexed by `Kind as usize`: error, compare, playbook, plain.
-    pub need: [Need; 4],
+    pub need: [Need; Kind::COUNT],
     pub meaning: &'static str,
 }
 
