@@ -8,8 +8,8 @@ say); it is edited in place and every edit is undone at the end. Measures,
 each as the median of --runs:
 
   body      append a line to one error page; poll that page for it
-  title     change the page's title (listings and related pages show it too:
-            a full, memoized rebuild); poll the page for it
+  title     change the page's title (listings and related pages show it
+            too, and are rendered again); poll the page for it
   template  add a comment to templates/error.html (or base.html); poll the page
 
 then start-up (process start to the first 200) and memory (RSS after the

@@ -97,6 +97,36 @@ pub struct Checked {
     /// What the build did that a user may want to know (`-v`): static files
     /// that replace generated ones.
     pub notes: Vec<String>,
+    /// What was read before the graph, to check the site again after an
+    /// edit of its pages alone (`serve`).
+    pub parts: Parts,
+}
+
+/// What a check reads before it places the pages: all that `check_pages`
+/// needs besides the pages themselves.
+pub struct Parts {
+    pub config_text: String,
+    /// Diagnostics of site.toml, the walk, the templates and static files.
+    pub site_diags: Vec<Diagnostic>,
+    /// The diagnostics of loading each page file, by file.
+    pub page_diags: BTreeMap<String, Vec<Diagnostic>>,
+    /// Generated files no page may write.
+    pub reserved: Vec<(String, String)>,
+    /// Content assets and static files, by output path and file.
+    pub asset_pairs: Vec<(String, String)>,
+    pub static_pairs: Vec<(String, String)>,
+}
+
+/// A page's scan from an earlier build that still holds in `graph`, if any.
+pub type Reuse<'r> = &'r (dyn Fn(&Graph, graph::PageId) -> Option<Rendered> + Sync);
+
+/// The site's pages placed, scanned and checked.
+pub struct Scanned {
+    pub graph: Graph,
+    pub rendered: Vec<Option<Rendered>>,
+    pub autolinks: rustc_hash::FxHashMap<String, graph::PageId>,
+    pub fingerprint: memo::Key,
+    pub diagnostics: Vec<Diagnostic>,
 }
 
 /// Runs every validation of a build without writing anything. `Err` holds
@@ -131,7 +161,7 @@ pub fn analyze_with(
     let scan = source::scan(&opts.root, &output);
     diags.extend(scan.diagnostics.iter().cloned());
     meter.count(scan.pages.len());
-    let (pages, broken) = load_pages(&scan.pages, &config, opts, memo, meter, &mut diags);
+    let (pages, broken, page_diags) = load_pages(&scan.pages, &config, opts, memo, meter);
     let (overrides, tera) = load_templates(&scan.templates, &mut diags);
     let Statics {
         assets,
@@ -146,39 +176,32 @@ pub fn analyze_with(
             .map(|f| (f.inner.clone(), f.rel.clone()))
             .collect()
     };
-
-    meter.phase("graph", 0);
-    let graph = graph::build(
-        graph::Inputs {
-            config: &config,
-            pages,
-            broken,
-            assets: &pairs(&content_assets),
-            statics: &pairs(&statics),
-            drafts: opts.drafts,
-        },
-        graph::Reserved { files: &reserved },
-        &mut diags,
-    );
-
-    let highlighter = Highlighter::default();
-    let autolinks = markdown::autolink_table(&graph);
-    let ctx = markdown::Context {
-        config: &config,
-        graph: &graph,
-        autolinks: &autolinks,
-        highlighter: &highlighter,
+    let parts = Parts {
+        config_text,
+        site_diags: diags,
+        page_diags,
+        reserved,
+        asset_pairs: pairs(&content_assets),
+        static_pairs: pairs(&statics),
     };
-    let fingerprint = fingerprint(&config_text, opts, &graph);
-    meter.phase("markdown", graph.nodes.len());
-    let rendered = scan_bodies(&ctx, memo, &fingerprint, meter);
-    for r in rendered.iter().flatten() {
-        diags.extend(r.diagnostics.iter().cloned());
-    }
-    check_links_between_pages(&graph, &rendered, &mut diags);
-    check_links_in_templates(&overrides, &config, &graph, &mut diags);
-    overdue_summary(&config, &graph, opts.today, &mut diags);
-    point_at_values(&graph, &opts.root, &mut diags);
+    let highlighter = Highlighter::default();
+    let Scanned {
+        graph,
+        rendered,
+        autolinks,
+        fingerprint,
+        diagnostics,
+    } = check_pages(
+        opts,
+        &config,
+        &parts,
+        &overrides,
+        (pages, broken),
+        &highlighter,
+        memo,
+        None,
+        meter,
+    );
     meter.finish();
 
     Ok(Ok(Checked {
@@ -193,9 +216,69 @@ pub fn analyze_with(
         assets,
         statics,
         content_assets,
-        diagnostics: diags,
+        diagnostics,
         notes,
+        parts,
     }))
+}
+
+/// Places `pages` in a graph, scans their bodies (reusing what `reuse`
+/// gives) and runs every check that reads more than one page: the second
+/// half of `analyze`, and all of a check after an edit of pages alone.
+#[allow(clippy::too_many_arguments)]
+pub fn check_pages(
+    opts: &Options,
+    config: &Config,
+    parts: &Parts,
+    overrides: &BTreeMap<String, String>,
+    (pages, broken): (Vec<crate::load::Page>, BTreeSet<String>),
+    highlighter: &Highlighter,
+    memo: Option<&Memo>,
+    reuse: Option<Reuse<'_>>,
+    meter: &Meter,
+) -> Scanned {
+    let mut diags = parts.site_diags.clone();
+    diags.extend(parts.page_diags.values().flatten().cloned());
+    meter.phase("graph", 0);
+    let graph = graph::build(
+        graph::Inputs {
+            config,
+            pages,
+            broken,
+            assets: &parts.asset_pairs,
+            statics: &parts.static_pairs,
+            drafts: opts.drafts,
+        },
+        graph::Reserved {
+            files: &parts.reserved,
+        },
+        &mut diags,
+    );
+
+    let autolinks = markdown::autolink_table(&graph);
+    let ctx = markdown::Context {
+        config,
+        graph: &graph,
+        autolinks: &autolinks,
+        highlighter,
+    };
+    let fingerprint = fingerprint(&parts.config_text, opts, &graph);
+    meter.phase("markdown", graph.nodes.len());
+    let rendered = scan_bodies(&ctx, memo, reuse, &fingerprint, meter);
+    for r in rendered.iter().flatten() {
+        diags.extend(r.diagnostics.iter().cloned());
+    }
+    check_links_between_pages(&graph, &rendered, &mut diags);
+    check_links_in_templates(overrides, config, &graph, &mut diags);
+    overdue_summary(config, &graph, opts.today, &mut diags);
+    point_at_values(&graph, &opts.root, &mut diags);
+    Scanned {
+        graph,
+        rendered,
+        autolinks,
+        fingerprint,
+        diagnostics: diags,
+    }
 }
 
 /// site.toml, read and validated, with its text (for the memo key) and
@@ -240,15 +323,20 @@ fn read_config(
 }
 
 /// Every page read and checked against its kind's schema, in parallel;
-/// the inner paths of the pages that could not be loaded.
+/// the inner paths of the pages that could not be loaded; each file's
+/// diagnostics.
+#[allow(clippy::type_complexity)]
 fn load_pages(
     files: &[source::SourceFile],
     config: &Config,
     opts: &Options,
     memo: Option<&Memo>,
     meter: &Meter,
-    diags: &mut Vec<Diagnostic>,
-) -> (Vec<crate::load::Page>, BTreeSet<String>) {
+) -> (
+    Vec<crate::load::Page>,
+    BTreeSet<String>,
+    BTreeMap<String, Vec<Diagnostic>>,
+) {
     let has_default_standard = config.default_standard.is_some();
     let budget = crate::load::BodyBudget::for_build();
     let with = crate::load::With {
@@ -256,7 +344,11 @@ fn load_pages(
         has_default_standard,
         budget: &budget,
     };
-    let loaded: Vec<(Option<crate::load::Page>, Vec<Diagnostic>, String)> = files
+    let loaded: Vec<(
+        Option<crate::load::Page>,
+        Vec<Diagnostic>,
+        &source::SourceFile,
+    )> = files
         .par_iter()
         .map(|f| {
             let (page, d) = match std::fs::read(&f.abs) {
@@ -287,21 +379,24 @@ fn load_pages(
                 ),
             };
             meter.tick();
-            (page, d, f.inner.clone())
+            (page, d, f)
         })
         .collect();
     let mut pages = Vec::with_capacity(loaded.len());
     let mut broken = BTreeSet::new();
-    for (page, d, inner) in loaded {
-        diags.extend(d);
+    let mut diags = BTreeMap::new();
+    for (page, d, f) in loaded {
+        if !d.is_empty() {
+            diags.insert(f.rel.clone(), d);
+        }
         match page {
             Some(p) => pages.push(p),
             None => {
-                broken.insert(inner);
+                broken.insert(f.inner.clone());
             }
         }
     }
-    (pages, broken)
+    (pages, broken, diags)
 }
 
 /// The site's template overrides by name, and the theme with them
@@ -393,6 +488,7 @@ fn split_statics(
 fn scan_bodies(
     ctx: &markdown::Context<'_>,
     memo: Option<&Memo>,
+    reuse: Option<Reuse<'_>>,
     fingerprint: &memo::Key,
     meter: &Meter,
 ) -> Vec<Option<Rendered>> {
@@ -402,6 +498,9 @@ fn scan_bodies(
         .map(|id| {
             let node = graph.page(id);
             let r = node.published.then(|| {
+                if let Some(r) = reuse.and_then(|reuse| reuse(graph, id)) {
+                    return r;
+                }
                 let scan = || {
                     node.page
                         .body_or_diagnostic()

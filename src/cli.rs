@@ -103,6 +103,9 @@ pub struct ServeArgs {
     /// Poll the file system instead of using change events (network drives, some containers)
     #[arg(long)]
     pub poll: bool,
+    /// Rebuild the whole site after every edit instead of only what the edit changed
+    #[arg(long)]
+    pub full_rebuilds: bool,
 }
 
 #[derive(Args, Debug)]

@@ -180,6 +180,7 @@ fn serve_command(args: ServeArgs, run: &Run) -> anyhow::Result<ExitCode> {
         open,
         drafts,
         poll,
+        full_rebuilds,
     } = args;
     let verbosity = run.verbosity;
     if !bind.is_loopback() {
@@ -238,6 +239,7 @@ fn serve_command(args: ServeArgs, run: &Run) -> anyhow::Result<ExitCode> {
             open,
             drafts,
             poll,
+            full_rebuilds,
         },
         &reporter,
     )?;

@@ -42,6 +42,13 @@ pub trait Sink: Sync {
         self.write(path, &bytes)
     }
     fn copy(&self, path: &str, from: &Path) -> Result<()>;
+    /// True when the sink keeps what each output read (`reads`): `serve`,
+    /// to know what an edit makes stale.
+    fn wants_reads(&self) -> bool {
+        false
+    }
+    /// The pages the output at `path` read (see `view::recording`).
+    fn reads(&self, _path: &str, _pages: Vec<crate::graph::PageId>) {}
 }
 
 /// The file every build writes at the top of its output: how the next

@@ -51,6 +51,18 @@ pub fn plan(m: &Model<'_>) -> Vec<Job> {
     jobs
 }
 
+/// The file a job writes (as `render_job` names it).
+pub fn output_of(m: &Model<'_>, job: &Job) -> String {
+    output_file(&match job {
+        Job::Page(id) => m.graph.page(*id).path.clone(),
+        Job::Home => String::new(),
+        Job::List(list) => list.path(),
+        Job::Search => "search/".into(),
+        Job::NotFound => "404.html".into(),
+        Job::Alias(i) => m.graph.aliases[*i].path.clone(),
+    })
+}
+
 /// Fixed outputs, reserved in the graph before any page claims a path.
 pub fn reserved_outputs(asset_names: &[String]) -> Vec<(String, String)> {
     let mut v: Vec<(String, String)> = routes::fixed()
@@ -163,6 +175,7 @@ pub fn render_job(
         }
     };
     let file = output_file(&path);
+    debug_assert_eq!(file, output_of(m, job));
     let memo_key = m.memo.map(|(_, _)| {
         let json = serde_json::to_vec(&ctx.clone().into_json()).unwrap_or_default();
         let body_key = pending_body
@@ -284,7 +297,16 @@ pub fn render_all(
         format!("{overrides:?}").as_bytes(),
     ]);
     let run = |job: &Job| {
-        let r = match render_job(m, tera, &templates_key, job) {
+        let rendered = if sink.wants_reads() {
+            let (r, pages) = crate::view::recording(|| render_job(m, tera, &templates_key, job));
+            if let Ok((path, _)) = &r {
+                sink.reads(path, pages);
+            }
+            r
+        } else {
+            render_job(m, tera, &templates_key, job)
+        };
+        let r = match rendered {
             Ok((path, bytes)) => sink.write_shared(&path, bytes).map(|_| None),
             Err((template, e)) => Ok(Some(crate::templates::template_diag(
                 &template, overrides, &e,

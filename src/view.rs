@@ -43,7 +43,7 @@ pub struct Link {
 }
 
 /// A page as it appears in lists and cards.
-#[derive(Serialize, Clone, Debug)]
+#[derive(Serialize, Clone, Debug, PartialEq, Eq)]
 pub struct Item {
     pub kind: &'static str,
     pub kind_label: &'static str,
@@ -186,6 +186,35 @@ pub struct Derived {
     /// Pages that link to each page or list it as related, ascending.
     pub backlinks: Vec<Vec<PageId>>,
     pub site: SiteView,
+}
+
+thread_local! {
+    /// The pages read through the model on this thread, while recording.
+    static READS: std::cell::RefCell<Option<Vec<PageId>>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Runs `f` and returns, with its result, every page whose data (its front
+/// matter, place in the graph, item, body or backlinks) `f` read through a
+/// `Model`, sorted: what an output depends on, recorded as its view is
+/// built (see `serve::session`).
+pub fn recording<T>(f: impl FnOnce() -> T) -> (T, Vec<PageId>) {
+    let outer = READS.with(|r| r.borrow_mut().replace(Vec::new()));
+    let result = f();
+    let mut read = READS
+        .with(|r| std::mem::replace(&mut *r.borrow_mut(), outer))
+        .unwrap_or_default();
+    read.sort_unstable();
+    read.dedup();
+    (result, read)
+}
+
+/// Notes that the output being built read page `id`.
+fn note(id: PageId) {
+    READS.with(|r| {
+        if let Some(v) = r.borrow_mut().as_mut() {
+            v.push(id);
+        }
+    });
 }
 
 pub const RECENT_ON_HOME: usize = 10;
@@ -335,6 +364,7 @@ impl<'a> Model<'a> {
     /// The HTML of a page's body; empty when the body cannot be read again,
     /// which is noted in `unread`.
     pub fn html(&self, id: PageId) -> String {
+        note(id);
         let render = || {
             self.graph.page(id).page.body_or_diagnostic().map(|body| {
                 crate::markdown::render(&self.markdown, id, &body, crate::markdown::Mode::Html).html
@@ -359,13 +389,19 @@ impl<'a> Model<'a> {
     }
 
     fn item(&self, id: PageId) -> Item {
+        note(id);
         self.items[id].clone()
     }
 
     /// `ids` in list order (see `sort_key`).
     fn sorted(&self, ids: &[PageId]) -> Vec<PageId> {
-        let mut v: Vec<(String, PageId)> =
-            ids.iter().map(|&i| (sort_key(&self.items[i]), i)).collect();
+        let mut v: Vec<(String, PageId)> = ids
+            .iter()
+            .map(|&i| {
+                note(i);
+                (sort_key(&self.items[i]), i)
+            })
+            .collect();
         v.sort();
         v.into_iter().map(|(_, i)| i).collect()
     }
@@ -395,6 +431,7 @@ impl<'a> Model<'a> {
 
     /// A page's view, with its body's HTML only when `with_content`.
     pub fn page_view(&self, id: PageId, with_content: bool) -> PageView {
+        note(id);
         let base = &self.config.base;
         let n = self.graph.page(id);
         let fm = &n.page.fm;
@@ -420,10 +457,11 @@ impl<'a> Model<'a> {
                 description: s.description.clone(),
             });
         let decision_support = n.page.kind.has_code().then(|| {
-            let (compare, playbooks): (Vec<PageId>, Vec<PageId>) = n
-                .guides
-                .iter()
-                .partition(|&&g| self.graph.page(g).page.kind == Kind::Compare);
+            let (compare, playbooks): (Vec<PageId>, Vec<PageId>) =
+                n.guides.iter().partition(|&&g| {
+                    note(g);
+                    self.graph.page(g).page.kind == Kind::Compare
+                });
             DecisionSupport {
                 compare: self.items_sorted(&compare),
                 playbooks: self.items_sorted(&playbooks),
@@ -520,10 +558,10 @@ impl<'a> Model<'a> {
             .published()
             .filter(|(_, n)| n.page.kind.is_reviewed())
             .filter_map(|(id, n)| {
-                n.page
-                    .fm
-                    .reviewed
-                    .map(|d| (d, self.items[id].title.as_str(), id))
+                n.page.fm.reviewed.map(|d| {
+                    note(id);
+                    (d, self.items[id].title.as_str(), id)
+                })
             })
             .collect();
         v.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(b.1)));

@@ -87,6 +87,23 @@ pub struct Rendered {
     /// against the outputs of the build.
     pub root_links: Vec<(String, u32, u32)>,
     pub diagnostics: Vec<Diagnostic>,
+    /// What the pass looked up in the graph besides its own page.
+    pub reads: Reads,
+}
+
+/// What a body's pass read of other pages and of the outputs: its result
+/// stays true while every answer stays the same (see `serve::session`).
+/// Codes autolinked are in `pages`; a code that could newly be autolinked
+/// is found by the text of the body, not here.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Reads {
+    /// Pages linked, by link or autolinked code: their path, title, file
+    /// and whether they are published, sorted.
+    pub pages: Vec<PageId>,
+    /// Content paths linked that named no page, sorted.
+    pub missing: Vec<Box<str>>,
+    /// Output files looked up for links to files beside the page, lowercase, sorted.
+    pub outputs: Vec<Box<str>>,
 }
 
 impl Rendered {
@@ -111,7 +128,7 @@ pub fn autolink_table(graph: &Graph) -> FxHashMap<String, PageId> {
     let mut seen: FxHashMap<String, Option<PageId>> = FxHashMap::default();
     for (id, n) in graph.published() {
         if let Some(code) = &n.page.fm.code {
-            if code.chars().count() >= 4 && code.chars().any(char::is_alphabetic) {
+            if autolinkable(code) {
                 seen.entry(code.clone())
                     .and_modify(|v| *v = None)
                     .or_insert(Some(id));
@@ -121,6 +138,11 @@ pub fn autolink_table(graph: &Graph) -> FxHashMap<String, PageId> {
     seen.into_iter()
         .filter_map(|(k, v)| v.map(|id| (k, id)))
         .collect()
+}
+
+/// True for a code prose may link: at least 4 characters, one a letter.
+pub fn autolinkable(code: &str) -> bool {
+    code.chars().count() >= 4 && code.chars().any(char::is_alphabetic)
 }
 
 fn options() -> Options {
@@ -517,6 +539,13 @@ impl<'a, 'c> Pass<'a, 'c> {
         let ctx = self.ctx;
         let file = self.file();
         let mut r = self.r;
+        r.reads.pages.extend(self.linked_codes);
+        r.reads.pages.sort_unstable();
+        r.reads.pages.dedup();
+        r.reads.missing.sort_unstable();
+        r.reads.missing.dedup();
+        r.reads.outputs.sort_unstable();
+        r.reads.outputs.dedup();
         r.anchors.extend(
             crate::html::raw_html_targets(&self.raw_html, ctx.config.markdown.unsafe_html)
                 .into_iter()
@@ -565,7 +594,15 @@ fn with_sorted_anchors(mut r: Rendered) -> Rendered {
 
 /// The page in the same folder whose file name is closest to the one of a
 /// link that names no page (`overlaod.md` for `overload.md`).
-fn near_page(graph: &Graph, content_path: &str) -> Option<String> {
+/// True when the build writes the file `content_path`, noted in `r.reads`.
+fn output_exists(ctx: &Context<'_>, content_path: &str, r: &mut Rendered) -> bool {
+    let key = content_path.to_lowercase();
+    let found = ctx.graph.outputs.contains_key(&key);
+    r.reads.outputs.push(key.into());
+    found
+}
+
+pub(crate) fn near_page(graph: &Graph, content_path: &str) -> Option<String> {
     let (dir, name) = content_path.rsplit_once('/').unwrap_or(("", content_path));
     let stems = graph.by_inner.keys().filter_map(|p| {
         let (d, file) = p.rsplit_once('/').unwrap_or(("", p));
@@ -761,6 +798,7 @@ fn resolve_link(
     if content_path.ends_with(".md") || decoded.starts_with("@/") {
         match ctx.graph.lookup_inner(&content_path) {
             Some(target) => {
+                r.reads.pages.push(target);
                 let t = ctx.graph.page(target);
                 if node.published && !t.published {
                     r.diagnostics.push(
@@ -792,8 +830,12 @@ fn resolve_link(
                 }
                 Some(href)
             }
-            None if ctx.graph.broken.contains(&content_path) => Some("#".into()),
+            None if ctx.graph.broken.contains(&content_path) => {
+                r.reads.missing.push(content_path.into());
+                Some("#".into())
+            }
             None => {
+                r.reads.missing.push(content_path.clone().into());
                 r.diagnostics.push(
                     Rule::Link.error(
                         file,
@@ -814,7 +856,7 @@ fn resolve_link(
                 Some("#".into())
             }
         }
-    } else if ctx.graph.outputs.contains_key(&content_path.to_lowercase()) {
+    } else if output_exists(ctx, &content_path, r) {
         // A file beside the page (an image, a PDF), copied to the same path.
         Some(base.href(&content_path))
     } else {

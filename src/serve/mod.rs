@@ -11,6 +11,7 @@
 pub mod http;
 mod listen;
 pub mod session;
+mod update;
 pub mod watch;
 
 use std::collections::BTreeMap;
@@ -32,10 +33,11 @@ pub struct Snapshot {
     pub files: BTreeMap<String, Arc<[u8]>>,
 }
 
-/// Collects rendered files into a snapshot.
+/// Collects rendered files into a snapshot, and what each output read.
 #[derive(Default)]
 struct MemorySink {
     files: Mutex<BTreeMap<String, Arc<[u8]>>>,
+    reads: Mutex<session::Reads>,
 }
 
 impl Sink for MemorySink {
@@ -59,6 +61,17 @@ impl Sink for MemorySink {
         let bytes =
             std::fs::read(from).with_context(|| format!("cannot read {}", from.display()))?;
         self.write(path, &bytes)
+    }
+
+    fn wants_reads(&self) -> bool {
+        true
+    }
+
+    fn reads(&self, path: &str, pages: Vec<crate::graph::PageId>) {
+        self.reads
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(path.to_string(), pages.into());
     }
 }
 
@@ -101,6 +114,8 @@ pub struct ServeOptions {
     pub open: bool,
     pub drafts: bool,
     pub poll: bool,
+    /// Rebuild in full after every edit (see `Session::full_rebuilds`).
+    pub full_rebuilds: bool,
 }
 
 /// Runs the server until the process is stopped.
@@ -143,6 +158,9 @@ pub fn run(opts: ServeOptions, report: &(dyn Fn(Event<'_>) + Sync)) -> Result<()
         origins,
     });
     let mut session = Session::new(build_opts);
+    if opts.full_rebuilds {
+        session = session.full_rebuilds();
+    }
     rebuild(&state, &mut session, None, report, 0, false);
 
     let (tx, rx) = std::sync::mpsc::channel();

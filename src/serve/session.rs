@@ -19,6 +19,7 @@ use std::sync::Arc;
 use anyhow::Result;
 use rustc_hash::FxHashSet;
 
+use super::update::{self, Update};
 use super::{MemorySink, Snapshot};
 use crate::build::{self, Checked, Options};
 use crate::diag::Diagnostic;
@@ -40,18 +41,26 @@ pub struct Session {
     /// The root as the watcher names it, to find changed files in the site.
     root_abs: PathBuf,
     memo: Memo,
-    last: Option<Live>,
+    last: Option<Box<Live>>,
+    /// Files changed since `last` by edits whose rebuild failed.
+    pending: Vec<PathBuf>,
+    /// False to rebuild in full after every edit (`serve --full-rebuilds`).
+    incremental: bool,
 }
 
+/// What each templated output read, by output file (see `view::recording`).
+pub(super) type Reads = rustc_hash::FxHashMap<String, Box<[PageId]>>;
+
 /// The last good build.
-struct Live {
-    checked: Checked,
+pub(super) struct Live {
+    pub(super) checked: Checked,
     /// The model's parts over every page, patched with the backlinks.
-    derived: Option<crate::view::Derived>,
-    snapshot: Arc<Snapshot>,
+    pub(super) derived: Option<crate::view::Derived>,
+    pub(super) snapshot: Arc<Snapshot>,
     /// True when the search index is missing or older than the pages: it
     /// is written when the writer pauses, off the path of every rebuild.
-    search_stale: bool,
+    pub(super) search_stale: bool,
+    pub(super) reads: Reads,
 }
 
 impl Session {
@@ -61,7 +70,16 @@ impl Session {
             opts,
             memo: Memo::default(),
             last: None,
+            pending: Vec::new(),
+            incremental: true,
         }
+    }
+
+    /// A session that rebuilds in full after every edit: slower, and the
+    /// reference the incremental rebuilds are held to.
+    pub fn full_rebuilds(mut self) -> Session {
+        self.incremental = false;
+        self
     }
 
     pub fn options(&self) -> &Options {
@@ -75,36 +93,62 @@ impl Session {
         &mut self,
         changed: Option<&[PathBuf]>,
     ) -> Result<std::result::Result<Built, Vec<Diagnostic>>> {
-        if let (Some([path]), Some(mut live)) = (changed, self.last.take()) {
-            if let Some(n) = patch(&mut live, &self.opts, &self.root_abs, path) {
-                let built = Built {
-                    snapshot: live.snapshot.clone(),
-                    pages: live.checked.graph.published().count(),
-                    patched: Some(n),
-                };
-                self.last = Some(live);
-                return Ok(Ok(built));
+        if let (Some(changed), Some(mut live), true) = (changed, self.last.take(), self.incremental)
+        {
+            let mut paths = std::mem::take(&mut self.pending);
+            for p in changed {
+                if !paths.contains(p) {
+                    paths.push(p.clone());
+                }
             }
-            // A patch that gave up may have left `live` half changed: it
-            // is dropped, and the full build below replaces it.
+            if let [path] = paths.as_slice() {
+                match patch(&mut live, &self.opts, &self.root_abs, path) {
+                    Patch::Done(n) => return Ok(Ok(self.keep(live, Some(n)))),
+                    // Half changed: the full build below replaces it.
+                    Patch::Broken => return self.full(),
+                    Patch::Unfit => {}
+                }
+            }
+            match update::pages(live, &self.opts, &self.root_abs, &paths) {
+                Update::Built(live, n) => return Ok(Ok(self.keep(live, Some(n)))),
+                Update::Failed(live, diags) => {
+                    // The last good build stays; the next edit is checked
+                    // against it with these files too.
+                    self.last = Some(live);
+                    self.pending = paths;
+                    return Ok(Err(diags));
+                }
+                Update::Lost(diags) if !diags.is_empty() => return Ok(Err(diags)),
+                Update::Lost(_) | Update::Unfit => {}
+            }
         }
+        self.full()
+    }
+
+    fn keep(&mut self, live: Box<Live>, patched: Option<usize>) -> Built {
+        let built = Built {
+            snapshot: live.snapshot.clone(),
+            pages: live.checked.graph.published().count(),
+            patched,
+        };
+        self.last = Some(live);
+        built
+    }
+
+    fn full(&mut self) -> Result<std::result::Result<Built, Vec<Diagnostic>>> {
         self.last = None;
+        self.pending.clear();
         match full(&self.opts, &self.memo)? {
-            Ok((checked, snapshot)) => {
-                let snapshot = Arc::new(snapshot);
-                let pages = checked.graph.published().count();
+            Ok((checked, snapshot, reads)) => {
                 let derived = Some(build::model(&checked, self.opts.today).into_derived());
-                self.last = Some(Live {
+                let live = Box::new(Live {
                     derived,
                     checked,
-                    snapshot: snapshot.clone(),
+                    snapshot: Arc::new(snapshot),
                     search_stale: true,
+                    reads,
                 });
-                Ok(Ok(Built {
-                    snapshot,
-                    pages,
-                    patched: None,
-                }))
+                Ok(Ok(self.keep(live, None)))
             }
             Err(d) => Ok(Err(d)),
         }
@@ -153,13 +197,20 @@ impl Live {
     }
 }
 
-/// A full build into memory, keeping what it checked for later patches.
+/// A full build into memory, keeping what it checked for later patches,
+/// and what each output read.
+#[allow(clippy::type_complexity)]
 pub(super) fn full(
     opts: &Options,
     memo: &Memo,
-) -> Result<std::result::Result<(Checked, Snapshot), Vec<Diagnostic>>> {
+) -> Result<std::result::Result<(Checked, Snapshot, Reads), Vec<Diagnostic>>> {
     let checked = match build::analyze_with(opts, Some(memo), &crate::meter::Meter::default())? {
-        Ok(c) if c.diagnostics.iter().any(Diagnostic::is_error) => return Ok(Err(c.diagnostics)),
+        Ok(c) if c.diagnostics.iter().any(Diagnostic::is_error) => {
+            let mut d = c.diagnostics;
+            d.sort();
+            d.dedup();
+            return Ok(Err(d));
+        }
         Ok(c) => c,
         Err(d) => return Ok(Err(d)),
     };
@@ -178,18 +229,41 @@ pub(super) fn full(
     // Only a complete build says which memo entries are still in use.
     memo.rotate();
     let files = sink.files.into_inner().unwrap_or_else(|e| e.into_inner());
-    Ok(Ok((checked, Snapshot { files })))
+    let reads = sink.reads.into_inner().unwrap_or_else(|e| e.into_inner());
+    Ok(Ok((checked, Snapshot { files }, reads)))
 }
 
-/// Patches an edit of one page's body, or of a static file, into `live`; the number of outputs
-/// rendered again, or `None` when the edit needs a full rebuild (`live` may
-/// then be half changed and must be dropped).
-fn patch(live: &mut Live, opts: &Options, root_abs: &Path, path: &Path) -> Option<usize> {
+/// What [`patch`] did.
+enum Patch {
+    /// The edit is patched in: the number of outputs rendered again.
+    Done(usize),
+    /// Not an edit this path takes; `live` is as it was.
+    Unfit,
+    /// Given up half way: `live` must be dropped.
+    Broken,
+}
+
+/// Patches an edit of one page's body, or of a static file, into `live`.
+fn patch(live: &mut Live, opts: &Options, root_abs: &Path, path: &Path) -> Patch {
+    match try_patch(live, opts, root_abs, path) {
+        Ok(Some(n)) => Patch::Done(n),
+        Ok(None) => Patch::Broken,
+        Err(()) => Patch::Unfit,
+    }
+}
+
+/// `patch`: `Err` before `live` is changed, `Ok(None)` after.
+fn try_patch(
+    live: &mut Live,
+    opts: &Options,
+    root_abs: &Path,
+    path: &Path,
+) -> std::result::Result<Option<usize>, ()> {
     let rel = path
         .strip_prefix(root_abs)
         .or_else(|_| path.strip_prefix(&opts.root))
         .unwrap_or(path);
-    let rel = rel.to_str()?.replace('\\', "/");
+    let rel = rel.to_str().ok_or(())?.replace('\\', "/");
     // A static file or a page's asset that existed before: copy it again.
     let copied = live
         .checked
@@ -198,20 +272,20 @@ fn patch(live: &mut Live, opts: &Options, root_abs: &Path, path: &Path) -> Optio
         .chain(&live.checked.content_assets)
         .find(|f| f.rel == rel);
     if let Some(f) = copied {
-        let (path, bytes) = (f.inner.clone(), std::fs::read(&f.abs).ok()?);
+        let (path, bytes) = (f.inner.clone(), std::fs::read(&f.abs).map_err(|_| ())?);
         live.replace(|files| {
             files.insert(path, bytes.into());
         });
-        return Some(1);
+        return Ok(Some(1));
     }
-    let inner = rel.strip_prefix("content/")?;
+    let inner = rel.strip_prefix("content/").ok_or(())?;
     let c = &mut live.checked;
-    let id = c.graph.lookup_inner(inner)?;
+    let id = c.graph.lookup_inner(inner).ok_or(())?;
     if !c.graph.page(id).published || c.graph.home_intro == Some(id) || c.tera.is_none() {
-        return None;
+        return Err(());
     }
     let abs = opts.root.join(&rel);
-    let bytes = std::fs::read(&abs).ok()?;
+    let bytes = std::fs::read(&abs).map_err(|_| ())?;
     let mut load_diags = Vec::new();
     let has_default_standard = c.config.default_standard.is_some();
     let mut page = crate::load::page(
@@ -225,16 +299,28 @@ fn patch(live: &mut Live, opts: &Options, root_abs: &Path, path: &Path) -> Optio
             budget: &crate::load::BodyBudget::for_build(),
         },
         &mut load_diags,
-    )?;
+    )
+    .ok_or(())?;
     let old = &c.graph.page(id).page;
     if load_diags.iter().any(Diagnostic::is_error)
         || page.fm != old.fm
         || page.kind != old.kind
         || page.body_line != old.body_line
     {
-        return None;
+        return Err(());
     }
     std::mem::swap(&mut c.graph.nodes[id].page, &mut page);
+    let Some(scan) = scan_if_alone(c, id) else {
+        // Back as it was, for the rebuild that takes this edit.
+        std::mem::swap(&mut c.graph.nodes[id].page, &mut page);
+        return Err(());
+    };
+    Ok(render_patch(live, opts, id, scan))
+}
+
+/// The page's new scan, when nothing another output or the build's
+/// diagnostics read of its body changed.
+fn scan_if_alone(c: &Checked, id: PageId) -> Option<markdown::Rendered> {
     let body = c.graph.page(id).page.body().ok()?;
     let scan = markdown::render(&build::markdown_context(c), id, &body, Mode::Scan);
     let before = c.rendered[id].as_ref()?;
@@ -250,7 +336,6 @@ fn patch(live: &mut Live, opts: &Options, root_abs: &Path, path: &Path) -> Optio
         };
         target.is_none_or(|t| t.has_anchor(anchor))
     };
-    // What other outputs and the build's diagnostics read of this body.
     let unchanged_for_others = scan.diagnostics == before.diagnostics
         && scan.anchors == before.anchors
         && (has_summary || scan.first_paragraph == before.first_paragraph)
@@ -259,9 +344,26 @@ fn patch(live: &mut Live, opts: &Options, root_abs: &Path, path: &Path) -> Optio
             .iter()
             .all(|(p, _, _)| build::root_link_exists(&c.graph, p))
         && scan.links.iter().all(anchor_found);
-    if !unchanged_for_others {
-        return None;
-    }
+    let targets = |r: &markdown::Rendered| -> FxHashSet<PageId> {
+        r.links.iter().map(|l| l.target).collect()
+    };
+    let home_intro_touched = targets(before)
+        .symmetric_difference(&targets(&scan))
+        .any(|&t| c.graph.home_intro == Some(t));
+    (unchanged_for_others && !home_intro_touched).then_some(scan)
+}
+
+/// Puts page `id`'s new scan in place and renders it again, with the
+/// pages that gain or lose it as a backlink; `None` when that fails half
+/// way.
+fn render_patch(
+    live: &mut Live,
+    opts: &Options,
+    id: PageId,
+    scan: markdown::Rendered,
+) -> Option<usize> {
+    let c = &mut live.checked;
+    let before = c.rendered[id].as_ref()?;
     // Pages that gain or lose this one as a backlink.
     let targets = |r: &markdown::Rendered| -> FxHashSet<PageId> {
         r.links.iter().map(|l| l.target).collect()
@@ -269,9 +371,6 @@ fn patch(live: &mut Live, opts: &Options, root_abs: &Path, path: &Path) -> Optio
     let (was, now) = (targets(before), targets(&scan));
     let mut pages: Vec<PageId> = was.symmetric_difference(&now).copied().collect();
     pages.retain(|&t| t != id && c.graph.page(t).published);
-    if pages.iter().any(|&t| c.graph.home_intro == Some(t)) {
-        return None;
-    }
     let mut derived = live.derived.take()?;
     let related = &c.graph.page(id).related;
     for &t in &pages {
@@ -293,8 +392,12 @@ fn patch(live: &mut Live, opts: &Options, root_abs: &Path, path: &Path) -> Optio
     let tera = c.tera.as_ref()?;
     let model = build::model_with(c, opts.today, derived);
     let mut outputs: BTreeMap<String, Arc<[u8]>> = BTreeMap::new();
+    let mut reads = Vec::new();
     for t in pages {
-        let (path, bytes) = render::render_job(&model, tera, &[], &Job::Page(t)).ok()?;
+        let (r, read) =
+            crate::view::recording(|| render::render_job(&model, tera, &[], &Job::Page(t)));
+        let (path, bytes) = r.ok()?;
+        reads.push((path.clone(), read));
         outputs.insert(path, bytes);
     }
     if !model.take_unread().is_empty() {
@@ -304,6 +407,8 @@ fn patch(live: &mut Live, opts: &Options, root_abs: &Path, path: &Path) -> Optio
     live.derived = Some(model.into_derived());
     let n = outputs.len();
     live.replace(|files| files.extend(outputs));
+    live.reads
+        .extend(reads.into_iter().map(|(p, r)| (p, r.into_boxed_slice())));
     live.search_stale = true;
     Some(n)
 }

@@ -74,6 +74,55 @@ fn md_files(site: &Site) -> Vec<String> {
 
 const REFS: &str = "[[references]]\ntitle = \"R\"\nurl = \"https://example.com\"\n";
 
+/// Generated error pages added to the fixture: enough documents and words
+/// for the search index to span several document and term chunks, and
+/// pages that link, tag and autolink each other.
+const GENERATED: usize = 48;
+/// Generated pages at this index and above are linked by others, so they
+/// are never deleted or renamed (the links would break the build).
+const LINKED: usize = 40;
+
+fn generated(i: usize) -> String {
+    let provider = ["http", "grpc"][i % 2];
+    format!("content/errors/{provider}/gen{i}.md")
+}
+
+fn is_linked(path: &str) -> bool {
+    (LINKED..GENERATED).any(|i| generated(i) == path)
+}
+
+fn grow(site: &Site) {
+    for i in 0..GENERATED {
+        let words: String = (0..60).map(|w| format!("w{i}x{w} ")).collect();
+        let related = if i > 0 && i % 3 == 0 {
+            format!(
+                "related = [\"{}:GEN{}\"]\n",
+                ["http", "grpc"][(i - 1) % 2],
+                i - 1
+            )
+        } else {
+            String::new()
+        };
+        let summary = if i % 4 == 0 {
+            format!("summary = \"Summary of gen {i}.\"\n")
+        } else {
+            String::new()
+        };
+        site.write(
+            &generated(i),
+            format!(
+                "+++\ntitle = \"Generated {i}\"\ncode = \"GEN{i}\"\nreviewed = 2026-0{}-0{}\n{summary}{related}tags = [\"t{}\"]\n{REFS}+++\nFirst words of gen {i}, about GEN{} and LATE{}.\n\n## Part\n\n{words}\n\nSee [the next one](@/{}).\n",
+                1 + i % 9,
+                1 + i % 7,
+                i % 5,
+                (i + 7) % GENERATED,
+                i % 4,
+                &generated(LINKED + i % (GENERATED - LINKED))["content/".len()..]
+            ),
+        );
+    }
+}
+
 /// Appends `text` to the file at `path`, or takes it out when it is there.
 fn toggle(site: &Site, path: &str, text: &str) {
     let t = site.read(path);
@@ -91,7 +140,115 @@ fn edit(site: &Site, rng: &mut Rng, step: usize) -> (String, Option<Vec<String>>
     let files = md_files(site);
     let pick = files[rng.below(files.len())].clone();
     let only = |what: String, path: &str| (what, Some(vec![path.to_string()]));
-    match rng.below(16) {
+    let gen = generated(rng.below(GENERATED));
+    match rng.below(26) {
+        22 => {
+            // A code other pages already write: they link it now, or stop
+            // when a second provider has it too.
+            let p = format!(
+                "content/errors/{}/late{}.md",
+                ["http", "grpc"][rng.below(2)],
+                rng.below(4)
+            );
+            let code = p[p.rfind('/').unwrap_or(0) + 1..]
+                .replace(".md", "")
+                .to_uppercase();
+            site.write(&p, format!("+++\ntitle = \"Late {step}\"\ncode = \"{code}\"\nreviewed = 2026-03-01\n{REFS}+++\nLate.\n"));
+            only(format!("add {p}"), &p)
+        }
+        23 => {
+            // What a compare guide compares: decision support moves.
+            let p = "content/compare/503-vs-unavailable.md";
+            let t = site.read(p);
+            let t = if t.contains("\"grpc:unavailable\"]") {
+                t.replace("\"grpc:unavailable\"]", "\"grpc:DEADLINE_EXCEEDED\"]")
+            } else {
+                t.replace("\"grpc:DEADLINE_EXCEEDED\"]", "\"grpc:unavailable\"]")
+            };
+            site.write(p, t);
+            only("compares of the guide".into(), p)
+        }
+        24 => {
+            // A guide's tags: the fallback decision support of pages
+            // without a guide of their own.
+            let p = "content/playbooks/timeouts.md";
+            let t = site.read(p);
+            let t = if t.contains("tags = [") {
+                let start = t.find("tags = [").unwrap_or(0);
+                let end = start + t[start..].find('\n').unwrap_or(0) + 1;
+                format!("{}{}", &t[..start], &t[end..])
+            } else {
+                t.replacen(
+                    "+++\n",
+                    &format!("+++\ntags = [\"t{}\"]\n", rng.below(5)),
+                    1,
+                )
+            };
+            site.write(p, t);
+            only("tags of the playbook".into(), p)
+        }
+        16 => {
+            // A page nothing else names: lists gain it, nothing else.
+            let p = format!("content/errors/grpc/solo{step}.md");
+            site.write(&p, format!("+++\ntitle = \"Solo {step}\"\ncode = \"SOLO{step}\"\nreviewed = 2026-02-0{}\ntags = [\"solo{}\"]\n{REFS}+++\nAlone.\n", 1 + rng.below(9), rng.below(2)));
+            only(format!("add solo {p}"), &p)
+        }
+        17 if site.exists(&gen) => {
+            let t = site.read(&gen);
+            let t = if t.contains("draft = true\n") {
+                t.replace("draft = true\n", "")
+            } else {
+                t.replacen("+++\n", "+++\ndraft = true\n", 1)
+            };
+            site.write(&gen, t);
+            only(format!("draft {gen}"), &gen)
+        }
+        18 if site.exists(&gen) => {
+            let t = site.read(&gen);
+            let start = t.find("tags = [").unwrap_or(0);
+            let end = start + t[start..].find('\n').unwrap_or(0);
+            let tags = [
+                "[\"t1\"]",
+                "[\"t2\", \"availability\"]",
+                "[]",
+                "[\"fresh\"]",
+            ][rng.below(4)];
+            site.write(&gen, format!("{}tags = {tags}{}", &t[..start], &t[end..]));
+            only(format!("tags of {gen}"), &gen)
+        }
+        19 => {
+            // A linked page's code, and so its URL: the pages that link it
+            // change too.
+            let gen = generated(LINKED + rng.below(GENERATED - LINKED));
+            let t = site.read(&gen);
+            let code = format!("GEN{}", 100 + step);
+            let start = t.find("code = \"").unwrap_or(0);
+            let end = start + t[start..].find('\n').unwrap_or(0);
+            site.write(
+                &gen,
+                format!("{}code = \"{code}\"{}", &t[..start], &t[end..]),
+            );
+            only(format!("code of {gen}"), &gen)
+        }
+        20 => {
+            let t = site.read(&pick);
+            let t = if t.contains("summary = \"") {
+                let start = t.find("summary = \"").unwrap_or(0);
+                let end = start + t[start..].find('\n').unwrap_or(0) + 1;
+                format!("{}{}", &t[..start], &t[end..])
+            } else if t.starts_with("+++\n") {
+                t.replacen("+++\n", &format!("+++\nsummary = \"Summary {step}.\"\n"), 1)
+            } else {
+                t
+            };
+            site.write(&pick, t);
+            only(format!("summary of {pick}"), &pick)
+        }
+        21 if site.exists(&gen) && !is_linked(&gen) => {
+            let to = gen.replace(".md", &format!("-{step}.md"));
+            std::fs::rename(site.path().join(&gen), site.path().join(&to)).unwrap();
+            (format!("rename {gen}"), Some(vec![gen.clone(), to]))
+        }
         15 => {
             // A static file and a page's asset: copied again, or added.
             let p = ["static/notes.txt", "content/errors/http/diagram.txt"][rng.below(2)];
@@ -150,21 +307,23 @@ fn edit(site: &Site, rng: &mut Rng, step: usize) -> (String, Option<Vec<String>>
         }
         2 => {
             let code = format!("E{step}X");
-            site.write(&format!("content/errors/http/{}.md", code.to_lowercase()), format!("+++\ntitle = \"New {step}\"\ncode = \"{code}\"\nreviewed = 2026-0{}-01\nrelated = [\"http:503\"]\ntags = [\"availability\"]\n{REFS}+++\nA new page about {code}.\n", 1 + rng.below(9)));
-            (format!("add {code}"), None)
+            let p = format!("content/errors/http/{}.md", code.to_lowercase());
+            site.write(&p, format!("+++\ntitle = \"New {step}\"\ncode = \"{code}\"\nreviewed = 2026-0{}-01\nrelated = [\"http:503\"]\ntags = [\"availability\"]\n{REFS}+++\nA new page about {code}.\n", 1 + rng.below(9)));
+            only(format!("add {code}"), &p)
         }
         3 if pick.ends_with(".md")
+            && !is_linked(&pick)
             && !pick.contains("503.md")
             && !pick.contains("unavailable")
             && !pick.contains("deadline") =>
         {
             site.remove(&pick);
-            (format!("delete {pick}"), None)
+            only(format!("delete {pick}"), &pick)
         }
         4 if pick.starts_with("content/guides/") || pick.ends_with("about.md") => {
             let to = pick.replace(".md", &format!("-{step}.md"));
             std::fs::rename(site.path().join(&pick), site.path().join(&to)).unwrap();
-            (format!("rename {pick}"), None)
+            (format!("rename {pick}"), Some(vec![pick.clone(), to]))
         }
         5 => {
             let p = "content/errors/grpc/deadline-exceeded.md";
@@ -224,6 +383,7 @@ fn incremental_snapshots_equal_fresh_builds_after_random_edits() {
     let mut patched = 0;
     for seed in [7u64, 1234, 99_991, 4242, 31337] {
         let site = Site::fixture("basic");
+        grow(&site);
         let opts = Options {
             root: site.path().to_path_buf(),
             output: None,

@@ -13,6 +13,8 @@ use crate::harness::{copy_dir, tree, Site, TODAY_EPOCH};
 struct Server {
     child: Child,
     port: u16,
+    /// What serve prints on stdout after its URL.
+    lines: mpsc::Receiver<String>,
 }
 
 impl Drop for Server {
@@ -40,11 +42,15 @@ fn serve_with(site: &Site, args: &[&str], env: &[(&str, &str)]) -> Server {
         .spawn()
         .unwrap();
     let stdout = child.stdout.take();
+    let (tx, rx) = mpsc::channel();
     // Owned by a Server from here on, so the process is stopped even if the
     // test fails while it starts.
-    let mut server = Server { child, port: 0 };
+    let mut server = Server {
+        child,
+        port: 0,
+        lines: rx,
+    };
     let stdout = stdout.unwrap();
-    let (tx, rx) = mpsc::channel();
     std::thread::spawn(move || {
         for line in BufReader::new(stdout).lines().map_while(Result::ok) {
             let _ = tx.send(line);
@@ -52,7 +58,8 @@ fn serve_with(site: &Site, args: &[&str], env: &[(&str, &str)]) -> Server {
     });
     let deadline = Instant::now() + Duration::from_secs(20);
     loop {
-        let line = rx
+        let line = server
+            .lines
             .recv_timeout(deadline.saturating_duration_since(Instant::now()))
             .expect("serve printed its URL");
         if let Some(url) = line.split(" at ").nth(1) {
@@ -330,6 +337,45 @@ fn edit_break_and_fix_reload_and_report() {
         get(server.port, "/notes/new-page/").status == 404
             && get(server.port, "/moved/new-page/").status == 200
     });
+}
+
+/// The next line serve prints that starts with `prefix`.
+fn printed(server: &Server, prefix: &str) -> String {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let line = server
+            .lines
+            .recv_timeout(deadline.saturating_duration_since(Instant::now()))
+            .unwrap_or_else(|_| panic!("serve printed no line starting {prefix:?}"));
+        if line.starts_with(prefix) {
+            return line;
+        }
+    }
+}
+
+#[test]
+fn full_rebuilds_turn_the_incremental_path_off() {
+    for (args, incremental) in [(&[][..], true), (&["--full-rebuilds"][..], false)] {
+        let site = Site::fixture("basic");
+        let server = serve_with(&site, args, &[]);
+        let page = "content/errors/http/503.md";
+        site.write(
+            page,
+            site.read(page).replacen(
+                "title = \"Service Unavailable\"",
+                "title = \"Service Unavailable Now\"",
+                1,
+            ),
+        );
+        let line = printed(&server, "Rebuilt after");
+        assert_eq!(line.contains(" of "), incremental, "{args:?}: {line}");
+        // Either way the listing that shows the title has it.
+        wait_for(|| {
+            get(server.port, "/providers/http/")
+                .body
+                .contains("Service Unavailable Now")
+        });
+    }
 }
 
 #[test]

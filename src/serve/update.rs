@@ -1,0 +1,451 @@
+//! Rebuilds after edits of page files alone (front matter or body, new,
+//! deleted or renamed pages): only what the edit can have changed is done
+//! again, and the result is the snapshot a fresh build makes.
+//!
+//! - Pages: only the changed files are read; every other page is taken
+//!   from the last build.
+//! - The graph is placed again from all pages (it is cheap) and every
+//!   check that reads more than one page runs again.
+//! - A body's scan is kept when its page did not change and every answer
+//!   it read from the graph is the same ([`markdown::Reads`]): the pages it
+//!   links (their path, title, file, status), the content paths that named
+//!   no page, the output files it looked up; and when no code that
+//!   changed is written in it (a code may have become autolinkable).
+//! - An output is rendered again when a page it read changed (its front
+//!   matter, place in the graph, item, body or backlinks), when it is new,
+//!   or when it lists pages and the edit changed who is in the list; the
+//!   rest keep their bytes. What each output read was recorded when it was
+//!   rendered ([`crate::view::recording`]). The home page and the files
+//!   made without a template are made again every time.
+//!
+//! Anything else (a template, site.toml, a static file, a folder) takes a
+//! full rebuild.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+use rustc_hash::{FxHashMap, FxHashSet};
+
+use super::session::{Live, Reads};
+use super::Snapshot;
+use crate::build::{self, Checked, Options, Scanned};
+use crate::diag::Diagnostic;
+use crate::graph::{Graph, Node, PageId};
+use crate::load::Page;
+use crate::markdown::Rendered;
+use crate::render::{self, Job, List};
+use crate::routes::Make;
+use crate::urls::output_file;
+
+/// What [`pages`] did.
+pub(super) enum Update {
+    /// The edit is not one of pages alone: the caller rebuilds in full.
+    Unfit,
+    /// The site has errors: the last good build, untouched, and them.
+    Failed(Box<Live>, Vec<Diagnostic>),
+    /// The new build, and how many outputs were rendered again.
+    Built(Box<Live>, usize),
+    /// Rendering failed after the last build was taken apart: the caller
+    /// reports these and rebuilds in full next time.
+    Lost(Vec<Diagnostic>),
+}
+
+/// A changed page file, as the walk would find it.
+enum Changed {
+    /// Its bytes (the file exists and is a regular file).
+    Present(Vec<u8>),
+    Gone,
+}
+
+/// Rebuilds `live` after the page files `paths` changed.
+pub(super) fn pages(live: Box<Live>, opts: &Options, root_abs: &Path, paths: &[PathBuf]) -> Update {
+    let Some(changed) = read_changed(opts, root_abs, paths) else {
+        return Update::Unfit;
+    };
+    let old = &live.checked;
+
+    // Pages: the changed files loaded again, every other one as it was.
+    let mut page_diags = old.parts.page_diags.clone();
+    let mut broken = old.graph.broken.clone();
+    let mut pages: Vec<Page> = Vec::with_capacity(old.graph.nodes.len() + changed.len());
+    pages.extend(
+        old.graph
+            .nodes
+            .iter()
+            .filter(|n| !changed.contains_key(n.page.file.as_str()))
+            .map(|n| n.page.clone()),
+    );
+    let budget = crate::load::BodyBudget::for_build();
+    let with = crate::load::With {
+        today: opts.today,
+        has_default_standard: old.config.default_standard.is_some(),
+        budget: &budget,
+    };
+    for (rel, change) in &changed {
+        let inner = &rel["content/".len()..];
+        page_diags.remove(rel.as_str());
+        broken.remove(inner);
+        let Changed::Present(bytes) = change else {
+            continue;
+        };
+        let mut d = Vec::new();
+        let abs = opts.root.join(rel);
+        match crate::load::page(rel, inner, &abs, bytes, &with, &mut d) {
+            Some(p) => pages.push(p),
+            None => {
+                broken.insert(inner.to_string());
+            }
+        }
+        if !d.is_empty() {
+            page_diags.insert(rel.clone(), d);
+        }
+    }
+    let parts = build::Parts {
+        config_text: old.parts.config_text.clone(),
+        site_diags: old.parts.site_diags.clone(),
+        page_diags,
+        reserved: old.parts.reserved.clone(),
+        asset_pairs: old.parts.asset_pairs.clone(),
+        static_pairs: old.parts.static_pairs.clone(),
+    };
+
+    // Codes of the changed pages, before and after: a body that writes one
+    // may link it now, or no more.
+    let mut codes: BTreeSet<String> = old
+        .graph
+        .nodes
+        .iter()
+        .filter(|n| changed.contains_key(n.page.file.as_str()))
+        .filter_map(|n| n.page.fm.code.clone())
+        .collect();
+    codes.extend(
+        pages
+            .iter()
+            .filter(|p| changed.contains_key(p.file.as_str()))
+            .filter_map(|p| p.fm.code.clone()),
+    );
+    codes.retain(|c| crate::markdown::autolinkable(c));
+    let old_ids = ids_by_file(&old.graph);
+    let reused = std::sync::Mutex::new(FxHashSet::default());
+    let reuse = |graph: &Graph, id: PageId| -> Option<Rendered> {
+        let page = &graph.page(id).page;
+        if changed.contains_key(page.file.as_str()) {
+            return None;
+        }
+        let &was = old_ids.get(page.file.as_str())?;
+        let r = old.rendered[was].as_ref()?;
+        let new_ids = |file: &str| graph.lookup_inner(file.strip_prefix("content/")?);
+        let same_page = |t: PageId| {
+            let before = old.graph.page(t);
+            new_ids(&before.page.file).is_some_and(|n| {
+                let after = graph.page(n);
+                after.page.file == before.page.file
+                    && after.path == before.path
+                    && after.published == before.published
+                    && after.page.fm.title == before.page.fm.title
+            })
+        };
+        let same_missing = |k: &str| {
+            old.graph.lookup_inner(k).is_some() == graph.lookup_inner(k).is_some()
+                && old.graph.broken.contains(k) == graph.broken.contains(k)
+                && crate::markdown::near_page(&old.graph, k) == crate::markdown::near_page(graph, k)
+        };
+        let holds = r.reads.pages.iter().all(|&t| same_page(t))
+            && r.reads.missing.iter().all(|k| same_missing(k))
+            && r.reads
+                .outputs
+                .iter()
+                .all(|k| old.graph.outputs.contains_key(&**k) == graph.outputs.contains_key(&**k))
+            && (codes.is_empty()
+                || page
+                    .body()
+                    .is_ok_and(|body| !codes.iter().any(|c| body.contains(c.as_str()))));
+        if !holds {
+            return None;
+        }
+        // The same answers, under the new graph's ids.
+        let mut r = r.clone();
+        let to_new = |t: PageId| new_ids(&old.graph.page(t).page.file);
+        for l in &mut r.links {
+            l.target = to_new(l.target)?;
+        }
+        for t in &mut r.reads.pages {
+            *t = to_new(*t)?;
+        }
+        r.reads.pages.sort_unstable();
+        reused.lock().unwrap_or_else(|e| e.into_inner()).insert(id);
+        Some(r)
+    };
+    let Scanned {
+        graph,
+        rendered,
+        autolinks,
+        fingerprint,
+        diagnostics,
+    } = build::check_pages(
+        opts,
+        &old.config,
+        &parts,
+        &old.overrides,
+        (pages, broken),
+        &old.highlighter,
+        None,
+        Some(&reuse),
+        &crate::meter::Meter::default(),
+    );
+    if diagnostics.iter().any(Diagnostic::is_error) {
+        let mut diagnostics = diagnostics;
+        diagnostics.sort();
+        diagnostics.dedup();
+        return Update::Failed(live, diagnostics);
+    }
+    let reused = reused.into_inner().unwrap_or_else(|e| e.into_inner());
+    let rescanned: Vec<bool> = (0..graph.nodes.len())
+        .map(|id| rendered[id].is_some() && !reused.contains(&id))
+        .collect();
+    drop(old_ids);
+
+    // The new build, from the parts of the old one that no page changes.
+    let Live {
+        checked: old,
+        derived: old_derived,
+        snapshot,
+        reads: old_reads,
+        ..
+    } = *live;
+    let Some(old_derived) = old_derived else {
+        return Update::Lost(Vec::new());
+    };
+    let build::Checked {
+        config,
+        graph: old_graph,
+        rendered: old_rendered,
+        highlighter,
+        tera,
+        overrides,
+        assets,
+        statics,
+        content_assets,
+        notes,
+        ..
+    } = old;
+    drop(old_rendered);
+    let checked = Checked {
+        config,
+        graph,
+        rendered,
+        autolinks,
+        highlighter,
+        fingerprint,
+        tera,
+        overrides,
+        assets,
+        statics,
+        content_assets,
+        diagnostics,
+        notes,
+        parts,
+    };
+    let Some(tera) = checked.tera.as_ref() else {
+        return Update::Lost(Vec::new());
+    };
+    let model = build::model(&checked, opts.today);
+    let graph = &checked.graph;
+    let new_ids = ids_by_file(graph);
+    let old_to_new: Vec<Option<PageId>> = old_graph
+        .nodes
+        .iter()
+        .map(|n| new_ids.get(n.page.file.as_str()).copied())
+        .collect();
+
+    // Pages whose data an output may have read changed.
+    let mut new_to_old: Vec<Option<PageId>> = vec![None; graph.nodes.len()];
+    for (o, n) in old_to_new.iter().enumerate() {
+        if let Some(n) = n {
+            new_to_old[*n] = Some(o);
+        }
+    }
+    let same_ids = |a: &[PageId], b: &[PageId]| {
+        a.len() == b.len() && a.iter().zip(b).all(|(&a, &b)| old_to_new[a] == Some(b))
+    };
+    // A page's own file gives its path, status, standard and tags; what
+    // other pages give it is what can change while its file does not.
+    let same_node = |a: &Node, b: &Node| {
+        a.guides_fallback == b.guides_fallback
+            && same_ids(&a.subjects, &b.subjects)
+            && same_ids(&a.related, &b.related)
+            && same_ids(&a.guides, &b.guides)
+    };
+    // Changed files are scanned again, so they are stale.
+    let stale: Vec<bool> = (0..graph.nodes.len())
+        .map(|n| match new_to_old[n] {
+            None => true,
+            Some(o) => {
+                rescanned[n]
+                    || !same_node(old_graph.page(o), graph.page(n))
+                    || !same_ids(&old_derived.backlinks[o], &model.backlinks[n])
+            }
+        })
+        .collect();
+
+    // Lists that gained or lost a page.
+    let mut touched: FxHashSet<String> = FxHashSet::default();
+    let mut lists_of = |node: &Node| {
+        if !node.published {
+            return;
+        }
+        let kind = node.page.kind;
+        if kind.spec().listing.is_some() {
+            touched.insert(output_file(kind.spec().folder));
+        }
+        if kind.has_code() {
+            if let Some(p) = &node.page.fm.provider {
+                touched.insert(output_file(&List::Provider(p.clone()).path()));
+            }
+        }
+        for t in &node.tag_slugs {
+            touched.insert(output_file(&List::Tag(t.clone()).path()));
+        }
+        if let Some(s) = &node.standard {
+            touched.insert(output_file(&List::Standard(s.clone()).path()));
+        }
+    };
+    for (o, node) in old_graph.nodes.iter().enumerate() {
+        if changed.contains_key(node.page.file.as_str()) || old_to_new[o].is_none() {
+            lists_of(node);
+        }
+    }
+    for (n, node) in graph.nodes.iter().enumerate() {
+        if changed.contains_key(node.page.file.as_str()) || new_to_old[n].is_none() {
+            lists_of(node);
+        }
+    }
+
+    // Each output: its old bytes when nothing it read changed.
+    let jobs = render::plan(&model);
+    let mut reads: Reads = FxHashMap::default();
+    let mut todo: Vec<(&Job, String)> = Vec::new();
+    for job in &jobs {
+        let file = render::output_of(&model, job);
+        let kept = match job {
+            Job::Home => None,
+            Job::List(_) if touched.contains(&file) => None,
+            _ => old_reads.get(&file).and_then(|pages| {
+                pages
+                    .iter()
+                    .map(|&o| old_to_new.get(o).copied().flatten().filter(|&n| !stale[n]))
+                    .collect::<Option<Box<[PageId]>>>()
+            }),
+        };
+        match kept {
+            Some(pages) if snapshot.files.contains_key(&file) => {
+                reads.insert(file, pages);
+            }
+            _ => todo.push((job, file)),
+        }
+    }
+    let rendered: Vec<_> = todo
+        .par_iter()
+        .map(|(job, _)| crate::view::recording(|| render::render_job(&model, tera, &[], job)))
+        .collect();
+    let mut files = snapshot.files.clone();
+    let planned: FxHashSet<&str> = todo
+        .iter()
+        .map(|(_, f)| f.as_str())
+        .chain(reads.keys().map(String::as_str))
+        .collect();
+    for file in old_reads.keys() {
+        if !planned.contains(file.as_str()) {
+            files.remove(file);
+        }
+    }
+    // A site's static file of a generated file's path replaces it.
+    let copied: FxHashSet<&str> = checked
+        .statics
+        .iter()
+        .chain(&checked.content_assets)
+        .map(|f| f.inner.as_str())
+        .collect();
+    let mut failed = Vec::new();
+    let n = rendered.len();
+    for (r, pages) in rendered {
+        match r {
+            Ok((path, bytes)) => {
+                if !copied.contains(path.as_str()) {
+                    files.insert(path.clone(), bytes);
+                }
+                reads.insert(path, pages.into());
+            }
+            Err((template, e)) => failed.push(crate::templates::template_diag(
+                &template,
+                &checked.overrides,
+                &e,
+            )),
+        }
+    }
+    if !failed.is_empty() || !model.take_unread().is_empty() {
+        failed.sort();
+        failed.dedup();
+        return Update::Lost(failed);
+    }
+    for route in crate::routes::fixed() {
+        if let Make::File(make) = route.make {
+            let file = route.file();
+            if !copied.contains(file.as_str()) {
+                files.insert(file, make(&model).into_bytes().into());
+            }
+        }
+    }
+    let derived = Some(model.into_derived());
+    Update::Built(
+        Box::new(Live {
+            checked,
+            derived,
+            snapshot: Arc::new(Snapshot { files }),
+            search_stale: true,
+            reads,
+        }),
+        n,
+    )
+}
+
+/// The changed files by path below the root, each a page file the walk
+/// would find, read; `None` when one is anything else.
+fn read_changed(
+    opts: &Options,
+    root_abs: &Path,
+    paths: &[PathBuf],
+) -> Option<BTreeMap<String, Changed>> {
+    let mut out = BTreeMap::new();
+    for path in paths {
+        let rel = path
+            .strip_prefix(root_abs)
+            .or_else(|_| path.strip_prefix(&opts.root))
+            .unwrap_or(path);
+        let rel = crate::source::rel_path(Path::new(""), rel);
+        let inner = rel.strip_prefix("content/")?;
+        if !inner.ends_with(".md") || inner.split('/').any(crate::source::is_ignored_name) {
+            return None;
+        }
+        let abs = opts.root.join(&rel);
+        let change = match std::fs::symlink_metadata(&abs) {
+            Ok(m) if m.is_file() => Changed::Present(std::fs::read(&abs).ok()?),
+            Ok(_) => return None,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Changed::Gone,
+            Err(_) => return None,
+        };
+        out.insert(rel, change);
+    }
+    Some(out)
+}
+
+fn ids_by_file(graph: &Graph) -> FxHashMap<&str, PageId> {
+    graph
+        .nodes
+        .iter()
+        .enumerate()
+        .map(|(id, n)| (n.page.file.as_str(), id))
+        .collect()
+}
