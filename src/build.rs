@@ -94,6 +94,8 @@ pub struct Checked {
     pub statics: Vec<source::SourceFile>,
     pub content_assets: Vec<source::SourceFile>,
     pub diagnostics: Vec<Diagnostic>,
+    /// Of `diagnostics`, the root-relative links in templates that lead nowhere.
+    pub template_links: Vec<Diagnostic>,
     /// What the build did that a user may want to know (`-v`): static files
     /// that replace generated ones.
     pub notes: Vec<String>,
@@ -106,8 +108,10 @@ pub struct Checked {
 /// needs besides the pages themselves.
 pub struct Parts {
     pub config_text: String,
-    /// Diagnostics of site.toml, the walk, the templates and static files.
+    /// Diagnostics of site.toml, the walk and static files.
     pub site_diags: Vec<Diagnostic>,
+    /// Diagnostics of reading the site's templates and loading the theme.
+    pub template_diags: Vec<Diagnostic>,
     /// The diagnostics of loading each page file, by file.
     pub page_diags: BTreeMap<String, Vec<Diagnostic>>,
     /// Generated files no page may write.
@@ -126,7 +130,10 @@ pub struct Scanned {
     pub rendered: Vec<Option<Rendered>>,
     pub autolinks: rustc_hash::FxHashMap<String, graph::PageId>,
     pub fingerprint: memo::Key,
+    /// Every diagnostic, those of `template_links` included.
     pub diagnostics: Vec<Diagnostic>,
+    /// Root-relative links in the site's templates that lead nowhere.
+    pub template_links: Vec<Diagnostic>,
 }
 
 /// Runs every validation of a build without writing anything. `Err` holds
@@ -162,7 +169,8 @@ pub fn analyze_with(
     diags.extend(scan.diagnostics.iter().cloned());
     meter.count(scan.pages.len());
     let (pages, broken, page_diags) = load_pages(&scan.pages, &config, opts, memo, meter);
-    let (overrides, tera) = load_templates(&scan.templates, &mut diags);
+    let mut template_diags = Vec::new();
+    let (overrides, tera) = load_templates(&scan.templates, &mut template_diags);
     let Statics {
         assets,
         statics,
@@ -179,6 +187,7 @@ pub fn analyze_with(
     let parts = Parts {
         config_text,
         site_diags: diags,
+        template_diags,
         page_diags,
         reserved,
         asset_pairs: pairs(&content_assets),
@@ -191,6 +200,7 @@ pub fn analyze_with(
         autolinks,
         fingerprint,
         diagnostics,
+        template_links,
     } = check_pages(
         opts,
         &config,
@@ -217,6 +227,7 @@ pub fn analyze_with(
         statics,
         content_assets,
         diagnostics,
+        template_links,
         notes,
         parts,
     }))
@@ -238,6 +249,7 @@ pub fn check_pages(
     meter: &Meter,
 ) -> Scanned {
     let mut diags = parts.site_diags.clone();
+    diags.extend(parts.template_diags.iter().cloned());
     diags.extend(parts.page_diags.values().flatten().cloned());
     meter.phase("graph", 0);
     let graph = graph::build(
@@ -269,15 +281,18 @@ pub fn check_pages(
         diags.extend(r.diagnostics.iter().cloned());
     }
     check_links_between_pages(&graph, &rendered, &mut diags);
-    check_links_in_templates(overrides, config, &graph, &mut diags);
     overdue_summary(config, &graph, opts.today, &mut diags);
     point_at_values(&graph, &opts.root, &mut diags);
+    let mut template_links = Vec::new();
+    check_links_in_templates(overrides, config, &graph, &mut template_links);
+    diags.extend(template_links.iter().cloned());
     Scanned {
         graph,
         rendered,
         autolinks,
         fingerprint,
         diagnostics: diags,
+        template_links,
     }
 }
 
@@ -401,7 +416,7 @@ fn load_pages(
 
 /// The site's template overrides by name, and the theme with them
 /// (`None` when a template does not load).
-fn load_templates(
+pub(crate) fn load_templates(
     files: &[source::SourceFile],
     diags: &mut Vec<Diagnostic>,
 ) -> (BTreeMap<String, String>, Option<tera::Tera>) {
@@ -576,7 +591,7 @@ fn check_links_between_pages(
 }
 
 /// Root-relative links written literally in the site's templates.
-fn check_links_in_templates(
+pub(crate) fn check_links_in_templates(
     overrides: &BTreeMap<String, String>,
     config: &Config,
     graph: &Graph,
@@ -729,7 +744,7 @@ fn theme_assets(sources: BTreeMap<&str, Vec<u8>>, config: &Config) -> Vec<(Strin
     out
 }
 
-fn output_dir(opts: &Options, config: &Config) -> PathBuf {
+pub(crate) fn output_dir(opts: &Options, config: &Config) -> PathBuf {
     match &opts.output {
         Some(o) => o.clone(),
         None => opts

@@ -258,9 +258,9 @@ fn rearm(watcher: &watch::Watcher, batches: &[watch::Batch], report: &(dyn Fn(Ev
     }
 }
 
-/// The changed files when all are content or static files, each once;
-/// `None` when templates or site.toml changed, or a watched folder itself
-/// moved (or the watcher asked for a rescan).
+/// The changed files when all are content, static or template files, each
+/// once; `None` when site.toml changed, or a watched folder itself moved
+/// (or the watcher asked for a rescan).
 fn content_paths(batches: &[watch::Batch]) -> Option<Vec<PathBuf>> {
     let mut paths = Vec::new();
     for b in batches {
@@ -268,7 +268,10 @@ fn content_paths(batches: &[watch::Batch]) -> Option<Vec<PathBuf>> {
             return None;
         };
         for (change, path) in v {
-            if !matches!(change, watch::Change::Content | watch::Change::Static) {
+            if !matches!(
+                change,
+                watch::Change::Content | watch::Change::Static | watch::Change::Template
+            ) {
                 return None;
             }
             if !paths.contains(path) {

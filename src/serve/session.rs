@@ -101,6 +101,9 @@ impl Session {
                     paths.push(p.clone());
                 }
             }
+            if update::all_templates(&self.opts, &self.root_abs, &paths) {
+                return self.took(update::templates(live, &self.opts, &self.memo), paths);
+            }
             if let [path] = paths.as_slice() {
                 match patch(&mut live, &self.opts, &self.root_abs, path) {
                     Patch::Done(n) => return Ok(Ok(self.keep(live, Some(n)))),
@@ -109,20 +112,32 @@ impl Session {
                     Patch::Unfit => {}
                 }
             }
-            match update::pages(live, &self.opts, &self.root_abs, &paths) {
-                Update::Built(live, n) => return Ok(Ok(self.keep(live, Some(n)))),
-                Update::Failed(live, diags) => {
-                    // The last good build stays; the next edit is checked
-                    // against it with these files too.
-                    self.last = Some(live);
-                    self.pending = paths;
-                    return Ok(Err(diags));
-                }
-                Update::Lost(diags) if !diags.is_empty() => return Ok(Err(diags)),
-                Update::Lost(_) | Update::Unfit => {}
-            }
+            return self.took(
+                update::pages(live, &self.opts, &self.root_abs, &paths),
+                paths,
+            );
         }
         self.full()
+    }
+
+    /// What an incremental rebuild of `paths` gave, taken in.
+    fn took(
+        &mut self,
+        update: Update,
+        paths: Vec<PathBuf>,
+    ) -> Result<std::result::Result<Built, Vec<Diagnostic>>> {
+        match update {
+            Update::Built(live, n) => Ok(Ok(self.keep(live, Some(n)))),
+            Update::Failed(live, diags) => {
+                // The last good build stays; the next edit is checked
+                // against it with these files too.
+                self.last = Some(live);
+                self.pending = paths;
+                Ok(Err(diags))
+            }
+            Update::Lost(diags) if !diags.is_empty() => Ok(Err(diags)),
+            Update::Lost(_) | Update::Unfit => self.full(),
+        }
     }
 
     fn keep(&mut self, live: Box<Live>, patched: Option<usize>) -> Built {

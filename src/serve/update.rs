@@ -69,14 +69,13 @@ pub(super) fn pages(live: Box<Live>, opts: &Options, root_abs: &Path, paths: &[P
     // Pages: the changed files loaded again, every other one as it was.
     let mut page_diags = old.parts.page_diags.clone();
     let mut broken = old.graph.broken.clone();
-    let mut pages: Vec<Page> = Vec::with_capacity(old.graph.nodes.len() + changed.len());
-    pages.extend(
-        old.graph
-            .nodes
-            .iter()
-            .filter(|n| !changed.contains_key(n.page.file.as_str()))
-            .map(|n| n.page.clone()),
-    );
+    let mut pages: Vec<Page> = old
+        .graph
+        .nodes
+        .par_iter()
+        .filter(|n| !changed.contains_key(n.page.file.as_str()))
+        .map(|n| n.page.clone())
+        .collect();
     let budget = crate::load::BodyBudget::for_build();
     let with = crate::load::With {
         today: opts.today,
@@ -105,6 +104,7 @@ pub(super) fn pages(live: Box<Live>, opts: &Options, root_abs: &Path, paths: &[P
     let parts = build::Parts {
         config_text: old.parts.config_text.clone(),
         site_diags: old.parts.site_diags.clone(),
+        template_diags: old.parts.template_diags.clone(),
         page_diags,
         reserved: old.parts.reserved.clone(),
         asset_pairs: old.parts.asset_pairs.clone(),
@@ -184,6 +184,7 @@ pub(super) fn pages(live: Box<Live>, opts: &Options, root_abs: &Path, paths: &[P
         autolinks,
         fingerprint,
         diagnostics,
+        template_links,
     } = build::check_pages(
         opts,
         &old.config,
@@ -245,6 +246,7 @@ pub(super) fn pages(live: Box<Live>, opts: &Options, root_abs: &Path, paths: &[P
         statics,
         content_assets,
         diagnostics,
+        template_links,
         notes,
         parts,
     };
@@ -346,10 +348,26 @@ pub(super) fn pages(live: Box<Live>, opts: &Options, root_abs: &Path, paths: &[P
             _ => todo.push((job, file)),
         }
     }
-    let rendered: Vec<_> = todo
-        .par_iter()
-        .map(|(job, _)| crate::view::recording(|| render::render_job(&model, tera, &[], job)))
-        .collect();
+    // The outputs to render again, beside the files made without a
+    // template (every one of them reads many pages).
+    let (rendered, made): (Vec<_>, Vec<render::Output>) = rayon::join(
+        || {
+            todo.par_iter()
+                .map(|(job, _)| {
+                    crate::view::recording(|| render::render_job(&model, tera, &[], job))
+                })
+                .collect()
+        },
+        || {
+            crate::routes::fixed()
+                .into_par_iter()
+                .filter_map(|route| match route.make {
+                    Make::File(make) => Some((route.file(), make(&model).into_bytes().into())),
+                    Make::Template(_) | Make::SearchIndex => None,
+                })
+                .collect()
+        },
+    );
     let mut files = snapshot.files.clone();
     let planned: FxHashSet<&str> = todo
         .iter()
@@ -390,12 +408,9 @@ pub(super) fn pages(live: Box<Live>, opts: &Options, root_abs: &Path, paths: &[P
         failed.dedup();
         return Update::Lost(failed);
     }
-    for route in crate::routes::fixed() {
-        if let Make::File(make) = route.make {
-            let file = route.file();
-            if !copied.contains(file.as_str()) {
-                files.insert(file, make(&model).into_bytes().into());
-            }
+    for (file, bytes) in made {
+        if !copied.contains(file.as_str()) {
+            files.insert(file, bytes);
         }
     }
     let derived = Some(model.into_derived());
@@ -411,6 +426,23 @@ pub(super) fn pages(live: Box<Live>, opts: &Options, root_abs: &Path, paths: &[P
     )
 }
 
+/// A changed file's path below the root, `/`-separated.
+fn rel_of(opts: &Options, root_abs: &Path, path: &Path) -> String {
+    let rel = path
+        .strip_prefix(root_abs)
+        .or_else(|_| path.strip_prefix(&opts.root))
+        .unwrap_or(path);
+    crate::source::rel_path(Path::new(""), rel)
+}
+
+/// True when every path is a file under templates/.
+pub(super) fn all_templates(opts: &Options, root_abs: &Path, paths: &[PathBuf]) -> bool {
+    !paths.is_empty()
+        && paths
+            .iter()
+            .all(|p| rel_of(opts, root_abs, p).starts_with("templates/"))
+}
+
 /// The changed files by path below the root, each a page file the walk
 /// would find, read; `None` when one is anything else.
 fn read_changed(
@@ -420,11 +452,7 @@ fn read_changed(
 ) -> Option<BTreeMap<String, Changed>> {
     let mut out = BTreeMap::new();
     for path in paths {
-        let rel = path
-            .strip_prefix(root_abs)
-            .or_else(|_| path.strip_prefix(&opts.root))
-            .unwrap_or(path);
-        let rel = crate::source::rel_path(Path::new(""), rel);
+        let rel = rel_of(opts, root_abs, path);
         let inner = rel.strip_prefix("content/")?;
         if !inner.ends_with(".md") || inner.split('/').any(crate::source::is_ignored_name) {
             return None;
@@ -448,4 +476,81 @@ fn ids_by_file(graph: &Graph) -> FxHashMap<&str, PageId> {
         .enumerate()
         .map(|(id, n)| (n.page.file.as_str(), id))
         .collect()
+}
+
+/// Rebuilds `live` after an edit of the site's templates alone: the theme
+/// is loaded again and every output rendered again from the pages, graph
+/// and scans of the last build, which templates do not change.
+pub(super) fn templates(live: Box<Live>, opts: &Options, memo: &crate::memo::Memo) -> Update {
+    let old = &live.checked;
+    let scan = crate::source::scan(&opts.root, &build::output_dir(opts, &old.config));
+    let mut template_diags = Vec::new();
+    let (overrides, tera) = build::load_templates(&scan.templates, &mut template_diags);
+    let mut template_links = Vec::new();
+    build::check_links_in_templates(&overrides, &old.config, &old.graph, &mut template_links);
+    let mut diagnostics: Vec<Diagnostic> = old
+        .diagnostics
+        .iter()
+        .filter(|d| !old.parts.template_diags.contains(d) && !old.template_links.contains(d))
+        .cloned()
+        .collect();
+    diagnostics.extend(template_diags.iter().cloned());
+    diagnostics.extend(template_links.iter().cloned());
+    if diagnostics.iter().any(Diagnostic::is_error) {
+        diagnostics.sort();
+        diagnostics.dedup();
+        return Update::Failed(live, diagnostics);
+    }
+    let Live {
+        checked,
+        snapshot,
+        search_stale,
+        ..
+    } = *live;
+    let mut checked = Checked {
+        overrides,
+        tera,
+        diagnostics,
+        template_links,
+        ..checked
+    };
+    checked.parts.template_diags = template_diags;
+    let sink = super::MemorySink::default();
+    let rendered = build::render_into_with(
+        &checked,
+        opts.today,
+        &sink,
+        Some(memo),
+        false,
+        &crate::meter::Meter::default(),
+    );
+    // The outputs of the templates before are of no more use.
+    memo.outputs.rotate();
+    match rendered {
+        Ok((_, d)) if d.is_empty() => {}
+        Ok((_, d)) => return Update::Lost(d),
+        Err(e) => return Update::Lost(vec![crate::diag::Rule::File.site_error(format!("{e:#}"))]),
+    }
+    let mut files = sink.files.into_inner().unwrap_or_else(|e| e.into_inner());
+    // The search index reads no template: it stays as it was.
+    files.extend(
+        snapshot
+            .files
+            .iter()
+            .filter(|(path, _)| crate::search::owns(path))
+            .map(|(path, bytes)| (path.clone(), bytes.clone())),
+    );
+    let reads = sink.reads.into_inner().unwrap_or_else(|e| e.into_inner());
+    let n = reads.len();
+    let derived = Some(build::model(&checked, opts.today).into_derived());
+    Update::Built(
+        Box::new(Live {
+            checked,
+            derived,
+            snapshot: Arc::new(Snapshot { files }),
+            search_stale,
+            reads,
+        }),
+        n,
+    )
 }

@@ -342,7 +342,7 @@ fn edit(site: &Site, rng: &mut Rng, step: usize) -> (String, Option<Vec<String>>
             } else {
                 site.write("templates/page.html", format!("{{% extends \"base.html\" %}}{{% block main %}}<h1>{{{{ page.title }}}}</h1>{{{{ page.content | safe }}}}<p>v{step}</p>{{% endblock main %}}"));
             }
-            ("template".into(), None)
+            only("template".into(), "templates/page.html")
         }
         7 => {
             let t = site.read("site.toml");
