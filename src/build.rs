@@ -82,7 +82,7 @@ pub fn today() -> Date {
 pub struct Checked {
     pub config: Config,
     pub graph: Graph,
-    pub rendered: Vec<Option<Rendered>>,
+    pub rendered: Vec<Option<Arc<Rendered>>>,
     pub autolinks: rustc_hash::FxHashMap<String, graph::PageId>,
     pub highlighter: Highlighter,
     /// Hash of everything a page body's rendering can look up besides the
@@ -122,12 +122,12 @@ pub struct Parts {
 }
 
 /// A page's scan from an earlier build that still holds in `graph`, if any.
-pub type Reuse<'r> = &'r (dyn Fn(&Graph, graph::PageId) -> Option<Rendered> + Sync);
+pub type Reuse<'r> = &'r (dyn Fn(&Graph, graph::PageId) -> Option<Arc<Rendered>> + Sync);
 
 /// The site's pages placed, scanned and checked.
 pub struct Scanned {
     pub graph: Graph,
-    pub rendered: Vec<Option<Rendered>>,
+    pub rendered: Vec<Option<Arc<Rendered>>>,
     pub autolinks: rustc_hash::FxHashMap<String, graph::PageId>,
     pub fingerprint: memo::Key,
     /// Every diagnostic, those of `template_links` included.
@@ -242,7 +242,7 @@ pub fn check_pages(
     config: &Config,
     parts: &Parts,
     overrides: &BTreeMap<String, String>,
-    (pages, broken): (Vec<crate::load::Page>, BTreeSet<String>),
+    (pages, broken): (Vec<Arc<crate::load::Page>>, BTreeSet<String>),
     highlighter: &Highlighter,
     memo: Option<&Memo>,
     reuse: Option<Reuse<'_>>,
@@ -348,7 +348,7 @@ fn load_pages(
     memo: Option<&Memo>,
     meter: &Meter,
 ) -> (
-    Vec<crate::load::Page>,
+    Vec<Arc<crate::load::Page>>,
     BTreeSet<String>,
     BTreeMap<String, Vec<Diagnostic>>,
 ) {
@@ -360,7 +360,7 @@ fn load_pages(
         budget: &budget,
     };
     let loaded: Vec<(
-        Option<crate::load::Page>,
+        Option<Arc<crate::load::Page>>,
         Vec<Diagnostic>,
         &source::SourceFile,
     )> = files
@@ -386,7 +386,7 @@ fn load_pages(
                         }
                         None => load(),
                     };
-                    (p.map(Arc::unwrap_or_clone), d)
+                    (p, d)
                 }
                 Err(e) => (
                     None,
@@ -506,7 +506,7 @@ fn scan_bodies(
     reuse: Option<Reuse<'_>>,
     fingerprint: &memo::Key,
     meter: &Meter,
-) -> Vec<Option<Rendered>> {
+) -> Vec<Option<Arc<Rendered>>> {
     let graph = ctx.graph;
     (0..graph.nodes.len())
         .into_par_iter()
@@ -525,15 +525,15 @@ fn scan_bodies(
                     Some(m) => {
                         let k =
                             memo::key(&[fingerprint, &(id as u64).to_le_bytes(), &node.page.hash]);
-                        m.scans
-                            .try_get_or(k, || scan().map(Arc::new))
-                            .map(Arc::unwrap_or_clone)
+                        m.scans.try_get_or(k, || scan().map(Arc::new))
                     }
-                    None => scan(),
+                    None => scan().map(Arc::new),
                 };
-                scanned.unwrap_or_else(|d| Rendered {
-                    diagnostics: vec![d],
-                    ..Default::default()
+                scanned.unwrap_or_else(|d| {
+                    Arc::new(Rendered {
+                        diagnostics: vec![d],
+                        ..Default::default()
+                    })
                 })
             });
             meter.tick();
@@ -546,7 +546,7 @@ fn scan_bodies(
 /// against the whole site.
 fn check_links_between_pages(
     graph: &Graph,
-    rendered: &[Option<Rendered>],
+    rendered: &[Option<Arc<Rendered>>],
     diags: &mut Vec<Diagnostic>,
 ) {
     for (id, r) in rendered.iter().enumerate() {

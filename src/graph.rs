@@ -20,7 +20,8 @@ pub type PageId = usize;
 /// A page in the graph: the loaded page plus what the graph derived for it.
 #[derive(Debug)]
 pub struct Node {
-    pub page: Page,
+    /// Shared with the memo tables and the next build of `serve`.
+    pub page: std::sync::Arc<Page>,
     /// Site path: `errors/http/429/`.
     pub path: String,
     pub published: bool,
@@ -79,7 +80,7 @@ pub struct Reserved<'a> {
 
 pub struct Inputs<'a> {
     pub config: &'a Config,
-    pub pages: Vec<Page>,
+    pub pages: Vec<std::sync::Arc<Page>>,
     pub broken: BTreeSet<String>,
     pub assets: &'a [(String, String)],
     pub statics: &'a [(String, String)],
@@ -372,7 +373,7 @@ impl Graph {
     /// Pass 1: a node per page, sorted by file, at its URL; the code index.
     fn place(
         &mut self,
-        mut pages: Vec<Page>,
+        mut pages: Vec<std::sync::Arc<Page>>,
         config: &Config,
         drafts: bool,
         diags: &mut Vec<Diagnostic>,

@@ -4,6 +4,7 @@
 //! template set: what makes incremental rebuilds exact.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use serde::Serialize;
 use time::Date;
@@ -165,7 +166,7 @@ pub struct ProviderCount {
 pub struct Model<'a> {
     pub config: &'a Config,
     pub graph: &'a Graph,
-    pub rendered: &'a [Option<Rendered>],
+    pub rendered: &'a [Option<Arc<Rendered>>],
     /// Renders a body's HTML when its page is written (see `markdown::Mode`).
     pub markdown: crate::markdown::Context<'a>,
     pub today: Date,
@@ -221,7 +222,7 @@ pub const RECENT_ON_HOME: usize = 10;
 pub const GUIDES_ON_HOME: usize = 12;
 
 /// Plain-text summary: the front matter's, else (error pages) the first paragraph.
-fn summary_of(graph: &Graph, rendered: &[Option<Rendered>], id: PageId) -> String {
+fn summary_of(graph: &Graph, rendered: &[Option<Arc<Rendered>>], id: PageId) -> String {
     let n = graph.page(id);
     match &n.page.fm.summary {
         Some(s) => s.clone(),
@@ -244,7 +245,7 @@ fn truncate(s: &str, max: usize) -> String {
 impl<'a> Model<'a> {
     pub fn new(
         markdown: crate::markdown::Context<'a>,
-        rendered: &'a [Option<Rendered>],
+        rendered: &'a [Option<Arc<Rendered>>],
         today: Date,
         assets: Assets,
     ) -> Self {
@@ -323,7 +324,7 @@ impl<'a> Model<'a> {
     /// A model from parts computed earlier (see [`Derived`]).
     pub fn with(
         markdown: crate::markdown::Context<'a>,
-        rendered: &'a [Option<Rendered>],
+        rendered: &'a [Option<Arc<Rendered>>],
         today: Date,
         derived: Derived,
     ) -> Self {

@@ -303,7 +303,7 @@ fn try_patch(
     let bytes = std::fs::read(&abs).map_err(|_| ())?;
     let mut load_diags = Vec::new();
     let has_default_standard = c.config.default_standard.is_some();
-    let mut page = crate::load::page(
+    let page = crate::load::page(
         &rel,
         inner,
         &abs,
@@ -324,6 +324,7 @@ fn try_patch(
     {
         return Err(());
     }
+    let mut page = Arc::new(page);
     std::mem::swap(&mut c.graph.nodes[id].page, &mut page);
     let Some(scan) = scan_if_alone(c, id) else {
         // Back as it was, for the rebuild that takes this edit.
@@ -347,7 +348,7 @@ fn scan_if_alone(c: &Checked, id: PageId) -> Option<markdown::Rendered> {
         let target = if link.target == id {
             Some(&scan)
         } else {
-            c.rendered.get(link.target).and_then(Option::as_ref)
+            c.rendered.get(link.target).and_then(Option::as_deref)
         };
         target.is_none_or(|t| t.has_anchor(anchor))
     };
@@ -401,7 +402,7 @@ fn render_patch(
     }
     pages.push(id);
     pages.sort_unstable();
-    c.rendered[id] = Some(scan);
+    c.rendered[id] = Some(Arc::new(scan));
 
     let c = &live.checked;
     let tera = c.tera.as_ref()?;

@@ -69,7 +69,7 @@ pub(super) fn pages(live: Box<Live>, opts: &Options, root_abs: &Path, paths: &[P
     // Pages: the changed files loaded again, every other one as it was.
     let mut page_diags = old.parts.page_diags.clone();
     let mut broken = old.graph.broken.clone();
-    let mut pages: Vec<Page> = old
+    let mut pages: Vec<Arc<Page>> = old
         .graph
         .nodes
         .par_iter()
@@ -92,7 +92,7 @@ pub(super) fn pages(live: Box<Live>, opts: &Options, root_abs: &Path, paths: &[P
         let mut d = Vec::new();
         let abs = opts.root.join(rel);
         match crate::load::page(rel, inner, &abs, bytes, &with, &mut d) {
-            Some(p) => pages.push(p),
+            Some(p) => pages.push(Arc::new(p)),
             None => {
                 broken.insert(inner.to_string());
             }
@@ -129,7 +129,7 @@ pub(super) fn pages(live: Box<Live>, opts: &Options, root_abs: &Path, paths: &[P
     codes.retain(|c| crate::markdown::autolinkable(c));
     let old_ids = ids_by_file(&old.graph);
     let reused = std::sync::Mutex::new(FxHashSet::default());
-    let reuse = |graph: &Graph, id: PageId| -> Option<Rendered> {
+    let reuse = |graph: &Graph, id: PageId| -> Option<Arc<Rendered>> {
         let page = &graph.page(id).page;
         if changed.contains_key(page.file.as_str()) {
             return None;
@@ -165,16 +165,28 @@ pub(super) fn pages(live: Box<Live>, opts: &Options, root_abs: &Path, paths: &[P
         if !holds {
             return None;
         }
-        // The same answers, under the new graph's ids.
-        let mut r = r.clone();
+        // The same answers, under the new graph's ids: shared when no id
+        // moved (no page was added or removed before them).
         let to_new = |t: PageId| new_ids(&old.graph.page(t).page.file);
-        for l in &mut r.links {
-            l.target = to_new(l.target)?;
-        }
-        for t in &mut r.reads.pages {
-            *t = to_new(*t)?;
-        }
-        r.reads.pages.sort_unstable();
+        let same_ids = r
+            .links
+            .iter()
+            .map(|l| l.target)
+            .chain(r.reads.pages.iter().copied())
+            .all(|t| to_new(t) == Some(t));
+        let r = if same_ids {
+            r.clone()
+        } else {
+            let mut r = Rendered::clone(r);
+            for l in &mut r.links {
+                l.target = to_new(l.target)?;
+            }
+            for t in &mut r.reads.pages {
+                *t = to_new(*t)?;
+            }
+            r.reads.pages.sort_unstable();
+            Arc::new(r)
+        };
         reused.lock().unwrap_or_else(|e| e.into_inner()).insert(id);
         Some(r)
     };
