@@ -281,12 +281,11 @@ impl<'a, 'c> Pass<'a, 'c> {
 
     fn event(&mut self, event: Event<'a>, at: usize) -> Flow {
         self.track_depth(&event, at)?;
-        let Some(event) = self.code_block(event) else {
+        // The stages that take an event whole see it by reference: an
+        // event is moved only where it is rewritten.
+        if self.code_block(&event) || self.block(&event) {
             return Flow::Continue(());
-        };
-        let Some(event) = self.block(event) else {
-            return Flow::Continue(());
-        };
+        }
         let event = self.resolve(event, at)?;
         self.collect_text(&event);
         self.emit(event);
@@ -312,11 +311,12 @@ impl<'a, 'c> Pass<'a, 'c> {
         Flow::Continue(())
     }
 
-    /// Code blocks: the text is buffered and highlighted at the end.
-    fn code_block(&mut self, event: Event<'a>) -> Option<Event<'a>> {
+    /// Code blocks: the text is buffered and highlighted at the end. True
+    /// when the event was taken.
+    fn code_block(&mut self, event: &Event<'a>) -> bool {
         if let Some((_, buf)) = &mut self.code {
             match event {
-                Event::Text(t) => buf.push_str(&t),
+                Event::Text(t) => buf.push_str(t),
                 Event::End(TagEnd::CodeBlock) => {
                     let (info, text) = self.code.take().unwrap_or_default();
                     if self.mode == Mode::Html {
@@ -327,7 +327,7 @@ impl<'a, 'c> Pass<'a, 'c> {
                 }
                 _ => {}
             }
-            return None;
+            return true;
         }
         if let Event::Start(Tag::CodeBlock(kind)) = event {
             let info = match kind {
@@ -335,54 +335,53 @@ impl<'a, 'c> Pass<'a, 'c> {
                 CodeBlockKind::Indented => String::new(),
             };
             self.code = Some((info, String::new()));
-            return None;
+            return true;
         }
-        Some(event)
+        false
     }
 
     /// Headings (buffered until they end, for their id) and callouts.
-    fn block(&mut self, event: Event<'a>) -> Option<Event<'a>> {
+    /// True when the event was taken.
+    fn block(&mut self, event: &Event<'a>) -> bool {
         match event {
             Event::Start(Tag::Heading {
                 level, id, classes, ..
             }) => {
                 self.heading = Some(HeadingBuf {
-                    level,
-                    id: id.map(|s| s.to_string()),
+                    level: *level,
+                    id: id.as_ref().map(|s| s.to_string()),
                     classes: classes.iter().map(|c| c.to_string()).collect(),
                     events: Vec::new(),
                     text: String::new(),
                 });
-                None
+                true
             }
             Event::End(TagEnd::Heading(_)) => {
                 if let Some(h) = self.heading.take() {
                     emit_heading(h, &mut self.r, &mut self.out, &mut self.used_ids);
                 }
-                None
+                true
             }
             Event::Start(Tag::BlockQuote(Some(kind))) => {
-                let (class, title) = callout_kind(kind);
+                let (class, title) = callout_kind(*kind);
                 self.callouts.push(true);
                 self.out.push(Event::Html(CowStr::from(format!(
                     "<div class=\"callout callout-{class}\" role=\"note\">\n<p class=\"callout-title\">{title}</p>\n"
                 ))));
-                None
+                true
             }
             Event::Start(Tag::BlockQuote(None)) => {
                 self.callouts.push(false);
-                Some(event)
-            }
-            Event::End(TagEnd::BlockQuote(_)) if self.callouts.last() == Some(&true) => {
-                self.callouts.pop();
-                self.out.push(Event::Html(CowStr::from("</div>\n")));
-                None
+                false
             }
             Event::End(TagEnd::BlockQuote(_)) => {
-                self.callouts.pop();
-                Some(event)
+                let callout = self.callouts.pop() == Some(true);
+                if callout {
+                    self.out.push(Event::Html(CowStr::from("</div>\n")));
+                }
+                callout
             }
-            _ => Some(event),
+            _ => false,
         }
     }
 
