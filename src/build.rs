@@ -119,6 +119,8 @@ pub struct Parts {
     /// Content assets and static files, by output path and file.
     pub asset_pairs: Vec<(String, String)>,
     pub static_pairs: Vec<(String, String)>,
+    /// The site has symlinked files (see `source::Scan::linked`).
+    pub linked: bool,
 }
 
 /// A page's scan from an earlier build that still holds in `graph`, if any.
@@ -192,6 +194,7 @@ pub fn analyze_with(
         reserved,
         asset_pairs: pairs(&content_assets),
         static_pairs: pairs(&statics),
+        linked: scan.linked,
     };
     let highlighter = Highlighter::default();
     let Scanned {

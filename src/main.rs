@@ -212,7 +212,7 @@ fn serve_command(args: ServeArgs, run: &Run) -> anyhow::Result<ExitCode> {
                 let ms = elapsed.as_millis();
                 match patched {
                     Some(n) => {
-                        println!("{what} {n} of {pages} pages rendered again in {ms} ms")
+                        println!("{what} {n} outputs rendered again ({pages} pages) in {ms} ms")
                     }
                     None => println!("{what} {pages} pages in {ms} ms"),
                 }

@@ -34,6 +34,9 @@ pub struct Scan {
     pub statics: Vec<SourceFile>,
     pub templates: Vec<SourceFile>,
     pub diagnostics: Vec<Diagnostic>,
+    /// True when a file found is a symlink: an edit of its target changes
+    /// it under another name.
+    pub linked: bool,
 }
 
 /// True for names the walk skips in content/ and templates/: hidden files
@@ -129,7 +132,7 @@ pub fn scan(root: &Path, output: &Path) -> Scan {
                         continue;
                     }
                     Ok(target) if target.is_dir() => continue, // symlinked folders are not followed
-                    Ok(_) => {}
+                    Ok(_) => out.linked = true,
                     Err(_) => {
                         out.diagnostics
                             .push(Rule::File.error(rel, None, "broken symlink"));

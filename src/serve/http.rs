@@ -173,7 +173,7 @@ async fn file(AxState(state): AxState<Arc<State>>, req: Request) -> Response {
         .unwrap_or_else(|e| e.into_inner())
         .clone();
     match snapshot {
-        Some(snapshot) => site_file(&snapshot, req.uri().path()),
+        Some(snapshot) => site_file(&snapshot, req.uri().path(), req.uri().query()),
         // The server's own paths are not pages.
         None if req.uri().path().starts_with(SERVER_PATHS) => {
             (StatusCode::NOT_FOUND, "not found").into_response()
@@ -198,7 +198,7 @@ fn not_allowed() -> Response {
 }
 
 /// A file of the snapshot, the site's 404 page, or a redirect to a folder.
-fn site_file(snapshot: &Snapshot, path: &str) -> Response {
+fn site_file(snapshot: &Snapshot, path: &str, query: Option<&str>) -> Response {
     let found = key_for(path).and_then(|k| snapshot.files.get(&k).map(|b| (k, b.clone())));
     let (status, key, bytes) = match found {
         Some((k, b)) => (StatusCode::OK, k, b),
@@ -207,7 +207,8 @@ fn site_file(snapshot: &Snapshot, path: &str) -> Response {
             if let Some(k) = key_for(&format!("{path}/")) {
                 if snapshot.files.contains_key(&k) {
                     let mut r = StatusCode::MOVED_PERMANENTLY.into_response();
-                    if let Ok(v) = HeaderValue::from_str(&format!("{path}/")) {
+                    let query = query.map(|q| format!("?{q}")).unwrap_or_default();
+                    if let Ok(v) = HeaderValue::from_str(&format!("{path}/{query}")) {
                         r.headers_mut().insert(header::LOCATION, v);
                     }
                     return r;

@@ -93,8 +93,10 @@ impl Session {
         &mut self,
         changed: Option<&[PathBuf]>,
     ) -> Result<std::result::Result<Built, Vec<Diagnostic>>> {
-        if let (Some(changed), Some(mut live), true) = (changed, self.last.take(), self.incremental)
-        {
+        // A symlinked file changes whenever its target does, under a name
+        // no event reports: such a site is rebuilt in full.
+        let live = self.last.take().filter(|l| !l.checked.parts.linked);
+        if let (Some(changed), Some(mut live), true) = (changed, live, self.incremental) {
             let mut paths = std::mem::take(&mut self.pending);
             for p in changed {
                 if !paths.contains(p) {
@@ -193,9 +195,20 @@ impl Session {
         // comes next, and the index is written again after it.
         let complete = model.take_unread().is_empty();
         live.derived = Some(model.into_derived());
+        // A static file of the index's path replaces it, as in a build.
+        let statics: rustc_hash::FxHashSet<String> = live
+            .checked
+            .statics
+            .iter()
+            .map(|f| f.inner.clone())
+            .collect();
         live.replace(|files| {
-            files.retain(|path, _| !crate::search::owns(path));
-            files.extend(index);
+            files.retain(|path, _| !crate::search::owns(path) || statics.contains(path));
+            files.extend(
+                index
+                    .into_iter()
+                    .filter(|(path, _)| !statics.contains(path)),
+            );
         });
         live.search_stale = !complete;
         Ok(Some(live.snapshot.clone()))

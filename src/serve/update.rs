@@ -109,6 +109,7 @@ pub(super) fn pages(live: Box<Live>, opts: &Options, root_abs: &Path, paths: &[P
         reserved: old.parts.reserved.clone(),
         asset_pairs: old.parts.asset_pairs.clone(),
         static_pairs: old.parts.static_pairs.clone(),
+        linked: old.parts.linked,
     };
 
     // Codes of the changed pages, before and after: a body that writes one
@@ -292,12 +293,30 @@ pub(super) fn pages(live: Box<Live>, opts: &Options, root_abs: &Path, paths: &[P
             && same_ids(&a.related, &b.related)
             && same_ids(&a.guides, &b.guides)
     };
+    // A tag's label is the spelling of its first page: it can change
+    // on every page that carries the tag.
+    let relabeled: FxHashSet<&str> = graph
+        .by_tag
+        .iter()
+        .filter(|(slug, t)| {
+            old_graph
+                .by_tag
+                .get(*slug)
+                .is_some_and(|o| o.name != t.name)
+        })
+        .map(|(slug, _)| slug.as_str())
+        .collect();
     // Changed files are scanned again, so they are stale.
     let stale: Vec<bool> = (0..graph.nodes.len())
         .map(|n| match new_to_old[n] {
             None => true,
             Some(o) => {
                 rescanned[n]
+                    || graph
+                        .page(n)
+                        .tag_slugs
+                        .iter()
+                        .any(|t| relabeled.contains(t.as_str()))
                     || !same_node(old_graph.page(o), graph.page(n))
                     || !same_ids(&old_derived.backlinks[o], &model.backlinks[n])
             }
@@ -335,6 +354,9 @@ pub(super) fn pages(live: Box<Live>, opts: &Options, root_abs: &Path, paths: &[P
         if changed.contains_key(node.page.file.as_str()) || new_to_old[n].is_none() {
             lists_of(node);
         }
+    }
+    for slug in &relabeled {
+        touched.insert(output_file(&List::Tag(slug.to_string()).path()));
     }
 
     // Each output: its old bytes when nothing it read changed.

@@ -141,7 +141,20 @@ fn edit(site: &Site, rng: &mut Rng, step: usize) -> (String, Option<Vec<String>>
     let pick = files[rng.below(files.len())].clone();
     let only = |what: String, path: &str| (what, Some(vec![path.to_string()]));
     let gen = generated(rng.below(GENERATED));
-    match rng.below(26) {
+    match rng.below(27) {
+        26 if site.exists("content/errors/grpc/gen1.md") => {
+            // The first page with tag `t1` spells it: every page with the
+            // tag shows the new spelling.
+            let p = "content/errors/grpc/gen1.md";
+            let t = site.read(p);
+            let t = if t.contains("\"T1\"") {
+                t.replace("\"T1\"", "\"t1\"")
+            } else {
+                t.replace("\"t1\"", "\"T1\"")
+            };
+            site.write(p, t);
+            only("spelling of t1".into(), p)
+        }
         22 => {
             // A code other pages already write: they link it now, or stop
             // when a second provider has it too.
@@ -212,7 +225,9 @@ fn edit(site: &Site, rng: &mut Rng, step: usize) -> (String, Option<Vec<String>>
                 "[\"t2\", \"availability\"]",
                 "[]",
                 "[\"fresh\"]",
-            ][rng.below(4)];
+                // `T1` and `t1` are one tag: its label is the first page's spelling.
+                "[\"T1\"]",
+            ][rng.below(5)];
             site.write(&gen, format!("{}tags = {tags}{}", &t[..start], &t[end..]));
             only(format!("tags of {gen}"), &gen)
         }

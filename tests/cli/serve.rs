@@ -368,7 +368,11 @@ fn full_rebuilds_turn_the_incremental_path_off() {
             ),
         );
         let line = printed(&server, "Rebuilt after");
-        assert_eq!(line.contains(" of "), incremental, "{args:?}: {line}");
+        assert_eq!(
+            line.contains("rendered again"),
+            incremental,
+            "{args:?}: {line}"
+        );
         // Either way the listing that shows the title has it.
         wait_for(|| {
             get(server.port, "/providers/http/")
@@ -376,6 +380,33 @@ fn full_rebuilds_turn_the_incremental_path_off() {
                 .contains("Service Unavailable Now")
         });
     }
+}
+
+#[cfg(unix)]
+#[test]
+fn symlinked_pages_static_overrides_and_redirect_queries_are_kept() {
+    let site = Site::fixture("basic");
+    std::os::unix::fs::symlink("../about.md", site.path().join("content/guides/ab.md")).unwrap();
+    site.write("static/search/index.json", "{}");
+    let server = serve(&site);
+    // An edit of a symlink's target changes the page behind the link too.
+    site.write(
+        "content/about.md",
+        "+++\ntitle = \"About\"\n+++\n\nThrough the link.\n",
+    );
+    wait_for(|| {
+        get(server.port, "/guides/ab/")
+            .body
+            .contains("Through the link.")
+    });
+    // The site's own search/index.json stays, also after the index is
+    // written again.
+    std::thread::sleep(Duration::from_millis(800));
+    assert_eq!(get(server.port, "/search/index.json").body, "{}");
+    // A folder asked for without its slash keeps its query.
+    let r = request(server.port, "/search?q=503", &[]);
+    assert_eq!(r.status, 301);
+    assert_eq!(header(&r, "location").as_deref(), Some("/search/?q=503"));
 }
 
 #[test]
