@@ -242,9 +242,24 @@ pub(super) fn full(
         Ok(c) => c,
         Err(d) => return Ok(Err(d)),
     };
+    let rendered = render_in_memory(&checked, opts, memo)?;
+    // Only a complete build says which memo entries are still in use.
+    memo.rotate();
+    Ok(rendered.map(|(files, reads)| (checked, Snapshot { files }, reads)))
+}
+
+/// Every output of `checked` but the search index, rendered into memory
+/// through the memo tables, with what each output read; `Err` holds the
+/// template errors.
+#[allow(clippy::type_complexity)]
+pub(super) fn render_in_memory(
+    checked: &Checked,
+    opts: &Options,
+    memo: &Memo,
+) -> Result<std::result::Result<(BTreeMap<String, Arc<[u8]>>, Reads), Vec<Diagnostic>>> {
     let sink = MemorySink::default();
     let (_, template_diags) = build::render_into_with(
-        &checked,
+        checked,
         opts.today,
         &sink,
         Some(memo),
@@ -254,11 +269,9 @@ pub(super) fn full(
     if !template_diags.is_empty() {
         return Ok(Err(template_diags));
     }
-    // Only a complete build says which memo entries are still in use.
-    memo.rotate();
     let files = sink.files.into_inner().unwrap_or_else(|e| e.into_inner());
     let reads = sink.reads.into_inner().unwrap_or_else(|e| e.into_inner());
-    Ok(Ok((checked, Snapshot { files }, reads)))
+    Ok(Ok((files, reads)))
 }
 
 /// What [`patch`] did.

@@ -223,7 +223,7 @@ pub(super) fn pages(live: Box<Live>, opts: &Options, root_abs: &Path, paths: &[P
 
     // The new build, from the parts of the old one that no page changes.
     let Live {
-        checked: old,
+        mut checked,
         derived: old_derived,
         snapshot,
         reads: old_reads,
@@ -232,37 +232,13 @@ pub(super) fn pages(live: Box<Live>, opts: &Options, root_abs: &Path, paths: &[P
     let Some(old_derived) = old_derived else {
         return Update::Lost(Vec::new());
     };
-    let build::Checked {
-        config,
-        graph: old_graph,
-        rendered: old_rendered,
-        highlighter,
-        tera,
-        overrides,
-        assets,
-        statics,
-        content_assets,
-        notes,
-        ..
-    } = old;
-    drop(old_rendered);
-    let checked = Checked {
-        config,
-        graph,
-        rendered,
-        autolinks,
-        highlighter,
-        fingerprint,
-        tera,
-        overrides,
-        assets,
-        statics,
-        content_assets,
-        diagnostics,
-        template_links,
-        notes,
-        parts,
-    };
+    let old_graph = std::mem::replace(&mut checked.graph, graph);
+    checked.rendered = rendered;
+    checked.autolinks = autolinks;
+    checked.fingerprint = fingerprint;
+    checked.diagnostics = diagnostics;
+    checked.template_links = template_links;
+    checked.parts = parts;
     let Some(tera) = checked.tera.as_ref() else {
         return Update::Lost(Vec::new());
     };
@@ -549,23 +525,14 @@ pub(super) fn templates(live: Box<Live>, opts: &Options, memo: &crate::memo::Mem
         ..checked
     };
     checked.parts.template_diags = template_diags;
-    let sink = super::MemorySink::default();
-    let rendered = build::render_into_with(
-        &checked,
-        opts.today,
-        &sink,
-        Some(memo),
-        false,
-        &crate::meter::Meter::default(),
-    );
+    let rendered = super::session::render_in_memory(&checked, opts, memo);
     // The outputs of the templates before are of no more use.
     memo.outputs.rotate();
-    match rendered {
-        Ok((_, d)) if d.is_empty() => {}
-        Ok((_, d)) => return Update::Lost(d),
+    let (mut files, reads) = match rendered {
+        Ok(Ok(r)) => r,
+        Ok(Err(d)) => return Update::Lost(d),
         Err(e) => return Update::Lost(vec![crate::diag::Rule::File.site_error(format!("{e:#}"))]),
-    }
-    let mut files = sink.files.into_inner().unwrap_or_else(|e| e.into_inner());
+    };
     // The search index reads no template: it stays as it was.
     files.extend(
         snapshot
@@ -574,7 +541,6 @@ pub(super) fn templates(live: Box<Live>, opts: &Options, memo: &crate::memo::Mem
             .filter(|(path, _)| crate::search::owns(path))
             .map(|(path, bytes)| (path.clone(), bytes.clone())),
     );
-    let reads = sink.reads.into_inner().unwrap_or_else(|e| e.into_inner());
     let n = reads.len();
     let derived = Some(build::model(&checked, opts.today).into_derived());
     Update::Built(
