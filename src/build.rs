@@ -965,6 +965,14 @@ pub fn check_site(opts: &Options, deny_stale: bool) -> Result<Outcome> {
             };
             let mut d = c.diagnostics.clone();
             d.extend(overdue_diagnostics(&c, &opts.root, opts.today, severity));
+            // Templates that load may still fail on the site's data.
+            if let (Some(tera), false) = (&c.tera, c.diagnostics.iter().any(Diagnostic::is_error)) {
+                d.extend(render::try_templates(
+                    &model(&c, opts.today),
+                    tera,
+                    &c.overrides,
+                ));
+            }
             outcome.pages = c.graph.published().count();
             d
         }

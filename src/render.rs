@@ -363,6 +363,41 @@ pub fn render_all(
         .collect())
 }
 
+/// One output of each template, rendered and dropped: how `check` finds
+/// the template errors a build would meet (a macro a site's template
+/// calls but no longer defines) without rendering the whole site.
+pub fn try_templates(
+    m: &Model<'_>,
+    tera: &Tera,
+    overrides: &BTreeMap<String, String>,
+) -> Vec<Diagnostic> {
+    let mut tried = std::collections::BTreeSet::new();
+    let mut diags = Vec::new();
+    for job in plan(m) {
+        if !tried.insert(template_of(m, &job)) {
+            continue;
+        }
+        if let Err((template, e)) = render_job(m, tera, &[], &job) {
+            let mut d = crate::templates::template_diag(&template, overrides, &e);
+            d.message = format!("{} (rendering {})", d.message, describe(m, &job));
+            diags.push(d);
+        }
+    }
+    diags
+}
+
+/// The template a job renders with.
+fn template_of(m: &Model<'_>, job: &Job) -> &'static str {
+    match job {
+        Job::Page(id) => m.graph.page(*id).page.kind.spec().template,
+        Job::Home => "home.html",
+        Job::List(_) => "list.html",
+        Job::Search => "search.html",
+        Job::NotFound => "404.html",
+        Job::Alias(_) => "alias.html",
+    }
+}
+
 /// True for the jobs that list pages (see `render_all`).
 fn is_listing(job: &Job) -> bool {
     match job {

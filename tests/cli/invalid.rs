@@ -397,3 +397,29 @@ fn an_empty_references_list_does_not_satisfy_the_standard() {
         &["error: content/errors/http/500.md:1: pages under the standard \"checked\" need references (requires_references = true); add [[references]] with title and url"],
     );
 }
+
+/// A template that loads but fails on the site's data (a macro it calls is
+/// gone) fails `check` as it fails `build`, not only when it is rendered.
+#[test]
+fn check_finds_the_template_errors_a_build_meets() {
+    let site = Site::fixture("basic");
+    site.write(
+        "templates/macros.html",
+        "{% macro nothing() %}{% endmacro nothing %}\n",
+    );
+    let check = site.run(&["check"]);
+    let build = site.run(&["build"]);
+    assert_eq!((check.status, build.status), (1, 1), "{}", check.stderr);
+    for template in [
+        "error.html",
+        "compare.html",
+        "playbook.html",
+        "page.html",
+        "list.html",
+        "home.html",
+    ] {
+        let line = format!("templates/{template} (built-in theme): template error: Macro");
+        assert!(check.stderr.contains(&line), "{line}\n{}", check.stderr);
+        assert!(build.stderr.contains(&line), "{line}\n{}", build.stderr);
+    }
+}
