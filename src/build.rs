@@ -914,7 +914,8 @@ pub fn build_with(
     Ok(outcome)
 }
 
-fn sorted(mut d: Vec<Diagnostic>) -> Vec<Diagnostic> {
+/// Diagnostics in report order, each once.
+pub fn sorted(mut d: Vec<Diagnostic>) -> Vec<Diagnostic> {
     d.sort();
     d.dedup();
     d

@@ -51,7 +51,7 @@ pub fn plan(m: &Model<'_>) -> Vec<Job> {
     jobs
 }
 
-/// The file a job writes (as `render_job` names it).
+/// The file a job writes.
 pub fn output_of(m: &Model<'_>, job: &Job) -> String {
     output_file(&match job {
         Job::Page(id) => m.graph.page(*id).path.clone(),
@@ -90,7 +90,7 @@ pub fn render_job(
     // With memo tables, a page's body is left out of the view until the
     // view's hash shows that the output must be rendered again.
     let mut pending_body: Option<(PageId, crate::view::PageView)> = None;
-    let (template, path): (&str, String) = match job {
+    match job {
         Job::Page(id) => {
             let view = m.page_view(*id, m.memo.is_none());
             let node = m.graph.page(*id);
@@ -111,13 +111,11 @@ pub fn render_job(
             if m.memo.is_some() {
                 pending_body = Some((*id, view));
             }
-            (node.page.kind.spec().template, node.path.clone())
         }
         Job::Home => {
             let home = m.home();
             ctx.insert("meta", &Meta::new(&m.site, "", "", home.permalink.clone()));
             ctx.insert("home", &home);
-            ("home.html", String::new())
         }
         Job::Search => {
             ctx.insert(
@@ -127,7 +125,6 @@ pub fn render_job(
                     ..Meta::new(&m.site, "Search", "", base.permalink("search/"))
                 },
             );
-            ("search.html", "search/".into())
         }
         Job::NotFound => {
             ctx.insert(
@@ -137,7 +134,6 @@ pub fn render_job(
                     ..Meta::new(&m.site, "Page not found", "", base.permalink("404.html"))
                 },
             );
-            ("404.html", "404.html".into())
         }
         Job::Alias(i) => {
             let a = &m.graph.aliases[*i];
@@ -157,10 +153,9 @@ pub fn render_job(
                 },
             );
             ctx.insert("meta", &Meta::default());
-            ("alias.html", a.path.clone())
         }
         Job::List(list) => {
-            let (path, view) = list_view(m, list);
+            let view = list_view(m, list);
             ctx.insert(
                 "meta",
                 &Meta::new(
@@ -171,11 +166,10 @@ pub fn render_job(
                 ),
             );
             ctx.insert("list", &view);
-            ("list.html", path)
         }
-    };
-    let file = output_file(&path);
-    debug_assert_eq!(file, output_of(m, job));
+    }
+    let template = template_of(m, job);
+    let file = output_of(m, job);
     let memo_key = m.memo.map(|(_, _)| {
         let json = serde_json::to_vec(&ctx.clone().into_json()).unwrap_or_default();
         let body_key = pending_body
@@ -211,7 +205,7 @@ pub fn render_job(
     }
 }
 
-fn list_view<'m>(m: &'m Model<'_>, list: &List) -> (String, crate::view::ListView<'m>) {
+fn list_view<'m>(m: &'m Model<'_>, list: &List) -> crate::view::ListView<'m> {
     let g = m.graph;
     let of_kind = |k: Kind| -> Vec<PageId> {
         g.published()
@@ -274,7 +268,7 @@ fn list_view<'m>(m: &'m Model<'_>, list: &List) -> (String, crate::view::ListVie
             )
         }
     };
-    (p, v)
+    v
 }
 
 /// Renders every job into `sink`, in parallel. Template errors are

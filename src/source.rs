@@ -81,6 +81,15 @@ pub fn is_ignored_in(top: &str, name: &str) -> bool {
 /// Walks the three input folders of `root`. `output` (absolute or relative
 /// to the root) is skipped wherever it appears.
 pub fn scan(root: &Path, output: &Path) -> Scan {
+    scan_folders(root, output, &["content", "static", "templates"])
+}
+
+/// `scan` of templates/ alone: what a template edit needs to read again.
+pub fn scan_templates(root: &Path, output: &Path) -> Scan {
+    scan_folders(root, output, &["templates"])
+}
+
+fn scan_folders(root: &Path, output: &Path, folders: &[&str]) -> Scan {
     let mut out = Scan::default();
     let canonical_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
     let output = canonical_or_self(&root.join(output));
@@ -90,7 +99,7 @@ pub fn scan(root: &Path, output: &Path) -> Scan {
         ("templates", &mut out.templates),
     ] {
         let dir = root.join(top);
-        if !dir.is_dir() {
+        if !folders.contains(&top) || !dir.is_dir() {
             continue;
         }
         let walker = WalkDir::new(&dir)

@@ -234,10 +234,7 @@ pub(super) fn full(
 ) -> Result<std::result::Result<(Checked, Snapshot, Reads), Vec<Diagnostic>>> {
     let checked = match build::analyze_with(opts, Some(memo), &crate::meter::Meter::default())? {
         Ok(c) if c.diagnostics.iter().any(Diagnostic::is_error) => {
-            let mut d = c.diagnostics;
-            d.sort();
-            d.dedup();
-            return Ok(Err(d));
+            return Ok(Err(build::sorted(c.diagnostics)))
         }
         Ok(c) => c,
         Err(d) => return Ok(Err(d)),

@@ -210,10 +210,7 @@ pub(super) fn pages(live: Box<Live>, opts: &Options, root_abs: &Path, paths: &[P
         &crate::meter::Meter::default(),
     );
     if diagnostics.iter().any(Diagnostic::is_error) {
-        let mut diagnostics = diagnostics;
-        diagnostics.sort();
-        diagnostics.dedup();
-        return Update::Failed(live, diagnostics);
+        return Update::Failed(live, build::sorted(diagnostics));
     }
     let reused = reused.into_inner().unwrap_or_else(|e| e.into_inner());
     let rescanned: Vec<bool> = (0..graph.nodes.len())
@@ -414,9 +411,7 @@ pub(super) fn pages(live: Box<Live>, opts: &Options, root_abs: &Path, paths: &[P
         }
     }
     if !failed.is_empty() || !model.take_unread().is_empty() {
-        failed.sort();
-        failed.dedup();
-        return Update::Lost(failed);
+        return Update::Lost(build::sorted(failed));
     }
     for (file, bytes) in made {
         if !copied.contains(file.as_str()) {
@@ -493,7 +488,7 @@ fn ids_by_file(graph: &Graph) -> FxHashMap<&str, PageId> {
 /// and scans of the last build, which templates do not change.
 pub(super) fn templates(live: Box<Live>, opts: &Options, memo: &crate::memo::Memo) -> Update {
     let old = &live.checked;
-    let scan = crate::source::scan(&opts.root, &build::output_dir(opts, &old.config));
+    let scan = crate::source::scan_templates(&opts.root, &build::output_dir(opts, &old.config));
     let mut template_diags = Vec::new();
     let (overrides, tera) = build::load_templates(&scan.templates, &mut template_diags);
     let mut template_links = Vec::new();
@@ -507,9 +502,7 @@ pub(super) fn templates(live: Box<Live>, opts: &Options, memo: &crate::memo::Mem
     diagnostics.extend(template_diags.iter().cloned());
     diagnostics.extend(template_links.iter().cloned());
     if diagnostics.iter().any(Diagnostic::is_error) {
-        diagnostics.sort();
-        diagnostics.dedup();
-        return Update::Failed(live, diagnostics);
+        return Update::Failed(live, build::sorted(diagnostics));
     }
     let Live {
         checked,
