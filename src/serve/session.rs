@@ -1,16 +1,24 @@
 //! A serve session: the last good build, kept in memory, and the rebuilds
 //! that follow edits.
 //!
-//! A changed static file, or a page's asset, that existed before is copied
-//! again and nothing else is done. Most saves change one page's body and
-//! nothing any other output reads from it: its front matter, headings, summary, diagnostics and the pages
-//! it links to stay as they were. Such an edit is patched into the last
-//! build: the page is read and scanned again and its output rendered, and
-//! so are the pages that gain or lose it as a backlink. Every other change
-//! takes a full rebuild, memoized (`memo`), so both paths end in the
-//! snapshot a fresh build would make; the incremental property test holds
-//! either to that. The search index reads every body, so it is written
-//! apart from both, when the writer pauses ([`Session::refresh_search`]).
+//! Each batch of saved files takes the cheapest path that stays exact:
+//!
+//! - A changed static file, or a page's asset, that existed before is
+//!   copied again and nothing else is done.
+//! - One page's body, when nothing any other output reads from it changed
+//!   (front matter, headings, summary, diagnostics and the pages it links
+//!   stay as they were), is patched into the last build: the page is
+//!   scanned and rendered again, with the pages that gain or lose it as a
+//!   backlink.
+//! - Page files alone, or templates alone, go to `update`.
+//! - Everything else, and every edit of a site with symlinked files, takes
+//!   a full rebuild, memoized (`memo`).
+//!
+//! Every path ends in the snapshot a fresh build would make; the
+//! incremental property test holds each to that. A failed rebuild keeps
+//! the last good build, and the next one is checked against it with the
+//! failed files too. The search index reads every body, so it is written
+//! apart, when the writer pauses ([`Session::refresh_search`]).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

@@ -1,6 +1,7 @@
 //! Rebuilds after edits of page files alone (front matter or body, new,
-//! deleted or renamed pages): only what the edit can have changed is done
-//! again, and the result is the snapshot a fresh build makes.
+//! deleted or renamed pages, [`pages`]) or of templates alone
+//! ([`templates`]): only what the edit can have changed is done again,
+//! and the result is the snapshot a fresh build makes.
 //!
 //! - Pages: only the changed files are read; every other page is taken
 //!   from the last build.
@@ -18,8 +19,11 @@
 //!   rendered ([`crate::view::recording`]). The home page and the files
 //!   made without a template are made again every time.
 //!
-//! Anything else (a template, site.toml, a static file, a folder) takes a
-//! full rebuild.
+//! A template edit loads the theme again and renders every output from the
+//! last build's pages, graph and scans, which no template changes.
+//!
+//! Anything else (site.toml, a static file, a folder) takes a full
+//! rebuild.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
