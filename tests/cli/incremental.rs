@@ -141,7 +141,62 @@ fn edit(site: &Site, rng: &mut Rng, step: usize) -> (String, Option<Vec<String>>
     let pick = files[rng.below(files.len())].clone();
     let only = |what: String, path: &str| (what, Some(vec![path.to_string()]));
     let gen = generated(rng.below(GENERATED));
-    match rng.below(27) {
+    match rng.below(31) {
+        30 if site.exists(&gen) => {
+            // The editorial standard: two standard listings change.
+            let t = site.read(&gen);
+            let t = if t.contains("standard = \"notes\"\n") {
+                t.replace("standard = \"notes\"\n", "")
+            } else {
+                t.replacen("+++\n", "+++\nstandard = \"notes\"\n", 1)
+            };
+            site.write(&gen, t);
+            only(format!("standard of {gen}"), &gen)
+        }
+        27 if site.exists(&gen) => {
+            // An alias: a redirect page, and `_redirects`.
+            let t = site.read(&gen);
+            let t = if t.contains("aliases = ") {
+                let start = t.find("aliases = ").unwrap_or(0);
+                let end = start + t[start..].find('\n').unwrap_or(0) + 1;
+                format!("{}{}", &t[..start], &t[end..])
+            } else {
+                t.replacen("+++\n", &format!("+++\naliases = [\"/old/s{step}/\"]\n"), 1)
+            };
+            site.write(&gen, t);
+            only(format!("alias of {gen}"), &gen)
+        }
+        28 if site.exists(&gen) => {
+            // The review date: the feed, the home page's recent reviews and
+            // the sitemap move; the overdue badge may come or go.
+            let t = site.read(&gen);
+            let start = t.find("reviewed = ").unwrap_or(0);
+            let end = start + t[start..].find('\n').unwrap_or(0);
+            let date = format!(
+                "20{}-0{}-1{}",
+                24 + rng.below(3),
+                1 + rng.below(9),
+                rng.below(10)
+            );
+            site.write(
+                &gen,
+                format!("{}reviewed = {date}{}", &t[..start], &t[end..]),
+            );
+            only(format!("reviewed of {gen}"), &gen)
+        }
+        29 if site.exists(&gen) && !is_linked(&gen) => {
+            // A slug: the page moves to another URL.
+            let t = site.read(&gen);
+            let t = if t.contains("slug = ") {
+                let start = t.find("slug = ").unwrap_or(0);
+                let end = start + t[start..].find('\n').unwrap_or(0) + 1;
+                format!("{}{}", &t[..start], &t[end..])
+            } else {
+                t.replacen("+++\n", &format!("+++\nslug = \"moved-{step}\"\n"), 1)
+            };
+            site.write(&gen, t);
+            only(format!("slug of {gen}"), &gen)
+        }
         26 if site.exists("content/errors/grpc/gen1.md") => {
             // The first page with tag `t1` spells it: every page with the
             // tag shows the new spelling.
