@@ -209,7 +209,7 @@ pub fn analyze_with(
         &config,
         &parts,
         &overrides,
-        (pages, broken),
+        Placing::Pages(pages, broken),
         &highlighter,
         memo,
         None,
@@ -236,6 +236,14 @@ pub fn analyze_with(
     }))
 }
 
+/// What [`check_pages`] checks: pages (loaded, and the content paths that
+/// failed to load) to place in a graph, or a graph placed before (serve's,
+/// when an edit changed nothing the graph reads, see `graph::same_place`).
+pub enum Placing {
+    Pages(Vec<Arc<crate::load::Page>>, BTreeSet<String>),
+    Placed(Graph),
+}
+
 /// Places `pages` in a graph, scans their bodies (reusing what `reuse`
 /// gives) and runs every check that reads more than one page: the second
 /// half of `analyze`, and all of a check after an edit of pages alone.
@@ -245,7 +253,7 @@ pub fn check_pages(
     config: &Config,
     parts: &Parts,
     overrides: &BTreeMap<String, String>,
-    (pages, broken): (Vec<Arc<crate::load::Page>>, BTreeSet<String>),
+    placing: Placing,
     highlighter: &Highlighter,
     memo: Option<&Memo>,
     reuse: Option<Reuse<'_>>,
@@ -255,20 +263,23 @@ pub fn check_pages(
     diags.extend(parts.template_diags.iter().cloned());
     diags.extend(parts.page_diags.values().flatten().cloned());
     meter.phase("graph", 0);
-    let graph = graph::build(
-        graph::Inputs {
-            config,
-            pages,
-            broken,
-            assets: &parts.asset_pairs,
-            statics: &parts.static_pairs,
-            drafts: opts.drafts,
-        },
-        graph::Reserved {
-            files: &parts.reserved,
-        },
-        &mut diags,
-    );
+    let graph = match placing {
+        Placing::Pages(pages, broken) => graph::build(
+            graph::Inputs {
+                config,
+                pages,
+                broken,
+                assets: &parts.asset_pairs,
+                statics: &parts.static_pairs,
+                drafts: opts.drafts,
+            },
+            graph::Reserved {
+                files: &parts.reserved,
+            },
+            &mut diags,
+        ),
+        Placing::Placed(graph) => graph,
+    };
 
     let autolinks = markdown::autolink_table(&graph);
     let ctx = markdown::Context {
@@ -789,12 +800,14 @@ pub fn markdown_context(c: &Checked) -> markdown::Context<'_> {
 
 /// Renders a checked site into `sink`. Returns template diagnostics, if any.
 pub fn render_into(c: &Checked, today: Date, sink: &dyn Sink) -> Result<(usize, Vec<Diagnostic>)> {
-    render_into_with(c, today, sink, None, true, &Meter::default())
+    render_into_with(c, today, sink, None, true, &Meter::default()).map(|(n, d, _)| (n, d))
 }
 
 /// `render_into`, reusing outputs and bodies memoized in `memo`, and
 /// leaving the search index out unless `search` (`serve` writes it once
-/// the writer pauses). Its phases go to `meter`.
+/// the writer pauses). Its phases go to `meter`. Returns the number of
+/// files written, template diagnostics, and what the model computed over
+/// every page (with the list items rendered), for serve to keep.
 pub fn render_into_with(
     c: &Checked,
     today: Date,
@@ -802,9 +815,9 @@ pub fn render_into_with(
     memo: Option<&Memo>,
     search: bool,
     meter: &Meter,
-) -> Result<(usize, Vec<Diagnostic>)> {
+) -> Result<(usize, Vec<Diagnostic>, Option<crate::view::Derived>)> {
     let Some(tera) = &c.tera else {
-        return Ok((0, Vec::new()));
+        return Ok((0, Vec::new(), None));
     };
     let mut model = model(c, today);
     model.memo = memo.map(|m| (m, c.fingerprint));
@@ -829,7 +842,7 @@ pub fn render_into_with(
     }
     if !diags.is_empty() {
         meter.finish();
-        return Ok((0, diags));
+        return Ok((0, diags, None));
     }
     files += jobs.len();
     meter.phase("write", 0);
@@ -850,7 +863,7 @@ pub fn render_into_with(
         .map(|f| sink.copy(&f.inner, &f.abs))
         .collect::<Result<Vec<()>>>()?;
     files += copies.len();
-    Ok((files, Vec::new()))
+    Ok((files, Vec::new(), Some(model.into_derived())))
 }
 
 /// `faultbook build`: check, render into a staging folder, swap it in.
@@ -890,7 +903,7 @@ pub fn build_with(
     };
     meter.phase("output", 0);
     let staging = Staging::new(&opts.root, &target, on_wait)?;
-    let (files, template_diags) =
+    let (files, template_diags, _) =
         render_into_with(&checked, opts.today, &staging, None, true, meter)?;
     let mut diags = checked.diagnostics.clone();
     diags.extend(template_diags);

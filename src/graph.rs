@@ -5,10 +5,14 @@
 //! Built once from loaded pages, then read-only: markdown rendering resolves
 //! links through it, views read it. Nothing in it depends on page bodies, so a
 //! body edit leaves the graph as it was: the one change made to a built graph
-//! is serve's, which swaps in a page whose front matter is unchanged
-//! (`serve::session`).
+//! is serve's, which swaps in a page the graph reads the same of
+//! ([`same_place`]: a body edit, or a new title or summary).
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+use rustc_hash::FxHashMap as HashMap;
 
 use crate::config::{known_list, Config};
 use crate::diag::{Diagnostic, Rule};
@@ -18,7 +22,7 @@ use crate::urls::{code_slug, output_file, percent_decode};
 pub type PageId = usize;
 
 /// A page in the graph: the loaded page plus what the graph derived for it.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct Node {
     /// Shared with the memo tables and the next build of `serve`.
     pub page: std::sync::Arc<Page>,
@@ -35,22 +39,158 @@ pub struct Node {
     pub guides_fallback: bool,
     /// Tag slugs, in the page's order.
     pub tag_slugs: Vec<String>,
+    placed: Arc<Placed>,
 }
 
-#[derive(Debug, Default)]
+/// What the graph derives from one page alone: its path, its names in the
+/// indexes, the slugs of its tags and the paths of its aliases (or why
+/// each is invalid). Made in parallel, once per loaded page
+/// ([`Page::placed`]), so serve's next graph takes the unchanged pages'
+/// as they are.
+#[derive(Debug)]
+pub struct Placed {
+    slugify: bool,
+    path: Result<String, String>,
+    /// The content path in NFC.
+    inner: String,
+    /// The code, lowercase.
+    code: Option<String>,
+    tags: Vec<Result<String, String>>,
+    aliases: Vec<Result<String, String>>,
+    /// The keys of `related`, and of the subjects of a guide.
+    related: Vec<RefKey>,
+    subjects: Vec<RefKey>,
+}
+
+/// A ref's text as the code index is keyed: lowercase, the part before a
+/// colon apart (it names a provider when the site has one of that name).
+#[derive(Debug)]
+struct RefKey {
+    provider: Option<String>,
+    code: String,
+}
+
+impl RefKey {
+    fn of(text: &str) -> RefKey {
+        match text.split_once(':') {
+            Some((p, c)) => RefKey {
+                provider: Some(p.to_lowercase()),
+                code: c.trim().to_lowercase(),
+            },
+            None => RefKey {
+                provider: None,
+                code: text.trim().to_lowercase(),
+            },
+        }
+    }
+}
+
+impl Placed {
+    fn of(page: &Page, slugify: bool) -> Placed {
+        use unicode_normalization::UnicodeNormalization;
+        let fm = &page.fm;
+        Placed {
+            slugify,
+            path: page_path(page, slugify),
+            inner: page.inner.nfc().collect(),
+            code: fm.code.as_deref().map(str::to_lowercase),
+            tags: fm
+                .tags
+                .iter()
+                .map(|t| crate::urls::segment(t, slugify).map_err(|why| why.to_string()))
+                .collect(),
+            aliases: fm.aliases.iter().map(|a| alias_path(&a.text)).collect(),
+            related: fm.related.iter().map(|r| RefKey::of(&r.text)).collect(),
+            subjects: match page.kind.spec().subjects {
+                Some(refs) => refs(fm).iter().map(|r| RefKey::of(&r.text)).collect(),
+                None => Vec::new(),
+            },
+        }
+    }
+}
+
+/// True when the graph reads the same of page `a` as of page `b`, so that
+/// a graph holding `a` without errors holds `b` in its place unchanged:
+/// what differs is only read by views (title, summary, dates, references,
+/// extra fields) or names lines for errors the graph did not have.
+pub fn same_place(a: &Page, b: &Page) -> bool {
+    fn texts(refs: &[crate::page::RefAt]) -> Vec<&str> {
+        refs.iter().map(|r| r.text.as_str()).collect()
+    }
+    // Every field named, so that a new one is a decision, not a default.
+    let crate::page::FrontMatter {
+        title: _,
+        code,
+        provider,
+        summary: _,
+        reviewed: _,
+        standard,
+        compares,
+        covers,
+        related,
+        tags,
+        aliases,
+        references: _,
+        references_given,
+        draft,
+        slug,
+        extra: _,
+        key_lines: _,
+    } = &a.fm;
+    let y = &b.fm;
+    a.file == b.file
+        && a.inner == b.inner
+        && a.kind == b.kind
+        && *code == y.code
+        && *provider == y.provider
+        && *standard == y.standard
+        && texts(compares) == texts(&y.compares)
+        && texts(covers) == texts(&y.covers)
+        && texts(related) == texts(&y.related)
+        && *tags == y.tags
+        && texts(aliases) == texts(&y.aliases)
+        && (*references_given == 0) == (y.references_given == 0)
+        && *draft == y.draft
+        && *slug == y.slug
+}
+
+impl Graph {
+    /// Puts `page` in the place of the page of its file, which
+    /// [`same_place`] found the graph reads the same of.
+    pub fn swap_page(&mut self, id: PageId, page: Arc<Page>) {
+        debug_assert!(same_place(&self.nodes[id].page, &page));
+        self.nodes[id].page = page;
+    }
+}
+
+impl Page {
+    /// The page's [`Placed`] under the site's `slugify` setting.
+    pub fn placed(&self, slugify: bool) -> Arc<Placed> {
+        match self.placed.get() {
+            Some(p) if p.slugify == slugify => p.clone(),
+            Some(_) => Arc::new(Placed::of(self, slugify)),
+            None => self
+                .placed
+                .get_or_init(|| Arc::new(Placed::of(self, slugify)))
+                .clone(),
+        }
+    }
+}
+
+#[derive(Clone, Debug, Default)]
 pub struct Tag {
     pub name: String,
     pub pages: Vec<PageId>,
 }
 
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct Alias {
     /// Site path of the redirect: `old/aadsts53003/`.
     pub path: String,
     pub target: PageId,
 }
 
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct Graph {
     pub nodes: Vec<Node>,
     /// Content paths in NFC -> pages.
@@ -104,6 +244,28 @@ impl Graph {
         match self.by_inner.get(inner) {
             Some(id) => Some(*id),
             None => self.by_inner.get(&inner.nfc().collect::<String>()).copied(),
+        }
+    }
+
+    /// The page a ref names, from its key, when that is all there is to
+    /// it; `None` when [`Graph::resolve_ref`] has more to say (an unknown
+    /// provider or code, an ambiguous ref).
+    fn resolve_key(
+        &self,
+        key: &RefKey,
+        providers: &BTreeMap<String, crate::config::Provider>,
+    ) -> Option<PageId> {
+        let ids = self.codes_any.get(&key.code)?;
+        match &key.provider {
+            Some(p) if providers.contains_key(p) => ids
+                .iter()
+                .copied()
+                .find(|&id| self.nodes[id].page.fm.provider.as_deref().unwrap_or("") == p),
+            Some(_) => None,
+            None => match ids.as_slice() {
+                [id] => Some(*id),
+                _ => None,
+            },
         }
     }
 
@@ -342,9 +504,9 @@ pub fn build(inputs: Inputs<'_>, reserved: Reserved<'_>, diags: &mut Vec<Diagnos
     } = inputs;
     let mut g = Graph {
         nodes: Vec::new(),
-        by_inner: HashMap::new(),
-        codes: HashMap::new(),
-        codes_any: HashMap::new(),
+        by_inner: HashMap::default(),
+        codes: HashMap::default(),
+        codes_any: HashMap::default(),
         by_provider: BTreeMap::new(),
         by_tag: BTreeMap::new(),
         by_standard: BTreeMap::new(),
@@ -380,7 +542,9 @@ impl Graph {
     ) {
         let g = self;
         pages.sort_by(|a, b| a.file.cmp(&b.file));
-        for page in pages {
+        let placed: Vec<Arc<Placed>> = pages.par_iter().map(|p| p.placed(config.slugify)).collect();
+        g.nodes.reserve(pages.len());
+        for (page, placed) in pages.into_iter().zip(placed) {
             let id = g.nodes.len();
             let fm = &page.fm;
             let published = !fm.draft || drafts;
@@ -400,8 +564,8 @@ impl Graph {
                         ),
                     ));
                 }
-                if let Some(code) = &fm.code {
-                    let key = (provider.clone(), code.to_lowercase());
+                if let (Some(code), Some(lower)) = (&fm.code, &placed.code) {
+                    let key = (provider.clone(), lower.clone());
                     if let Some(&other) = g.codes.get(&key) {
                         diags.push(Rule::DuplicateCode.error(
                             &page.file,
@@ -413,7 +577,7 @@ impl Graph {
                         ));
                     } else {
                         g.codes.insert(key, id);
-                        g.codes_any.entry(code.to_lowercase()).or_default().push(id);
+                        g.codes_any.entry(lower.clone()).or_default().push(id);
                     }
                 }
             }
@@ -442,7 +606,7 @@ impl Graph {
             }
             }
             let code_missing = page.kind.has_code() && fm.code.is_none();
-            let path = page_path(&page, config.slugify).unwrap_or_else(|msg| {
+            let path = placed.path.clone().unwrap_or_else(|msg| {
                 if code_missing {
                     // The missing or mistyped code is already reported.
                     return format!("\u{0}invalid/{id}/");
@@ -455,12 +619,10 @@ impl Graph {
                 diags.push(Rule::Url.error(&page.file, Some(line), msg));
                 format!("\u{0}invalid/{id}/")
             });
-            {
-                use unicode_normalization::UnicodeNormalization;
-                g.by_inner.insert(page.inner.nfc().collect(), id);
-            }
+            g.by_inner.insert(placed.inner.clone(), id);
             g.nodes.push(Node {
                 page,
+                placed,
                 path,
                 published,
                 standard,
@@ -481,10 +643,17 @@ impl Graph {
         let fm = &node.page.fm;
         let file = node.page.file.clone();
         let published = node.published;
-        let resolve = |list: &[crate::page::RefAt], diags: &mut Vec<Diagnostic>| -> Vec<PageId> {
+        let resolve = |list: &[crate::page::RefAt],
+                       keys: &[RefKey],
+                       diags: &mut Vec<Diagnostic>|
+         -> Vec<PageId> {
             let mut out = Vec::new();
-            for r in list {
-                match g.resolve_ref(&r.text, &config.providers) {
+            for (r, key) in list.iter().zip(keys) {
+                let found = match g.resolve_key(key, &config.providers) {
+                    Some(id) => Ok(id),
+                    None => g.resolve_ref(&r.text, &config.providers),
+                };
+                match found {
                     Ok(t) if published && !g.nodes[t].published => diags.push(Rule::Ref.error(
                         &file,
                         Some(r.line),
@@ -507,27 +676,27 @@ impl Graph {
             out
         };
         let subjects = match node.page.kind.spec().subjects {
-            Some(refs) => resolve(refs(fm), diags),
+            Some(refs) => resolve(refs(fm), &node.placed.subjects, diags),
             None => Vec::new(),
         };
-        let related = resolve(&fm.related, diags);
+        let related = resolve(&fm.related, &node.placed.related, diags);
         let mut tag_slugs = Vec::new();
-        for tag in &fm.tags {
-            match crate::urls::segment(tag, config.slugify) {
+        for (tag, slug) in fm.tags.iter().zip(&node.placed.tags) {
+            match slug {
                 Err(why) => diags.push(Rule::Url.error(
                     &file,
                     Some(fm.line_of("tags")),
                     format!("tag \"{tag}\" {why}"),
                 )),
-                Ok(slug) if !tag_slugs.contains(&slug) => tag_slugs.push(slug),
+                Ok(slug) if !tag_slugs.contains(slug) => tag_slugs.push(slug.clone()),
                 Ok(_) => {}
             }
         }
         let mut aliases = Vec::new();
-        for a in &fm.aliases {
-            match alias_path(&a.text) {
-                Ok(p) => aliases.push(p),
-                Err(msg) => diags.push(Rule::Url.error(&file, Some(a.line), msg)),
+        for (a, path) in fm.aliases.iter().zip(&node.placed.aliases) {
+            match path {
+                Ok(p) => aliases.push(p.clone()),
+                Err(msg) => diags.push(Rule::Url.error(&file, Some(a.line), msg.clone())),
             }
         }
         let node = &mut self.nodes[id];
@@ -647,29 +816,36 @@ impl Graph {
                 )),
             }
         }
-        let guides: Vec<PageId> = g
-            .published()
-            .filter(|(_, n)| n.page.kind.is_guide())
-            .map(|(id, _)| id)
-            .collect();
-        for id in 0..g.nodes.len() {
-            let n = &g.nodes[id];
+        // Published guides by tag slug, each list in id order.
+        let mut guides_by_tag: HashMap<&str, Vec<PageId>> = HashMap::default();
+        for (id, n) in g.published().filter(|(_, n)| n.page.kind.is_guide()) {
+            for t in &n.tag_slugs {
+                let ids = guides_by_tag.entry(t.as_str()).or_default();
+                if ids.last() != Some(&id) {
+                    ids.push(id);
+                }
+            }
+        }
+        let mut fallback: Vec<(PageId, Vec<PageId>)> = Vec::new();
+        for (id, n) in g.nodes.iter().enumerate() {
             if !n.page.kind.has_code() || !n.guides.is_empty() {
                 continue;
             }
-            let mut shared: Vec<PageId> = guides
+            let mut shared: Vec<PageId> = n
+                .tag_slugs
                 .iter()
+                .filter_map(|t| guides_by_tag.get(t.as_str()))
+                .flatten()
                 .copied()
-                .filter(|&gid| {
-                    g.nodes[gid]
-                        .tag_slugs
-                        .iter()
-                        .any(|t| n.tag_slugs.contains(t))
-                })
                 .collect();
+            shared.sort_unstable();
+            shared.dedup();
             if shared.is_empty() {
                 shared = g.featured.clone();
             }
+            fallback.push((id, shared));
+        }
+        for (id, shared) in fallback {
             let n = &mut g.nodes[id];
             n.guides = shared;
             n.guides_fallback = true;

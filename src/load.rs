@@ -41,6 +41,9 @@ pub struct Page {
     pub body_line: u32,
     /// Hash of the file's bytes, the key of every memo that depends on them.
     pub hash: [u8; 32],
+    /// What the graph derives from this page alone, made once: serve's
+    /// next graph takes it from the unchanged pages as it is.
+    pub(crate) placed: std::sync::OnceLock<Arc<crate::graph::Placed>>,
 }
 
 /// What loading a page reads besides the page: the day its dates are
@@ -151,6 +154,7 @@ pub fn page(
         body_start,
         body_line,
         hash,
+        placed: Default::default(),
     })
 }
 

@@ -202,6 +202,7 @@ fn serve_command(args: ServeArgs, run: &Run) -> anyhow::Result<ExitCode> {
             patched,
             elapsed,
             changed,
+            phases,
         } => {
             if verbosity != Verbosity::Quiet {
                 let what = if changed == 0 {
@@ -217,6 +218,9 @@ fn serve_command(args: ServeArgs, run: &Run) -> anyhow::Result<ExitCode> {
                     None => println!("{what} {pages} pages in {ms} ms"),
                 }
                 let _ = std::io::stdout().flush();
+                if verbosity == Verbosity::Verbose {
+                    eprintln!("  {}", progress::phases_line(phases));
+                }
             }
         }
         serve::Event::Failed {

@@ -125,18 +125,21 @@ impl Memo {
 
 /// Builds a key from parts, each length-prefixed so that parts cannot run
 /// together (`"ab" + "c"` and `"a" + "bc"` differ).
+/// The parts are gathered and hashed at once: many small updates of the
+/// hasher cost more than the hash of their bytes together.
 #[derive(Default)]
-pub struct KeyBuilder(blake3::Hasher);
+pub struct KeyBuilder(Vec<u8>);
 
 impl KeyBuilder {
     pub fn part(&mut self, bytes: &[u8]) -> &mut Self {
-        self.0.update(&(bytes.len() as u64).to_le_bytes());
-        self.0.update(bytes);
+        self.0
+            .extend_from_slice(&(bytes.len() as u64).to_le_bytes());
+        self.0.extend_from_slice(bytes);
         self
     }
 
     pub fn finish(&self) -> Key {
-        *self.0.finalize().as_bytes()
+        *blake3::hash(&self.0).as_bytes()
     }
 }
 

@@ -67,6 +67,15 @@ pub fn clear() {
 }
 
 /// The phases of a build, one per line, with the total.
+/// The phases on one line, in milliseconds: `graph 31 ms, markdown 14 ms`.
+pub fn phases_line(phases: &[Phase]) -> String {
+    phases
+        .iter()
+        .map(|p| format!("{} {} ms", p.name, p.elapsed.as_millis()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 pub fn print_phases(phases: &[Phase]) {
     let mb =
         |b: Option<u64>| b.map_or_else(|| "-".to_string(), |b| format!("{} MB", b / 1_000_000));

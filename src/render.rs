@@ -90,6 +90,8 @@ pub fn render_job(
     // With memo tables, a page's body is left out of the view until the
     // view's hash shows that the output must be rendered again.
     let mut pending_body: Option<(PageId, crate::view::PageView)> = None;
+    // Likewise a listing's items' HTML.
+    let mut pending_list = None;
     match job {
         Job::Page(id) => {
             let view = m.page_view(*id, m.memo.is_none());
@@ -155,7 +157,13 @@ pub fn render_job(
             ctx.insert("meta", &Meta::default());
         }
         Job::List(list) => {
-            let view = list_view(m, list);
+            let mut view = list_view(m, list);
+            let fragments = tera.get_template(ITEM_TEMPLATE).is_ok();
+            // With memo tables the key is made from the items, and their
+            // HTML is only needed when the output is not memoized.
+            if fragments && m.memo.is_none() {
+                fill_fragments(m, tera, &mut view);
+            }
             ctx.insert(
                 "meta",
                 &Meta::new(
@@ -166,6 +174,9 @@ pub fn render_job(
                 ),
             );
             ctx.insert("list", &view);
+            if fragments && m.memo.is_some() {
+                pending_list = Some(view);
+            }
         }
     }
     let template = template_of(m, job);
@@ -193,6 +204,10 @@ pub fn render_job(
         view.content = m.html(id);
         ctx.insert("page", &view);
     }
+    if let Some(mut view) = pending_list {
+        fill_fragments(m, tera, &mut view);
+        ctx.insert("list", &view);
+    }
     match tera.render(template, &ctx) {
         Ok(html) => {
             let bytes: Arc<[u8]> = html.into_bytes().into();
@@ -202,6 +217,45 @@ pub fn render_job(
             Ok((file, bytes))
         }
         Err(e) => Err((template.to_string(), e)),
+    }
+}
+
+/// The internal template that renders one list item (see
+/// `templates::load`); it exists when the built-in listing template is used.
+pub const ITEM_TEMPLATE: &str = "faultbook/item.html";
+
+/// Gives each group of `view` its items' HTML, each item rendered once per
+/// model. On a template error the groups keep their items, and the
+/// listing's own loop meets the error where the writer wrote it.
+fn fill_fragments(m: &Model<'_>, tera: &Tera, view: &mut crate::view::ListView<'_>) {
+    let fragment = |id: PageId| -> Option<Arc<str>> {
+        let cell = &m.fragments[id];
+        if let Some(f) = cell.get() {
+            return Some(f.clone());
+        }
+        let mut ctx = Context::new();
+        ctx.insert("it", &m.items[id]);
+        let html: Arc<str> = tera.render(ITEM_TEMPLATE, &ctx).ok()?.into();
+        Some(cell.get_or_init(|| html).clone())
+    };
+    let filled: Option<Vec<String>> = view
+        .groups
+        .iter()
+        .map(|g| {
+            let parts: Vec<Arc<str>> = g
+                .ids
+                .iter()
+                .map(|&id| fragment(id))
+                .collect::<Option<_>>()?;
+            let mut html = String::with_capacity(parts.iter().map(|p| p.len()).sum());
+            for p in &parts {
+                html.push_str(p);
+            }
+            Some(html)
+        })
+        .collect();
+    for (g, html) in view.groups.iter_mut().zip(filled.into_iter().flatten()) {
+        g.html = Some(html);
     }
 }
 
@@ -598,16 +652,78 @@ pub fn codes_json(m: &Model<'_>) -> String {
             },
         })
         .collect();
-    entries.sort_by(|a, b| {
-        (a.provider, a.code.to_lowercase()).cmp(&(b.provider, b.code.to_lowercase()))
-    });
-    // Written straight from the entries: a JSON value tree of every code
-    // would cost about 1 KB per code.
-    #[derive(Serialize)]
-    struct Codes<'a> {
-        codes: Vec<CodeEntry<'a>>,
-    }
-    let mut s = serde_json::to_string_pretty(&Codes { codes: entries }).unwrap_or_default();
+    entries.sort_by_cached_key(|e| (e.provider, e.code.to_lowercase()));
+    let mut s = pretty_object_of_array("codes", &entries);
     s.push('\n');
     s
+}
+
+/// `{"<name>": [items]}` as `serde_json::to_string_pretty` writes it, the
+/// items serialized in parallel and the text allocated once: at 100,000
+/// codes it is tens of MB, and neither a value tree nor a buffer grown
+/// by doubling is needed. Pretty JSON holds no line break inside a
+/// string, so each item is indented line by line.
+fn pretty_object_of_array<T: Serialize + Sync>(name: &str, items: &[T]) -> String {
+    const INDENT: &str = "    ";
+    let parts: Vec<String> = items
+        .par_iter()
+        .map(|item| serde_json::to_string_pretty(item).unwrap_or_default())
+        .collect();
+    let head = format!("{{\n  {}: [", serde_json::Value::from(name));
+    if parts.is_empty() {
+        return format!("{head}]\n}}");
+    }
+    let size: usize = parts
+        .iter()
+        .map(|p| p.len() + (p.matches('\n').count() + 1) * INDENT.len() + 2)
+        .sum();
+    let mut s = String::with_capacity(head.len() + size + 8);
+    s.push_str(&head);
+    for (i, part) in parts.iter().enumerate() {
+        s.push_str(if i == 0 { "\n" } else { ",\n" });
+        for (j, line) in part.split('\n').enumerate() {
+            if j > 0 {
+                s.push('\n');
+            }
+            s.push_str(INDENT);
+            s.push_str(line);
+        }
+    }
+    s.push_str("\n  ]\n}");
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pretty_object_of_array_writes_what_serde_json_writes() {
+        #[derive(Serialize)]
+        struct Item {
+            code: String,
+            guides: Vec<String>,
+            nested: Vec<BTreeMap<String, String>>,
+            none: Option<String>,
+        }
+        let item = |code: &str, guides: &[&str]| Item {
+            code: code.into(),
+            guides: guides.iter().map(|g| g.to_string()).collect(),
+            nested: vec![BTreeMap::from([("k".into(), "v\n\"w\"".into())])],
+            none: None,
+        };
+        let cases = [
+            vec![],
+            vec![item("A\nB", &[])],
+            vec![item("429", &["x"]), item("é\u{2028}\t", &["a", "b"])],
+        ];
+        for items in cases {
+            #[derive(Serialize)]
+            struct Whole<'a> {
+                codes: &'a [Item],
+            }
+            let expected = serde_json::to_string_pretty(&Whole { codes: &items }).unwrap();
+            assert_eq!(pretty_object_of_array("codes", &items), expected);
+        }
+    }
 }

@@ -35,6 +35,11 @@ pub fn origin(name: &str, overrides: &BTreeMap<String, String>) -> String {
     }
 }
 
+/// One list item as the built-in listing template shows it: its output
+/// is the same as the listing's loop gives, so each item is rendered once
+/// per build (and kept by serve) rather than once per listing.
+const ITEM: &str = r#"{% import "macros.html" as m %}{{ m::item(it=it) }}"#;
+
 /// Loads the theme and the site's overrides (`name -> source`). Every
 /// template with a syntax error is reported, not only the first.
 pub fn load(overrides: &BTreeMap<String, String>) -> Result<Tera, Vec<Diagnostic>> {
@@ -54,6 +59,13 @@ pub fn load(overrides: &BTreeMap<String, String>) -> Result<Tera, Vec<Diagnostic
             let mut diags = missing_templates(&all, overrides);
             diags.extend(recursion(&all, overrides));
             if diags.is_empty() {
+                if !overrides.contains_key("list.html") && !overrides.contains_key("base.html") {
+                    // Cannot fail: macros.html loaded, and a missing macro
+                    // is found when it is called.
+                    if let Err(e) = tera.add_raw_template(crate::render::ITEM_TEMPLATE, ITEM) {
+                        return Err(vec![template_diag("macros.html", overrides, &e)]);
+                    }
+                }
                 Ok(tera)
             } else {
                 Err(diags)

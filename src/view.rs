@@ -4,7 +4,9 @@
 //! template set: what makes incremental rebuilds exact.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
+
+use rayon::prelude::*;
 
 use serde::Serialize;
 use time::Date;
@@ -114,12 +116,35 @@ pub struct PageView {
     pub extra: serde_json::Value,
 }
 
-#[derive(Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct Group<'a> {
     pub title: String,
     pub id: String,
     /// Borrowed from the model: a listing of every page copies none.
     pub items: Vec<&'a Item>,
+    /// The pages of `items`.
+    pub ids: Vec<PageId>,
+    /// The items as the theme's `item` macro renders them, one after the
+    /// other, when the built-in listing template shows them (see
+    /// `render::ITEM_TEMPLATE`): given instead of `items`.
+    pub html: Option<String>,
+}
+
+impl Serialize for Group<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut g = s.serialize_struct("Group", 4)?;
+        g.serialize_field("title", &self.title)?;
+        g.serialize_field("id", &self.id)?;
+        match &self.html {
+            Some(html) => {
+                g.serialize_field("html", html)?;
+                g.serialize_field("items", &[] as &[&Item])?;
+            }
+            None => g.serialize_field("items", &self.items)?,
+        }
+        g.end()
+    }
 }
 
 /// A listing: A-Z, provider, tag, standard, compare guides, playbooks.
@@ -171,6 +196,10 @@ pub struct Model<'a> {
     pub markdown: crate::markdown::Context<'a>,
     pub today: Date,
     pub items: Vec<Item>,
+    /// Each item's place in lists (see [`sort_key`]).
+    pub sort_keys: Vec<String>,
+    /// Each item as the theme renders it in lists, once rendered.
+    pub fragments: Vec<OnceLock<Arc<str>>>,
     pub backlinks: Vec<Vec<PageId>>,
     pub site: SiteView,
     /// Memo tables and the graph fingerprint, when rebuilding incrementally.
@@ -184,6 +213,10 @@ pub struct Model<'a> {
 /// edits and patches the backlinks an edit changes.
 pub struct Derived {
     pub items: Vec<Item>,
+    pub sort_keys: Vec<String>,
+    /// Rendered with the theme of the build that made them: a new theme
+    /// starts without (see [`Derived::drop_fragments`]).
+    pub fragments: Vec<OnceLock<Arc<str>>>,
     /// Pages that link to each page or list it as related, ascending.
     pub backlinks: Vec<Vec<PageId>>,
     pub site: SiteView,
@@ -251,7 +284,8 @@ impl<'a> Model<'a> {
     ) -> Self {
         let (config, graph) = (markdown.config, markdown.graph);
         let base = &config.base;
-        let items = (0..graph.nodes.len())
+        let items: Vec<Item> = (0..graph.nodes.len())
+            .into_par_iter()
             .map(|id| {
                 let n = graph.page(id);
                 Item {
@@ -309,12 +343,16 @@ impl<'a> Model<'a> {
                 .collect(),
             extra: config.extra.clone(),
         };
+        let sort_keys = items.par_iter().map(sort_key).collect();
+        let fragments = items.iter().map(|_| OnceLock::new()).collect();
         Model::with(
             markdown,
             rendered,
             today,
             Derived {
                 items,
+                sort_keys,
+                fragments,
                 backlinks,
                 site,
             },
@@ -335,6 +373,8 @@ impl<'a> Model<'a> {
             markdown,
             today,
             items: derived.items,
+            sort_keys: derived.sort_keys,
+            fragments: derived.fragments,
             backlinks: derived.backlinks,
             site: derived.site,
             memo: None,
@@ -346,6 +386,8 @@ impl<'a> Model<'a> {
     pub fn into_derived(self) -> Derived {
         Derived {
             items: self.items,
+            sort_keys: self.sort_keys,
+            fragments: self.fragments,
             backlinks: self.backlinks,
             site: self.site,
         }
@@ -396,14 +438,14 @@ impl<'a> Model<'a> {
 
     /// `ids` in list order (see `sort_key`).
     fn sorted(&self, ids: &[PageId]) -> Vec<PageId> {
-        let mut v: Vec<(String, PageId)> = ids
+        let mut v: Vec<(&str, PageId)> = ids
             .iter()
             .map(|&i| {
                 note(i);
-                (sort_key(&self.items[i]), i)
+                (self.sort_keys[i].as_str(), i)
             })
             .collect();
-        v.sort();
+        v.sort_unstable();
         v.into_iter().map(|(_, i)| i).collect()
     }
 
@@ -626,17 +668,19 @@ impl<'a> Model<'a> {
         crumbs: Vec<Link>,
     ) -> ListView<'_> {
         let base = &self.config.base;
-        let items: Vec<&Item> = self
-            .sorted(ids)
-            .into_iter()
-            .map(|i| &self.items[i])
-            .collect();
-        let count = items.len();
+        let ids = self.sorted(ids);
+        let count = ids.len();
+        let group = |title: String, id: String, ids: Vec<PageId>| Group {
+            title,
+            id,
+            items: ids.iter().map(|&i| &self.items[i]).collect(),
+            ids,
+            html: None,
+        };
         let groups = if by_letter {
-            let mut groups: BTreeMap<String, Vec<&Item>> = BTreeMap::new();
-            for it in items {
-                let key = sort_key(it);
-                let letter = key
+            let mut groups: BTreeMap<String, Vec<PageId>> = BTreeMap::new();
+            for i in ids {
+                let letter = self.sort_keys[i]
                     .chars()
                     .next()
                     .map(|c| {
@@ -647,25 +691,20 @@ impl<'a> Model<'a> {
                         }
                     })
                     .unwrap_or_default();
-                groups.entry(letter).or_default().push(it);
+                groups.entry(letter).or_default().push(i);
             }
             groups
                 .into_iter()
-                .map(|(title, items)| Group {
-                    id: format!(
+                .map(|(title, ids)| {
+                    let id = format!(
                         "letter-{}",
                         crate::urls::segment_slug(&title).replace('–', "-")
-                    ),
-                    title,
-                    items,
+                    );
+                    group(title, id, ids)
                 })
                 .collect()
         } else {
-            vec![Group {
-                title: String::new(),
-                id: String::new(),
-                items,
-            }]
+            vec![group(String::new(), String::new(), ids)]
         };
         let href = base.href(path);
         let mut bc = crumbs;

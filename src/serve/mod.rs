@@ -86,6 +86,8 @@ pub enum Event<'a> {
         patched: Option<usize>,
         elapsed: Duration,
         changed: usize,
+        /// Where the time went (`serve -v` shows it).
+        phases: &'a [crate::meter::Phase],
     },
     Failed {
         diagnostics: &'a [Diagnostic],
@@ -322,6 +324,7 @@ fn rebuild(
                 patched: built.patched,
                 elapsed: start.elapsed(),
                 changed,
+                phases: &built.phases,
             });
         }
         Ok(Err(diags)) => {

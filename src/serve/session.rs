@@ -34,7 +34,12 @@ use crate::diag::Diagnostic;
 use crate::graph::PageId;
 use crate::markdown::{self, Mode};
 use crate::memo::Memo;
+use crate::meter::{Meter, Phase};
 use crate::render::{self, Job};
+use crate::view::Derived;
+
+/// Output files by path.
+type Files = BTreeMap<String, Arc<[u8]>>;
 
 /// What a rebuild made.
 pub struct Built {
@@ -42,6 +47,8 @@ pub struct Built {
     pub pages: usize,
     /// Outputs rendered again by a patch; `None` after a full rebuild.
     pub patched: Option<usize>,
+    /// Where the rebuild's time went.
+    pub phases: Vec<Phase>,
 }
 
 pub struct Session {
@@ -101,6 +108,20 @@ impl Session {
         &mut self,
         changed: Option<&[PathBuf]>,
     ) -> Result<std::result::Result<Built, Vec<Diagnostic>>> {
+        let meter = Meter::default();
+        let mut result = self.rebuild_with(changed, &meter);
+        meter.finish();
+        if let Ok(Ok(built)) = &mut result {
+            built.phases = meter.phases();
+        }
+        result
+    }
+
+    fn rebuild_with(
+        &mut self,
+        changed: Option<&[PathBuf]>,
+        meter: &Meter,
+    ) -> Result<std::result::Result<Built, Vec<Diagnostic>>> {
         // A symlinked file changes whenever its target does, under a name
         // no event reports: such a site is rebuilt in full.
         let live = self.last.take().filter(|l| !l.checked.parts.linked);
@@ -112,22 +133,28 @@ impl Session {
                 }
             }
             if update::all_templates(&self.opts, &self.root_abs, &paths) {
-                return self.took(update::templates(live, &self.opts, &self.memo), paths);
+                return self.took(
+                    update::templates(live, &self.opts, &self.memo, meter),
+                    paths,
+                    meter,
+                );
             }
             if let [path] = paths.as_slice() {
+                meter.phase("patch", 1);
                 match patch(&mut live, &self.opts, &self.root_abs, path) {
                     Patch::Done(n) => return Ok(Ok(self.keep(live, Some(n)))),
                     // Half changed: the full build below replaces it.
-                    Patch::Broken => return self.full(),
+                    Patch::Broken => return self.full(meter),
                     Patch::Unfit => {}
                 }
             }
             return self.took(
-                update::pages(live, &self.opts, &self.root_abs, &paths),
+                update::pages(live, &self.opts, &self.root_abs, &paths, meter),
                 paths,
+                meter,
             );
         }
-        self.full()
+        self.full(meter)
     }
 
     /// What an incremental rebuild of `paths` gave, taken in.
@@ -135,6 +162,7 @@ impl Session {
         &mut self,
         update: Update,
         paths: Vec<PathBuf>,
+        meter: &Meter,
     ) -> Result<std::result::Result<Built, Vec<Diagnostic>>> {
         match update {
             Update::Built(live, n) => Ok(Ok(self.keep(live, Some(n)))),
@@ -146,7 +174,7 @@ impl Session {
                 Ok(Err(diags))
             }
             Update::Lost(diags) if !diags.is_empty() => Ok(Err(diags)),
-            Update::Lost(_) | Update::Unfit => self.full(),
+            Update::Lost(_) | Update::Unfit => self.full(meter),
         }
     }
 
@@ -155,17 +183,19 @@ impl Session {
             snapshot: live.snapshot.clone(),
             pages: live.checked.graph.published().count(),
             patched,
+            phases: Vec::new(),
         };
         self.last = Some(live);
         built
     }
 
-    fn full(&mut self) -> Result<std::result::Result<Built, Vec<Diagnostic>>> {
+    fn full(&mut self, meter: &Meter) -> Result<std::result::Result<Built, Vec<Diagnostic>>> {
         self.last = None;
         self.pending.clear();
-        match full(&self.opts, &self.memo)? {
-            Ok((checked, snapshot, reads)) => {
-                let derived = Some(build::model(&checked, self.opts.today).into_derived());
+        match full(&self.opts, &self.memo, meter)? {
+            Ok((checked, snapshot, reads, derived)) => {
+                let derived = derived
+                    .or_else(|| Some(build::model(&checked, self.opts.today).into_derived()));
                 let live = Box::new(Live {
                     derived,
                     checked,
@@ -239,44 +269,40 @@ impl Live {
 pub(super) fn full(
     opts: &Options,
     memo: &Memo,
-) -> Result<std::result::Result<(Checked, Snapshot, Reads), Vec<Diagnostic>>> {
-    let checked = match build::analyze_with(opts, Some(memo), &crate::meter::Meter::default())? {
+    meter: &Meter,
+) -> Result<std::result::Result<(Checked, Snapshot, Reads, Option<Derived>), Vec<Diagnostic>>> {
+    let checked = match build::analyze_with(opts, Some(memo), meter)? {
         Ok(c) if c.diagnostics.iter().any(Diagnostic::is_error) => {
             return Ok(Err(build::sorted(c.diagnostics)))
         }
         Ok(c) => c,
         Err(d) => return Ok(Err(d)),
     };
-    let rendered = render_in_memory(&checked, opts, memo)?;
+    let rendered = render_in_memory(&checked, opts, memo, meter)?;
     // Only a complete build says which memo entries are still in use.
     memo.rotate();
-    Ok(rendered.map(|(files, reads)| (checked, Snapshot { files }, reads)))
+    Ok(rendered.map(|(files, reads, derived)| (checked, Snapshot { files }, reads, derived)))
 }
 
 /// Every output of `checked` but the search index, rendered into memory
-/// through the memo tables, with what each output read; `Err` holds the
-/// template errors.
+/// through the memo tables, with what each output read and what the model
+/// computed over every page; `Err` holds the template errors.
 #[allow(clippy::type_complexity)]
 pub(super) fn render_in_memory(
     checked: &Checked,
     opts: &Options,
     memo: &Memo,
-) -> Result<std::result::Result<(BTreeMap<String, Arc<[u8]>>, Reads), Vec<Diagnostic>>> {
+    meter: &Meter,
+) -> Result<std::result::Result<(Files, Reads, Option<Derived>), Vec<Diagnostic>>> {
     let sink = MemorySink::default();
-    let (_, template_diags) = build::render_into_with(
-        checked,
-        opts.today,
-        &sink,
-        Some(memo),
-        false,
-        &crate::meter::Meter::default(),
-    )?;
+    let (_, template_diags, derived) =
+        build::render_into_with(checked, opts.today, &sink, Some(memo), false, meter)?;
     if !template_diags.is_empty() {
         return Ok(Err(template_diags));
     }
     let files = sink.files.into_inner().unwrap_or_else(|e| e.into_inner());
     let reads = sink.reads.into_inner().unwrap_or_else(|e| e.into_inner());
-    Ok(Ok((files, reads)))
+    Ok(Ok((files, reads, derived)))
 }
 
 /// What [`patch`] did.

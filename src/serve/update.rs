@@ -39,6 +39,7 @@ use crate::diag::Diagnostic;
 use crate::graph::{Graph, Node, PageId};
 use crate::load::Page;
 use crate::markdown::Rendered;
+use crate::meter::Meter;
 use crate::render::{self, Job, List};
 use crate::routes::Make;
 use crate::urls::output_file;
@@ -64,7 +65,14 @@ enum Changed {
 }
 
 /// Rebuilds `live` after the page files `paths` changed.
-pub(super) fn pages(live: Box<Live>, opts: &Options, root_abs: &Path, paths: &[PathBuf]) -> Update {
+pub(super) fn pages(
+    live: Box<Live>,
+    opts: &Options,
+    root_abs: &Path,
+    paths: &[PathBuf],
+    meter: &Meter,
+) -> Update {
+    meter.phase("load", paths.len());
     let Some(changed) = read_changed(opts, root_abs, paths) else {
         return Update::Unfit;
     };
@@ -86,6 +94,8 @@ pub(super) fn pages(live: Box<Live>, opts: &Options, root_abs: &Path, paths: &[P
         has_default_standard: old.config.default_standard.is_some(),
         budget: &budget,
     };
+    // The changed pages as loaded, by file; `None` where one failed.
+    let mut loaded: BTreeMap<&str, Option<Arc<Page>>> = BTreeMap::new();
     for (rel, change) in &changed {
         let inner = &rel["content/".len()..];
         page_diags.remove(rel.as_str());
@@ -95,12 +105,14 @@ pub(super) fn pages(live: Box<Live>, opts: &Options, root_abs: &Path, paths: &[P
         };
         let mut d = Vec::new();
         let abs = opts.root.join(rel);
-        match crate::load::page(rel, inner, &abs, bytes, &with, &mut d) {
-            Some(p) => pages.push(Arc::new(p)),
+        let page = crate::load::page(rel, inner, &abs, bytes, &with, &mut d).map(Arc::new);
+        match &page {
+            Some(p) => pages.push(p.clone()),
             None => {
                 broken.insert(inner.to_string());
             }
         }
+        loaded.insert(rel.as_str(), page);
         if !d.is_empty() {
             page_diags.insert(rel.clone(), d);
         }
@@ -207,11 +219,11 @@ pub(super) fn pages(live: Box<Live>, opts: &Options, root_abs: &Path, paths: &[P
         &old.config,
         &parts,
         &old.overrides,
-        (pages, broken),
+        placing(&old.graph, &changed, loaded, pages, broken),
         &old.highlighter,
         None,
         Some(&reuse),
-        &crate::meter::Meter::default(),
+        meter,
     );
     if diagnostics.iter().any(Diagnostic::is_error) {
         return Update::Failed(live, build::sorted(diagnostics));
@@ -243,6 +255,7 @@ pub(super) fn pages(live: Box<Live>, opts: &Options, root_abs: &Path, paths: &[P
     let Some(tera) = checked.tera.as_ref() else {
         return Update::Lost(Vec::new());
     };
+    meter.phase("model", 0);
     let model = build::model(&checked, opts.today);
     let graph = &checked.graph;
     let new_ids = ids_by_file(graph);
@@ -259,6 +272,19 @@ pub(super) fn pages(live: Box<Live>, opts: &Options, root_abs: &Path, paths: &[P
             new_to_old[*n] = Some(o);
         }
     }
+    // List items that did not change keep their HTML.
+    model
+        .fragments
+        .par_iter()
+        .enumerate()
+        .for_each(|(n, cell)| {
+            let Some(o) = new_to_old[n] else { return };
+            if old_derived.items[o] == model.items[n] {
+                if let Some(f) = old_derived.fragments[o].get() {
+                    let _ = cell.set(f.clone());
+                }
+            }
+        });
     let same_ids = |a: &[PageId], b: &[PageId]| {
         a.len() == b.len() && a.iter().zip(b).all(|(&a, &b)| old_to_new[a] == Some(b))
     };
@@ -337,6 +363,7 @@ pub(super) fn pages(live: Box<Live>, opts: &Options, root_abs: &Path, paths: &[P
     }
 
     // Each output: its old bytes when nothing it read changed.
+    meter.phase("plan", 0);
     let jobs = render::plan(&model);
     let mut reads: Reads = FxHashMap::default();
     let mut todo: Vec<(&Job, String)> = Vec::new();
@@ -361,6 +388,7 @@ pub(super) fn pages(live: Box<Live>, opts: &Options, root_abs: &Path, paths: &[P
     }
     // The outputs to render again, beside the files made without a
     // template (every one of them reads many pages).
+    meter.phase("render", todo.len());
     let (rendered, made): (Vec<_>, Vec<render::Output>) = rayon::join(
         || {
             todo.par_iter()
@@ -379,6 +407,7 @@ pub(super) fn pages(live: Box<Live>, opts: &Options, root_abs: &Path, paths: &[P
                 .collect()
         },
     );
+    meter.phase("snapshot", 0);
     let mut files = snapshot.files.clone();
     let planned: FxHashSet<&str> = todo
         .iter()
@@ -423,6 +452,8 @@ pub(super) fn pages(live: Box<Live>, opts: &Options, root_abs: &Path, paths: &[P
         }
     }
     let derived = Some(model.into_derived());
+    meter.phase("drop", 0);
+    drop((old_graph, old_derived, old_reads, snapshot));
     Update::Built(
         Box::new(Live {
             checked,
@@ -433,6 +464,37 @@ pub(super) fn pages(live: Box<Live>, opts: &Options, root_abs: &Path, paths: &[P
         }),
         n,
     )
+}
+
+/// The last graph with the changed pages swapped in, when the graph reads
+/// the same of each as of the page it replaces (an edit of a title, a
+/// summary or a body: no page added or removed, no ref, tag or path
+/// changed); else the pages, to place in a new graph.
+fn placing(
+    old: &Graph,
+    changed: &BTreeMap<String, Changed>,
+    loaded: BTreeMap<&str, Option<Arc<Page>>>,
+    pages: Vec<Arc<Page>>,
+    broken: BTreeSet<String>,
+) -> build::Placing {
+    let swaps: Option<Vec<(PageId, Arc<Page>)>> = changed
+        .keys()
+        .map(|rel| {
+            let page = loaded.get(rel.as_str())?.as_ref()?;
+            let id = old.lookup_inner(&page.inner)?;
+            crate::graph::same_place(&old.page(id).page, page).then(|| (id, page.clone()))
+        })
+        .collect();
+    match swaps {
+        Some(swaps) if old.broken == broken => {
+            let mut graph = old.clone();
+            for (id, page) in swaps {
+                graph.swap_page(id, page);
+            }
+            build::Placing::Placed(graph)
+        }
+        _ => build::Placing::Pages(pages, broken),
+    }
 }
 
 /// A changed file's path below the root, `/`-separated.
@@ -490,7 +552,13 @@ fn ids_by_file(graph: &Graph) -> FxHashMap<&str, PageId> {
 /// Rebuilds `live` after an edit of the site's templates alone: the theme
 /// is loaded again and every output rendered again from the pages, graph
 /// and scans of the last build, which templates do not change.
-pub(super) fn templates(live: Box<Live>, opts: &Options, memo: &crate::memo::Memo) -> Update {
+pub(super) fn templates(
+    live: Box<Live>,
+    opts: &Options,
+    memo: &crate::memo::Memo,
+    meter: &Meter,
+) -> Update {
+    meter.phase("templates", 0);
     let old = &live.checked;
     let scan = crate::source::scan_templates(&opts.root, &build::output_dir(opts, &old.config));
     let mut template_diags = Vec::new();
@@ -522,10 +590,10 @@ pub(super) fn templates(live: Box<Live>, opts: &Options, memo: &crate::memo::Mem
         ..checked
     };
     checked.parts.template_diags = template_diags;
-    let rendered = super::session::render_in_memory(&checked, opts, memo);
+    let rendered = super::session::render_in_memory(&checked, opts, memo, meter);
     // The outputs of the templates before are of no more use.
     memo.outputs.rotate();
-    let (mut files, reads) = match rendered {
+    let (mut files, reads, derived) = match rendered {
         Ok(Ok(r)) => r,
         Ok(Err(d)) => return Update::Lost(d),
         Err(e) => return Update::Lost(vec![crate::diag::Rule::File.site_error(format!("{e:#}"))]),
@@ -539,7 +607,7 @@ pub(super) fn templates(live: Box<Live>, opts: &Options, memo: &crate::memo::Mem
             .map(|(path, bytes)| (path.clone(), bytes.clone())),
     );
     let n = reads.len();
-    let derived = Some(build::model(&checked, opts.today).into_derived());
+    let derived = derived.or_else(|| Some(build::model(&checked, opts.today).into_derived()));
     Update::Built(
         Box::new(Live {
             checked,
