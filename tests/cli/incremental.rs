@@ -55,6 +55,59 @@ fn fresh(opts: &Options) -> Outcome {
     snapshot(&mut Session::new(opts.clone()), None)
 }
 
+/// Every file a writer edits (content, templates, static files,
+/// site.toml), by path, with its bytes.
+fn sources(site: &Site) -> BTreeMap<String, Vec<u8>> {
+    let mut out = BTreeMap::new();
+    for dir in ["content", "templates", "static"] {
+        for e in walkdir::WalkDir::new(site.path().join(dir))
+            .into_iter()
+            .flatten()
+        {
+            if e.file_type().is_file() {
+                let rel = e
+                    .path()
+                    .strip_prefix(site.path())
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned();
+                out.insert(rel, std::fs::read(e.path()).unwrap());
+            }
+        }
+    }
+    out.insert(
+        "site.toml".into(),
+        std::fs::read(site.path().join("site.toml")).unwrap(),
+    );
+    out
+}
+
+/// Puts the files back as they were in `before`: the files that changed.
+fn restore(site: &Site, before: &BTreeMap<String, Vec<u8>>) -> Vec<String> {
+    let now = sources(site);
+    let mut changed = Vec::new();
+    for (path, bytes) in &now {
+        match before.get(path) {
+            Some(b) if b == bytes => {}
+            Some(b) => {
+                site.write(path, b);
+                changed.push(path.clone());
+            }
+            None => {
+                site.remove(path);
+                changed.push(path.clone());
+            }
+        }
+    }
+    for (path, bytes) in before {
+        if !now.contains_key(path) {
+            site.write(path, bytes);
+            changed.push(path.clone());
+        }
+    }
+    changed
+}
+
 fn md_files(site: &Site) -> Vec<String> {
     let mut v: Vec<String> = walkdir::WalkDir::new(site.path().join("content"))
         .into_iter()
@@ -451,6 +504,7 @@ fn edit(site: &Site, rng: &mut Rng, step: usize) -> (String, Option<Vec<String>>
 #[test]
 fn incremental_snapshots_equal_fresh_builds_after_random_edits() {
     let mut patched = 0;
+    let mut built = 0;
     for seed in [7u64, 1234, 99_991, 4242, 31337] {
         let site = Site::fixture("basic");
         grow(&site);
@@ -465,6 +519,7 @@ fn incremental_snapshots_equal_fresh_builds_after_random_edits() {
         assert_eq!(snapshot(&mut session, None), fresh(&opts));
         let mut rng = Rng(seed);
         let mut history = Vec::new();
+        let (mut broke, mut last) = (None, None);
         for step in 0..40 {
             // A broken page is fixed in the next step, as a writer would.
             let mut fixed = Vec::new();
@@ -475,7 +530,31 @@ fn incremental_snapshots_equal_fresh_builds_after_random_edits() {
                     fixed.push(f);
                 }
             }
-            let (what, changed) = edit(&site, &mut rng, step);
+            // So is a link to a heading edit 13 took away.
+            let (linking, linked) = (
+                "content/errors/grpc/deadline-exceeded.md",
+                "content/errors/http/503.md",
+            );
+            if site.read(linking).contains("#extra-notes")
+                && !site.read(linked).contains("## Extra notes")
+            {
+                toggle(&site, linked, "\n## Extra notes\n\nMore.\n");
+                fixed.push(linked.to_string());
+            }
+            // An edit that broke the site is undone next, as a writer
+            // would, so that most edits are checked on a site that builds.
+            let (what, changed) = match broke.take() {
+                Some(before) => {
+                    let undone = restore(&site, &before);
+                    ("undo".to_string(), Some(undone))
+                }
+                None => {
+                    let before = sources(&site);
+                    let (what, changed) = edit(&site, &mut rng, step);
+                    last = Some(before);
+                    (what, changed)
+                }
+            };
             history.push(what);
             let changed: Option<Vec<PathBuf>> = changed.map(|mut c| {
                 c.extend(fixed);
@@ -485,6 +564,10 @@ fn incremental_snapshots_equal_fresh_builds_after_random_edits() {
             let (incremental, was_patched) = snapshot_and_patched(&mut session, changed.as_deref());
             patched += usize::from(was_patched);
             let fresh = fresh(&opts);
+            built += usize::from(fresh.is_ok());
+            if fresh.is_err() {
+                broke = last.take();
+            }
             if incremental != fresh {
                 let detail = match (&incremental, &fresh) {
                     (Ok(a), Ok(b)) => {
@@ -508,6 +591,12 @@ fn incremental_snapshots_equal_fresh_builds_after_random_edits() {
             }
         }
     }
-    // The patch path must have been taken, not only the full rebuild.
+    // The patch path must have been taken, not only the full rebuild; and
+    // most edits must leave a site that builds, or their outputs go
+    // unchecked.
     assert!(patched >= 20, "only {patched} rebuilds were patches");
+    assert!(
+        built >= 150,
+        "only {built} of 200 edits left a site that builds"
+    );
 }
