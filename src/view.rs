@@ -126,7 +126,7 @@ pub struct Group<'a> {
     pub ids: Vec<PageId>,
     /// The items as the theme's `item` macro renders them, one after the
     /// other, when the built-in listing template shows them (see
-    /// `render::ITEM_TEMPLATE`): given instead of `items`.
+    /// `render::ITEM_TEMPLATE`): then `items` is given empty.
     pub html: Option<String>,
 }
 

@@ -128,42 +128,70 @@ pub(super) fn pages(
         linked: old.parts.linked,
     };
 
-    // Codes of the changed pages, before and after: a body that writes one
-    // may link it now, or no more.
-    let mut codes: BTreeSet<String> = old
+    // Codes that changed with the changed pages (written, removed, made
+    // draft or published): a body that writes one may link it now, or no
+    // more. A code its page keeps links as before.
+    let code_of = |p: &Page| p.fm.code.clone().map(|c| (c, p.fm.draft));
+    let before: BTreeSet<(String, bool)> = old
         .graph
         .nodes
         .iter()
         .filter(|n| changed.contains_key(n.page.file.as_str()))
-        .filter_map(|n| n.page.fm.code.clone())
+        .filter_map(|n| code_of(&n.page))
         .collect();
-    codes.extend(
-        pages
-            .iter()
-            .filter(|p| changed.contains_key(p.file.as_str()))
-            .filter_map(|p| p.fm.code.clone()),
-    );
-    codes.retain(|c| crate::markdown::autolinkable(c));
-    let old_ids = ids_by_file(&old.graph);
+    let after: BTreeSet<(String, bool)> = loaded
+        .values()
+        .flatten()
+        .filter_map(|p| code_of(p))
+        .collect();
+    let codes: BTreeSet<String> = before
+        .symmetric_difference(&after)
+        .map(|(c, _)| c.clone())
+        .filter(|c| crate::markdown::autolinkable(c))
+        .collect();
     let reused = std::sync::Mutex::new(FxHashSet::default());
+    // Each old page's id in the new graph, each new page's old id, and
+    // whether a body that read an old page reads the same of it now: made
+    // once, with the new graph, for every body's check.
+    let maps: std::sync::OnceLock<(Vec<Option<PageId>>, Vec<Option<PageId>>, Vec<bool>)> =
+        std::sync::OnceLock::new();
     let reuse = |graph: &Graph, id: PageId| -> Option<Arc<Rendered>> {
+        let (to_new, to_old, same) = maps.get_or_init(|| {
+            let to_new: Vec<Option<PageId>> = old
+                .graph
+                .nodes
+                .par_iter()
+                .map(|n| graph.lookup_inner(n.page.file.strip_prefix("content/")?))
+                .collect();
+            let mut to_old = vec![None; graph.nodes.len()];
+            for (o, n) in to_new.iter().enumerate() {
+                if let Some(n) = *n {
+                    to_old[n] = Some(o);
+                }
+            }
+            let same = to_new
+                .par_iter()
+                .enumerate()
+                .map(|(t, n)| {
+                    let before = old.graph.page(t);
+                    n.is_some_and(|n| {
+                        let after = graph.page(n);
+                        after.page.file == before.page.file
+                            && after.path == before.path
+                            && after.published == before.published
+                            && after.page.fm.title == before.page.fm.title
+                    })
+                })
+                .collect();
+            (to_new, to_old, same)
+        });
         let page = &graph.page(id).page;
         if changed.contains_key(page.file.as_str()) {
             return None;
         }
-        let &was = old_ids.get(page.file.as_str())?;
+        let was = to_old[id]?;
         let r = old.rendered[was].as_ref()?;
-        let new_ids = |file: &str| graph.lookup_inner(file.strip_prefix("content/")?);
-        let same_page = |t: PageId| {
-            let before = old.graph.page(t);
-            new_ids(&before.page.file).is_some_and(|n| {
-                let after = graph.page(n);
-                after.page.file == before.page.file
-                    && after.path == before.path
-                    && after.published == before.published
-                    && after.page.fm.title == before.page.fm.title
-            })
-        };
+        let same_page = |t: PageId| same[t];
         let same_missing = |k: &str| {
             old.graph.lookup_inner(k).is_some() == graph.lookup_inner(k).is_some()
                 && old.graph.broken.contains(k) == graph.broken.contains(k)
@@ -184,7 +212,7 @@ pub(super) fn pages(
         }
         // The same answers, under the new graph's ids: shared when no id
         // moved (no page was added or removed before them).
-        let to_new = |t: PageId| new_ids(&old.graph.page(t).page.file);
+        let to_new = |t: PageId| to_new[t];
         let same_ids = r
             .links
             .iter()
@@ -232,7 +260,6 @@ pub(super) fn pages(
     let rescanned: Vec<bool> = (0..graph.nodes.len())
         .map(|id| rendered[id].is_some() && !reused.contains(&id))
         .collect();
-    drop(old_ids);
 
     // The new build, from the parts of the old one that no page changes.
     let Live {
