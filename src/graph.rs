@@ -190,15 +190,17 @@ pub struct Alias {
     pub target: PageId,
 }
 
+/// The indexes over every page are shared (`Arc`): serve's copy of a
+/// graph with a page swapped in copies only the nodes.
 #[derive(Clone, Debug)]
 pub struct Graph {
     pub nodes: Vec<Node>,
     /// Content paths in NFC -> pages.
-    pub by_inner: HashMap<String, PageId>,
+    pub by_inner: Arc<HashMap<String, PageId>>,
     /// `(provider, lowercase code)` -> page.
-    codes: HashMap<(String, String), PageId>,
+    codes: Arc<HashMap<(String, String), PageId>>,
     /// lowercase code -> pages with it, over every provider.
-    codes_any: HashMap<String, Vec<PageId>>,
+    codes_any: Arc<HashMap<String, Vec<PageId>>>,
     pub by_provider: BTreeMap<String, Vec<PageId>>,
     pub by_tag: BTreeMap<String, Tag>,
     pub by_standard: BTreeMap<String, Vec<PageId>>,
@@ -207,7 +209,7 @@ pub struct Graph {
     /// `content/index.md` (or `_index.md`): its body introduces the home page.
     pub home_intro: Option<PageId>,
     /// Lowercased output file -> what writes it. Every file of the build.
-    pub outputs: BTreeMap<String, String>,
+    pub outputs: Arc<BTreeMap<String, String>>,
     /// Content paths of pages that exist but failed to load, so links to them
     /// do not add a second, misleading error.
     pub broken: BTreeSet<String>,
@@ -504,20 +506,20 @@ pub fn build(inputs: Inputs<'_>, reserved: Reserved<'_>, diags: &mut Vec<Diagnos
     } = inputs;
     let mut g = Graph {
         nodes: Vec::new(),
-        by_inner: HashMap::default(),
-        codes: HashMap::default(),
-        codes_any: HashMap::default(),
+        by_inner: Default::default(),
+        codes: Default::default(),
+        codes_any: Default::default(),
         by_provider: BTreeMap::new(),
         by_tag: BTreeMap::new(),
         by_standard: BTreeMap::new(),
         aliases: Vec::new(),
         featured: Vec::new(),
         home_intro: None,
-        outputs: BTreeMap::new(),
+        outputs: Default::default(),
         broken,
     };
     for (path, what) in reserved.files {
-        g.outputs.insert(path.to_lowercase(), what.clone());
+        Arc::make_mut(&mut g.outputs).insert(path.to_lowercase(), what.clone());
     }
 
     g.place(pages, config, drafts, diags);
@@ -576,8 +578,11 @@ impl Graph {
                             ),
                         ));
                     } else {
-                        g.codes.insert(key, id);
-                        g.codes_any.entry(lower.clone()).or_default().push(id);
+                        Arc::make_mut(&mut g.codes).insert(key, id);
+                        Arc::make_mut(&mut g.codes_any)
+                            .entry(lower.clone())
+                            .or_default()
+                            .push(id);
                     }
                 }
             }
@@ -619,7 +624,7 @@ impl Graph {
                 diags.push(Rule::Url.error(&page.file, Some(line), msg));
                 format!("\u{0}invalid/{id}/")
             });
-            g.by_inner.insert(placed.inner.clone(), id);
+            Arc::make_mut(&mut g.by_inner).insert(placed.inner.clone(), id);
             g.nodes.push(Node {
                 page,
                 placed,
@@ -741,7 +746,7 @@ impl Graph {
                 continue;
             }
             claim(
-                &mut g.outputs,
+                Arc::make_mut(&mut g.outputs),
                 output_file(&node.path),
                 &node.page.file,
                 Some((&node.page.file, line)),
@@ -756,7 +761,7 @@ impl Graph {
             let page = &g.nodes[a.target].page;
             let what = format!("the alias \"/{}\" of {}", a.path, page.file);
             claim(
-                &mut g.outputs,
+                Arc::make_mut(&mut g.outputs),
                 output_file(&a.path),
                 &what,
                 Some((&page.file, page.fm.line_of("aliases"))),
@@ -776,7 +781,13 @@ impl Graph {
     ) {
         let g = self;
         for (path, file) in assets.iter().chain(statics) {
-            claim(&mut g.outputs, path.clone(), file, Some((file, 0)), diags);
+            claim(
+                Arc::make_mut(&mut g.outputs),
+                path.clone(),
+                file,
+                Some((file, 0)),
+                diags,
+            );
         }
         let providers: BTreeSet<&String> = g
             .by_provider
@@ -784,7 +795,13 @@ impl Graph {
             .chain(config.providers.keys())
             .collect();
         for route in crate::routes::lists(providers, config, g.by_tag.keys()) {
-            claim(&mut g.outputs, route.file(), &route.what, None, diags);
+            claim(
+                Arc::make_mut(&mut g.outputs),
+                route.file(),
+                &route.what,
+                None,
+                diags,
+            );
         }
     }
 
