@@ -57,6 +57,10 @@ pub(super) enum Update {
     Lost(Vec<Diagnostic>),
 }
 
+/// Old ids in the new graph, new ids in the old, and whether a body reads
+/// the same of each old page in the new graph (see [`pages`]).
+type IdMaps = (Vec<Option<PageId>>, Vec<Option<PageId>>, Vec<bool>);
+
 /// A changed page file, as the walk would find it.
 enum Changed {
     /// Its bytes (the file exists and is a regular file).
@@ -153,8 +157,7 @@ pub(super) fn pages(
     // Each old page's id in the new graph, each new page's old id, and
     // whether a body that read an old page reads the same of it now: made
     // once, with the new graph, for every body's check.
-    let maps: std::sync::OnceLock<(Vec<Option<PageId>>, Vec<Option<PageId>>, Vec<bool>)> =
-        std::sync::OnceLock::new();
+    let maps: std::sync::OnceLock<IdMaps> = std::sync::OnceLock::new();
     let reuse = |graph: &Graph, id: PageId| -> Option<Arc<Rendered>> {
         let (to_new, to_old, same) = maps.get_or_init(|| {
             let to_new: Vec<Option<PageId>> = old

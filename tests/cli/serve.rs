@@ -38,11 +38,22 @@ fn serve_with(site: &Site, args: &[&str], env: &[(&str, &str)]) -> Server {
         .env("SOURCE_DATE_EPOCH", TODAY_EPOCH)
         .env("NO_COLOR", "1")
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
+        .stderr(Stdio::piped())
         .spawn()
         .unwrap();
     let stdout = child.stdout.take();
+    let stderr = child.stderr.take();
     let (tx, rx) = mpsc::channel();
+    // Lines on stderr come through the same channel, marked.
+    let err_tx = tx.clone();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr.unwrap())
+            .lines()
+            .map_while(Result::ok)
+        {
+            let _ = err_tx.send(format!("stderr: {line}"));
+        }
+    });
     // Owned by a Server from here on, so the process is stopped even if the
     // test fails while it starts.
     let mut server = Server {
@@ -380,6 +391,27 @@ fn full_rebuilds_turn_the_incremental_path_off() {
                 .contains("Service Unavailable Now")
         });
     }
+}
+
+#[test]
+fn verbose_serve_says_where_each_rebuild_spent_its_time() {
+    let site = Site::fixture("basic");
+    let server = serve_with(&site, &["-v"], &[]);
+    let page = "content/errors/http/503.md";
+    site.write(
+        page,
+        site.read(page).replacen(
+            "title = \"Service Unavailable\"",
+            "title = \"Unavailable\"",
+            1,
+        ),
+    );
+    printed(&server, "Rebuilt after");
+    let phases = printed(&server, "stderr:   ");
+    for phase in ["load ", "graph ", "markdown ", "render "] {
+        assert!(phases.contains(phase), "{phase:?} missing from {phases}");
+    }
+    assert!(phases.ends_with(" ms"), "{phases}");
 }
 
 #[cfg(unix)]
