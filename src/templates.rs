@@ -59,7 +59,10 @@ pub fn load(overrides: &BTreeMap<String, String>) -> Result<Tera, Vec<Diagnostic
             let mut diags = missing_templates(&all, overrides);
             diags.extend(recursion(&all, overrides));
             if diags.is_empty() {
-                if !overrides.contains_key("list.html") && !overrides.contains_key("base.html") {
+                let builtin_list = ["list.html", "base.html", crate::render::ITEM_TEMPLATE]
+                    .iter()
+                    .all(|name| !overrides.contains_key(*name));
+                if builtin_list {
                     // Cannot fail: macros.html loaded, and a missing macro
                     // is found when it is called.
                     if let Err(e) = tera.add_raw_template(crate::render::ITEM_TEMPLATE, ITEM) {

@@ -227,6 +227,36 @@ fn site_templates_override_the_theme_file_by_file() {
     );
 }
 
+/// Listings render each item once and reuse it: a site's own `item`
+/// macro, or its own list.html, must still be what every listing shows.
+#[test]
+fn listings_show_the_sites_item_macro_and_list_template() {
+    let theme = include_str!("../../templates/macros.html");
+    let start = theme.find("{% macro item(it) %}").unwrap();
+    let end = theme.find("{% endmacro item %}").unwrap();
+    let macros = format!(
+        "{}{{% macro item(it) %}}<li class=\"mine\">{{{{ it.title }}}}</li>{}",
+        &theme[..start],
+        &theme[end..]
+    );
+    let site = Site::fixture("basic");
+    site.write("templates/macros.html", &macros);
+    site.build_ok();
+    for list in ["errors", "providers/http", "tags/availability"] {
+        let html = site.read(&format!("public/{list}/index.html"));
+        assert!(html.contains("<li class=\"mine\">"), "{list}: {html}");
+        assert!(!html.contains("class=\"item item-"), "{list}: {html}");
+    }
+    // A list.html of the site's own gets the items to loop over.
+    site.write(
+        "templates/list.html",
+        "{% extends \"base.html\" %}{% block main %}{% for g in list.groups %}{% for it in g.items %}<p class=\"own\">{{ it.code }}</p>{% endfor %}{% endfor %}{% endblock main %}",
+    );
+    site.build_ok();
+    let html = site.read("public/errors/index.html");
+    assert!(html.contains("<p class=\"own\">503</p>"), "{html}");
+}
+
 #[test]
 fn static_files_and_content_assets_are_copied() {
     let site = Site::fixture("basic");
