@@ -176,6 +176,21 @@ fn grow(site: &Site) {
     }
 }
 
+/// Takes the front-matter line of `key` out of the page at `path`, or
+/// puts `line` first in its front matter when it has none.
+fn toggle_key(site: &Site, path: &str, key: &str, line: &str) {
+    let t = site.read(path);
+    let t = match t.find(&format!("\n{key} = ")) {
+        Some(at) => {
+            let start = at + 1;
+            let end = start + t[start..].find('\n').unwrap_or(0) + 1;
+            format!("{}{}", &t[..start], &t[end..])
+        }
+        None => t.replacen("+++\n", &format!("+++\n{line}\n"), 1),
+    };
+    site.write(path, t);
+}
+
 /// Appends `text` to the file at `path`, or takes it out when it is there.
 fn toggle(site: &Site, path: &str, text: &str) {
     let t = site.read(path);
@@ -197,26 +212,17 @@ fn edit(site: &Site, rng: &mut Rng, step: usize) -> (String, Option<Vec<String>>
     match rng.below(31) {
         30 if site.exists(&gen) => {
             // The editorial standard: two standard listings change.
-            let t = site.read(&gen);
-            let t = if t.contains("standard = \"notes\"\n") {
-                t.replace("standard = \"notes\"\n", "")
-            } else {
-                t.replacen("+++\n", "+++\nstandard = \"notes\"\n", 1)
-            };
-            site.write(&gen, t);
+            toggle_key(site, &gen, "standard", "standard = \"notes\"");
             only(format!("standard of {gen}"), &gen)
         }
         27 if site.exists(&gen) => {
             // An alias: a redirect page, and `_redirects`.
-            let t = site.read(&gen);
-            let t = if t.contains("aliases = ") {
-                let start = t.find("aliases = ").unwrap_or(0);
-                let end = start + t[start..].find('\n').unwrap_or(0) + 1;
-                format!("{}{}", &t[..start], &t[end..])
-            } else {
-                t.replacen("+++\n", &format!("+++\naliases = [\"/old/s{step}/\"]\n"), 1)
-            };
-            site.write(&gen, t);
+            toggle_key(
+                site,
+                &gen,
+                "aliases",
+                &format!("aliases = [\"/old/s{step}/\"]"),
+            );
             only(format!("alias of {gen}"), &gen)
         }
         28 if site.exists(&gen) => {
@@ -239,15 +245,7 @@ fn edit(site: &Site, rng: &mut Rng, step: usize) -> (String, Option<Vec<String>>
         }
         29 if site.exists(&gen) && !is_linked(&gen) => {
             // A slug: the page moves to another URL.
-            let t = site.read(&gen);
-            let t = if t.contains("slug = ") {
-                let start = t.find("slug = ").unwrap_or(0);
-                let end = start + t[start..].find('\n').unwrap_or(0) + 1;
-                format!("{}{}", &t[..start], &t[end..])
-            } else {
-                t.replacen("+++\n", &format!("+++\nslug = \"moved-{step}\"\n"), 1)
-            };
-            site.write(&gen, t);
+            toggle_key(site, &gen, "slug", &format!("slug = \"moved-{step}\""));
             only(format!("slug of {gen}"), &gen)
         }
         26 if site.exists("content/errors/grpc/gen1.md") => {
@@ -315,13 +313,7 @@ fn edit(site: &Site, rng: &mut Rng, step: usize) -> (String, Option<Vec<String>>
             only(format!("add solo {p}"), &p)
         }
         17 if site.exists(&gen) => {
-            let t = site.read(&gen);
-            let t = if t.contains("draft = true\n") {
-                t.replace("draft = true\n", "")
-            } else {
-                t.replacen("+++\n", "+++\ndraft = true\n", 1)
-            };
-            site.write(&gen, t);
+            toggle_key(site, &gen, "draft", "draft = true");
             only(format!("draft {gen}"), &gen)
         }
         18 if site.exists(&gen) => {
