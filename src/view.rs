@@ -196,7 +196,7 @@ pub struct Model<'a> {
     pub markdown: crate::markdown::Context<'a>,
     pub today: Date,
     pub items: Vec<Item>,
-    /// Each item's place in lists (see [`sort_key`]).
+    /// Each item's place in lists: by code, else title, numbers by value.
     pub sort_keys: Vec<String>,
     /// Each item as the theme renders it in lists, once rendered.
     pub fragments: Vec<OnceLock<Arc<str>>>,
@@ -214,8 +214,8 @@ pub struct Model<'a> {
 pub struct Derived {
     pub items: Vec<Item>,
     pub sort_keys: Vec<String>,
-    /// Rendered with the theme of the build that made them: a new theme
-    /// starts without (see [`Derived::drop_fragments`]).
+    /// Rendered with the theme of the build that made them: a build with
+    /// a new theme starts without.
     pub fragments: Vec<OnceLock<Arc<str>>>,
     /// Pages that link to each page or list it as related, ascending.
     pub backlinks: Vec<Vec<PageId>>,
