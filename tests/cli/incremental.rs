@@ -209,7 +209,22 @@ fn edit(site: &Site, rng: &mut Rng, step: usize) -> (String, Option<Vec<String>>
     let pick = files[rng.below(files.len())].clone();
     let only = |what: String, path: &str| (what, Some(vec![path.to_string()]));
     let gen = generated(rng.below(GENERATED));
-    match rng.below(31) {
+    match rng.below(32) {
+        31 => {
+            // A guide's title: the pages it compares show it, and so does
+            // their entry in codes.json.
+            let p = [
+                "content/compare/503-vs-unavailable.md",
+                "content/playbooks/timeouts.md",
+            ][rng.below(2)];
+            let t = site.read(p);
+            let t = match t.find("title = \"") {
+                Some(i) => format!("{}title = \"G{step} {}", &t[..i], &t[i + 9..]),
+                None => t.replacen("title: ", &format!("title: G{step} "), 1),
+            };
+            site.write(p, t);
+            only(format!("title of {p}"), p)
+        }
         30 if site.exists(&gen) => {
             // The editorial standard: two standard listings change.
             toggle_key(site, &gen, "standard", "standard = \"notes\"");
