@@ -622,72 +622,117 @@ struct GuideEntry<'a> {
     url: String,
 }
 
+/// codes.json: every published code, by provider and code. Each entry's
+/// text is kept in the model with the key of what it was made from, so
+/// serve makes again only the entries of pages an edit changed.
 pub fn codes_json(m: &Model<'_>) -> String {
-    let base = &m.config.base;
-    let mut entries: Vec<CodeEntry<'_>> = m
+    let mut order: Vec<(&str, String, PageId)> = m
         .graph
         .published()
         .filter(|(_, n)| n.page.kind.has_code())
-        .map(|(id, n)| CodeEntry {
-            code: n.page.fm.code.as_deref().unwrap_or(""),
-            provider: n.page.fm.provider.as_deref().unwrap_or(""),
-            title: &n.page.fm.title,
-            summary: &m.items[id].summary,
-            url: base.permalink(&n.path),
-            reviewed: n.page.fm.reviewed.map(format_date),
-            guides: if n.guides_fallback {
-                Vec::new()
-            } else {
-                n.guides
-                    .iter()
-                    .map(|&g| {
-                        let gn = m.graph.page(g);
-                        GuideEntry {
-                            kind: gn.page.kind.name(),
-                            title: &gn.page.fm.title,
-                            url: base.permalink(&gn.path),
-                        }
-                    })
-                    .collect()
-            },
+        .map(|(id, n)| {
+            let fm = &n.page.fm;
+            let code = fm.code.as_deref().unwrap_or("").to_lowercase();
+            (fm.provider.as_deref().unwrap_or(""), code, id)
         })
         .collect();
-    entries.sort_by_cached_key(|e| (e.provider, e.code.to_lowercase()));
-    let mut s = pretty_object_of_array("codes", &entries);
+    order.sort_unstable();
+    let parts: Vec<Arc<str>> = order
+        .par_iter()
+        .map(|&(.., id)| code_entry_text(m, id))
+        .collect();
+    let mut s = pretty_object_of_parts("codes", &parts);
     s.push('\n');
     s
 }
 
-/// `{"<name>": [items]}` as `serde_json::to_string_pretty` writes it, the
-/// items serialized in parallel and the text allocated once: at 100,000
-/// codes it is tens of MB, and neither a value tree nor a buffer grown
-/// by doubling is needed. Pretty JSON holds no line break inside a
-/// string, so each item is indented line by line.
-fn pretty_object_of_array<T: Serialize + Sync>(name: &str, items: &[T]) -> String {
-    const INDENT: &str = "    ";
-    let parts: Vec<String> = items
-        .par_iter()
-        .map(|item| serde_json::to_string_pretty(item).unwrap_or_default())
-        .collect();
+/// Page `id`'s entry of codes.json, pretty and indented as an item of the
+/// list: kept from the last build when made from the same fields.
+fn code_entry_text(m: &Model<'_>, id: PageId) -> Arc<str> {
+    let n = m.graph.page(id);
+    let fm = &n.page.fm;
+    let guides: &[PageId] = if n.guides_fallback { &[] } else { &n.guides };
+    let mut key = crate::memo::KeyBuilder::default();
+    key.part(fm.code.as_deref().unwrap_or("").as_bytes())
+        .part(fm.provider.as_deref().unwrap_or("").as_bytes())
+        .part(fm.title.as_bytes())
+        .part(m.items[id].summary.as_bytes())
+        .part(n.path.as_bytes())
+        .part(m.items[id].reviewed.as_deref().unwrap_or("-").as_bytes());
+    for &g in guides {
+        let gn = m.graph.page(g);
+        key.part(gn.page.kind.name().as_bytes())
+            .part(gn.page.fm.title.as_bytes())
+            .part(gn.path.as_bytes());
+    }
+    let key = key.finish();
+    let mut cell = m.code_entries[id]
+        .lock()
+        .unwrap_or_else(|e| e.into_inner());
+    if let Some((k, text)) = &*cell {
+        if *k == key {
+            return text.clone();
+        }
+    }
+    let base = &m.config.base;
+    let entry = CodeEntry {
+        code: fm.code.as_deref().unwrap_or(""),
+        provider: fm.provider.as_deref().unwrap_or(""),
+        title: &fm.title,
+        summary: &m.items[id].summary,
+        url: base.permalink(&n.path),
+        reviewed: fm.reviewed.map(format_date),
+        guides: guides
+            .iter()
+            .map(|&g| {
+                let gn = m.graph.page(g);
+                GuideEntry {
+                    kind: gn.page.kind.name(),
+                    title: &gn.page.fm.title,
+                    url: base.permalink(&gn.path),
+                }
+            })
+            .collect(),
+    };
+    let text: Arc<str> = pretty_item(&entry).into();
+    *cell = Some((key, text.clone()));
+    text
+}
+
+/// Indentation of an item of a list that is a field of the top object.
+const ITEM_INDENT: &str = "    ";
+
+/// `item` as `serde_json::to_string_pretty` writes it as an element of a
+/// list that is a field of the top object: each line indented. Pretty
+/// JSON holds no line break inside a string.
+fn pretty_item<T: Serialize>(item: &T) -> String {
+    let one = serde_json::to_string_pretty(item).unwrap_or_default();
+    let mut s = String::with_capacity(one.len() + 64);
+    for (j, line) in one.split('\n').enumerate() {
+        if j > 0 {
+            s.push('\n');
+        }
+        s.push_str(ITEM_INDENT);
+        s.push_str(line);
+    }
+    s
+}
+
+/// `{"<name>": [items]}` as `serde_json::to_string_pretty` writes it, from
+/// items made by [`pretty_item`], the text allocated once: at 100,000
+/// codes it is tens of MB, and neither a value tree nor a buffer grown by
+/// doubling is needed.
+fn pretty_object_of_parts(name: &str, parts: &[Arc<str>]) -> String {
     let head = format!("{{\n  {}: [", serde_json::Value::from(name));
     if parts.is_empty() {
         return format!("{head}]\n}}");
     }
-    let size: usize = parts
-        .iter()
-        .map(|p| p.len() + (p.matches('\n').count() + 1) * INDENT.len() + 2)
-        .sum();
+    let size: usize = parts.iter().map(|p| p.len() + 2).sum();
     let mut s = String::with_capacity(head.len() + size + 8);
     s.push_str(&head);
     for (i, part) in parts.iter().enumerate() {
         s.push_str(if i == 0 { "\n" } else { ",\n" });
-        for (j, line) in part.split('\n').enumerate() {
-            if j > 0 {
-                s.push('\n');
-            }
-            s.push_str(INDENT);
-            s.push_str(line);
-        }
+        s.push_str(part);
     }
     s.push_str("\n  ]\n}");
     s
@@ -698,7 +743,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn pretty_object_of_array_writes_what_serde_json_writes() {
+    fn pretty_items_joined_are_what_serde_json_writes() {
         #[derive(Serialize)]
         struct Item {
             code: String,
@@ -723,7 +768,8 @@ mod tests {
                 codes: &'a [Item],
             }
             let expected = serde_json::to_string_pretty(&Whole { codes: &items }).unwrap();
-            assert_eq!(pretty_object_of_array("codes", &items), expected);
+            let parts: Vec<Arc<str>> = items.iter().map(|i| pretty_item(i).into()).collect();
+            assert_eq!(pretty_object_of_parts("codes", &parts), expected);
         }
     }
 }

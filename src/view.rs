@@ -4,7 +4,7 @@
 //! template set: what makes incremental rebuilds exact.
 
 use std::collections::BTreeMap;
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use rayon::prelude::*;
 
@@ -200,6 +200,9 @@ pub struct Model<'a> {
     pub sort_keys: Vec<String>,
     /// Each item as the theme renders it in lists, once rendered.
     pub fragments: Vec<OnceLock<Arc<str>>>,
+    /// Each code page's entry of codes.json with the key of what it was
+    /// made from (see `render::codes_json`).
+    pub code_entries: Vec<Mutex<CodeEntryText>>,
     pub backlinks: Vec<Vec<PageId>>,
     pub site: SiteView,
     /// Memo tables and the graph fingerprint, when rebuilding incrementally.
@@ -209,6 +212,9 @@ pub struct Model<'a> {
     pub unread: crate::diag::Diagnostics,
 }
 
+/// A page's entry of codes.json, and the key of the fields it was made of.
+pub type CodeEntryText = Option<(crate::memo::Key, Arc<str>)>;
+
 /// What [`Model::new`] computes over every page: `serve` keeps it between
 /// edits and patches the backlinks an edit changes.
 pub struct Derived {
@@ -217,6 +223,7 @@ pub struct Derived {
     /// Rendered with the theme of the build that made them: a build with
     /// a new theme starts without.
     pub fragments: Vec<OnceLock<Arc<str>>>,
+    pub code_entries: Vec<Mutex<CodeEntryText>>,
     /// Pages that link to each page or list it as related, ascending.
     pub backlinks: Vec<Vec<PageId>>,
     pub site: SiteView,
@@ -345,6 +352,7 @@ impl<'a> Model<'a> {
         };
         let sort_keys = items.par_iter().map(sort_key).collect();
         let fragments = items.iter().map(|_| OnceLock::new()).collect();
+        let code_entries = items.iter().map(|_| Mutex::new(None)).collect();
         Model::with(
             markdown,
             rendered,
@@ -353,6 +361,7 @@ impl<'a> Model<'a> {
                 items,
                 sort_keys,
                 fragments,
+                code_entries,
                 backlinks,
                 site,
             },
@@ -375,6 +384,7 @@ impl<'a> Model<'a> {
             items: derived.items,
             sort_keys: derived.sort_keys,
             fragments: derived.fragments,
+            code_entries: derived.code_entries,
             backlinks: derived.backlinks,
             site: derived.site,
             memo: None,
@@ -388,6 +398,7 @@ impl<'a> Model<'a> {
             items: self.items,
             sort_keys: self.sort_keys,
             fragments: self.fragments,
+            code_entries: self.code_entries,
             backlinks: self.backlinks,
             site: self.site,
         }

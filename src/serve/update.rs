@@ -315,6 +315,18 @@ pub(super) fn pages(
                 }
             }
         });
+    // Entries of codes.json go along: each says what it was made from.
+    for (n, o) in new_to_old.iter().enumerate() {
+        if let Some(o) = *o {
+            let entry = old_derived.code_entries[o]
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .take();
+            *model.code_entries[n]
+                .lock()
+                .unwrap_or_else(|e| e.into_inner()) = entry;
+        }
+    }
     let same_ids = |a: &[PageId], b: &[PageId]| {
         a.len() == b.len() && a.iter().zip(b).all(|(&a, &b)| old_to_new[a] == Some(b))
     };
