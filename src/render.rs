@@ -666,9 +666,7 @@ fn code_entry_text(m: &Model<'_>, id: PageId) -> Arc<str> {
             .part(gn.path.as_bytes());
     }
     let key = key.finish();
-    let mut cell = m.code_entries[id]
-        .lock()
-        .unwrap_or_else(|e| e.into_inner());
+    let mut cell = m.code_entries[id].lock().unwrap_or_else(|e| e.into_inner());
     if let Some((k, text)) = &*cell {
         if *k == key {
             return text.clone();
