@@ -97,7 +97,7 @@ impl Placed {
             tags: fm
                 .tags
                 .iter()
-                .map(|t| crate::urls::segment(t, slugify).map_err(|why| why.to_string()))
+                .map(|t| crate::urls::segment(t, slugify))
                 .collect(),
             aliases: fm.aliases.iter().map(|a| alias_path(&a.text)).collect(),
             related: fm.related.iter().map(|r| RefKey::of(&r.text)).collect(),
@@ -746,7 +746,7 @@ impl Graph {
                 continue;
             }
             claim(
-                Arc::make_mut(&mut g.outputs),
+                &mut g.outputs,
                 output_file(&node.path),
                 &node.page.file,
                 Some((&node.page.file, line)),
@@ -761,7 +761,7 @@ impl Graph {
             let page = &g.nodes[a.target].page;
             let what = format!("the alias \"/{}\" of {}", a.path, page.file);
             claim(
-                Arc::make_mut(&mut g.outputs),
+                &mut g.outputs,
                 output_file(&a.path),
                 &what,
                 Some((&page.file, page.fm.line_of("aliases"))),
@@ -781,13 +781,7 @@ impl Graph {
     ) {
         let g = self;
         for (path, file) in assets.iter().chain(statics) {
-            claim(
-                Arc::make_mut(&mut g.outputs),
-                path.clone(),
-                file,
-                Some((file, 0)),
-                diags,
-            );
+            claim(&mut g.outputs, path.clone(), file, Some((file, 0)), diags);
         }
         let providers: BTreeSet<&String> = g
             .by_provider
@@ -795,13 +789,7 @@ impl Graph {
             .chain(config.providers.keys())
             .collect();
         for route in crate::routes::lists(providers, config, g.by_tag.keys()) {
-            claim(
-                Arc::make_mut(&mut g.outputs),
-                route.file(),
-                &route.what,
-                None,
-                diags,
-            );
+            claim(&mut g.outputs, route.file(), &route.what, None, diags);
         }
     }
 
@@ -836,11 +824,9 @@ impl Graph {
         // Published guides by tag slug, each list in id order.
         let mut guides_by_tag: HashMap<&str, Vec<PageId>> = HashMap::default();
         for (id, n) in g.published().filter(|(_, n)| n.page.kind.is_guide()) {
+            // A guide's tag slugs are distinct (see `connect`).
             for t in &n.tag_slugs {
-                let ids = guides_by_tag.entry(t.as_str()).or_default();
-                if ids.last() != Some(&id) {
-                    ids.push(id);
-                }
+                guides_by_tag.entry(t.as_str()).or_default().push(id);
             }
         }
         let mut fallback: Vec<(PageId, Vec<PageId>)> = Vec::new();
@@ -872,7 +858,7 @@ impl Graph {
 
 /// Records that `what` writes `path`; a second writer is an error at `at`.
 fn claim(
-    outputs: &mut BTreeMap<String, String>,
+    outputs: &mut Arc<BTreeMap<String, String>>,
     path: String,
     what: &str,
     at: Option<(&str, u32)>,
@@ -888,7 +874,7 @@ fn claim(
             None => diags.push(Rule::Collision.site_error(msg)),
         }
     } else {
-        outputs.insert(key, what.to_string());
+        Arc::make_mut(outputs).insert(key, what.to_string());
     }
 }
 
