@@ -160,18 +160,7 @@ pub(super) fn pages(
     let maps: std::sync::OnceLock<IdMaps> = std::sync::OnceLock::new();
     let reuse = |graph: &Graph, id: PageId| -> Option<Arc<Rendered>> {
         let (to_new, to_old, same) = maps.get_or_init(|| {
-            let to_new: Vec<Option<PageId>> = old
-                .graph
-                .nodes
-                .par_iter()
-                .map(|n| graph.lookup_inner(n.page.file.strip_prefix("content/")?))
-                .collect();
-            let mut to_old = vec![None; graph.nodes.len()];
-            for (o, n) in to_new.iter().enumerate() {
-                if let Some(n) = *n {
-                    to_old[n] = Some(o);
-                }
-            }
+            let (to_new, to_old) = id_maps(&old.graph, graph);
             let same = to_new
                 .par_iter()
                 .enumerate()
@@ -259,6 +248,10 @@ pub(super) fn pages(
     if diagnostics.iter().any(Diagnostic::is_error) {
         return Update::Failed(live, build::sorted(diagnostics));
     }
+    let (old_to_new, new_to_old) = match maps.into_inner() {
+        Some((to_new, to_old, _)) => (to_new, to_old),
+        None => id_maps(&old.graph, &graph),
+    };
     let reused = reused.into_inner().unwrap_or_else(|e| e.into_inner());
     let rescanned: Vec<bool> = (0..graph.nodes.len())
         .map(|id| rendered[id].is_some() && !reused.contains(&id))
@@ -288,45 +281,25 @@ pub(super) fn pages(
     meter.phase("model", 0);
     let model = build::model(&checked, opts.today);
     let graph = &checked.graph;
-    let new_ids = ids_by_file(graph);
-    let old_to_new: Vec<Option<PageId>> = old_graph
-        .nodes
-        .iter()
-        .map(|n| new_ids.get(n.page.file.as_str()).copied())
-        .collect();
 
     // Pages whose data an output may have read changed.
-    let mut new_to_old: Vec<Option<PageId>> = vec![None; graph.nodes.len()];
-    for (o, n) in old_to_new.iter().enumerate() {
-        if let Some(n) = n {
-            new_to_old[*n] = Some(o);
-        }
-    }
-    // List items that did not change keep their HTML.
-    model
-        .fragments
-        .par_iter()
-        .enumerate()
-        .for_each(|(n, cell)| {
-            let Some(o) = new_to_old[n] else { return };
-            if old_derived.items[o] == model.items[n] {
-                if let Some(f) = old_derived.fragments[o].get() {
-                    let _ = cell.set(f.clone());
-                }
+    // List items that did not change keep their HTML; entries of
+    // codes.json go along, each with the key of what it was made from.
+    (0..graph.nodes.len()).into_par_iter().for_each(|n| {
+        let Some(o) = new_to_old[n] else { return };
+        if old_derived.items[o] == model.items[n] {
+            if let Some(f) = old_derived.fragments[o].get() {
+                let _ = model.fragments[n].set(f.clone());
             }
-        });
-    // Entries of codes.json go along: each says what it was made from.
-    for (n, o) in new_to_old.iter().enumerate() {
-        if let Some(o) = *o {
-            let entry = old_derived.code_entries[o]
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .take();
-            *model.code_entries[n]
-                .lock()
-                .unwrap_or_else(|e| e.into_inner()) = entry;
         }
-    }
+        let entry = old_derived.code_entries[o]
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .take();
+        *model.code_entries[n]
+            .lock()
+            .unwrap_or_else(|e| e.into_inner()) = entry;
+    });
     let same_ids = |a: &[PageId], b: &[PageId]| {
         a.len() == b.len() && a.iter().zip(b).all(|(&a, &b)| old_to_new[a] == Some(b))
     };
@@ -584,13 +557,21 @@ fn read_changed(
     Some(out)
 }
 
-fn ids_by_file(graph: &Graph) -> FxHashMap<&str, PageId> {
-    graph
+/// Each old page's id in the new graph, and each new page's id in the
+/// old: the page of the same file.
+fn id_maps(old: &Graph, new: &Graph) -> (Vec<Option<PageId>>, Vec<Option<PageId>>) {
+    let to_new: Vec<Option<PageId>> = old
         .nodes
-        .iter()
-        .enumerate()
-        .map(|(id, n)| (n.page.file.as_str(), id))
-        .collect()
+        .par_iter()
+        .map(|n| new.lookup_inner(n.page.file.strip_prefix("content/")?))
+        .collect();
+    let mut to_old = vec![None; new.nodes.len()];
+    for (o, n) in to_new.iter().enumerate() {
+        if let Some(n) = *n {
+            to_old[n] = Some(o);
+        }
+    }
+    (to_new, to_old)
 }
 
 /// Rebuilds `live` after an edit of the site's templates alone: the theme
