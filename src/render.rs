@@ -157,13 +157,7 @@ pub fn render_job(
             ctx.insert("meta", &Meta::default());
         }
         Job::List(list) => {
-            let mut view = list_view(m, list);
-            let fragments = tera.get_template(ITEM_TEMPLATE).is_ok();
-            // With memo tables the key is made from the items, and their
-            // HTML is only needed when the output is not memoized.
-            if fragments && m.memo.is_none() {
-                fill_fragments(m, tera, &mut view);
-            }
+            let view = list_view(m, list);
             ctx.insert(
                 "meta",
                 &Meta::new(
@@ -173,9 +167,15 @@ pub fn render_job(
                     view.permalink.clone(),
                 ),
             );
-            ctx.insert("list", &view);
-            if fragments && m.memo.is_some() {
+            if tera.get_template(ITEM_TEMPLATE).is_ok() {
+                // The items' HTML is made once the output is known not to
+                // be memoized; a memo key is made from the items.
+                if m.memo.is_some() {
+                    ctx.insert("list", &view);
+                }
                 pending_list = Some(view);
+            } else {
+                ctx.insert("list", &view);
             }
         }
     }
@@ -615,6 +615,26 @@ struct CodeEntry<'a> {
     url: String,
 }
 
+impl CodeEntry<'_> {
+    /// The key of every field, which the entry's text is made from.
+    fn key(&self) -> crate::memo::Key {
+        let mut k = crate::memo::KeyBuilder::default();
+        k.part(self.code.as_bytes())
+            .part(self.provider.as_bytes())
+            .part(self.title.as_bytes())
+            .part(self.summary.as_bytes())
+            .part(self.url.as_bytes())
+            .part(&[u8::from(self.reviewed.is_some())])
+            .part(self.reviewed.as_deref().unwrap_or("").as_bytes());
+        for g in &self.guides {
+            k.part(g.kind.as_bytes())
+                .part(g.title.as_bytes())
+                .part(g.url.as_bytes());
+        }
+        k.finish()
+    }
+}
+
 #[derive(Serialize)]
 struct GuideEntry<'a> {
     kind: &'static str,
@@ -651,35 +671,15 @@ pub fn codes_json(m: &Model<'_>) -> String {
 fn code_entry_text(m: &Model<'_>, id: PageId) -> Arc<str> {
     let n = m.graph.page(id);
     let fm = &n.page.fm;
-    let guides: &[PageId] = if n.guides_fallback { &[] } else { &n.guides };
-    let mut key = crate::memo::KeyBuilder::default();
-    key.part(fm.code.as_deref().unwrap_or("").as_bytes())
-        .part(fm.provider.as_deref().unwrap_or("").as_bytes())
-        .part(fm.title.as_bytes())
-        .part(m.items[id].summary.as_bytes())
-        .part(n.path.as_bytes())
-        .part(m.items[id].reviewed.as_deref().unwrap_or("-").as_bytes());
-    for &g in guides {
-        let gn = m.graph.page(g);
-        key.part(gn.page.kind.name().as_bytes())
-            .part(gn.page.fm.title.as_bytes())
-            .part(gn.path.as_bytes());
-    }
-    let key = key.finish();
-    let mut cell = m.code_entries[id].lock().unwrap_or_else(|e| e.into_inner());
-    if let Some((k, text)) = &*cell {
-        if *k == key {
-            return text.clone();
-        }
-    }
     let base = &m.config.base;
+    let guides: &[PageId] = if n.guides_fallback { &[] } else { &n.guides };
     let entry = CodeEntry {
         code: fm.code.as_deref().unwrap_or(""),
         provider: fm.provider.as_deref().unwrap_or(""),
         title: &fm.title,
         summary: &m.items[id].summary,
         url: base.permalink(&n.path),
-        reviewed: fm.reviewed.map(format_date),
+        reviewed: m.items[id].reviewed.clone(),
         guides: guides
             .iter()
             .map(|&g| {
@@ -692,9 +692,16 @@ fn code_entry_text(m: &Model<'_>, id: PageId) -> Arc<str> {
             })
             .collect(),
     };
-    let text: Arc<str> = pretty_item(&entry).into();
-    *cell = Some((key, text.clone()));
-    text
+    let key = entry.key();
+    let mut cell = m.code_entries[id].lock().unwrap_or_else(|e| e.into_inner());
+    match &*cell {
+        Some((k, text)) if *k == key => text.clone(),
+        _ => {
+            let text: Arc<str> = pretty_item(&entry).into();
+            *cell = Some((key, text.clone()));
+            text
+        }
+    }
 }
 
 /// Indentation of an item of a list that is a field of the top object.

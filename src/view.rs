@@ -120,10 +120,10 @@ pub struct PageView {
 pub struct Group<'a> {
     pub title: String,
     pub id: String,
-    /// Borrowed from the model: a listing of every page copies none.
-    pub items: Vec<&'a Item>,
-    /// The pages of `items`.
+    /// The pages listed; templates see their items.
     pub ids: Vec<PageId>,
+    /// The model's items, by page: a listing of every page copies none.
+    pub all: &'a [Item],
     /// The items as the theme's `item` macro renders them, one after the
     /// other, when the built-in listing template shows them (see
     /// `render::ITEM_TEMPLATE`): then `items` is given empty.
@@ -141,7 +141,10 @@ impl Serialize for Group<'_> {
                 g.serialize_field("html", html)?;
                 g.serialize_field("items", &[] as &[&Item])?;
             }
-            None => g.serialize_field("items", &self.items)?,
+            None => {
+                let items: Vec<&Item> = self.ids.iter().map(|&i| &self.all[i]).collect();
+                g.serialize_field("items", &items)?;
+            }
         }
         g.end()
     }
@@ -684,8 +687,8 @@ impl<'a> Model<'a> {
         let group = |title: String, id: String, ids: Vec<PageId>| Group {
             title,
             id,
-            items: ids.iter().map(|&i| &self.items[i]).collect(),
             ids,
+            all: &self.items,
             html: None,
         };
         let groups = if by_letter {
