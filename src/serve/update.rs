@@ -5,8 +5,11 @@
 //!
 //! - Pages: only the changed files are read; every other page is taken
 //!   from the last build.
-//! - The graph is placed again from all pages (it is cheap) and every
-//!   check that reads more than one page runs again.
+//! - The last graph is kept, with the changed pages swapped in, when it
+//!   reads the same of them as before (`graph::same_place`: a title,
+//!   summary or body edit); else it is placed again from all pages, each
+//!   page's own part made once ([`crate::graph::Placed`]). Every check
+//!   that reads more than one page runs again.
 //! - A body's scan is kept when its page did not change and every answer
 //!   it read from the graph is the same ([`markdown::Reads`]): the pages it
 //!   links (their path, title, file, status), the content paths that named
@@ -17,7 +20,8 @@
 //!   or when it lists pages and the edit changed who is in the list; the
 //!   rest keep their bytes. What each output read was recorded when it was
 //!   rendered ([`crate::view::recording`]). The home page and the files
-//!   made without a template are made again every time.
+//!   made without a template are made again every time; list items and
+//!   codes.json entries that did not change are carried over.
 //!
 //! A template edit loads the theme again and renders every output from the
 //! last build's pages, graph and scans, which no template changes.
