@@ -176,6 +176,17 @@ fn grow(site: &Site) {
     }
 }
 
+/// Puts `prefix` before the title of the page at `path` (TOML or YAML
+/// front matter).
+fn prefix_title(site: &Site, path: &str, prefix: &str) {
+    let t = site.read(path);
+    let t = match t.find("title = \"") {
+        Some(i) => format!("{}title = \"{prefix} {}", &t[..i], &t[i + 9..]),
+        None => t.replacen("title: ", &format!("title: {prefix} "), 1),
+    };
+    site.write(path, t);
+}
+
 /// Takes the front-matter line of `key` out of the page at `path`, or
 /// puts `line` first in its front matter when it has none.
 fn toggle_key(site: &Site, path: &str, key: &str, line: &str) {
@@ -217,12 +228,7 @@ fn edit(site: &Site, rng: &mut Rng, step: usize) -> (String, Option<Vec<String>>
                 "content/compare/503-vs-unavailable.md",
                 "content/playbooks/timeouts.md",
             ][rng.below(2)];
-            let t = site.read(p);
-            let t = match t.find("title = \"") {
-                Some(i) => format!("{}title = \"G{step} {}", &t[..i], &t[i + 9..]),
-                None => t.replacen("title: ", &format!("title: G{step} "), 1),
-            };
-            site.write(p, t);
+            prefix_title(site, p, &format!("G{step}"));
             only(format!("title of {p}"), p)
         }
         30 if site.exists(&gen) => {
@@ -427,12 +433,7 @@ fn edit(site: &Site, rng: &mut Rng, step: usize) -> (String, Option<Vec<String>>
             only(format!("body of {pick}"), &pick)
         }
         1 => {
-            let text = site.read(&pick);
-            let text = match text.find("title = \"") {
-                Some(i) => format!("{}title = \"T{step} {}", &text[..i], &text[i + 9..]),
-                None => text.replacen("title: ", &format!("title: T{step} "), 1),
-            };
-            site.write(&pick, text);
+            prefix_title(site, &pick, &format!("T{step}"));
             only(format!("title of {pick}"), &pick)
         }
         2 => {
@@ -497,12 +498,7 @@ fn edit(site: &Site, rng: &mut Rng, step: usize) -> (String, Option<Vec<String>>
                 "content/errors/grpc/deadline-exceeded.md",
                 "content/errors/grpc/unavailable.md",
             ][rng.below(2)];
-            let t = site.read(p);
-            let t = match t.find("title = \"") {
-                Some(i) => format!("{}title = \"T{step} {}", &t[..i], &t[i + 9..]),
-                None => t.replacen("title: ", &format!("title: T{step} "), 1),
-            };
-            site.write(p, t);
+            prefix_title(site, p, &format!("T{step}"));
             only(format!("title of {p}"), p)
         }
     }
