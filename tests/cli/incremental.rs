@@ -176,6 +176,18 @@ fn grow(site: &Site) {
     }
 }
 
+/// Replaces `a` with `b` in the file at `path`, or `b` with `a` when it
+/// does not hold `a`.
+fn flip(site: &Site, path: &str, a: &str, b: &str) {
+    let t = site.read(path);
+    let t = if t.contains(a) {
+        t.replace(a, b)
+    } else {
+        t.replace(b, a)
+    };
+    site.write(path, t);
+}
+
 /// Puts `prefix` before the title of the page at `path` (TOML or YAML
 /// front matter).
 fn prefix_title(site: &Site, path: &str, prefix: &str) {
@@ -273,13 +285,7 @@ fn edit(site: &Site, rng: &mut Rng, step: usize) -> (String, Option<Vec<String>>
             // The first page with tag `t1` spells it: every page with the
             // tag shows the new spelling.
             let p = "content/errors/grpc/gen1.md";
-            let t = site.read(p);
-            let t = if t.contains("\"T1\"") {
-                t.replace("\"T1\"", "\"t1\"")
-            } else {
-                t.replace("\"t1\"", "\"T1\"")
-            };
-            site.write(p, t);
+            flip(site, p, "\"T1\"", "\"t1\"");
             only("spelling of t1".into(), p)
         }
         22 => {
@@ -299,13 +305,12 @@ fn edit(site: &Site, rng: &mut Rng, step: usize) -> (String, Option<Vec<String>>
         23 => {
             // What a compare guide compares: decision support moves.
             let p = "content/compare/503-vs-unavailable.md";
-            let t = site.read(p);
-            let t = if t.contains("\"grpc:unavailable\"]") {
-                t.replace("\"grpc:unavailable\"]", "\"grpc:DEADLINE_EXCEEDED\"]")
-            } else {
-                t.replace("\"grpc:DEADLINE_EXCEEDED\"]", "\"grpc:unavailable\"]")
-            };
-            site.write(p, t);
+            flip(
+                site,
+                p,
+                "\"grpc:unavailable\"]",
+                "\"grpc:DEADLINE_EXCEEDED\"]",
+            );
             only("compares of the guide".into(), p)
         }
         24 => {
@@ -476,13 +481,12 @@ fn edit(site: &Site, rng: &mut Rng, step: usize) -> (String, Option<Vec<String>>
             only("template".into(), "templates/page.html")
         }
         7 => {
-            let t = site.read("site.toml");
-            let t = if t.contains("review_interval_days = 180") {
-                t.replace("review_interval_days = 180", "review_interval_days = 400")
-            } else {
-                t.replace("review_interval_days = 400", "review_interval_days = 180")
-            };
-            site.write("site.toml", t);
+            flip(
+                site,
+                "site.toml",
+                "review_interval_days = 180",
+                "review_interval_days = 400",
+            );
             ("config".into(), None)
         }
         8 => {
