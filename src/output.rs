@@ -652,8 +652,9 @@ fn lock_file(_: &Path, target: &Path) -> Result<fs::File> {
 /// Removes what killed builds left beside `target`: their staging folders
 /// (`.public.faultbook-new-<pid>`) and folders moved aside by a swap that
 /// was cut short, each known by the marker it carries; and the spare kept
-/// beside the output by faultbook 0.1. Runs under the lock, so no live
-/// build owns them. What cannot be removed stays: it is in no one's way.
+/// beside the output by faultbook 0.1; an empty staging folder, or one
+/// holding nothing but a marker, is a build's killed before it was
+/// marked. Runs under the lock, so no live build owns them. What cannot be removed stays: it is in no one's way.
 fn clean_leftovers(target: &Path) {
     let (Some(parent), Some(name)) = (target.parent(), target.file_name()) else {
         return;
@@ -672,11 +673,19 @@ fn clean_leftovers(target: &Path) {
             fs::symlink_metadata(path.join(file)).is_ok_and(|m| m.is_file())
                 && fs::read_to_string(path.join(file)).is_ok_and(|t| t.starts_with(text))
         };
+        // A build killed between making its staging folder and marking it
+        // leaves the folder empty, or holding only a marker cut short.
+        let unmarked_leftover = || {
+            fs::read_dir(&path).is_ok_and(|d| {
+                d.flatten()
+                    .all(|e| e.file_name() == MARKER && e.file_type().is_ok_and(|t| t.is_file()))
+            })
+        };
         let ours = match rest.split_once('-') {
             Some(("new" | "old", pid)) => {
                 !pid.is_empty()
                     && pid.bytes().all(|b| b.is_ascii_digit())
-                    && marked(MARKER, MARKER_TEXT)
+                    && (marked(MARKER, MARKER_TEXT) || unmarked_leftover())
             }
             _ => rest == "spare" && marked(".gitignore", "# faultbook: the previous build"),
         };

@@ -268,6 +268,9 @@ fn leftovers_of_killed_builds_are_removed_by_the_next_build() {
     site.write(".public.faultbook-new-4242/.faultbook-output", &marker);
     site.write(".public.faultbook-new-4242/errors/index.html", "half");
     site.write(".public.faultbook-old-4243/.faultbook-output", &marker);
+    // Killed before its staging folder was marked, or while marking it.
+    std::fs::create_dir(site.path().join(".public.faultbook-new-4244")).unwrap();
+    site.write(".public.faultbook-new-4245/.faultbook-output", &marker[..5]);
     // The user's folders that only look alike stay.
     site.write(".public.faultbook-old-99999/notes.txt", "mine");
     site.build_ok();
