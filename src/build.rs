@@ -804,8 +804,8 @@ pub fn render_into(c: &Checked, today: Date, sink: &dyn Sink) -> Result<(usize, 
 }
 
 /// `render_into`, reusing outputs and bodies memoized in `memo`, and
-/// leaving the search index out unless `search` (`serve` writes it once
-/// the writer pauses). Its phases go to `meter`. Returns the number of
+/// leaving the search index out unless `search` (`serve` keeps its own,
+/// `search::Index`). Its phases go to `meter`. Returns the number of
 /// files written, template diagnostics, and what the model computed over
 /// every page (with the list items rendered), for serve to keep.
 pub fn render_into_with(

@@ -223,6 +223,11 @@ fn serve_command(args: ServeArgs, run: &Run) -> anyhow::Result<ExitCode> {
                 }
             }
         }
+        serve::Event::Indexed { elapsed } => {
+            if verbosity == Verbosity::Verbose {
+                eprintln!("  search index {} ms", elapsed.as_millis());
+            }
+        }
         serve::Event::Failed {
             diagnostics,
             serving_last_good,

@@ -22,7 +22,6 @@
 //! and reads the format above.
 
 use std::collections::BTreeMap;
-use std::fmt::Write as _;
 
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
@@ -32,7 +31,9 @@ use crate::graph::PageId;
 use crate::kind::Kind;
 use crate::view::Model;
 
+mod patch;
 mod words;
+pub use patch::Index;
 pub use words::{is_emoji, is_unspaced, words};
 
 /// Documents per document chunk: the results on one screen cost a few KB.
@@ -289,22 +290,40 @@ fn index_range(m: &Model<'_>, docs: &[PageId], first: u32) -> FxHashMap<Box<str>
     map
 }
 
-/// The documents of the index, in result order for equal scores: error
-/// pages by code, then compare guides, playbooks and other pages by title.
-fn documents(m: &Model<'_>) -> Vec<PageId> {
+/// Where a document sits in the index: error pages by code, then compare
+/// guides, playbooks and other pages by title; the path breaks ties.
+#[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Debug)]
+pub(crate) struct DocKey {
+    rank: u8,
+    key: Box<str>,
+    path: Box<str>,
+}
+
+/// The documents of the index, in result order for equal scores (see
+/// [`DocKey`]).
+fn documents(m: &Model<'_>) -> Vec<(DocKey, PageId)> {
     let rank = |k: Kind| k.spec().search_rank;
-    let mut docs: Vec<(u8, String, &str, PageId)> = m
+    let mut docs: Vec<(DocKey, PageId)> = m
         .graph
         .published()
         .filter(|(id, _)| Some(*id) != m.graph.home_intro)
         .map(|(id, n)| {
             let fm = &n.page.fm;
-            let key = fm.code.as_deref().unwrap_or(&fm.title).to_lowercase();
-            (rank(n.page.kind), key, n.path.as_str(), id)
+            let key = DocKey {
+                rank: rank(n.page.kind),
+                key: fm
+                    .code
+                    .as_deref()
+                    .unwrap_or(&fm.title)
+                    .to_lowercase()
+                    .into(),
+                path: n.path.as_str().into(),
+            };
+            (key, id)
         })
         .collect();
-    docs.sort_unstable();
-    docs.into_iter().map(|(.., id)| id).collect()
+    docs.par_sort_unstable();
+    docs
 }
 
 /// True for the files of the index.
@@ -316,11 +335,132 @@ pub fn owns(path: &str) -> bool {
 struct Meta<'a> {
     /// Changes whenever any chunk does; appended to chunk URLs so that a
     /// cached chunk never pairs with a newer index.
-    version: String,
+    version: &'a str,
     docs: usize,
     docs_per_chunk: usize,
     /// The first term of each term chunk.
-    chunks: Vec<&'a str>,
+    chunks: &'a [Box<str>],
+}
+
+/// `search/index.json` for an index of `docs` documents whose term chunks
+/// start at `firsts`, and whose files hashed into `version`.
+fn meta(version: blake3::Hasher, docs: usize, firsts: &[Box<str>]) -> serde_json::Result<Vec<u8>> {
+    serde_json::to_vec(&Meta {
+        version: &version.finalize().to_hex()[..12],
+        docs,
+        docs_per_chunk: DOCS_PER_CHUNK,
+        chunks: firsts,
+    })
+}
+
+/// A file's part in the index's version: its path and the hash of its
+/// bytes (serve keeps the hash of each chunk it did not change).
+fn hash_file(version: &mut blake3::Hasher, path: &str, hash: &blake3::Hash) {
+    version.update(path.as_bytes());
+    version.update(hash.as_bytes());
+}
+
+fn term_chunk_path(n: usize) -> String {
+    format!("search/t/{n}.json")
+}
+
+fn doc_chunk_path(n: usize) -> String {
+    format!("search/d/{n}.json")
+}
+
+/// A term's entry in its chunk, `"term":[value,...]`, from the values of
+/// its postings (delta-coded documents and fields, see [`Postings`]).
+fn push_entry(out: &mut String, term: &str, values: impl Iterator<Item = u32>) {
+    push_json_string(out, term);
+    out.push_str(":[");
+    let mut digits = itoa::Buffer::new();
+    for (i, value) in values.enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str(digits.format(value));
+    }
+    out.push(']');
+}
+
+/// Cuts the entries of the sorted term list into chunks: a chunk is
+/// closed by the entry that takes it to `limit` bytes, so where chunks
+/// start depends only on the entries before, chunk by chunk.
+struct Cutter {
+    limit: usize,
+    text: String,
+    first: Box<str>,
+}
+
+impl Cutter {
+    fn new(limit: usize) -> Cutter {
+        Cutter {
+            limit,
+            text: String::new(),
+            first: Box::default(),
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.text.is_empty()
+    }
+
+    /// Adds the entry of `term`; the chunk it closes, as (first term,
+    /// text), if it does.
+    fn push(&mut self, term: &str, entry: &str) -> Option<(Box<str>, String)> {
+        if self.text.is_empty() {
+            self.first = term.into();
+            self.text.reserve(self.limit + entry.len() + 2);
+            self.text.push('{');
+        } else {
+            self.text.push(',');
+        }
+        self.text.push_str(entry);
+        (self.text.len() >= self.limit).then(|| self.close())
+    }
+
+    /// The open chunk, closed, if there is one.
+    fn finish(&mut self) -> Option<(Box<str>, String)> {
+        (!self.text.is_empty()).then(|| self.close())
+    }
+
+    fn close(&mut self) -> (Box<str>, String) {
+        self.text.push('}');
+        (
+            std::mem::take(&mut self.first),
+            std::mem::take(&mut self.text),
+        )
+    }
+}
+
+/// A document's row in its document chunk:
+/// `[kind, code, title, provider, summary, path]` as JSON.
+fn doc_row(m: &Model<'_>, id: PageId) -> String {
+    let item = &m.items[id];
+    let node = m.graph.page(id);
+    let row: [&str; 6] = [
+        node.page.kind.name(),
+        item.code.as_deref().unwrap_or(""),
+        &item.title,
+        item.provider.as_deref().unwrap_or(""),
+        &short(&item.summary),
+        &crate::urls::encode_path(&node.path),
+    ];
+    serde_json::to_string(&row).unwrap_or_default()
+}
+
+/// A document chunk: its documents' rows in a JSON array.
+fn doc_chunk<'r>(rows: impl Iterator<Item = &'r str>) -> Vec<u8> {
+    let mut out = Vec::new();
+    out.push(b'[');
+    for (i, row) in rows.enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        out.extend_from_slice(row.as_bytes());
+    }
+    out.push(b']');
+    out
 }
 
 /// Writes every file of the index through `emit(site path, bytes)`, the
@@ -330,7 +470,7 @@ pub fn write(
     m: &Model<'_>,
     emit: &mut dyn FnMut(&str, &[u8]) -> anyhow::Result<()>,
 ) -> anyhow::Result<usize> {
-    let docs = documents(m);
+    let docs: Vec<PageId> = documents(m).into_iter().map(|(_, id)| id).collect();
     let per_task = docs
         .len()
         .div_ceil(rayon::current_num_threads() * 4)
@@ -359,92 +499,49 @@ pub fn write(
     let mut version = blake3::Hasher::new();
     let mut files = 0;
     let mut put = |path: String, bytes: &[u8]| {
-        version.update(path.as_bytes());
-        version.update(bytes);
+        hash_file(&mut version, &path, &blake3::hash(bytes));
         files += 1;
         emit(&path, bytes)
     };
-    let mut firsts: Vec<&str> = Vec::new();
-    let mut chunk = String::with_capacity(TERM_CHUNK_BYTES * 2);
-    // Each term's `"term":[...]` is made in parallel, a block of terms at a
-    // time (memory stays bounded); chunks are cut in order.
+    let mut firsts: Vec<Box<str>> = Vec::new();
+    let mut cutter = Cutter::new(TERM_CHUNK_BYTES);
+    // Each term's entry is made in parallel, a block of terms at a time
+    // (memory stays bounded); chunks are cut in order.
     for block in terms.chunks(4096) {
         let entries: Vec<String> = block
             .par_iter()
             .map(|(term, postings)| {
                 let mut entry = String::new();
-                push_json_string(&mut entry, term);
-                entry.push_str(":[");
-                for (i, value) in postings.values().enumerate() {
-                    if i > 0 {
-                        entry.push(',');
-                    }
-                    let _ = write!(entry, "{value}");
-                }
-                entry.push(']');
+                push_entry(&mut entry, term, postings.values());
                 entry
             })
             .collect();
         for ((term, _), entry) in block.iter().zip(entries) {
-            if chunk.is_empty() {
-                firsts.push(term);
-                chunk.push('{');
-            } else {
-                chunk.push(',');
-            }
-            chunk.push_str(&entry);
-            if chunk.len() >= TERM_CHUNK_BYTES {
-                chunk.push('}');
-                put(
-                    format!("search/t/{}.json", firsts.len() - 1),
-                    chunk.as_bytes(),
-                )?;
-                chunk.clear();
+            if let Some((first, text)) = cutter.push(term, &entry) {
+                put(term_chunk_path(firsts.len()), text.as_bytes())?;
+                firsts.push(first);
             }
         }
     }
-    if !chunk.is_empty() {
-        chunk.push('}');
-        put(
-            format!("search/t/{}.json", firsts.len() - 1),
-            chunk.as_bytes(),
-        )?;
+    if let Some((first, text)) = cutter.finish() {
+        put(term_chunk_path(firsts.len()), text.as_bytes())?;
+        firsts.push(first);
     }
 
     // Document chunks are small and independent: made in parallel, then
     // written in order.
-    let doc_chunks: Vec<serde_json::Result<Vec<u8>>> = docs
+    let doc_chunks: Vec<Vec<u8>> = docs
         .par_chunks(DOCS_PER_CHUNK)
         .map(|ids| {
-            let rows: Vec<[std::borrow::Cow<'_, str>; 6]> = ids
-                .iter()
-                .map(|&id| {
-                    let item = &m.items[id];
-                    let node = m.graph.page(id);
-                    [
-                        node.page.kind.name().into(),
-                        item.code.as_deref().unwrap_or("").into(),
-                        item.title.as_str().into(),
-                        item.provider.as_deref().unwrap_or("").into(),
-                        short(&item.summary),
-                        crate::urls::encode_path(&node.path).into_owned().into(),
-                    ]
-                })
-                .collect();
-            serde_json::to_vec(&rows)
+            let rows: Vec<String> = ids.iter().map(|&id| doc_row(m, id)).collect();
+            doc_chunk(rows.iter().map(String::as_str))
         })
         .collect();
     for (n, chunk) in doc_chunks.into_iter().enumerate() {
-        put(format!("search/d/{n}.json"), &chunk?)?;
+        put(doc_chunk_path(n), &chunk)?;
     }
 
-    let meta = Meta {
-        version: version.finalize().to_hex()[..12].to_string(),
-        docs: docs.len(),
-        docs_per_chunk: DOCS_PER_CHUNK,
-        chunks: firsts,
-    };
-    emit("search/index.json", &serde_json::to_vec(&meta)?)?;
+    emit("search/index.json", &meta(version, docs.len(), &firsts)?)?;
     Ok(files + 1)
 }
 

@@ -89,6 +89,10 @@ pub enum Event<'a> {
         /// Where the time went (`serve -v` shows it).
         phases: &'a [crate::meter::Phase],
     },
+    /// The search index caught up with the last rebuild.
+    Indexed {
+        elapsed: Duration,
+    },
     Failed {
         diagnostics: &'a [Diagnostic],
         /// True while an earlier good build is still served.
@@ -189,11 +193,22 @@ pub fn run(opts: ServeOptions, report: &(dyn Fn(Event<'_>) + Sync)) -> Result<()
     // writer pauses after patched edits, the search index catches up.
     loop {
         let first = if session.search_stale() {
-            match rx.recv_timeout(SEARCH_AFTER) {
+            // A kept index is patched at once, after the rebuild's pages are
+            // served; the first one is made when the writer pauses.
+            let wait = if session.search_patchable() {
+                Duration::ZERO
+            } else {
+                SEARCH_AFTER
+            };
+            match rx.recv_timeout(wait) {
                 Ok(b) => b,
                 Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
+                    let start = Instant::now();
                     if let Ok(Some(snapshot)) = session.refresh_search() {
                         *state.snapshot.write().unwrap_or_else(|e| e.into_inner()) = Some(snapshot);
+                        report(Event::Indexed {
+                            elapsed: start.elapsed(),
+                        });
                     }
                     continue;
                 }
@@ -230,7 +245,7 @@ pub fn run(opts: ServeOptions, report: &(dyn Fn(Event<'_>) + Sync)) -> Result<()
     Ok(())
 }
 
-/// Quiet time after which a stale search index is written again.
+/// Quiet time after which the first search index is made.
 const SEARCH_AFTER: Duration = Duration::from_millis(300);
 
 /// Arms the watches of the input folders that appeared, vanished or moved

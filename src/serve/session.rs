@@ -17,8 +17,9 @@
 //! Every path ends in the snapshot a fresh build would make; the
 //! incremental property test holds each to that. A failed rebuild keeps
 //! the last good build, and the next one is checked against it with the
-//! failed files too. The search index reads every body, so it is written
-//! apart, when the writer pauses ([`Session::refresh_search`]).
+//! failed files too. The search index is brought up to date apart, after
+//! the rebuild's pages are served ([`Session::refresh_search`]): the
+//! session keeps it, and patches it for the documents that changed.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -61,6 +62,9 @@ pub struct Session {
     pending: Vec<PathBuf>,
     /// False to rebuild in full after every edit (`serve --full-rebuilds`).
     incremental: bool,
+    /// The search index of the last build it was brought up to, whatever
+    /// path that build took: its documents say what they were made from.
+    search: Option<crate::search::Index>,
 }
 
 /// What each templated output read, by output file (see `view::recording`).
@@ -73,7 +77,7 @@ pub(super) struct Live {
     pub(super) derived: Option<crate::view::Derived>,
     pub(super) snapshot: Arc<Snapshot>,
     /// True when the search index is missing or older than the pages: it
-    /// is written when the writer pauses, off the path of every rebuild.
+    /// is brought up to date off the path of every rebuild.
     pub(super) search_stale: bool,
     pub(super) reads: Reads,
 }
@@ -87,6 +91,7 @@ impl Session {
             last: None,
             pending: Vec::new(),
             incremental: true,
+            search: None,
         }
     }
 
@@ -214,8 +219,15 @@ impl Session {
         self.last.as_ref().is_some_and(|l| l.search_stale)
     }
 
-    /// Writes the search index for the last build; the new snapshot, if the
-    /// index was stale.
+    /// True when the search index is kept in memory, so that bringing it
+    /// up to date costs the documents that changed, not the whole index.
+    pub fn search_patchable(&self) -> bool {
+        self.search.is_some()
+    }
+
+    /// Brings the search index up to the last build: patched for the
+    /// documents that changed, or made whole the first time. The new
+    /// snapshot, if the index was stale.
     pub fn refresh_search(&mut self) -> Result<Option<Arc<Snapshot>>> {
         let Some(live) = self.last.as_mut().filter(|l| l.search_stale) else {
             return Ok(None);
@@ -224,15 +236,24 @@ impl Session {
             Some(d) => build::model_with(&live.checked, self.opts.today, d),
             None => build::model(&live.checked, self.opts.today),
         };
-        let mut index = BTreeMap::new();
-        crate::search::write(&model, &mut |path, bytes| {
-            index.insert(path.to_string(), bytes.into());
-            Ok(())
-        })?;
-        // A page changed while it was indexed: the change's own rebuild
-        // comes next, and the index is written again after it.
+        // `serve --full-rebuilds` trusts no patch: the index is made whole.
+        if !self.incremental {
+            self.search = None;
+        }
+        let index = self
+            .search
+            .get_or_insert_with(crate::search::Index::default);
+        index.update(&model);
+        // A page changed while it was indexed: its document lacks terms.
+        // The change's own rebuild comes next, and the index is made whole
+        // again after it.
         let complete = model.take_unread().is_empty();
         live.derived = Some(model.into_derived());
+        if !complete {
+            self.search = None;
+            return Ok(None);
+        }
+        let files = index.files();
         // A static file of the index's path replaces it, as in a build.
         let statics: rustc_hash::FxHashSet<String> = live
             .checked
@@ -240,15 +261,15 @@ impl Session {
             .iter()
             .map(|f| f.inner.clone())
             .collect();
-        live.replace(|files| {
-            files.retain(|path, _| !crate::search::owns(path) || statics.contains(path));
-            files.extend(
-                index
+        live.replace(|snapshot| {
+            snapshot.retain(|path, _| !crate::search::owns(path) || statics.contains(path));
+            snapshot.extend(
+                files
                     .into_iter()
                     .filter(|(path, _)| !statics.contains(path)),
             );
         });
-        live.search_stale = !complete;
+        live.search_stale = false;
         Ok(Some(live.snapshot.clone()))
     }
 }

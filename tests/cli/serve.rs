@@ -402,7 +402,7 @@ fn verbose_serve_says_where_each_rebuild_spent_its_time() {
         page,
         site.read(page).replacen(
             "title = \"Service Unavailable\"",
-            "title = \"Unavailable\"",
+            "title = \"Unavailable Zebra\"",
             1,
         ),
     );
@@ -418,6 +418,18 @@ fn verbose_serve_says_where_each_rebuild_spent_its_time() {
         assert!(phases.contains(phase), "{phase:?} missing from {phases}");
     }
     assert!(phases.ends_with(" ms"), "{phases}");
+    // The search index is patched right after, and says so.
+    let indexed = printed(&server, "stderr:   search index ");
+    assert!(indexed.ends_with(" ms"), "{indexed}");
+    let meta: serde_json::Value =
+        serde_json::from_str(&get(server.port, "/search/index.json").body).unwrap();
+    let chunks = meta["chunks"].as_array().unwrap().len();
+    assert!(
+        (0..chunks).any(|n| get(server.port, &format!("/search/t/{n}.json"))
+            .body
+            .contains("\"zebra\":")),
+        "the new title's word is not in the served index"
+    );
 }
 
 #[cfg(unix)]
