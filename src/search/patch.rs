@@ -122,6 +122,19 @@ struct Read<S> {
     at: u32,
 }
 
+/// What [`Index::put_in`] carries from one batch of documents to the next.
+struct Putting {
+    /// Postings taken out, `slot << 32 | value`, not yet put back.
+    taken: FxHashSet<u64>,
+    /// Slots made for new terms.
+    fresh: Vec<u32>,
+    /// Slots whose postings got values appended.
+    touched: Vec<bool>,
+}
+
+/// Documents read at a time, in parallel, before their terms are put in.
+const READ_BATCH: usize = 256;
+
 /// Where each document of the new index comes from.
 enum Source<I> {
     /// The old document at this position, unchanged.
@@ -192,8 +205,28 @@ impl<S: Send + Sync> Index<S> {
 
         let mut dirty = vec![false; self.postings.len()];
         let taken = self.take_out(&gone, shifted, &plan, &mut dirty);
-        let mut read = self.read(m, &new, &plan);
-        let removed = self.put_in(&mut read, taken, &mut dirty);
+        let wanted: Vec<(usize, C::Id)> = plan
+            .iter()
+            .enumerate()
+            .filter_map(|(q, s)| match s {
+                Source::Read(id) => Some((q, *id)),
+                Source::Kept(_) => None,
+            })
+            .collect();
+        // Read in batches: a document's terms are held as strings only
+        // until they are in slots.
+        let mut putting = Putting {
+            taken,
+            fresh: Vec::new(),
+            touched: vec![false; self.postings.len()],
+        };
+        let mut read = Vec::with_capacity(wanted.len());
+        for batch in wanted.chunks(READ_BATCH) {
+            let mut docs = self.read(m, &new, batch);
+            self.put_in(&mut docs, &mut putting, &mut dirty);
+            read.extend(docs.into_iter().map(|r| r.doc));
+        }
+        let removed = self.settle(putting, &mut dirty);
 
         // The documents in their new order.
         let mut old: Vec<Option<Doc<S>>> = std::mem::take(&mut self.docs)
@@ -205,7 +238,7 @@ impl<S: Send + Sync> Index<S> {
             .iter()
             .map(|s| match s {
                 Source::Kept(p) => old[*p].take(),
-                Source::Read(_) => read.next().map(|r| r.doc),
+                Source::Read(_) => read.next(),
             })
             .map(|d| d.expect("the plan names each old document once and each read one in order"))
             .collect();
@@ -294,22 +327,14 @@ impl<S: Send + Sync> Index<S> {
         taken
     }
 
-    /// The documents read again, in parallel: each with its terms (not yet
-    /// in slots) and its new position.
+    /// The documents `wanted` (new position, id) read, in parallel: each
+    /// with its terms (not yet in slots) and its new position.
     fn read<C: Corpus<Stamp = S>>(
         &self,
         m: &C,
         new: &[(DocKey, C::Id)],
-        plan: &[Source<C::Id>],
+        wanted: &[(usize, C::Id)],
     ) -> Vec<Read<S>> {
-        let wanted: Vec<(usize, C::Id)> = plan
-            .iter()
-            .enumerate()
-            .filter_map(|(q, s)| match s {
-                Source::Read(id) => Some((q, *id)),
-                Source::Kept(_) => None,
-            })
-            .collect();
         wanted
             .par_iter()
             .map_init(String::new, |buf, &(q, id)| {
@@ -336,16 +361,13 @@ impl<S: Send + Sync> Index<S> {
     }
 
     /// Puts the postings of the documents read into their terms' slots,
-    /// making slots for new terms and freeing the slots left empty; the
-    /// names of the terms that left the index.
-    fn put_in(
-        &mut self,
-        read: &mut [Read<S>],
-        mut taken: FxHashSet<u64>,
-        dirty: &mut Vec<bool>,
-    ) -> Vec<Arc<str>> {
-        let mut fresh: Vec<u32> = Vec::new();
-        let mut touched = vec![false; self.postings.len()];
+    /// making slots for new terms.
+    fn put_in(&mut self, read: &mut [Read<S>], putting: &mut Putting, dirty: &mut Vec<bool>) {
+        let Putting {
+            taken,
+            fresh,
+            touched,
+        } = putting;
         for r in read.iter_mut() {
             let mut mine = Vec::with_capacity(r.terms.len());
             for (term, field) in std::mem::take(&mut r.terms) {
@@ -381,6 +403,17 @@ impl<S: Send + Sync> Index<S> {
             }
             r.doc.terms = mine.into();
         }
+    }
+
+    /// After the last [`Index::put_in`]: sorts the postings put in, frees
+    /// the slots left empty and puts new terms in the term order; the
+    /// names of the terms that left the index.
+    fn settle(&mut self, putting: Putting, dirty: &mut [bool]) -> Vec<Arc<str>> {
+        let Putting {
+            taken,
+            mut fresh,
+            touched,
+        } = putting;
         // Postings taken out and not put back.
         for key in taken {
             dirty[(key >> 32) as usize] = true;
