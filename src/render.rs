@@ -204,13 +204,17 @@ pub fn render_job(
         view.content = m.html(id);
         ctx.insert("page", &view);
     }
+    let mut groups = None;
     if let Some(mut view) = pending_list {
-        fill_fragments(m, tera, &mut view);
+        groups = fill_fragments(m, tera, &mut view);
         ctx.insert("list", &view);
     }
     match tera.render(template, &ctx) {
         Ok(html) => {
-            let bytes: Arc<[u8]> = html.into_bytes().into();
+            let bytes: Arc<[u8]> = match groups {
+                Some(groups) => splice(&html, &groups).into(),
+                None => html.into_bytes().into(),
+            };
             if let (Some((memo, _)), Some(k)) = (m.memo, memo_key) {
                 memo.outputs.put(k, bytes.clone());
             }
@@ -225,9 +229,16 @@ pub fn render_job(
 pub const ITEM_TEMPLATE: &str = "faultbook/item.html";
 
 /// Gives each group of `view` its items' HTML, each item rendered once per
-/// model. On a template error the groups keep their items, and the
-/// listing's own loop meets the error where the writer wrote it.
-fn fill_fragments(m: &Model<'_>, tera: &Tera, view: &mut crate::view::ListView<'_>) {
+/// model: the groups' fragments, for [`splice`] to put where the template
+/// shows each group's `html`, which holds a [`group_marker`] meanwhile (a
+/// listing of every page is megabytes, which Tera would copy twice). On a
+/// template error the groups keep their items, and the listing's own loop
+/// meets the error where the writer wrote it.
+fn fill_fragments(
+    m: &Model<'_>,
+    tera: &Tera,
+    view: &mut crate::view::ListView<'_>,
+) -> Option<Vec<Vec<Arc<str>>>> {
     let fragment = |id: PageId| -> Option<Arc<str>> {
         let cell = &m.fragments[id];
         if let Some(f) = cell.get() {
@@ -238,25 +249,46 @@ fn fill_fragments(m: &Model<'_>, tera: &Tera, view: &mut crate::view::ListView<'
         let html: Arc<str> = tera.render(ITEM_TEMPLATE, &ctx).ok()?.into();
         Some(cell.get_or_init(|| html).clone())
     };
-    let filled: Option<Vec<String>> = view
+    let groups: Vec<Vec<Arc<str>>> = view
         .groups
         .iter()
-        .map(|g| {
-            let parts: Vec<Arc<str>> = g
-                .ids
-                .iter()
-                .map(|&id| fragment(id))
-                .collect::<Option<_>>()?;
-            let mut html = String::with_capacity(parts.iter().map(|p| p.len()).sum());
-            for p in &parts {
-                html.push_str(p);
-            }
-            Some(html)
-        })
-        .collect();
-    for (g, html) in view.groups.iter_mut().zip(filled.into_iter().flatten()) {
-        g.html = Some(html);
+        .map(|g| g.ids.iter().map(|&id| fragment(id)).collect::<Option<_>>())
+        .collect::<Option<_>>()?;
+    for (n, g) in view.groups.iter_mut().enumerate() {
+        g.html = Some(group_marker(n));
     }
+    Some(groups)
+}
+
+/// What a group's `html` holds until [`splice`] replaces it: no page text
+/// can hold a NUL, and Tera passes it through `safe` as it is.
+fn group_marker(n: usize) -> String {
+    format!("\0group {n}\0")
+}
+
+/// `html` with each [`group_marker`] replaced by its group's fragments.
+fn splice(html: &str, groups: &[Vec<Arc<str>>]) -> Vec<u8> {
+    let len = |n: usize| groups.get(n).map_or(0, |g| g.iter().map(|f| f.len()).sum());
+    let mut out = Vec::with_capacity(html.len() + (0..groups.len()).map(len).sum::<usize>());
+    let mut rest = html;
+    while let Some(start) = rest.find('\0') {
+        let marker = rest[start + 1..]
+            .find('\0')
+            .map(|end| &rest[start..start + end + 2])
+            .filter(|m| m.starts_with("\0group "));
+        let Some(n) = marker.and_then(|m| m[7..m.len() - 1].parse::<usize>().ok()) else {
+            out.extend_from_slice(rest[..start + 1].as_bytes());
+            rest = &rest[start + 1..];
+            continue;
+        };
+        out.extend_from_slice(rest[..start].as_bytes());
+        for f in groups.get(n).into_iter().flatten() {
+            out.extend_from_slice(f.as_bytes());
+        }
+        rest = &rest[start + marker.map_or(0, str::len)..];
+    }
+    out.extend_from_slice(rest.as_bytes());
+    out
 }
 
 fn list_view<'m>(m: &'m Model<'_>, list: &List) -> crate::view::ListView<'m> {
@@ -746,6 +778,27 @@ fn pretty_object_of_parts(name: &str, parts: &[Arc<str>]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn markers_are_replaced_by_their_groups_and_nothing_else_is_touched() {
+        let groups: Vec<Vec<Arc<str>>> = vec![
+            vec!["<li>a</li>".into(), "<li>b</li>".into()],
+            vec![],
+            vec!["<li>é</li>".into()],
+        ];
+        let html = format!(
+            "<ul>{}</ul>\0x\0<ul>{}</ul><ul>{}{}</ul>\0group 9\0\0",
+            group_marker(0),
+            group_marker(1),
+            group_marker(2),
+            group_marker(0),
+        );
+        assert_eq!(
+            String::from_utf8(splice(&html, &groups)).unwrap(),
+            "<ul><li>a</li><li>b</li></ul>\0x\0<ul></ul><ul><li>é</li><li>a</li><li>b</li></ul>\0"
+        );
+        assert_eq!(splice("no markers", &groups), b"no markers");
+    }
 
     #[test]
     fn pretty_items_joined_are_what_serde_json_writes() {
