@@ -277,11 +277,11 @@ fn splice(html: &str, groups: &[Vec<Arc<str>>]) -> Vec<u8> {
             .map(|end| &rest[start..start + end + 2])
             .filter(|m| m.starts_with("\0group "));
         let Some(n) = marker.and_then(|m| m[7..m.len() - 1].parse::<usize>().ok()) else {
-            out.extend_from_slice(rest[..start + 1].as_bytes());
+            out.extend_from_slice(&rest.as_bytes()[..start + 1]);
             rest = &rest[start + 1..];
             continue;
         };
-        out.extend_from_slice(rest[..start].as_bytes());
+        out.extend_from_slice(&rest.as_bytes()[..start]);
         for f in groups.get(n).into_iter().flatten() {
             out.extend_from_slice(f.as_bytes());
         }
