@@ -3,7 +3,7 @@
 //! failed operation, 2 bad command line).
 
 use std::io::{IsTerminal, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{CommandFactory, Parser};
@@ -52,10 +52,19 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         },
     };
     match cli.command {
-        Command::Build(args) => build_command(args, &run),
-        Command::Check(args) => check_command(args, &run),
-        Command::Serve(args) => serve_command(args, &run),
-        Command::New { root, page } => new_command(&root, page, run.today),
+        Command::Build(mut args) => {
+            args.root = find_root(args.root);
+            build_command(args, &run)
+        }
+        Command::Check(mut args) => {
+            args.root = find_root(args.root);
+            check_command(args, &run)
+        }
+        Command::Serve(mut args) => {
+            args.root = find_root(args.root);
+            serve_command(args, &run)
+        }
+        Command::New { root, page } => new_command(&find_root(root), page, run.today),
         Command::Init { dir } => init_command(&dir, &run),
         Command::Completions { shell } => {
             clap_complete::generate(
@@ -67,6 +76,22 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// The site's folder: `root` when it was named or holds site.toml; run
+/// from inside a site (`content/errors/http/`) without `--root`, the nearest
+/// folder above that holds a site.toml, as git finds its repository.
+fn find_root(root: PathBuf) -> PathBuf {
+    if root != Path::new(".") || root.join("site.toml").exists() {
+        return root;
+    }
+    let Ok(cwd) = std::env::current_dir() else {
+        return root;
+    };
+    cwd.ancestors()
+        .skip(1)
+        .find(|dir| dir.join("site.toml").is_file())
+        .map_or(root, Path::to_path_buf)
 }
 
 /// What every command is run with besides its own arguments.
@@ -328,8 +353,11 @@ fn new_command(root: &Path, page: NewPage, today: time::Date) -> anyhow::Result<
     if let Some(p) = provider {
         if !config.providers.contains_key(p) {
             problems.push(format!(
-                "unknown provider \"{p}\" (known: {})",
-                faultbook::config::known_list(config.providers.keys())
+                "unknown provider \"{p}\" (known: {}); add it to site.toml first:\n\n[providers.{}]\nname = \"{}\"\ncontext = \"What {} errors are and where they come from.\"\n",
+                faultbook::config::known_list(config.providers.keys()),
+                toml_key(p),
+                title_case(p),
+                title_case(p),
             ));
         }
     }
@@ -390,4 +418,25 @@ fn report(diags: &[Diagnostic], root: &Path, verbosity: Verbosity) {
     let _ = std::io::stderr()
         .lock()
         .write_all(diag::to_human(&shown, &source, color).as_bytes());
+}
+
+/// `key` as a TOML table key: bare when it can be.
+fn toml_key(key: &str) -> String {
+    if !key.is_empty()
+        && key
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    {
+        key.to_string()
+    } else {
+        format!("{key:?}")
+    }
+}
+
+/// A provider's name as a first guess from its key: `stripe` -> `Stripe`.
+fn title_case(key: &str) -> String {
+    let mut chars = key.chars();
+    chars.next().map_or_else(String::new, |c| {
+        c.to_uppercase().chain(chars).collect::<String>()
+    })
 }

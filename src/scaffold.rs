@@ -184,6 +184,8 @@ featured = ["playbooks/overload.md"]
     let date = format_date(today);
     let files: Vec<(&str, String)> = vec![
         ("site.toml", site.to_string()),
+        // The output folder is made by every build: not a source.
+        (".gitignore", "/public/\n".to_string()),
         (
             "content/errors/http/429.md",
             format!(

@@ -126,8 +126,17 @@ pub struct ServeOptions {
 
 /// Runs the server until the process is stopped.
 pub fn run(opts: ServeOptions, report: &(dyn Fn(Event<'_>) + Sync)) -> Result<()> {
-    let listener = std::net::TcpListener::bind(SocketAddr::new(opts.bind, opts.port))
-        .with_context(|| format!("cannot listen on {}:{}", opts.bind, opts.port))?;
+    let listener = match std::net::TcpListener::bind(SocketAddr::new(opts.bind, opts.port)) {
+        Ok(l) => l,
+        Err(e) if e.kind() == std::io::ErrorKind::AddrInUse => anyhow::bail!(
+            "cannot listen on {}:{}: another program is using that port; pass --port 0 to take a free one, or stop the other server",
+            opts.bind,
+            opts.port
+        ),
+        Err(e) => {
+            return Err(e).with_context(|| format!("cannot listen on {}:{}", opts.bind, opts.port))
+        }
+    };
     listener.set_nonblocking(true)?;
     let addr = listener.local_addr()?;
     let host = if addr.ip().is_unspecified() {

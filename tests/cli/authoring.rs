@@ -118,8 +118,15 @@ fn new_checks_its_refs_and_provider() {
     assert_eq!(r.status, 1);
     assert_eq!(
         r.stderr,
-        "error: unknown provider \"htp\" (known: grpc, http)\n"
+        "error: unknown provider \"htp\" (known: grpc, http); add it to site.toml first:\n\n[providers.htp]\nname = \"Htp\"\ncontext = \"What Htp errors are and where they come from.\"\n\n"
     );
+    // The table it suggests, pasted into site.toml, is what was missing.
+    let table = &r.stderr[r.stderr.find("[providers.").unwrap()..];
+    site.write("site.toml", site.read("site.toml") + "\n" + table);
+    let r = site.run(&["new", "error", "htp", "418"]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    assert_eq!(site.run(&["check"]).status, 0);
+    site.remove("content/errors/htp/418.md");
     assert_eq!(
         site.run(&["new", "compare", "x", "503"]).status,
         2,
@@ -144,9 +151,56 @@ fn init_makes_a_site_that_builds_and_checks_clean() {
     ] {
         assert!(parent.exists(f), "{f}");
     }
+    // The output folder is kept out of version control.
+    assert_eq!(parent.read("kb/.gitignore"), "/public/\n");
     let again = parent.run(&["init", "kb"]);
     assert_eq!(again.status, 1);
     assert!(again.stderr.contains("is not empty"), "{}", again.stderr);
+}
+
+/// Run from a folder inside a site without `--root`, every command finds
+/// the site in the nearest folder above that holds site.toml, as git does.
+#[test]
+fn commands_run_inside_a_site_find_its_root() {
+    let site = Site::fixture("basic");
+    let inside = site.path().join("content/errors/http");
+    let run = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_faultbook"))
+            .args(args)
+            .current_dir(&inside)
+            .env("NO_COLOR", "1")
+            .output()
+            .unwrap()
+    };
+    let check = run(&["check"]);
+    assert!(
+        check.status.success(),
+        "{}",
+        String::from_utf8_lossy(&check.stderr)
+    );
+    let build = run(&["build", "-q"]);
+    assert!(
+        build.status.success(),
+        "{}",
+        String::from_utf8_lossy(&build.stderr)
+    );
+    assert!(site.exists("public/errors/http/503/index.html"));
+    assert!(!inside.join("public").exists());
+    let new = run(&["new", "error", "http", "418"]);
+    assert!(
+        new.status.success(),
+        "{}",
+        String::from_utf8_lossy(&new.stderr)
+    );
+    assert!(site.exists("content/errors/http/418.md"));
+    // Outside any site, the error says so.
+    let outside = Site::empty().run(&["check"]);
+    assert_eq!(outside.status, 1);
+    assert!(
+        outside.stderr.contains("no site.toml"),
+        "{}",
+        outside.stderr
+    );
 }
 
 #[test]

@@ -905,3 +905,17 @@ fn a_client_that_never_finishes_its_headers_is_disconnected() {
         .body
         .contains("After the timeout."));
 }
+
+#[test]
+fn a_port_in_use_is_named_with_the_way_out() {
+    let site = Site::fixture("basic");
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port().to_string();
+    let r = site.run(&["serve", "--port", &port]);
+    assert_eq!(r.status, 1, "{}", r.stderr);
+    assert!(
+        r.stderr.contains(&format!("127.0.0.1:{port}")) && r.stderr.contains("--port 0"),
+        "{}",
+        r.stderr
+    );
+}
