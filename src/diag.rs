@@ -55,10 +55,12 @@ pub enum Rule {
     Template,
     /// A page overdue for review.
     Overdue,
+    /// Text `faultbook new` wrote for the writer to replace, still there.
+    Placeholder,
 }
 
 impl Rule {
-    pub const ALL: [Rule; 13] = [
+    pub const ALL: [Rule; 14] = [
         Rule::Config,
         Rule::File,
         Rule::Encoding,
@@ -72,6 +74,7 @@ impl Rule {
         Rule::Nesting,
         Rule::Template,
         Rule::Overdue,
+        Rule::Placeholder,
     ];
 
     pub fn error(

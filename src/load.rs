@@ -141,6 +141,7 @@ pub fn page(
         front_line: split.front_line,
     };
     let fm = page::validate(file, kind, &parsed.table, parsed.key_lines, &rules, diags);
+    diags.extend(crate::scaffold::placeholders(file, kind, &fm));
     let body_start = text.len() - split.body.len();
     let body_line = split.body_line;
     let held = budget.take(split.body.len()).then(|| split.body.into());

@@ -10,6 +10,7 @@ use anyhow::{bail, Context as _, Result};
 use time::Date;
 
 use crate::config::Config;
+use crate::diag::{Diagnostic, Rule};
 use crate::kind::Kind;
 use crate::page::{format_date, FieldType, Need, SCHEMA};
 use crate::urls::{code_slug, segment_slug};
@@ -40,9 +41,7 @@ pub fn page_text(p: &NewPage<'_>) -> String {
             "title" => Some(toml_str(&p.title)),
             "code" => p.code.map(toml_str),
             "provider" => p.provider.map(toml_str),
-            "summary" if need == Need::Required => Some(toml_str(
-                "One or two plain sentences: what this guide helps a reader decide or do.",
-            )),
+            "summary" if need == Need::Required => Some(toml_str(PLACEHOLDER_SUMMARY)),
             "reviewed" => Some(format_date(p.today)),
             "standard" => p.standard.map(toml_str),
             "compares" | "covers" => Some(format!(
@@ -74,9 +73,11 @@ pub fn page_text(p: &NewPage<'_>) -> String {
         .iter()
         .any(|f| f.key == "references" && f.need[p.kind as usize] != Need::Absent)
     {
-        let reference = "[[references]]\ntitle = \"Official documentation\"\nurl = \"https://example.com/replace-with-the-official-page\"\n";
+        let reference = format!(
+            "[[references]]\ntitle = \"Official documentation\"\nurl = \"{PLACEHOLDER_URL}\"\n"
+        );
         if p.needs_references {
-            fm.push_str(reference);
+            fm.push_str(&reference);
         } else {
             fm.push_str(
                 &reference
@@ -91,6 +92,46 @@ pub fn page_text(p: &NewPage<'_>) -> String {
         fm.push_str(&format!("\n## {s}\n\n"));
     }
     fm
+}
+
+/// The summary a new compare guide or playbook starts with.
+pub const PLACEHOLDER_SUMMARY: &str =
+    "One or two plain sentences: what this guide helps a reader decide or do.";
+/// The URL of a new page's first reference.
+pub const PLACEHOLDER_URL: &str = "https://example.com/replace-with-the-official-page";
+
+/// Warnings for the text `faultbook new` wrote for the writer to replace
+/// that is still in a page: stubs pass every other check, and must not
+/// ship unnoticed.
+pub fn placeholders(file: &str, kind: Kind, fm: &crate::page::FrontMatter) -> Vec<Diagnostic> {
+    let mut found = Vec::new();
+    let placeholder_title = kind.has_code()
+        && fm
+            .code
+            .as_deref()
+            .is_some_and(|code| fm.title == (kind.spec().new_title)(code));
+    if placeholder_title {
+        found.push(Rule::Placeholder.warning(
+            file,
+            Some(fm.line_of("title")),
+            "the title is still the one `faultbook new` wrote; say what the error is in a few words",
+        ));
+    }
+    if fm.summary.as_deref() == Some(PLACEHOLDER_SUMMARY) {
+        found.push(Rule::Placeholder.warning(
+            file,
+            Some(fm.line_of("summary")),
+            "the summary is still the one `faultbook new` wrote; say what the page helps a reader decide or do",
+        ));
+    }
+    if fm.references.iter().any(|r| r.url == PLACEHOLDER_URL) {
+        found.push(Rule::Placeholder.warning(
+            file,
+            Some(fm.line_of("references")),
+            format!("a reference still points at {PLACEHOLDER_URL}; link the provider's own page"),
+        ));
+    }
+    found
 }
 
 fn example(ty: FieldType) -> &'static str {
