@@ -45,9 +45,9 @@ pub enum Command {
         after_help = "Examples:\n  faultbook new error entra AADSTS53003\n  faultbook new compare 429-vs-503 http:429 http:503\n  faultbook new playbook api-timeouts http:502 http:504 grpc:DEADLINE_EXCEEDED"
     )]
     New {
-        /// The site's folder (holding site.toml)
-        #[arg(long, default_value = ".", global = true)]
-        root: PathBuf,
+        /// The site's folder (holding site.toml; default: this folder or the nearest above with one)
+        #[arg(long, global = true)]
+        root: Option<PathBuf>,
         #[command(subcommand)]
         page: NewPage,
     },
@@ -66,9 +66,9 @@ pub enum Command {
 
 #[derive(Args, Debug)]
 pub struct BuildArgs {
-    /// The site's folder (holding site.toml)
-    #[arg(long, default_value = ".")]
-    pub root: PathBuf,
+    /// The site's folder (holding site.toml; default: this folder or the nearest above with one)
+    #[arg(long)]
+    pub root: Option<PathBuf>,
     /// Output folder (default: output_dir of site.toml, else public/ in the root)
     #[arg(long)]
     pub output: Option<PathBuf>,
@@ -85,9 +85,9 @@ pub struct BuildArgs {
 
 #[derive(Args, Debug)]
 pub struct ServeArgs {
-    /// The site's folder (holding site.toml)
-    #[arg(long, default_value = ".")]
-    pub root: PathBuf,
+    /// The site's folder (holding site.toml; default: this folder or the nearest above with one)
+    #[arg(long)]
+    pub root: Option<PathBuf>,
     /// Address to listen on; anything but loopback is reachable from other machines
     #[arg(long, default_value = "127.0.0.1")]
     pub bind: std::net::IpAddr,
@@ -110,9 +110,9 @@ pub struct ServeArgs {
 
 #[derive(Args, Debug)]
 pub struct CheckArgs {
-    /// The site's folder (holding site.toml)
-    #[arg(long, default_value = ".")]
-    pub root: PathBuf,
+    /// The site's folder (holding site.toml; default: this folder or the nearest above with one)
+    #[arg(long)]
+    pub root: Option<PathBuf>,
     /// Output format for diagnostics
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,

@@ -52,19 +52,19 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         },
     };
     match cli.command {
-        Command::Build(mut args) => {
-            args.root = find_root(args.root);
-            build_command(args, &run)
+        Command::Build(args) => build_command(find_root(args.root.clone()), args, &run),
+        Command::Check(args) => check_command(find_root(args.root.clone()), args, &run),
+        Command::Serve(args) => {
+            // Serve follows the site's path: a folder moved away and
+            // replaced is the new one.
+            let root = find_root(args.root.clone());
+            let root = std::path::absolute(&root).unwrap_or(root);
+            serve_command(root, args, &run)
         }
-        Command::Check(mut args) => {
-            args.root = find_root(args.root);
-            check_command(args, &run)
+        Command::New { root, page } => {
+            let searched = root.is_none();
+            new_command(&find_root(root), searched, page, run.today)
         }
-        Command::Serve(mut args) => {
-            args.root = find_root(args.root);
-            serve_command(args, &run)
-        }
-        Command::New { root, page } => new_command(&find_root(root), page, run.today),
         Command::Init { dir } => init_command(&dir, &run),
         Command::Completions { shell } => {
             clap_complete::generate(
@@ -78,20 +78,24 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     }
 }
 
-/// The site's folder: `root` when it was named or holds site.toml; run
-/// from inside a site (`content/errors/http/`) without `--root`, the nearest
-/// folder above that holds a site.toml, as git finds its repository.
-fn find_root(root: PathBuf) -> PathBuf {
-    if root != Path::new(".") || root.join("site.toml").exists() {
+/// The site's folder: `root` as given; without `--root`, this folder or,
+/// run from inside a site (`content/errors/http/`), the nearest folder above
+/// that holds a site.toml, as git finds its repository.
+fn find_root(root: Option<PathBuf>) -> PathBuf {
+    let here = PathBuf::from(".");
+    if let Some(root) = root {
         return root;
     }
+    if here.join("site.toml").is_file() {
+        return here;
+    }
     let Ok(cwd) = std::env::current_dir() else {
-        return root;
+        return here;
     };
     cwd.ancestors()
         .skip(1)
         .find(|dir| dir.join("site.toml").is_file())
-        .map_or(root, Path::to_path_buf)
+        .map_or(here, Path::to_path_buf)
 }
 
 /// What every command is run with besides its own arguments.
@@ -101,9 +105,9 @@ struct Run {
 }
 
 /// `faultbook build`: diagnostics and timings on stderr, one summary line on stdout.
-fn build_command(args: BuildArgs, run: &Run) -> anyhow::Result<ExitCode> {
+fn build_command(root: PathBuf, args: BuildArgs, run: &Run) -> anyhow::Result<ExitCode> {
     let BuildArgs {
-        root,
+        root: _,
         output,
         base_url,
         drafts,
@@ -167,9 +171,9 @@ fn build_command(args: BuildArgs, run: &Run) -> anyhow::Result<ExitCode> {
 }
 
 /// `faultbook check`: every diagnostic in the chosen format, exit 1 on errors.
-fn check_command(args: CheckArgs, run: &Run) -> anyhow::Result<ExitCode> {
+fn check_command(root: PathBuf, args: CheckArgs, run: &Run) -> anyhow::Result<ExitCode> {
     let CheckArgs {
-        root,
+        root: _,
         format,
         deny_stale,
         drafts,
@@ -197,9 +201,9 @@ fn check_command(args: CheckArgs, run: &Run) -> anyhow::Result<ExitCode> {
 }
 
 /// `faultbook serve`: reports each rebuild until stopped.
-fn serve_command(args: ServeArgs, run: &Run) -> anyhow::Result<ExitCode> {
+fn serve_command(root: PathBuf, args: ServeArgs, run: &Run) -> anyhow::Result<ExitCode> {
     let ServeArgs {
-        root,
+        root: _,
         bind,
         port,
         open,
@@ -322,8 +326,15 @@ fn print_check_summary(outcome: &Outcome) {
     println!("{line}");
 }
 
-/// `faultbook new ...`: checks the refs against the site, writes, prints the path.
-fn new_command(root: &Path, page: NewPage, today: time::Date) -> anyhow::Result<ExitCode> {
+/// `faultbook new ...`: checks the refs against the site, writes, prints the
+/// path: below the site's folder, or whole when the site was found above
+/// this folder (`searched`).
+fn new_command(
+    root: &Path,
+    searched: bool,
+    page: NewPage,
+    today: time::Date,
+) -> anyhow::Result<ExitCode> {
     let opts = Options {
         root: root.to_path_buf(),
         output: None,
@@ -351,14 +362,25 @@ fn new_command(root: &Path, page: NewPage, today: time::Date) -> anyhow::Result<
     };
     let mut problems = Vec::new();
     if let Some(p) = provider {
-        if !config.providers.contains_key(p) {
-            problems.push(format!(
-                "unknown provider \"{p}\" (known: {}); add it to site.toml first:\n\n[providers.{}]\nname = \"{}\"\ncontext = \"What {} errors are and where they come from.\"\n",
+        let same_but_case = config
+            .providers
+            .keys()
+            .find(|k| k.eq_ignore_ascii_case(p) || k.to_lowercase() == p.to_lowercase());
+        match same_but_case {
+            _ if config.providers.contains_key(p) => {}
+            Some(k) => problems.push(format!(
+                "unknown provider \"{p}\"; provider keys are case-sensitive: did you mean \"{k}\"?"
+            )),
+            None => problems.push(format!(
+                "unknown provider \"{p}\" (known: {}); add it to site.toml first:\n\n[providers.{}]\nname = {}\ncontext = {}\n",
                 faultbook::config::known_list(config.providers.keys()),
                 toml_key(p),
-                title_case(p),
-                title_case(p),
-            ));
+                toml_string(&title_case(p)),
+                toml_string(&format!(
+                    "What {} errors are and where they come from.",
+                    title_case(p)
+                )),
+            )),
         }
     }
     for r in &refs {
@@ -392,7 +414,11 @@ fn new_command(root: &Path, page: NewPage, today: time::Date) -> anyhow::Result<
         needs_references,
     });
     scaffold::write_new(&path, &text)?;
-    println!("{rel}");
+    if searched && root != Path::new(".") {
+        println!("{}", path.display());
+    } else {
+        println!("{rel}");
+    }
     Ok(ExitCode::SUCCESS)
 }
 
@@ -429,8 +455,13 @@ fn toml_key(key: &str) -> String {
     {
         key.to_string()
     } else {
-        format!("{key:?}")
+        toml_string(key)
     }
+}
+
+/// `s` as a TOML string, quoted and escaped.
+fn toml_string(s: &str) -> String {
+    toml::Value::String(s.to_string()).to_string()
 }
 
 /// A provider's name as a first guess from its key: `stripe` -> `Stripe`.

@@ -65,6 +65,8 @@ pub struct Session {
     /// The search index of the last build it was brought up to, whatever
     /// path that build took: its documents say what they were made from.
     search: Option<crate::search::Index>,
+    /// The last snapshot this session gave to be served.
+    published: Option<Arc<Snapshot>>,
 }
 
 /// What each templated output read, by output file (see `view::recording`).
@@ -92,6 +94,7 @@ impl Session {
             pending: Vec::new(),
             incremental: true,
             search: None,
+            published: None,
         }
     }
 
@@ -191,14 +194,29 @@ impl Session {
             phases: Vec::new(),
         };
         self.last = Some(live);
+        self.published = Some(built.snapshot.clone());
         built
     }
 
     fn full(&mut self, meter: &Meter) -> Result<std::result::Result<Built, Vec<Diagnostic>>> {
+        // The last search index is served until the new one is made: a
+        // page reloaded meanwhile must not find it gone.
+        let search: Vec<(String, Arc<[u8]>)> = self
+            .published
+            .iter()
+            .flat_map(|s| s.files.iter())
+            .filter(|(path, _)| crate::search::owns(path))
+            .map(|(path, bytes)| (path.clone(), bytes.clone()))
+            .collect();
         self.last = None;
         self.pending.clear();
         match full(&self.opts, &self.memo, meter)? {
-            Ok((checked, snapshot, reads, derived)) => {
+            Ok((checked, mut snapshot, reads, derived)) => {
+                for (path, bytes) in search {
+                    // A static file of the index's path, copied by the
+                    // build, stays.
+                    snapshot.files.entry(path).or_insert(bytes);
+                }
                 let derived = derived
                     .or_else(|| Some(build::model(&checked, self.opts.today).into_derived()));
                 let live = Box::new(Live {
@@ -270,6 +288,7 @@ impl Session {
             );
         });
         live.search_stale = false;
+        self.published = Some(live.snapshot.clone());
         Ok(Some(live.snapshot.clone()))
     }
 }

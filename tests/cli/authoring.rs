@@ -127,6 +127,18 @@ fn new_checks_its_refs_and_provider() {
     assert_eq!(r.status, 0, "{}", r.stderr);
     assert_eq!(site.run(&["check"]).status, 0);
     site.remove("content/errors/htp/418.md");
+    // A provider that differs only in case is named, not added again.
+    let r = site.run(&["new", "error", "HTTP", "418"]);
+    assert_eq!(r.status, 1);
+    assert_eq!(
+        r.stderr,
+        "error: unknown provider \"HTTP\"; provider keys are case-sensitive: did you mean \"http\"?\n"
+    );
+    // A name that needs quoting in TOML is quoted.
+    let r = site.run(&["new", "error", "a\"b", "1"]);
+    let table = &r.stderr[r.stderr.find("[providers.").unwrap()..];
+    let parsed: toml::Table = toml::from_str(table).unwrap_or_else(|e| panic!("{e}\n{table}"));
+    assert_eq!(parsed["providers"]["a\"b"]["name"].as_str(), Some("A\"b"));
     assert_eq!(
         site.run(&["new", "compare", "x", "503"]).status,
         2,
@@ -193,6 +205,28 @@ fn commands_run_inside_a_site_find_its_root() {
         String::from_utf8_lossy(&new.stderr)
     );
     assert!(site.exists("content/errors/http/418.md"));
+    // The path printed leads to the file from here.
+    let printed = String::from_utf8_lossy(&new.stdout).trim().to_string();
+    assert!(inside.join(&printed).is_file(), "{printed}");
+    // A --root given is taken as it is, however it is spelled.
+    for root in [".", "./"] {
+        let named = run(&["check", "--root", root]);
+        assert_eq!(named.status.code(), Some(1), "--root {root}");
+        assert!(
+            String::from_utf8_lossy(&named.stderr).contains("no site.toml"),
+            "{}",
+            String::from_utf8_lossy(&named.stderr)
+        );
+    }
+    // A folder named site.toml is not a site.
+    std::fs::create_dir(inside.join("site.toml")).unwrap();
+    let check = run(&["check"]);
+    assert!(
+        check.status.success(),
+        "{}",
+        String::from_utf8_lossy(&check.stderr)
+    );
+    std::fs::remove_dir(inside.join("site.toml")).unwrap();
     // Outside any site, the error says so.
     let outside = Site::empty().run(&["check"]);
     assert_eq!(outside.status, 1);

@@ -919,3 +919,54 @@ fn a_port_in_use_is_named_with_the_way_out() {
         r.stderr
     );
 }
+
+/// Every rebuild path keeps the last search index served until the new
+/// one is made: a page that reloads meanwhile finds it (a full rebuild
+/// once published the site without it for a moment).
+#[test]
+fn the_search_index_is_served_without_a_gap_across_rebuilds() {
+    for args in [&["--full-rebuilds"][..], &[]] {
+        let site = Site::fixture("basic");
+        let server = serve_with(&site, args, &[]);
+        wait_for(|| get(server.port, "/search/index.json").status == 200);
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let poller = {
+            let (stop, port) = (stop.clone(), server.port);
+            std::thread::spawn(move || {
+                let mut missing = Vec::new();
+                let mut reads = 0;
+                while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                    let status = get(port, "/search/index.json").status;
+                    if status != 200 {
+                        missing.push(status);
+                    }
+                    reads += 1;
+                }
+                (missing, reads)
+            })
+        };
+        let page = "content/errors/http/503.md";
+        for step in 0..6 {
+            let text = site
+                .read(page)
+                .replacen("title = \"", &format!("title = \"S{step} "), 1);
+            site.write(page, text);
+            if step % 2 == 1 {
+                site.write(
+                    "site.toml",
+                    site.read("site.toml")
+                        .replace("name = \"gRPC\"", &format!("name = \"gRPC {step}\"")),
+                );
+            }
+            std::thread::sleep(Duration::from_millis(250));
+        }
+        stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        let (missing, reads) = poller.join().unwrap();
+        assert!(reads > 20, "{args:?}: only {reads} reads");
+        assert!(
+            missing.is_empty(),
+            "{args:?}: {} of {reads} reads found no index: {missing:?}",
+            missing.len()
+        );
+    }
+}
