@@ -122,6 +122,10 @@ pub struct CheckArgs {
     /// Include pages marked draft = true
     #[arg(long)]
     pub drafts: bool,
+    /// Put before each file's path in github annotations (default: the
+    /// site's folder in the git repository that holds it, e.g. docs/)
+    #[arg(long, value_name = "PREFIX")]
+    pub path_prefix: Option<String>,
 }
 
 #[derive(Subcommand, Debug)]

@@ -254,8 +254,9 @@ pub fn to_json(diags: &[Diagnostic], pretty: bool) -> String {
     }
 }
 
-/// Renders diagnostics as GitHub workflow annotations.
-pub fn to_github(diags: &[Diagnostic]) -> String {
+/// Renders diagnostics as GitHub workflow annotations, each file's path
+/// after `prefix` (the site's folder in its repository, `docs/`).
+pub fn to_github(diags: &[Diagnostic], prefix: &str) -> String {
     let mut out = String::new();
     for d in diags {
         let kind = match d.severity {
@@ -266,7 +267,10 @@ pub fn to_github(diags: &[Diagnostic]) -> String {
         out.push_str(kind);
         let mut props = Vec::new();
         if let Some(file) = &d.file {
-            props.push(format!("file={}", gh_escape_property(file)));
+            props.push(format!(
+                "file={}",
+                gh_escape_property(&format!("{prefix}{file}"))
+            ));
         }
         if let Some(line) = d.line {
             props.push(format!("line={line}"));
@@ -321,8 +325,8 @@ mod tests {
     fn github_escapes() {
         let d = Rule::Link.error("content/a,b.md", Some(1), "50%\nnext");
         assert_eq!(
-            to_github(&[d]),
-            "::error file=content/a%2Cb.md,line=1::50%25%0Anext\n"
+            to_github(&[d], "docs/"),
+            "::error file=docs/content/a%2Cb.md,line=1::50%25%0Anext\n"
         );
     }
 }

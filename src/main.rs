@@ -98,6 +98,26 @@ fn find_root(root: Option<PathBuf>) -> PathBuf {
         .map_or(here, Path::to_path_buf)
 }
 
+/// Where `root` is in the git repository that holds it, as a path prefix
+/// (`docs/`); empty at the repository's top or outside any repository.
+/// GitHub places annotations by paths from the repository's top.
+fn place_in_repository(root: &Path) -> String {
+    let Ok(root) = std::fs::canonicalize(root) else {
+        return String::new();
+    };
+    let Some(top) = root.ancestors().find(|d| d.join(".git").exists()) else {
+        return String::new();
+    };
+    root.strip_prefix(top)
+        .ok()
+        .map(|rel| {
+            rel.components()
+                .map(|c| format!("{}/", c.as_os_str().to_string_lossy()))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 /// What every command is run with besides its own arguments.
 struct Run {
     today: time::Date,
@@ -177,6 +197,7 @@ fn check_command(root: PathBuf, args: CheckArgs, run: &Run) -> anyhow::Result<Ex
         format,
         deny_stale,
         drafts,
+        path_prefix,
     } = args;
     let (today, verbosity) = (run.today, run.verbosity);
     let opts = Options {
@@ -195,7 +216,10 @@ fn check_command(root: PathBuf, args: CheckArgs, run: &Run) -> anyhow::Result<Ex
             }
         }
         Format::Json => println!("{}", diag::to_json(&outcome.diagnostics, true)),
-        Format::Github => print!("{}", diag::to_github(&outcome.diagnostics)),
+        Format::Github => {
+            let prefix = path_prefix.unwrap_or_else(|| place_in_repository(&root));
+            print!("{}", diag::to_github(&outcome.diagnostics, &prefix));
+        }
     }
     Ok(ExitCode::from(u8::from(outcome.has_errors())))
 }

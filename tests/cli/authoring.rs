@@ -1,6 +1,6 @@
 //! `check`, `new`, `init` and the command-line conventions.
 
-use crate::harness::Site;
+use crate::harness::{copy_dir, Site};
 
 /// A site with several problems of different kinds.
 fn site_with_errors() -> Site {
@@ -28,6 +28,44 @@ fn check_github_annotations_are_exact() {
     let r = site.run(&["check", "--format", "github"]);
     assert_eq!(r.status, 1);
     insta::assert_snapshot!("check_github", r.stdout);
+}
+
+/// GitHub places an annotation by its path from the repository's top: a
+/// site in `docs/` of a repository gets `docs/` before its paths, unless
+/// told otherwise.
+#[test]
+fn github_annotations_name_files_from_the_repository_top() {
+    let repo = Site::empty();
+    std::fs::create_dir(repo.path().join(".git")).unwrap();
+    copy_dir(site_with_errors().path(), &repo.path().join("docs/kb"));
+    let files = |args: &[&str]| -> Vec<String> {
+        let r = repo.run(args);
+        assert_eq!(r.status, 1, "{}", r.stderr);
+        r.stdout
+            .lines()
+            .filter_map(|l| l.split("file=").nth(1))
+            .map(|rest| rest.split(',').next().unwrap_or("").to_string())
+            .collect()
+    };
+    let placed = files(&["check", "--format", "github", "--root", "docs/kb"]);
+    assert!(!placed.is_empty());
+    for f in &placed {
+        assert!(f.starts_with("docs/kb/content/"), "{f}");
+        assert!(
+            repo.exists(f),
+            "{f} is not a path from the repository's top"
+        );
+    }
+    let given = files(&[
+        "check",
+        "--format",
+        "github",
+        "--root",
+        "docs/kb",
+        "--path-prefix",
+        "",
+    ]);
+    assert!(given.iter().all(|f| f.starts_with("content/")), "{given:?}");
 }
 
 #[test]
