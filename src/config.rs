@@ -360,6 +360,73 @@ mod tests {
 
     const THEMES: &[&str] = &["InspiredGitHub"];
 
+    /// docs/configuration.md lists every key the parser reads, table by
+    /// table, and no other: each table's unknown-key error names the keys
+    /// it takes.
+    #[test]
+    fn the_configuration_reference_lists_every_key() {
+        use std::collections::BTreeSet;
+        let doc = include_str!("../docs/configuration.md");
+        let mut documented: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        let mut section = String::new();
+        for line in doc.lines() {
+            if let Some(title) = line.strip_prefix("## ") {
+                // "## Top level", "## `[markdown]`", "## `[providers.<key>]`"
+                section = title
+                    .trim_matches(|c| c == '`' || c == '[' || c == ']')
+                    .split('.')
+                    .next()
+                    .unwrap_or("")
+                    .to_string();
+                if section == "Top level" {
+                    section.clear();
+                } else {
+                    documented
+                        .entry(String::new())
+                        .or_default()
+                        .insert(section.clone());
+                }
+                documented.entry(section.clone()).or_default();
+            } else if let Some(row) = line.strip_prefix("| `") {
+                let key = row.split('`').next().unwrap_or("");
+                documented
+                    .entry(section.clone())
+                    .or_default()
+                    .insert(key.to_string());
+            }
+        }
+        let base = "title = \"T\"\nbase_url = \"https://e.com/\"\n";
+        let tables = [
+            ("", ""),
+            ("markdown", "[markdown]\n"),
+            ("urls", "[urls]\n"),
+            ("providers", "[providers.p]\nname = \"P\"\n"),
+            ("standards", "[standards.s]\nname = \"S\"\n"),
+            ("decision_support", "[decision_support]\n"),
+        ];
+        for (table, header) in tables {
+            let text = format!("{base}{header}zz_unknown = 1\n");
+            let errors = Config::parse(&text, THEMES).err().unwrap_or_default();
+            let message = errors.first().map_or("", |d| d.message.as_str());
+            let read: BTreeSet<String> = message
+                .split_once("expected")
+                .map_or("", |(_, keys)| keys)
+                .split('`')
+                .skip(1)
+                .step_by(2)
+                .map(str::to_string)
+                .collect();
+            assert!(!read.is_empty(), "[{table}]: {message}");
+            assert_eq!(
+                documented.get(table),
+                Some(&read),
+                "[{table}] in docs/configuration.md"
+            );
+        }
+        // `extra` is free-form: documented as a table, with no keys.
+        assert_eq!(documented.get("extra"), Some(&BTreeSet::new()));
+    }
+
     #[test]
     fn unknown_key_at_its_line() {
         let text = "title = \"t\"\nbase_url = \"https://x/\"\nreveiw_interval_days = 3\n";
