@@ -162,6 +162,9 @@ pub fn analyze_with(
     meter: &Meter,
 ) -> Result<std::result::Result<Checked, Vec<Diagnostic>>> {
     meter.phase("load", 0);
+    // The syntax set takes tens of milliseconds to load: on a thread of
+    // its own, it is ready by the time the first code block is scanned.
+    crate::markdown::highlight::warm_up();
     let (config, config_text, mut diags) = match read_config(opts)? {
         Ok(c) => c,
         Err(d) => return Ok(Err(d)),

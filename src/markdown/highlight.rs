@@ -84,9 +84,59 @@ thread_local! {
     static LINES: RefCell<LineMemo> = RefCell::new(LineMemo::default());
 }
 
+/// bat's syntaxes (the two-face crate): syntect's own set lacks TOML,
+/// TypeScript, PowerShell, Dockerfile, HTTP and more that error references
+/// show.
 fn syntaxes() -> &'static SyntaxSet {
     static SET: OnceLock<SyntaxSet> = OnceLock::new();
-    SET.get_or_init(SyntaxSet::load_defaults_newlines)
+    SET.get_or_init(two_face::syntax::extra_newlines)
+}
+
+/// Starts loading the syntax set on a thread of its own, once per process;
+/// the first block highlighted waits for it if it is not done.
+pub fn warm_up() {
+    static STARTED: std::sync::Once = std::sync::Once::new();
+    STARTED.call_once(|| {
+        std::thread::spawn(|| {
+            syntaxes();
+        });
+    });
+}
+
+/// Fence languages as other generators spell them (Pygments, highlight.js)
+/// that name no syntax by themselves: the token syntect knows them by.
+const LANGUAGE_ALIASES: &[(&str, &str)] = &[
+    ("c#", "cs"),
+    ("csharp", "cs"),
+    ("docker", "Dockerfile"),
+    ("f#", "fs"),
+    ("fsharp", "fs"),
+    ("golang", "go"),
+    ("jsonc", "json"),
+    ("json5", "json"),
+    ("ps", "ps1"),
+    ("pwsh", "ps1"),
+    ("shell", "sh"),
+    ("shell-session", "sh"),
+    ("console", "sh"),
+    ("terraform", "tf"),
+    ("protobuf", "proto"),
+    ("objc", "m"),
+    ("vb", "vb"),
+    ("vbnet", "vb"),
+];
+
+/// The syntax of a fence's language: by extension or name, as syntect
+/// finds it, else through [`LANGUAGE_ALIASES`].
+fn syntax_for(lang: &str) -> Option<&'static SyntaxReference> {
+    let ss = syntaxes();
+    ss.find_syntax_by_token(lang).or_else(|| {
+        let lower = lang.to_ascii_lowercase();
+        LANGUAGE_ALIASES
+            .iter()
+            .find(|(alias, _)| *alias == lower)
+            .and_then(|(_, token)| ss.find_syntax_by_token(token))
+    })
 }
 
 fn themes() -> &'static ThemeSet {
@@ -349,11 +399,7 @@ impl Highlighter {
         } else {
             std::borrow::Cow::Borrowed(code)
         };
-        let ss = syntaxes();
-        let syntax = fence
-            .lang
-            .as_deref()
-            .and_then(|l| ss.find_syntax_by_token(l));
+        let syntax = fence.lang.as_deref().and_then(syntax_for);
         let lang_attr = fence
             .lang
             .as_deref()

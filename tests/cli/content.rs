@@ -264,3 +264,55 @@ fn links_name_files_whatever_their_unicode_form() {
     assert_eq!(r.status, 1);
     assert_eq!(r.errors(), ["error: content/guides/to-q.md:4:1: link to \"@/guides/q?.md\": no page content/guides/q; in a link, ? and # begin a query and a fragment: write them as %3F and %23 in a file name"], "{}", r.stderr);
 }
+
+/// The languages error references lean on are coloured, also as other
+/// generators spell them; a language nobody knows is plain text.
+#[test]
+fn code_in_the_languages_of_error_references_is_highlighted() {
+    let site = Site::fixture("basic");
+    let langs = [
+        "toml",
+        "http",
+        "typescript",
+        "ts",
+        "powershell",
+        "ps1",
+        "pwsh",
+        "dockerfile",
+        "csharp",
+        "cs",
+        "c#",
+        "shell",
+        "console",
+        "yaml",
+        "json",
+        "python",
+        "go",
+        "hcl",
+    ];
+    let mut body = String::new();
+    for lang in langs {
+        body.push_str(&format!(
+            "\n```{lang}\nFROM x AS y\nkey = \"v\" # note\nGET /a HTTP/1.1\nfunction f(a: number) {{ return 1; }}\n```\n"
+        ));
+    }
+    body.push_str("\n```klingon\nqapla' = 1\n```\n");
+    site.write(
+        "content/guides/langs.md",
+        format!("+++\ntitle = \"Languages\"\n+++\n{body}"),
+    );
+    let r = site.build();
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    let html = site.read("public/guides/langs/index.html");
+    let block = |lang: &str| -> String {
+        let start = html
+            .find(&format!("data-lang=\"{lang}\""))
+            .unwrap_or_else(|| panic!("no block for {lang}"));
+        html[start..start + html[start..].find("</pre>").unwrap()].to_string()
+    };
+    for lang in langs {
+        let spans = block(lang).matches("class=\"hl-").count();
+        assert!(spans >= 3, "{lang}: {spans} highlight spans");
+    }
+    assert_eq!(block("klingon").matches("class=\"hl-").count(), 0);
+}
