@@ -54,6 +54,10 @@ pub struct Outcome {
     pub overdue: Vec<Diagnostic>,
     /// See [`Checked::notes`].
     pub notes: Vec<String>,
+    /// `check`: the pages overdue for review, oldest first.
+    pub overdue_pages: Vec<OverduePage>,
+    /// `check`: the review interval the pages are overdue against.
+    pub review_interval_days: u32,
     /// Where the time went, phase by phase (see `meter`).
     pub phases: Vec<Phase>,
 }
@@ -967,6 +971,22 @@ pub fn overdue_diagnostics(
     d
 }
 
+/// A page overdue for review, for editors' report (`check --overdue`).
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct OverduePage {
+    /// Root-relative, as in diagnostics.
+    pub file: String,
+    pub title: String,
+    pub code: Option<String>,
+    /// The provider's key.
+    pub provider: Option<String>,
+    /// The editorial standard's key.
+    pub standard: Option<String>,
+    pub reviewed: String,
+    /// Days since it was reviewed.
+    pub age_days: i64,
+}
+
 /// `faultbook check`: every validation of `build`, writing nothing, plus a
 /// warning (an error with `deny_stale`) for each page overdue for review.
 pub fn check_site(opts: &Options, deny_stale: bool) -> Result<Outcome> {
@@ -991,6 +1011,22 @@ pub fn check_site(opts: &Options, deny_stale: bool) -> Result<Outcome> {
                 ));
             }
             outcome.pages = c.graph.published().count();
+            outcome.review_interval_days = c.config.review_interval_days;
+            outcome.overdue_pages = overdue_pages(&c.config, &c.graph, opts.today)
+                .into_iter()
+                .map(|(date, id)| {
+                    let n = c.graph.page(id);
+                    OverduePage {
+                        file: n.page.file.clone(),
+                        title: n.page.fm.title.clone(),
+                        code: n.page.fm.code.clone(),
+                        provider: n.page.fm.provider.clone(),
+                        standard: n.standard.clone(),
+                        reviewed: format_date(date),
+                        age_days: (opts.today - date).whole_days(),
+                    }
+                })
+                .collect();
             d
         }
     };

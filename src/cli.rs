@@ -126,6 +126,19 @@ pub struct CheckArgs {
     /// site's folder in the git repository that holds it, e.g. docs/)
     #[arg(long, value_name = "PREFIX")]
     pub path_prefix: Option<String>,
+    /// Print the pages overdue for review, oldest first, grouped (human or json format)
+    #[arg(long)]
+    pub overdue: bool,
+    /// How --overdue groups the pages
+    #[arg(long, value_enum, default_value_t = GroupBy::Provider, requires = "overdue")]
+    pub group_by: GroupBy,
+}
+
+/// How `check --overdue` groups pages.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum GroupBy {
+    Provider,
+    Standard,
 }
 
 #[derive(Subcommand, Debug)]

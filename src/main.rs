@@ -16,12 +16,34 @@ use faultbook::serve;
 
 mod cli;
 mod progress;
-use cli::{BuildArgs, CheckArgs, Cli, Command, Format, NewPage, ServeArgs};
+use cli::{BuildArgs, CheckArgs, Cli, Command, Format, GroupBy, NewPage, ServeArgs};
 
 // Rendering allocates many short-lived strings on every thread; mimalloc's
 // per-thread heaps cut allocator time against glibc's.
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+/// Writes to stdout. A reader that went away (`faultbook check | head`)
+/// ends the command quietly, as other command-line tools do; `println!`
+/// would panic with a backtrace.
+fn write_out(text: std::fmt::Arguments<'_>) {
+    let mut stdout = std::io::stdout().lock();
+    if let Err(e) = stdout.write_fmt(text).and_then(|()| stdout.flush()) {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+        eprintln!("error: cannot write to stdout: {e}");
+        std::process::exit(1);
+    }
+}
+
+macro_rules! out {
+    ($($arg:tt)*) => { write_out(format_args!($($arg)*)) };
+}
+
+macro_rules! outln {
+    ($($arg:tt)*) => { write_out(format_args!("{}\n", format_args!($($arg)*))) };
+}
 
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
@@ -180,7 +202,7 @@ fn build_command(root: PathBuf, args: BuildArgs, run: &Run) -> anyhow::Result<Ex
             .as_ref()
             .map(|p| p.display().to_string())
             .unwrap_or_default();
-        println!(
+        outln!(
             "Built {} pages ({} files) in {:.2} s into {out}",
             outcome.pages,
             outcome.files,
@@ -198,6 +220,8 @@ fn check_command(root: PathBuf, args: CheckArgs, run: &Run) -> anyhow::Result<Ex
         deny_stale,
         drafts,
         path_prefix,
+        overdue,
+        group_by,
     } = args;
     let (today, verbosity) = (run.today, run.verbosity);
     let opts = Options {
@@ -208,6 +232,14 @@ fn check_command(root: PathBuf, args: CheckArgs, run: &Run) -> anyhow::Result<Ex
         today,
     };
     let outcome = build::check_site(&opts, deny_stale)?;
+    if overdue && !outcome.has_errors() {
+        match format {
+            Format::Json => outln!("{}", overdue_json(&outcome, group_by)),
+            Format::Human | Format::Github => out!("{}", overdue_table(&outcome, group_by)),
+        }
+        let stale = deny_stale && !outcome.overdue_pages.is_empty();
+        return Ok(ExitCode::from(u8::from(stale)));
+    }
     match format {
         Format::Human => {
             report(&outcome.diagnostics, &root, verbosity);
@@ -215,10 +247,10 @@ fn check_command(root: PathBuf, args: CheckArgs, run: &Run) -> anyhow::Result<Ex
                 print_check_summary(&outcome);
             }
         }
-        Format::Json => println!("{}", diag::to_json(&outcome.diagnostics, true)),
+        Format::Json => outln!("{}", diag::to_json(&outcome.diagnostics, true)),
         Format::Github => {
             let prefix = path_prefix.unwrap_or_else(|| place_in_repository(&root));
-            print!("{}", diag::to_github(&outcome.diagnostics, &prefix));
+            out!("{}", diag::to_github(&outcome.diagnostics, &prefix));
         }
     }
     Ok(ExitCode::from(u8::from(outcome.has_errors())))
@@ -244,7 +276,7 @@ fn serve_command(root: PathBuf, args: ServeArgs, run: &Run) -> anyhow::Result<Ex
     let report_root = root.clone();
     let reporter = move |e: serve::Event<'_>| match e {
         serve::Event::Serving { url } => {
-            println!(
+            outln!(
                 "Serving {} at {url} (Ctrl+C to stop)",
                 report_root.display()
             );
@@ -266,9 +298,9 @@ fn serve_command(root: PathBuf, args: ServeArgs, run: &Run) -> anyhow::Result<Ex
                 let ms = elapsed.as_millis();
                 match patched {
                     Some(n) => {
-                        println!("{what} {n} outputs rendered again ({pages} pages) in {ms} ms")
+                        outln!("{what} {n} outputs rendered again ({pages} pages) in {ms} ms")
                     }
-                    None => println!("{what} {pages} pages in {ms} ms"),
+                    None => outln!("{what} {pages} pages in {ms} ms"),
                 }
                 let _ = std::io::stdout().flush();
                 if verbosity == Verbosity::Verbose {
@@ -313,9 +345,9 @@ fn init_command(dir: &Path, run: &Run) -> anyhow::Result<ExitCode> {
     let written = scaffold::init(dir, run.today)?;
     if run.verbosity != Verbosity::Quiet {
         for p in &written {
-            println!("{}", p.display());
+            outln!("{}", p.display());
         }
-        println!(
+        outln!(
             "Created a site in {}: run `faultbook build --root {}`",
             dir.display(),
             dir.display()
@@ -329,6 +361,67 @@ enum Verbosity {
     Quiet,
     Normal,
     Verbose,
+}
+
+/// The overdue pages in groups (by provider or standard key, "-" for none),
+/// groups by name, pages oldest first.
+fn overdue_groups(
+    outcome: &Outcome,
+    by: GroupBy,
+) -> std::collections::BTreeMap<&str, Vec<&build::OverduePage>> {
+    let mut groups: std::collections::BTreeMap<&str, Vec<&build::OverduePage>> = Default::default();
+    for p in &outcome.overdue_pages {
+        let key = match by {
+            GroupBy::Provider => p.provider.as_deref(),
+            GroupBy::Standard => p.standard.as_deref(),
+        };
+        groups.entry(key.unwrap_or("-")).or_default().push(p);
+    }
+    groups
+}
+
+/// `check --overdue`: a table for editors.
+fn overdue_table(outcome: &Outcome, by: GroupBy) -> String {
+    let n = outcome.overdue_pages.len();
+    let mut out = format!(
+        "{n} page{} overdue for review (the review interval is {} days)\n",
+        if n == 1 { "" } else { "s" },
+        outcome.review_interval_days
+    );
+    let groups = overdue_groups(outcome, by);
+    let width = |f: fn(&build::OverduePage) -> usize| {
+        outcome.overdue_pages.iter().map(f).max().unwrap_or(0)
+    };
+    let age_width = width(|p| p.age_days.to_string().len());
+    let file_width = width(|p| p.file.chars().count());
+    for (name, pages) in groups {
+        out.push_str(&format!("\n{name} ({})\n", pages.len()));
+        for p in pages {
+            out.push_str(&format!(
+                "  {}  {:>age_width$} days  {:file_width$}  {}\n",
+                p.reviewed, p.age_days, p.file, p.title
+            ));
+        }
+    }
+    out
+}
+
+/// `check --overdue --format json`.
+fn overdue_json(outcome: &Outcome, by: GroupBy) -> String {
+    let groups: Vec<serde_json::Value> = overdue_groups(outcome, by)
+        .into_iter()
+        .map(|(name, pages)| serde_json::json!({ "name": name, "pages": pages }))
+        .collect();
+    let report = serde_json::json!({
+        "review_interval_days": outcome.review_interval_days,
+        "overdue": outcome.overdue_pages.len(),
+        "group_by": match by {
+            GroupBy::Provider => "provider",
+            GroupBy::Standard => "standard",
+        },
+        "groups": groups,
+    });
+    serde_json::to_string_pretty(&report).unwrap_or_default()
 }
 
 fn print_check_summary(outcome: &Outcome) {
@@ -347,7 +440,7 @@ fn print_check_summary(outcome: &Outcome) {
     if !overdue.is_empty() {
         line.push_str(&format!("; {} page(s) overdue for review", overdue.len()));
     }
-    println!("{line}");
+    outln!("{line}");
 }
 
 /// `faultbook new ...`: checks the refs against the site, writes, prints the
@@ -439,9 +532,9 @@ fn new_command(
     });
     scaffold::write_new(&path, &text)?;
     if searched && root != Path::new(".") {
-        println!("{}", path.display());
+        outln!("{}", path.display());
     } else {
-        println!("{rel}");
+        outln!("{rel}");
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -304,3 +304,87 @@ fn help_version_and_completions() {
         );
     }
 }
+
+/// Editors' report: the pages overdue for review, oldest first, in groups,
+/// as a table and in JSON; content errors come first.
+#[test]
+fn check_overdue_reports_pages_oldest_first_in_groups() {
+    let site = Site::fixture("basic");
+    let page = "content/errors/http/503.md";
+    site.write(
+        page,
+        site.read(page)
+            .replace("reviewed = 2026-10-01", "reviewed = 2024-06-01"),
+    );
+    let r = site.run(&["check", "--overdue"]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    assert_eq!(
+        r.stdout,
+        "2 pages overdue for review (the review interval is 180 days)\n\
+         \n\
+         grpc (1)\n  2025-01-10  685 days  content/errors/grpc/deadline-exceeded.md  Deadline exceeded\n\
+         \n\
+         http (1)\n  2024-06-01  908 days  content/errors/http/503.md                Service Unavailable\n"
+    );
+    let r = site.run(&[
+        "check",
+        "--overdue",
+        "--group-by",
+        "standard",
+        "--format",
+        "json",
+    ]);
+    let report: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(report["overdue"], 2);
+    let groups = report["groups"].as_array().unwrap();
+    assert_eq!(groups.len(), 2, "{report:#}");
+    let ages: Vec<i64> = groups
+        .iter()
+        .flat_map(|g| g["pages"].as_array().unwrap().iter())
+        .map(|p| p["age_days"].as_i64().unwrap())
+        .collect();
+    assert_eq!(
+        ages,
+        [908, 685],
+        "checked (503) before notes, each oldest first"
+    );
+    assert_eq!(groups[0]["name"], "checked");
+    assert_eq!(groups[0]["pages"][0]["code"], "503");
+    // --deny-stale makes any overdue page fail the report too.
+    assert_eq!(site.run(&["check", "--overdue", "--deny-stale"]).status, 1);
+    // A site with errors reports them, not the table.
+    site.write("content/errors/http/bad.md", "+++\nbroken\n+++\n");
+    let r = site.run(&["check", "--overdue"]);
+    assert_eq!(r.status, 1);
+    assert!(
+        r.stderr.contains("content/errors/http/bad.md"),
+        "{}",
+        r.stderr
+    );
+    assert!(!r.stdout.contains("overdue for review ("), "{}", r.stdout);
+}
+
+/// A reader that stops reading (`| head`) ends the command quietly.
+#[test]
+fn output_into_a_closed_pipe_ends_quietly() {
+    let site = Site::fixture("basic");
+    for args in [
+        &["check", "--format", "json"][..],
+        &["check", "--overdue"],
+        &["build"],
+    ] {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_faultbook"))
+            .args(args)
+            .current_dir(site.path())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        // The reading end closes before the command writes.
+        drop(child.stdout.take());
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {stderr}");
+    }
+}
