@@ -54,7 +54,10 @@ pub struct Item {
     pub href: String,
     pub code: Option<String>,
     pub provider: Option<String>,
+    /// Plain text, for meta tags, the feed and search.
     pub summary: String,
+    /// The summary's inline markdown as HTML, where the theme shows it.
+    pub summary_html: String,
     pub reviewed: Option<String>,
 }
 
@@ -64,6 +67,8 @@ pub struct ProviderView {
     pub name: String,
     pub href: String,
     pub context: String,
+    /// `context`'s inline markdown as HTML.
+    pub context_html: String,
 }
 
 #[derive(Serialize, Clone, Debug)]
@@ -92,8 +97,10 @@ pub struct PageView {
     /// the body's first paragraph.
     pub summary: String,
     /// The front matter's summary only, shown above the body (a summary
-    /// taken from the body would repeat its first paragraph).
+    /// taken from the body would repeat its first paragraph), as plain
+    /// text and as HTML.
     pub lead: Option<String>,
+    pub lead_html: Option<String>,
     pub description: String,
     pub href: String,
     pub permalink: String,
@@ -163,6 +170,8 @@ pub struct ListView<'a> {
     pub href: String,
     pub permalink: String,
     pub context: String,
+    /// `context`'s inline markdown as HTML.
+    pub context_html: String,
     pub groups: Vec<Group<'a>>,
     pub count: usize,
     pub breadcrumbs: Vec<Link>,
@@ -192,6 +201,8 @@ pub struct ProviderCount {
     pub href: String,
     pub count: usize,
     pub context: String,
+    /// `context`'s inline markdown as HTML.
+    pub context_html: String,
 }
 
 /// Everything computed once per build that views draw from.
@@ -268,15 +279,23 @@ fn note(id: PageId) {
 pub const RECENT_ON_HOME: usize = 10;
 pub const GUIDES_ON_HOME: usize = 12;
 
-/// Plain-text summary: the front matter's, else (error pages) the first paragraph.
-fn summary_of(graph: &Graph, rendered: &[Option<Arc<Rendered>>], id: PageId) -> String {
+/// The summary as plain text and as HTML: the front matter's (inline
+/// markdown), else (error pages) the first paragraph's text.
+fn summary_of(graph: &Graph, rendered: &[Option<Arc<Rendered>>], id: PageId) -> (String, String) {
     let n = graph.page(id);
     match &n.page.fm.summary {
-        Some(s) => s.clone(),
-        None => rendered[id]
-            .as_ref()
-            .map(|r| r.first_paragraph.clone())
-            .unwrap_or_default(),
+        Some(s) => {
+            let (html, plain) = crate::markdown::inline(s);
+            (plain, html)
+        }
+        None => {
+            let text = rendered[id]
+                .as_ref()
+                .map(|r| r.first_paragraph.clone())
+                .unwrap_or_default();
+            let html = crate::html::escape(&text);
+            (text, html)
+        }
     }
 }
 
@@ -302,6 +321,7 @@ impl<'a> Model<'a> {
             .into_par_iter()
             .map(|id| {
                 let n = graph.page(id);
+                let (summary, summary_html) = summary_of(graph, rendered, id);
                 Item {
                     kind: n.page.kind.name(),
                     kind_label: n.page.kind.spec().label,
@@ -315,7 +335,8 @@ impl<'a> Model<'a> {
                         .as_ref()
                         .and_then(|p| config.providers.get(p))
                         .map(|p| p.name.clone()),
-                    summary: summary_of(graph, rendered, id),
+                    summary,
+                    summary_html,
                     reviewed: n.page.fm.reviewed.map(format_date),
                 }
             })
@@ -506,6 +527,7 @@ impl<'a> Model<'a> {
                 name: p.name.clone(),
                 href: base.href(&format!("providers/{}/", p.key)),
                 context: p.context.clone(),
+                context_html: crate::markdown::inline(&p.context).0,
             });
         let standard = n
             .standard
@@ -576,7 +598,8 @@ impl<'a> Model<'a> {
             title,
             code: fm.code.clone(),
             description: truncate(&summary, 160),
-            lead: fm.summary.clone(),
+            lead: fm.summary.as_deref().map(|s| crate::markdown::inline(s).1),
+            lead_html: fm.summary.as_deref().map(|s| crate::markdown::inline(s).0),
             summary,
             href,
             permalink,
@@ -654,6 +677,7 @@ impl<'a> Model<'a> {
                     href: base.href(&format!("providers/{}/", p.key)),
                     count: self.graph.by_provider.get(&p.key).map_or(0, Vec::len),
                     context: p.context.clone(),
+                    context_html: crate::markdown::inline(&p.context).0,
                 })
                 .collect(),
             recent: self
@@ -734,6 +758,7 @@ impl<'a> Model<'a> {
             kind,
             title,
             description,
+            context_html: crate::markdown::inline(&context).0,
             context,
             href,
             permalink: base.permalink(path),

@@ -8,6 +8,8 @@
 //! evaluated as a template: `{{ }}` stays text.
 
 pub mod highlight;
+mod inline;
+pub use inline::inline;
 
 use std::collections::{HashMap, HashSet};
 

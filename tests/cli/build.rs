@@ -355,3 +355,73 @@ fn redirects_encode_alias_paths_so_each_line_has_three_fields() {
         assert!(html.contains("/docs/about/"), "{page}: {html}");
     }
 }
+
+/// Summaries and provider contexts are inline markdown: code, emphasis
+/// and links where the theme shows them, plain text in meta tags, the
+/// feed, codes.json and search.
+#[test]
+fn summaries_show_their_inline_markdown_and_stay_plain_where_text_is_all() {
+    let site = Site::fixture("basic");
+    let page = "content/errors/http/503.md";
+    site.write(
+        page,
+        site.read(page).replacen(
+            "+++\n",
+            "+++\nsummary = \"Read the `Retry-After` header, *then* retry.\"\n",
+            1,
+        ),
+    );
+    site.write(
+        "site.toml",
+        site.read("site.toml").replace(
+            "context = \"HTTP status codes as defined by RFC 9110.\"",
+            "context = \"Status codes of **RFC 9110**, see [the RFC](https://www.rfc-editor.org/rfc/rfc9110).\"",
+        ),
+    );
+    let r = site.build();
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    let html = |p: &str| site.read(&format!("public/{p}"));
+    let shown = "Read the <code>Retry-After</code> header, <em>then</em> retry.";
+    let plain = "Read the Retry-After header, then retry.";
+    let page = html("errors/http/503/index.html");
+    assert!(
+        page.contains(&format!("<p class=\"page-summary\">{shown}</p>")),
+        "header"
+    );
+    assert!(
+        page.contains(&format!("<meta name=\"description\" content=\"{plain}\"")),
+        "meta"
+    );
+    assert!(
+        page.contains("<strong>RFC 9110</strong>, see <a href=\"https://www.rfc-editor.org/rfc/rfc9110\">the RFC</a>"),
+        "provider context"
+    );
+    assert!(
+        html("providers/http/index.html").contains(shown),
+        "provider listing item"
+    );
+    assert!(
+        html("errors/index.html").contains(shown),
+        "A-Z listing item"
+    );
+    assert!(
+        html("providers/http/index.html").contains("<strong>RFC 9110</strong>"),
+        "listing context"
+    );
+    for (file, text) in [
+        ("feed.xml", html("feed.xml")),
+        ("codes.json", html("codes.json")),
+    ] {
+        assert!(text.contains(plain), "{file}");
+        assert!(
+            !text.contains("`Retry-After`") && !text.contains("&lt;code"),
+            "{file}"
+        );
+    }
+    let rows: String = (0..)
+        .map(|n| format!("public/search/d/{n}.json"))
+        .take_while(|p| site.exists(p))
+        .map(|p| site.read(&p))
+        .collect();
+    assert!(rows.contains(plain), "search row");
+}
