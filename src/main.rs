@@ -27,10 +27,18 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 /// ends the command quietly, as other command-line tools do; `println!`
 /// would panic with a backtrace.
 fn write_out(text: std::fmt::Arguments<'_>) {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    // Once the reader is gone, the rest is not written; the command still
+    // finishes and exits with its own status (a failed check stays 1).
+    static GONE: AtomicBool = AtomicBool::new(false);
+    if GONE.load(Ordering::Relaxed) {
+        return;
+    }
     let mut stdout = std::io::stdout().lock();
     if let Err(e) = stdout.write_fmt(text).and_then(|()| stdout.flush()) {
         if e.kind() == std::io::ErrorKind::BrokenPipe {
-            std::process::exit(0);
+            GONE.store(true, Ordering::Relaxed);
+            return;
         }
         eprintln!("error: cannot write to stdout: {e}");
         std::process::exit(1);
@@ -89,12 +97,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Init { dir } => init_command(&dir, &run),
         Command::Completions { shell } => {
-            clap_complete::generate(
-                shell,
-                &mut Cli::command(),
-                "faultbook",
-                &mut std::io::stdout(),
-            );
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "faultbook", &mut script);
+            out!("{}", String::from_utf8_lossy(&script));
             Ok(ExitCode::SUCCESS)
         }
     }
@@ -231,8 +236,16 @@ fn check_command(root: PathBuf, args: CheckArgs, run: &Run) -> anyhow::Result<Ex
         drafts,
         today,
     };
+    if overdue && format == Format::Github {
+        eprintln!("error: --overdue prints a table (--format human) or JSON (--format json), not annotations");
+        return Ok(ExitCode::from(2));
+    }
     let outcome = build::check_site(&opts, deny_stale)?;
-    if overdue && !outcome.has_errors() {
+    let content_errors = outcome
+        .diagnostics
+        .iter()
+        .any(|d| d.is_error() && d.rule != diag::Rule::Overdue);
+    if overdue && !content_errors {
         match format {
             Format::Json => outln!("{}", overdue_json(&outcome, group_by)),
             Format::Human | Format::Github => out!("{}", overdue_table(&outcome, group_by)),
@@ -249,7 +262,11 @@ fn check_command(root: PathBuf, args: CheckArgs, run: &Run) -> anyhow::Result<Ex
         }
         Format::Json => outln!("{}", diag::to_json(&outcome.diagnostics, true)),
         Format::Github => {
-            let prefix = path_prefix.unwrap_or_else(|| place_in_repository(&root));
+            let prefix = match path_prefix {
+                Some(p) if !p.is_empty() && !p.ends_with('/') => format!("{p}/"),
+                Some(p) => p,
+                None => place_in_repository(&root),
+            };
             out!("{}", diag::to_github(&outcome.diagnostics, &prefix));
         }
     }
@@ -375,7 +392,7 @@ fn overdue_groups(
             GroupBy::Provider => p.provider.as_deref(),
             GroupBy::Standard => p.standard.as_deref(),
         };
-        groups.entry(key.unwrap_or("-")).or_default().push(p);
+        groups.entry(key.unwrap_or("")).or_default().push(p);
     }
     groups
 }
@@ -395,6 +412,14 @@ fn overdue_table(outcome: &Outcome, by: GroupBy) -> String {
     let age_width = width(|p| p.age_days.to_string().len());
     let file_width = width(|p| p.file.chars().count());
     for (name, pages) in groups {
+        let name = if name.is_empty() {
+            match by {
+                GroupBy::Provider => "(no provider)",
+                GroupBy::Standard => "(no standard)",
+            }
+        } else {
+            name
+        };
         out.push_str(&format!("\n{name} ({})\n", pages.len()));
         for p in pages {
             out.push_str(&format!(
@@ -410,7 +435,10 @@ fn overdue_table(outcome: &Outcome, by: GroupBy) -> String {
 fn overdue_json(outcome: &Outcome, by: GroupBy) -> String {
     let groups: Vec<serde_json::Value> = overdue_groups(outcome, by)
         .into_iter()
-        .map(|(name, pages)| serde_json::json!({ "name": name, "pages": pages }))
+        .map(|(name, pages)| {
+            let name = (!name.is_empty()).then_some(name);
+            serde_json::json!({ "name": name, "pages": pages })
+        })
         .collect();
     let report = serde_json::json!({
         "review_interval_days": outcome.review_interval_days,

@@ -80,7 +80,7 @@ pub const SCHEMA: &[Field] = &[
         key: "summary",
         ty: T::Str(|fm, v| fm.summary = Some(v)),
         need: [O, R, R, O],
-        meaning: "one or two plain sentences",
+        meaning: "one or two sentences; inline markdown",
     },
     Field {
         key: "reviewed",

@@ -79,7 +79,19 @@ pub fn inline(text: &str) -> (String, String) {
 /// `text` with the start of a block (`# `, `- `, `> `, `2024. `) escaped:
 /// a summary is one paragraph of inline text, whatever it starts with.
 fn one_paragraph(text: &str) -> std::borrow::Cow<'_, str> {
-    let text = text.trim_start();
+    // Lines run on: a line that starts a block (`- item`) mid-text is text.
+    let joined;
+    let text = if text.contains('\n') {
+        joined = text
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .collect::<Vec<_>>()
+            .join(" ");
+        joined.as_str()
+    } else {
+        text.trim_start()
+    };
     let digits = text.bytes().take_while(u8::is_ascii_digit).count();
     let after_digits = text.as_bytes().get(digits).copied();
     if digits > 0 && matches!(after_digits, Some(b'.' | b')')) {
@@ -88,7 +100,9 @@ fn one_paragraph(text: &str) -> std::borrow::Cow<'_, str> {
     let bytes = text.as_bytes();
     let spaced = |b: Option<&u8>| b.is_none_or(u8::is_ascii_whitespace);
     let block = match bytes.first() {
-        Some(b'>') => true,
+        // A quote, an HTML block, a fence.
+        Some(b'>' | b'<') => true,
+        Some(b'`' | b'~') => text.starts_with("```") || text.starts_with("~~~"),
         // A heading, a list item, or a rule of three or more.
         Some(b'#') => spaced(bytes.get(bytes.iter().take_while(|&&b| b == b'#').count())),
         Some(&c @ (b'-' | b'+' | b'*')) => {
@@ -99,7 +113,7 @@ fn one_paragraph(text: &str) -> std::borrow::Cow<'_, str> {
     if block {
         format!("\\{text}").into()
     } else {
-        text.into()
+        text.to_string().into()
     }
 }
 
@@ -137,6 +151,20 @@ mod tests {
         }
         assert_eq!(inline("*Really* so").0, "<em>Really</em> so");
         assert_eq!(inline("One.\n\nTwo.").1, "One. Two.");
+        // Lines run on, whatever they start with.
+        assert_eq!(inline("a\n# head **x**").0, "a # head <strong>x</strong>");
+        assert_eq!(inline("word1\n1. word2\n- w3").1, "word1 1. word2 - w3");
+        assert_eq!(inline("a\n\n    code **x**").1, "a code x");
+        // An HTML block or a fence at the start is text, and the rest is
+        // still inline markdown.
+        assert_eq!(
+            inline("<div>x</div> **s**"),
+            (
+                "&lt;div&gt;x&lt;/div&gt; <strong>s</strong>".to_string(),
+                "<div>x</div> s".to_string()
+            )
+        );
+        assert_eq!(inline("```").1, "```");
     }
 
     #[test]

@@ -350,8 +350,17 @@ fn check_overdue_reports_pages_oldest_first_in_groups() {
     );
     assert_eq!(groups[0]["name"], "checked");
     assert_eq!(groups[0]["pages"][0]["code"], "503");
-    // --deny-stale makes any overdue page fail the report too.
-    assert_eq!(site.run(&["check", "--overdue", "--deny-stale"]).status, 1);
+    // --deny-stale makes any overdue page fail the report too; the report
+    // is still the table, not a diagnostic per page.
+    let r = site.run(&["check", "--overdue", "--deny-stale"]);
+    assert_eq!(r.status, 1);
+    assert!(r.stdout.starts_with("2 pages overdue"), "{}", r.stdout);
+    assert!(!r.stderr.contains("overdue for review:"), "{}", r.stderr);
+    assert_eq!(
+        site.run(&["check", "--overdue", "--format", "github"])
+            .status,
+        2
+    );
     // A site with errors reports them, not the table.
     site.write("content/errors/http/bad.md", "+++\nbroken\n+++\n");
     let r = site.run(&["check", "--overdue"]);
@@ -364,15 +373,22 @@ fn check_overdue_reports_pages_oldest_first_in_groups() {
     assert!(!r.stdout.contains("overdue for review ("), "{}", r.stdout);
 }
 
-/// A reader that stops reading (`| head`) ends the command quietly.
+/// A reader that stops reading (`| head`) ends the output quietly; the
+/// command still exits with its own status.
 #[test]
 fn output_into_a_closed_pipe_ends_quietly() {
     let site = Site::fixture("basic");
-    for args in [
-        &["check", "--format", "json"][..],
-        &["check", "--overdue"],
-        &["build"],
-    ] {
+    let broken = Site::fixture("basic");
+    broken.write("content/errors/http/bad.md", "+++\nbroken\n+++\n");
+    let cases: [(&Site, &[&str], i32); 6] = [
+        (&site, &["check", "--format", "json"], 0),
+        (&site, &["check", "--overdue"], 0),
+        (&site, &["build"], 0),
+        (&site, &["completions", "zsh"], 0),
+        (&broken, &["check", "--format", "json"], 1),
+        (&broken, &["check", "--format", "github"], 1),
+    ];
+    for (site, args, status) in cases {
         let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_faultbook"))
             .args(args)
             .current_dir(site.path())
@@ -385,6 +401,6 @@ fn output_into_a_closed_pipe_ends_quietly() {
         let out = child.wait_with_output().unwrap();
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
-        assert_eq!(out.status.code(), Some(0), "{args:?}: {stderr}");
+        assert_eq!(out.status.code(), Some(status), "{args:?}: {stderr}");
     }
 }

@@ -67,7 +67,7 @@ fn wrong_keys_types_and_dates() {
         "+++\ntitle = \"Note\"\nstandard = \"notes\"\n+++\n",
     );
     assert_errors(&site, &[
-            "error: content/compare/x.md:1: missing required key \"summary\" (one or two plain sentences) for a compare guide",
+            "error: content/compare/x.md:1: missing required key \"summary\" (one or two sentences; inline markdown) for a compare guide",
             "error: content/compare/x.md:1: pages under the standard \"checked\" need references (requires_references = true); add [[references]] with title and url",
             "error: content/compare/x.md:3:12: \"compares\" needs at least 2 refs, found 1",
             "error: content/errors/http/400.md:3:8: \"code\" must be a quoted string, found a number (write code = \"...\" so that hex codes and leading zeros survive)",
