@@ -84,16 +84,24 @@ thread_local! {
     static LINES: RefCell<LineMemo> = RefCell::new(LineMemo::default());
 }
 
-/// bat's syntaxes (the two-face crate): syntect's own set lacks TOML,
-/// TypeScript, PowerShell, Dockerfile, HTTP and more that error references
-/// show.
+/// syntect's own syntax set: the languages it has are highlighted by it,
+/// as they always were.
 fn syntaxes() -> &'static SyntaxSet {
+    static SET: OnceLock<SyntaxSet> = OnceLock::new();
+    SET.get_or_init(SyntaxSet::load_defaults_newlines)
+}
+
+/// bat's syntaxes (the two-face crate), for the languages syntect's own
+/// set lacks and error references show: TOML, TypeScript, PowerShell,
+/// Dockerfile, HTTP and more. Loaded (tens of milliseconds) only when a
+/// page asks for one of them.
+fn more_syntaxes() -> &'static SyntaxSet {
     static SET: OnceLock<SyntaxSet> = OnceLock::new();
     SET.get_or_init(two_face::syntax::extra_newlines)
 }
 
-/// Starts loading the syntax set on a thread of its own, once per process;
-/// the first block highlighted waits for it if it is not done.
+/// Starts loading syntect's syntax set on a thread of its own, once per
+/// process; the first block highlighted waits for it if it is not done.
 pub fn warm_up() {
     static STARTED: std::sync::Once = std::sync::Once::new();
     STARTED.call_once(|| {
@@ -126,17 +134,21 @@ const LANGUAGE_ALIASES: &[(&str, &str)] = &[
     ("vbnet", "vb"),
 ];
 
-/// The syntax of a fence's language: by extension or name, as syntect
-/// finds it, else through [`LANGUAGE_ALIASES`].
-fn syntax_for(lang: &str) -> Option<&'static SyntaxReference> {
-    let ss = syntaxes();
-    ss.find_syntax_by_token(lang).or_else(|| {
-        let lower = lang.to_ascii_lowercase();
-        LANGUAGE_ALIASES
-            .iter()
-            .find(|(alias, _)| *alias == lower)
-            .and_then(|(_, token)| ss.find_syntax_by_token(token))
-    })
+/// The syntax of a fence's language, with the set that holds it: by
+/// extension or name, as syntect finds it, else through
+/// [`LANGUAGE_ALIASES`]; in syntect's own set first, then in bat's.
+fn syntax_for(lang: &str) -> Option<(&'static SyntaxSet, &'static SyntaxReference)> {
+    let lower = lang.to_ascii_lowercase();
+    let alias = LANGUAGE_ALIASES
+        .iter()
+        .find(|(alias, _)| *alias == lower)
+        .map(|(_, token)| *token);
+    let find = |ss: &'static SyntaxSet| {
+        ss.find_syntax_by_token(lang)
+            .or_else(|| alias.and_then(|t| ss.find_syntax_by_token(t)))
+            .map(|syntax| (ss, syntax))
+    };
+    find(syntaxes()).or_else(|| find(more_syntaxes()))
 }
 
 fn themes() -> &'static ThemeSet {
@@ -328,9 +340,8 @@ impl Highlighter {
     }
 
     /// Highlighted HTML for `code`, or `None` if syntect fails on it.
-    fn highlight(&self, syntax: &SyntaxReference, code: &str) -> Option<String> {
+    fn highlight(&self, ss: &SyntaxSet, syntax: &SyntaxReference, code: &str) -> Option<String> {
         use std::hash::{BuildHasher as _, Hash as _, Hasher as _};
-        let ss = syntaxes();
         let mut state = Rc::new(State {
             parse: ParseState::new(syntax),
             scopes: ScopeStack::new(),
@@ -420,7 +431,7 @@ impl Highlighter {
         out.push_str("><code>");
         match syntax
             .filter(|_| !too_big)
-            .and_then(|s| self.highlight(s, &code))
+            .and_then(|(ss, syntax)| self.highlight(ss, syntax, &code))
         {
             Some(html) => out.push_str(&html),
             None => out.push_str(&crate::html::escape(&code)),
