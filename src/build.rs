@@ -332,7 +332,7 @@ fn read_config(
                 CONFIG_FILE,
                 None,
                 format!(
-                    "no site.toml in {}; run faultbook in a site's folder or pass --root",
+                    "no site.toml in {}; run faultbook in a site's folder or a folder inside it (the nearest site.toml above is used), or pass --root",
                     root.display()
                 ),
             )]));
