@@ -87,6 +87,9 @@ pub struct Provider {
     pub key: String,
     pub name: String,
     pub context: String,
+    /// `context`'s inline markdown as HTML, made once for every page that
+    /// shows it.
+    pub context_html: String,
 }
 
 #[derive(Clone, Debug)]
@@ -216,6 +219,7 @@ impl Config {
                 Provider {
                     key,
                     name: p.name,
+                    context_html: crate::markdown::inline(&p.context).0,
                     context: p.context,
                 },
             );

@@ -297,7 +297,6 @@ fn serve_command(root: PathBuf, args: ServeArgs, run: &Run) -> anyhow::Result<Ex
                 "Serving {} at {url} (Ctrl+C to stop)",
                 report_root.display()
             );
-            let _ = std::io::stdout().flush();
         }
         serve::Event::Rebuilt {
             pages,
@@ -319,7 +318,6 @@ fn serve_command(root: PathBuf, args: ServeArgs, run: &Run) -> anyhow::Result<Ex
                     }
                     None => outln!("{what} {pages} pages in {ms} ms"),
                 }
-                let _ = std::io::stdout().flush();
                 if verbosity == Verbosity::Verbose {
                     eprintln!("  {}", progress::phases_line(phases));
                 }

@@ -527,7 +527,7 @@ impl<'a> Model<'a> {
                 name: p.name.clone(),
                 href: base.href(&format!("providers/{}/", p.key)),
                 context: p.context.clone(),
-                context_html: crate::markdown::inline(&p.context).0,
+                context_html: p.context_html.clone(),
             });
         let standard = n
             .standard
@@ -598,8 +598,12 @@ impl<'a> Model<'a> {
             title,
             code: fm.code.clone(),
             description: truncate(&summary, 160),
-            lead: fm.summary.as_deref().map(|s| crate::markdown::inline(s).1),
-            lead_html: fm.summary.as_deref().map(|s| crate::markdown::inline(s).0),
+            // The item holds the front matter's summary, when there is one.
+            lead: fm.summary.is_some().then(|| summary.clone()),
+            lead_html: fm
+                .summary
+                .is_some()
+                .then(|| self.items[id].summary_html.clone()),
             summary,
             href,
             permalink,
@@ -677,7 +681,7 @@ impl<'a> Model<'a> {
                     href: base.href(&format!("providers/{}/", p.key)),
                     count: self.graph.by_provider.get(&p.key).map_or(0, Vec::len),
                     context: p.context.clone(),
-                    context_html: crate::markdown::inline(&p.context).0,
+                    context_html: p.context_html.clone(),
                 })
                 .collect(),
             recent: self
