@@ -948,9 +948,21 @@ pub fn overdue_diagnostics(
     today: Date,
     severity: crate::diag::Severity,
 ) -> Vec<Diagnostic> {
-    let mut d: Vec<Diagnostic> = overdue_pages(&c.config, &c.graph, today)
-        .into_iter()
-        .map(|(date, id)| {
+    let pages = overdue_pages(&c.config, &c.graph, today);
+    overdue_diagnostics_of(c, root, today, severity, &pages)
+}
+
+/// [`overdue_diagnostics`] of the overdue `pages` found already.
+fn overdue_diagnostics_of(
+    c: &Checked,
+    root: &std::path::Path,
+    today: Date,
+    severity: crate::diag::Severity,
+    pages: &[(Date, usize)],
+) -> Vec<Diagnostic> {
+    let mut d: Vec<Diagnostic> = pages
+        .iter()
+        .map(|&(date, id)| {
             let p = &c.graph.page(id).page;
             Diagnostic {
                 rule: Rule::Overdue,
@@ -1000,8 +1012,11 @@ pub fn check_site(opts: &Options, deny_stale: bool) -> Result<Outcome> {
             } else {
                 crate::diag::Severity::Warning
             };
+            let overdue = overdue_pages(&c.config, &c.graph, opts.today);
             let mut d = c.diagnostics.clone();
-            d.extend(overdue_diagnostics(&c, &opts.root, opts.today, severity));
+            d.extend(overdue_diagnostics_of(
+                &c, &opts.root, opts.today, severity, &overdue,
+            ));
             // Templates that load may still fail on the site's data.
             if let (Some(tera), false) = (&c.tera, c.diagnostics.iter().any(Diagnostic::is_error)) {
                 d.extend(render::try_templates(
@@ -1012,7 +1027,7 @@ pub fn check_site(opts: &Options, deny_stale: bool) -> Result<Outcome> {
             }
             outcome.pages = c.graph.published().count();
             outcome.review_interval_days = c.config.review_interval_days;
-            outcome.overdue_pages = overdue_pages(&c.config, &c.graph, opts.today)
+            outcome.overdue_pages = overdue
                 .into_iter()
                 .map(|(date, id)| {
                     let n = c.graph.page(id);
