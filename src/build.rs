@@ -495,6 +495,25 @@ fn split_statics(
             statics.push(f);
         }
     }
+    for (key, asset) in [
+        ("logo", &config.theme.logo),
+        ("favicon", &config.theme.favicon),
+    ] {
+        let Some(asset) = asset else { continue };
+        if let Some(file) = asset.static_file() {
+            if !statics.iter().any(|f| f.inner == file) {
+                diags.push(Rule::Config.error(
+                    crate::config::CONFIG_FILE,
+                    Some(asset.line),
+                    format!(
+                        "[theme] {key} \"{}\" is not a file in static/ (give a path under static/, \
+                         as \"logo.svg\" for static/logo.svg, or a URL)",
+                        asset.value
+                    ),
+                ));
+            }
+        }
+    }
     let assets = theme_assets(asset_sources, config);
     let asset_names: Vec<String> = assets.iter().map(|(n, _)| n.clone()).collect();
     // A site's own static file replaces the generated file of its path

@@ -40,7 +40,27 @@ struct RawConfig {
     #[serde(default)]
     urls: RawUrls,
     #[serde(default)]
+    theme: RawTheme,
+    #[serde(default)]
     extra: Option<toml::Table>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawTheme {
+    logo: Option<Spanned<String>>,
+    favicon: Option<Spanned<String>>,
+    footer: Option<String>,
+    edit_url: Option<Spanned<String>>,
+    #[serde(default)]
+    nav: Vec<RawNavLink>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawNavLink {
+    title: String,
+    url: Spanned<String>,
 }
 
 #[derive(Deserialize, Default)]
@@ -107,6 +127,46 @@ pub struct MarkdownConfig {
     pub unsafe_html: bool,
 }
 
+/// `[theme]`: what every docs theme lets a site set without overriding
+/// its templates.
+#[derive(Clone, Debug, Default)]
+pub struct ThemeConfig {
+    /// Shown before the site's title in the header.
+    pub logo: Option<Asset>,
+    /// Replaces the built-in icon.
+    pub favicon: Option<Asset>,
+    /// The footer's first line, as HTML from inline markdown; the site's
+    /// description when unset.
+    pub footer_html: Option<String>,
+    /// "Edit this page": `{path}` becomes the page's file, from the site's
+    /// folder (`content/errors/http/429.md`).
+    pub edit_url: Option<String>,
+    /// Links after the built-in ones in the header: (title, url as written).
+    pub nav: Vec<(String, String)>,
+}
+
+/// A file the theme links: a URL with a scheme, or a file in `static/`
+/// (checked when the static files are read), with its line in site.toml.
+#[derive(Clone, Debug)]
+pub struct Asset {
+    pub value: String,
+    pub line: u32,
+}
+
+impl Asset {
+    /// The file in `static/` it names, when it is not a URL.
+    pub fn static_file(&self) -> Option<&str> {
+        (!crate::urls::is_external(&self.value)).then(|| self.value.trim_start_matches('/'))
+    }
+
+    pub fn href(&self, base: &BaseUrl) -> String {
+        match self.static_file() {
+            Some(file) => base.href(file),
+            None => self.value.clone(),
+        }
+    }
+}
+
 /// The validated configuration. Immutable for the length of a build.
 #[derive(Clone, Debug)]
 pub struct Config {
@@ -125,6 +185,7 @@ pub struct Config {
     pub standards: BTreeMap<String, Standard>,
     /// Content paths (`compare/429-vs-503.md`) with their line in site.toml.
     pub featured: Vec<(String, u32)>,
+    pub theme: ThemeConfig,
     pub extra: serde_json::Value,
 }
 
@@ -304,6 +365,12 @@ impl Config {
             },
         };
 
+        let theme = theme(
+            raw.theme,
+            &mut |offset, msg| errors.push(err(offset, msg)),
+            &at,
+        );
+
         let extra = match raw.extra {
             Some(t) => serde_json::to_value(t).unwrap_or(serde_json::Value::Null),
             None => serde_json::Value::Object(Default::default()),
@@ -329,8 +396,61 @@ impl Config {
             providers,
             standards,
             featured,
+            theme,
             extra,
         })
+    }
+}
+
+/// `[theme]` validated: `edit_url` must say where the path goes.
+fn theme(
+    raw: RawTheme,
+    error: &mut dyn FnMut(usize, String),
+    at: &dyn Fn(usize) -> (u32, u32),
+) -> ThemeConfig {
+    let asset = |v: Spanned<String>| Asset {
+        line: at(v.span().start).0,
+        value: v.into_inner(),
+    };
+    let edit_url = raw.edit_url.map(|u| {
+        if !u.get_ref().contains("{path}") {
+            error(
+                u.span().start,
+                format!(
+                    "[theme] edit_url must contain {{path}}, where the page's file goes \
+                     (as in \"https://github.com/acme/kb/edit/main/{{path}}\"), found \"{}\"",
+                    u.get_ref()
+                ),
+            );
+        }
+        u.into_inner()
+    });
+    let mut url = |key: &str, u: Spanned<String>| {
+        if crate::urls::is_dangerous_scheme(u.get_ref()) {
+            error(
+                u.span().start,
+                format!(
+                    "[theme] {key} \"{}\": javascript:, data: and vbscript: URLs are refused; \
+                     give an https URL or a path of the site",
+                    u.get_ref()
+                ),
+            );
+        }
+        u
+    };
+    let logo = raw.logo.map(|u| asset(url("logo", u)));
+    let favicon = raw.favicon.map(|u| asset(url("favicon", u)));
+    let nav = raw
+        .nav
+        .into_iter()
+        .map(|l| (l.title, url("nav url", l.url).into_inner()))
+        .collect();
+    ThemeConfig {
+        logo,
+        favicon,
+        footer_html: raw.footer.map(|f| crate::markdown::inline(&f).0),
+        edit_url,
+        nav,
     }
 }
 
@@ -376,15 +496,14 @@ mod tests {
         for line in doc.lines() {
             if let Some(title) = line.strip_prefix("## ") {
                 // "## Top level", "## `[markdown]`", "## `[providers.<key>]`"
+                // "## `[[theme.nav]]`": a table inside another.
                 section = title
                     .trim_matches(|c| c == '`' || c == '[' || c == ']')
-                    .split('.')
-                    .next()
-                    .unwrap_or("")
+                    .trim_end_matches(".<key>")
                     .to_string();
                 if section == "Top level" {
                     section.clear();
-                } else {
+                } else if !section.contains('.') {
                     documented
                         .entry(String::new())
                         .or_default()
@@ -407,6 +526,8 @@ mod tests {
             ("providers", "[providers.p]\nname = \"P\"\n"),
             ("standards", "[standards.s]\nname = \"S\"\n"),
             ("decision_support", "[decision_support]\n"),
+            ("theme", "[theme]\n"),
+            ("theme.nav", "[[theme.nav]]\ntitle = \"T\"\nurl = \"u\"\n"),
         ];
         for (table, header) in tables {
             let text = format!("{base}{header}zz_unknown = 1\n");

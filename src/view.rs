@@ -29,6 +29,10 @@ pub struct SiteView {
     pub nav: Vec<Link>,
     pub search: String,
     pub assets: Assets,
+    /// `[theme]`: hrefs of the logo and icon, the footer line as HTML.
+    pub logo: Option<String>,
+    pub favicon: Option<String>,
+    pub footer_html: Option<String>,
     pub providers: Vec<Link>,
     pub extra: serde_json::Value,
 }
@@ -120,6 +124,8 @@ pub struct PageView {
     pub backlinks: Vec<Item>,
     pub breadcrumbs: Vec<Link>,
     pub json_ld: String,
+    /// `[theme] edit_url` with this page's file.
+    pub edit_url: Option<String>,
     pub extra: serde_json::Value,
 }
 
@@ -365,7 +371,18 @@ impl<'a> Model<'a> {
                     title: l.title.into(),
                     href: base.href(k.spec().folder),
                 })
+                .chain(config.theme.nav.iter().map(|(title, url)| Link {
+                    title: title.clone(),
+                    href: if crate::urls::is_external(url) || url.starts_with('/') {
+                        url.clone()
+                    } else {
+                        base.href(url)
+                    },
+                }))
                 .collect(),
+            logo: config.theme.logo.as_ref().map(|a| a.href(base)),
+            favicon: config.theme.favicon.as_ref().map(|a| a.href(base)),
+            footer_html: config.theme.footer_html.clone(),
             search: base.href("search/"),
             assets,
             providers: config
@@ -634,6 +651,12 @@ impl<'a> Model<'a> {
             backlinks: self.items_sorted(&self.backlinks[id]),
             breadcrumbs,
             json_ld,
+            edit_url: self
+                .config
+                .theme
+                .edit_url
+                .as_ref()
+                .map(|u| u.replace("{path}", &crate::urls::encode_path(&n.page.file))),
             extra: fm.extra.clone(),
         }
     }

@@ -187,12 +187,68 @@
       if (e.key !== '/' || e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey || e.isComposing) return;
       var t = e.target;
       if (t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName))) return;
-      var input = doc.getElementById('search-input');
+      var input = doc.getElementById('search-input') || doc.getElementById('search-page-input');
       if (!input) return;
       e.preventDefault();
       input.focus();
       if (input.select) input.select();
     });
+  }
+
+  /* ---------- Provider filter on the A-Z listing ---------- */
+
+  // Buttons that show one provider's errors; the choice is kept in the
+  // address (?provider=HTTP) so a filtered list can be shared.
+  function providerFilter() {
+    var bar = doc.querySelector('.filter');
+    if (!bar) return;
+    var listing = bar.closest('.listing');
+    var buttons = bar.querySelectorAll('button[data-provider]');
+    var count = listing.querySelector('.list-count');
+    var total = count ? count.textContent : '';
+    var items = listing.querySelectorAll('.items > li');
+
+    function apply(provider) {
+      var shown = 0;
+      Array.prototype.forEach.call(buttons, function (b) {
+        b.setAttribute('aria-pressed', b.getAttribute('data-provider') === provider ? 'true' : 'false');
+      });
+      Array.prototype.forEach.call(items, function (li) {
+        var hide = !!provider && li.getAttribute('data-provider') !== provider;
+        li.hidden = hide;
+        if (!hide) shown++;
+      });
+      // A letter with nothing left loses its heading and its jump link.
+      Array.prototype.forEach.call(listing.querySelectorAll('.items'), function (ul) {
+        var empty = !ul.querySelector('li:not([hidden])');
+        ul.hidden = empty;
+        var h = ul.previousElementSibling;
+        if (h && h.tagName === 'H2' && h.id) {
+          h.hidden = empty;
+          var jump = listing.querySelector('.letters a[href="#' + h.id + '"]');
+          if (jump) jump.parentNode.hidden = empty;
+        }
+      });
+      if (count) {
+        count.textContent = provider
+          ? shown + ' of ' + total + ' from ' + provider
+          : total;
+      }
+      if (window.history && history.replaceState) {
+        var url = new URL(window.location.href);
+        if (provider) url.searchParams.set('provider', provider); else url.searchParams.delete('provider');
+        history.replaceState(null, '', url);
+      }
+    }
+
+    bar.addEventListener('click', function (e) {
+      var b = e.target.closest('button[data-provider]');
+      if (b) apply(b.getAttribute('data-provider'));
+    });
+    var wanted = new URLSearchParams(window.location.search).get('provider') || '';
+    var known = Array.prototype.some.call(buttons, function (b) { return b.getAttribute('data-provider') === wanted; });
+    if (wanted && known) apply(wanted);
+    bar.hidden = false;
   }
 
   /* ---------- 4. Search (index format: src/search.rs) ---------- */
@@ -586,7 +642,7 @@
 
   /* ---------- Start-up ---------- */
 
-  var features = [themeToggle, copyButtons, slashToSearch, search];
+  var features = [themeToggle, copyButtons, slashToSearch, providerFilter, search];
 
   function init() {
     features.forEach(function (feature) {

@@ -16,4 +16,5 @@ mod output;
 mod scale;
 mod search;
 mod serve;
+mod theme;
 mod unicode;

@@ -1,0 +1,173 @@
+//! `[theme]` in site.toml: logo, favicon, footer, header links and "Edit
+//! this page", on every page the built-in theme writes, under the site's
+//! sub-path; and each setting checked at its line.
+
+use crate::harness::{tree, Site};
+
+const THEME: &str = r#"
+[theme]
+logo = "img/logo.svg"
+favicon = "https://cdn.example.net/icon.png"
+footer = "© 2026 Fixture Corp. Text under [CC BY 4.0](https://creativecommons.org/licenses/by/4.0/)."
+edit_url = "https://github.com/acme/kb/edit/main/docs/{path}"
+
+[[theme.nav]]
+title = "Status"
+url = "https://status.example.net/"
+
+[[theme.nav]]
+title = "About us"
+url = "about/"
+"#;
+
+fn themed() -> Site {
+    let site = Site::fixture("basic");
+    let toml = site.read("site.toml");
+    site.write("site.toml", format!("{toml}{THEME}"))
+        .write("static/img/logo.svg", "<svg xmlns='http://www.w3.org/2000/svg'/>")
+        .write(
+            "content/errors/http/429 too many.md",
+            "---\ntitle: Too Many Requests\ncode: \"429\"\nprovider: http\nsummary: Slow down.\nreviewed: 2026-11-01\nreferences:\n  - title: RFC 6585\n    url: https://www.rfc-editor.org/rfc/rfc6585\n---\nBody.\n",
+        );
+    site
+}
+
+#[test]
+fn theme_settings_show_on_every_page_under_the_sub_path() {
+    let site = themed();
+    site.build_ok();
+    let pages: Vec<(String, String)> = tree(&site.path().join("public"))
+        .into_iter()
+        .filter(|(p, _)| {
+            p.ends_with(".html")
+                && !site
+                    .read(&format!("public/{p}"))
+                    .contains("http-equiv=\"refresh\"")
+        })
+        .map(|(p, b)| (p, String::from_utf8(b).unwrap()))
+        .collect();
+    assert!(pages.len() > 10, "{} pages", pages.len());
+    for (path, html) in &pages {
+        for (what, needle) in [
+            (
+                "logo",
+                r#"<img class="site-logo" src="/docs/img/logo.svg" alt="""#,
+            ),
+            (
+                "favicon",
+                r#"<link rel="icon" href="https://cdn.example.net/icon.png">"#,
+            ),
+            (
+                "footer",
+                r#"© 2026 Fixture Corp. Text under <a href="https://creativecommons.org/licenses/by/4.0/">CC BY 4.0</a>."#,
+            ),
+            (
+                "external nav link",
+                r#"<a href="https://status.example.net/">Status</a>"#,
+            ),
+            ("site nav link", r#"<a href="/docs/about/">About us</a>"#),
+        ] {
+            assert!(html.contains(needle), "{path}: no {what} ({needle})");
+        }
+        assert!(
+            !html.contains("data:image/svg+xml"),
+            "{path}: the built-in icon is still there"
+        );
+    }
+    // Every page written from a file links its source; listings do not.
+    let edit = |rel: &str| {
+        let html = site.read(rel);
+        html.split("<p class=\"edit-link\"><a href=\"")
+            .nth(1)
+            .map(|rest| rest.split('"').next().unwrap().to_string())
+    };
+    let base = "https://github.com/acme/kb/edit/main/docs/";
+    for (page, file) in [
+        ("errors/http/503/index.html", "content/errors/http/503.md"),
+        (
+            "errors/grpc/deadline-exceeded/index.html",
+            "content/errors/grpc/deadline-exceeded.md",
+        ),
+        (
+            "compare/503-vs-unavailable/index.html",
+            "content/compare/503-vs-unavailable.md",
+        ),
+        (
+            "playbooks/timeouts/index.html",
+            "content/playbooks/timeouts.md",
+        ),
+        ("about/index.html", "content/about.md"),
+        (
+            "errors/http/429/index.html",
+            "content/errors/http/429%20too%20many.md",
+        ),
+    ] {
+        assert_eq!(
+            edit(&format!("public/{page}")),
+            Some(format!("{base}{file}")),
+            "{page}"
+        );
+    }
+    for listing in [
+        "index.html",
+        "errors/index.html",
+        "providers/http/index.html",
+        "search/index.html",
+    ] {
+        assert_eq!(edit(&format!("public/{listing}")), None, "{listing}");
+    }
+}
+
+#[test]
+fn without_theme_settings_the_built_in_look_stays() {
+    let site = Site::fixture("basic");
+    site.build_ok();
+    let html = site.read("public/errors/http/503/index.html");
+    assert!(html.contains(r#"<link rel="icon" href="data:image/svg+xml"#));
+    assert!(!html.contains("site-logo"));
+    assert!(!html.contains("edit-link"));
+    assert!(html.contains("<p>Fixture Atlas · A small site for tests.</p>"));
+}
+
+#[test]
+fn theme_settings_are_checked_at_their_line() {
+    let site = Site::fixture("basic");
+    let toml = site.read("site.toml");
+    let lines = toml.lines().count();
+    site.write(
+        "site.toml",
+        format!(
+            "{toml}\n[theme]\nlogo = \"missing.svg\"\nfavicon = \"data:image/png;base64,AAAA\"\nedit_url = \"https://github.com/acme/kb/edit/main/\"\n\n[[theme.nav]]\ntitle = \"Run\"\nurl = \"javascript:alert(1)\"\n"
+        ),
+    );
+    let r = site.run(&["check"]);
+    assert_eq!(r.status, 1, "{}", r.stderr);
+    let errors = r.errors();
+    let at = |n: usize| format!("site.toml:{}:", lines + n);
+    for (line, words) in [
+        (4, "favicon \"data:image/png;base64,AAAA\": javascript:, data: and vbscript: URLs are refused"),
+        (5, "edit_url must contain {path}"),
+        (9, "nav url \"javascript:alert(1)\""),
+    ] {
+        assert!(
+            errors.iter().any(|e| e.contains(&at(line)) && e.contains(words)),
+            "no error at {} saying {words:?}:\n{}",
+            at(line),
+            r.stderr
+        );
+    }
+    // The missing logo is found with the static files, once the rest is right.
+    site.write(
+        "site.toml",
+        format!("{toml}\n[theme]\nlogo = \"missing.svg\"\n"),
+    );
+    let r = site.run(&["build"]);
+    assert_eq!(r.status, 1, "{}", r.stderr);
+    assert!(
+        r.errors().iter().any(|e| e.contains(&at(3))
+            && e.contains("[theme] logo \"missing.svg\" is not a file in static/")),
+        "{}",
+        r.stderr
+    );
+    assert!(!site.exists("public"), "a failed build wrote its output");
+}
