@@ -475,6 +475,127 @@
     return a;
   }
 
+  /* Why a result matched: the passage of its page around the first query
+     word found, with each word marked. The page is fetched when its result
+     scrolls into view, so a query costs the pages the visitor sees (and the
+     one clicked next is then in the browser's cache). */
+
+  // [start, end) character ranges of `chars` that hold a query word: a whole
+  // word, or a word's start for the last word typed (searched as a prefix);
+  // inside text written without spaces, anywhere.
+  function matches(chars, words, prefix) {
+    var lower = chars.map(function (c) { return c === 'ς' ? 'σ' : c.toLowerCase(); });
+    // "_" separates words here, as the index splits DEADLINE_EXCEEDED.
+    var isWord = function (i) { return i >= 0 && i < chars.length && chars[i] !== '_' && WORD_CHAR.test(chars[i]); };
+    var DIGIT = /\p{N}/u;
+    var out = [];
+    words.forEach(function (w, n) {
+      var t = Array.from(w);
+      var unspaced = UNSPACED.test(t[0]);
+      var open = prefix && n === words.length - 1;
+      for (var i = 0; i + t.length <= chars.length; i++) {
+        var k = 0;
+        while (k < t.length && lower[i + k] === t[k]) k++;
+        if (k < t.length) continue;
+        var end = i + t.length;
+        if (!unspaced) {
+          // A number matches inside a code: 53003 in AADSTS53003.
+          if (isWord(i - 1) && !(DIGIT.test(t[0]) && !DIGIT.test(chars[i - 1]))) continue;
+          if (open) while (isWord(end)) end++;
+          else if (isWord(end)) continue;
+        }
+        out.push([i, end, n]);
+        i = end - 1;
+      }
+    });
+    return out.sort(function (a, b) { return a[0] - b[0] || b[1] - a[1]; });
+  }
+
+  var EXCERPT_BEFORE = 60, EXCERPT_LENGTH = 220;
+
+  // Fills `target` with the excerpt of `text` around its first match, as
+  // text nodes and <mark>s; false when `text` holds no query word.
+  function showExcerpt(target, text, words, prefix) {
+    var chars = Array.from(text.replace(/\s+/g, ' ').trim());
+    var found = matches(chars, words, prefix);
+    if (!found.length) return false;
+    // The passage that holds the most of the query's words, the first of those.
+    var best = found[0], most = 0;
+    found.slice(0, 300).forEach(function (m, i) {
+      var seen = {}, distinct = 0;
+      for (var j = i; j < found.length && found[j][1] <= m[0] + EXCERPT_LENGTH - EXCERPT_BEFORE; j++) {
+        if (!seen[found[j][2]]) { seen[found[j][2]] = true; distinct++; }
+      }
+      if (distinct > most) { most = distinct; best = m; }
+    });
+    var from = Math.max(0, best[0] - EXCERPT_BEFORE);
+    var to = Math.min(chars.length, from + EXCERPT_LENGTH);
+    // Start and end on word boundaries where there is one near.
+    if (from > 0) { var sp = chars.indexOf(' ', from); if (sp >= 0 && sp < best[0]) from = sp + 1; }
+    if (to < chars.length) { var back = chars.lastIndexOf(' ', to); if (back > best[1]) to = back; }
+    target.textContent = '';
+    var at = from;
+    function plain(a, b) { if (b > a) target.appendChild(doc.createTextNode(chars.slice(a, b).join(''))); }
+    if (from > 0) target.appendChild(doc.createTextNode('… '));
+    found.forEach(function (m) {
+      if (m[0] < at || m[1] > to) return;
+      plain(at, m[0]);
+      target.appendChild(el('mark', '', chars.slice(m[0], m[1]).join('')));
+      at = m[1];
+    });
+    plain(at, to);
+    if (to < chars.length) target.appendChild(doc.createTextNode(' …'));
+    return true;
+  }
+
+  // A parsed page's text as it reads: blocks and cells apart, without the
+  // heading anchors and the code blocks' labels and buttons.
+  function readableText(node) {
+    Array.prototype.forEach.call(node.querySelectorAll('.anchor, .code-head, button, script, style, template'), function (n) {
+      n.remove();
+    });
+    Array.prototype.forEach.call(node.querySelectorAll('p, li, td, th, dt, dd, h1, h2, h3, h4, h5, h6, pre, blockquote, div, br, tr'), function (n) {
+      n.appendChild(n.ownerDocument.createTextNode(/^H\d$/.test(n.tagName) ? ' · ' : ' '));
+    });
+    return node.textContent;
+  }
+
+  function excerpts(words, prefix) {
+    var pending = [];
+    function load(link) {
+      fetch(link.href).then(function (r) {
+        if (!r.ok) throw new Error(r.status);
+        return r.text();
+      }).then(function (html) {
+        var page = new DOMParser().parseFromString(html, 'text/html');
+        var target = link.querySelector('.search-hit-summary');
+        if (!target) {
+          target = el('span', 'search-hit-summary');
+          link.appendChild(target);
+        }
+        var sources = ['main .body', 'main .page-summary', 'main'];
+        target.classList.add('search-hit-excerpt');
+        for (var i = 0; i < sources.length; i++) {
+          var node = page.querySelector(sources[i]);
+          if (node && showExcerpt(target, readableText(node), words, prefix)) return;
+        }
+        target.classList.remove('search-hit-excerpt');
+      }).catch(function () { /* the summary stays */ });
+    }
+    if (!window.IntersectionObserver || !window.DOMParser) {
+      return { watch: function (link) { if (pending.length < 10) { pending.push(link); load(link); } } };
+    }
+    var seen = new IntersectionObserver(function (entries) {
+      entries.forEach(function (e) {
+        if (e.isIntersecting) {
+          seen.unobserve(e.target);
+          load(e.target);
+        }
+      });
+    }, { rootMargin: '200px 0px' });
+    return { watch: function (link) { seen.observe(link); } };
+  }
+
   function debounce(fn, ms) {
     var timer = 0;
     return function () {
@@ -602,10 +723,14 @@
     var run = searcher(index, function (text, r, docs) {
       results.textContent = '';
       var ol = el('ol', 'search-list');
+      var prefix = !/\s$/.test(text);
+      var excerpt = excerpts(queryWords(text), prefix);
       docs.forEach(function (d) {
         var li = el('li');
-        li.appendChild(hitLink(d));
+        var link = hitLink(d);
+        li.appendChild(link);
         ol.appendChild(li);
+        excerpt.watch(link);
       });
       if (docs.length) results.appendChild(ol);
       var shown = r.hits.length > docs.length ? ' (the first ' + docs.length + ' shown)' : '';

@@ -322,3 +322,61 @@ for (const colorScheme of ['light', 'dark']) {
     }
   });
 }
+
+/** The search page's results: each hit's title, excerpt text, marked words and non-mark child elements. */
+function readExcerpts() {
+  return [...document.querySelectorAll('#search-results a.search-hit')].map((a) => {
+    const ex = a.querySelector('.search-hit-excerpt');
+    return {
+      href: a.getAttribute('href'),
+      excerpt: ex?.textContent ?? null,
+      marks: ex ? [...ex.querySelectorAll('mark')].map((m) => m.textContent) : [],
+      other: ex ? [...ex.children].filter((c) => c.tagName !== 'MARK').map((c) => c.tagName) : [],
+    };
+  });
+}
+
+test('the search page shows why each result matched: a passage of the page with the words marked', async () => {
+  const page = await context.newPage();
+  const watch = watchProblems(page);
+  const fetched = [];
+  page.on('request', (r) => {
+    if (r.resourceType() === 'fetch' && !r.url().includes('/search/')) fetched.push(r.url());
+  });
+  try {
+    await page.setViewportSize({ width: 1280, height: 800 });
+    // A word of the bodies, not of the summaries shown before.
+    await page.goto(`${site.url}search/?q=correlation`);
+    await page.locator('#search-results .search-hit-excerpt mark').first().waitFor({ timeout: WAIT });
+    const hits = await page.evaluate(readExcerpts);
+    const shown = hits.filter((h) => h.excerpt !== null);
+    assert.ok(shown.length >= 2, `excerpts: ${JSON.stringify(hits)}`);
+    for (const h of shown) {
+      assert.ok(h.marks.length > 0 && h.marks.every((m) => /^correlation/i.test(m)), `${h.href}: marks ${JSON.stringify(h.marks)}`);
+      assert.deepEqual(h.other, [], `${h.href}: only text and <mark> in the excerpt`);
+      assert.ok(!/#|Copy/.test(h.excerpt), `${h.href}: heading anchors or buttons in "${h.excerpt}"`);
+      assert.ok(h.excerpt.length <= 240, `${h.href}: excerpt of ${h.excerpt.length} characters`);
+    }
+
+    // The number inside a code is marked inside it.
+    await page.goto(`${site.url}search/?q=53003`);
+    await page.locator('#search-results .search-hit-excerpt mark').first().waitFor({ timeout: WAIT });
+    const first = (await page.evaluate(readExcerpts))[0];
+    assert.ok(first.href.endsWith(AADSTS53003.path), first.href);
+    assert.ok(first.marks.includes('53003'), `marks ${JSON.stringify(first.marks)} in "${first.excerpt}"`);
+    assert.match(first.excerpt, /AADSTS53003/);
+
+    // Pages are fetched for the results in view only.
+    fetched.length = 0;
+    await page.goto(`${site.url}search/?q=the%20request`);
+    await page.locator('#search-results .search-hit-excerpt').first().waitFor({ timeout: WAIT });
+    await page.waitForTimeout(500);
+    const results = (await page.evaluate(readExcerpts)).length;
+    assert.ok(results > 12, `${results} results for "the request"`);
+    assert.ok(fetched.length > 0 && fetched.length < results, `${fetched.length} pages fetched for ${results} results`);
+    await watch.settled();
+    assert.deepEqual(watch.problems, []);
+  } finally {
+    await page.close();
+  }
+});
