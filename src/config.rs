@@ -30,6 +30,8 @@ struct RawConfig {
     #[serde(default)]
     output_dir: Option<String>,
     #[serde(default)]
+    overdue_page: bool,
+    #[serde(default)]
     markdown: RawMarkdown,
     #[serde(default)]
     providers: BTreeMap<Spanned<String>, RawProvider>,
@@ -177,6 +179,9 @@ pub struct Config {
     pub review_interval_days: u32,
     pub default_standard: Option<String>,
     pub output_dir: Option<String>,
+    /// Publish `overdue/`: the pages overdue for review, for standards
+    /// that publish their review status.
+    pub overdue_page: bool,
     pub markdown: MarkdownConfig,
     /// `[urls] slugify` (SPEC §5): false keeps file stems, folder names,
     /// tags and `slug` as written, percent-encoded in links.
@@ -387,6 +392,7 @@ impl Config {
             review_interval_days,
             default_standard: raw.default_standard.map(Spanned::into_inner),
             output_dir: raw.output_dir,
+            overdue_page: raw.overdue_page,
             markdown: MarkdownConfig {
                 highlight_theme,
                 autolink_codes: raw.markdown.autolink_codes.unwrap_or(true),

@@ -18,7 +18,7 @@ use crate::output::Sink;
 use crate::page::format_date;
 use crate::routes::{self, Make};
 use crate::urls::output_file;
-use crate::view::{Meta, Model};
+use crate::view::{Listed, Meta, Model};
 
 /// A rendered output: its file path and bytes.
 pub type Output = (String, Arc<[u8]>);
@@ -167,7 +167,8 @@ pub fn render_job(
                     view.permalink.clone(),
                 ),
             );
-            if tera.get_template(ITEM_TEMPLATE).is_ok() {
+            // The overdue page shows its items in a table of its own.
+            if tera.get_template(ITEM_TEMPLATE).is_ok() && *list != List::Overdue {
                 // The items' HTML is made once the output is known not to
                 // be memoized; a memo key is made from the items.
                 if m.memo.is_some() {
@@ -302,16 +303,22 @@ fn list_view<'m>(m: &'m Model<'_>, list: &List) -> crate::view::ListView<'m> {
     let none = Vec::new();
     let p = list.path();
     let v = match list {
-        List::Kind(kind, listing) => m.list(
-            listing.name,
-            listing.title.into(),
-            listing.description.into(),
-            String::new(),
-            &p,
-            &of_kind(*kind),
-            listing.by_letter,
-            vec![],
-        ),
+        List::Kind(kind, listing) => {
+            let ids = of_kind(*kind);
+            m.list(
+                listing.name,
+                listing.title.into(),
+                listing.description.into(),
+                String::new(),
+                &p,
+                if listing.by_letter {
+                    Listed::ByLetter(&ids)
+                } else {
+                    Listed::Flat(&ids)
+                },
+                vec![],
+            )
+        }
         List::Provider(key) => {
             let prov = &m.config.providers[key];
             let ids = g.by_provider.get(key).unwrap_or(&none);
@@ -321,8 +328,11 @@ fn list_view<'m>(m: &'m Model<'_>, list: &List) -> crate::view::ListView<'m> {
                 String::new(),
                 prov.context.clone(),
                 &p,
-                ids,
-                ids.len() > 30,
+                if ids.len() > 30 {
+                    Listed::ByLetter(ids)
+                } else {
+                    Listed::Flat(ids)
+                },
                 vec![],
             )
         }
@@ -334,8 +344,7 @@ fn list_view<'m>(m: &'m Model<'_>, list: &List) -> crate::view::ListView<'m> {
                 String::new(),
                 String::new(),
                 &p,
-                &tag.pages,
-                false,
+                Listed::Flat(&tag.pages),
                 vec![],
             )
         }
@@ -348,13 +357,58 @@ fn list_view<'m>(m: &'m Model<'_>, list: &List) -> crate::view::ListView<'m> {
                 s.description.clone(),
                 String::new(),
                 &p,
-                ids,
-                false,
+                Listed::Flat(ids),
                 vec![],
             )
         }
+        List::Overdue => m.list(
+            "overdue",
+            "Overdue for review".into(),
+            format!(
+                "Pages not reviewed in the last {} days, oldest first, by provider.",
+                m.config.review_interval_days
+            ),
+            String::new(),
+            &p,
+            Listed::Groups(overdue_groups(m)),
+            vec![],
+        ),
     };
     v
+}
+
+/// The pages overdue for review, oldest first, grouped by provider (by
+/// kind for guides), providers in order of name.
+fn overdue_groups(m: &Model<'_>) -> Vec<(String, Vec<PageId>)> {
+    let mut groups: BTreeMap<(bool, String, String), Vec<PageId>> = BTreeMap::new();
+    for (_, id) in crate::build::overdue_pages(m.config, m.graph, m.today) {
+        let page = &m.graph.page(id).page;
+        let provider = page
+            .fm
+            .provider
+            .as_ref()
+            .and_then(|p| m.config.providers.get(p))
+            .map(|p| p.name.clone());
+        let (guide, name) = match provider {
+            Some(name) => (false, name),
+            None => {
+                let spec = page.kind.spec();
+                (
+                    true,
+                    spec.listing
+                        .as_ref()
+                        .map_or(spec.label, |l| l.title)
+                        .to_string(),
+                )
+            }
+        };
+        let key = (guide, name.to_lowercase(), name);
+        groups.entry(key).or_default().push(id);
+    }
+    groups
+        .into_iter()
+        .map(|((_, _, title), ids)| (title, ids))
+        .collect()
 }
 
 /// Renders every job into `sink`, in parallel. Template errors are

@@ -16,6 +16,9 @@ use crate::kind::{self, Kind};
 use crate::render::{self, MakeFile};
 use crate::urls::output_file;
 
+/// Where `overdue_page` publishes the pages overdue for review.
+pub const OVERDUE_PATH: &str = "overdue/";
+
 /// One templated output.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Job {
@@ -35,6 +38,8 @@ pub enum List {
     Provider(String),
     Tag(String),
     Standard(String),
+    /// The pages overdue for review (`overdue_page` in site.toml).
+    Overdue,
 }
 
 /// How a route's output is made.
@@ -113,14 +118,17 @@ pub fn lists<'a>(
     let providers = providers.into_iter().map(|k| List::Provider(k.clone()));
     let standards = config.standards.keys().map(|k| List::Standard(k.clone()));
     let tags = tags.into_iter().map(|k| List::Tag(k.clone()));
+    let overdue = config.overdue_page.then_some(List::Overdue);
     providers
         .chain(standards)
         .chain(tags)
+        .chain(overdue)
         .map(|list| Route {
             path: list.path(),
             what: list.what(),
+            // The review status changes with the date, not the content.
+            in_sitemap: list != List::Overdue,
             make: Make::Template(Job::List(list)),
-            in_sitemap: true,
         })
         .collect()
 }
@@ -132,6 +140,7 @@ impl List {
             List::Provider(k) => format!("providers/{k}/"),
             List::Tag(k) => format!("tags/{k}/"),
             List::Standard(k) => format!("standards/{k}/"),
+            List::Overdue => OVERDUE_PATH.into(),
         }
     }
 
@@ -141,6 +150,7 @@ impl List {
             List::Provider(k) => format!("the listing of provider \"{k}\""),
             List::Tag(k) => format!("the listing of tag \"{k}\""),
             List::Standard(k) => format!("the page of standard \"{k}\""),
+            List::Overdue => "the page of overdue reviews".into(),
         }
     }
 }

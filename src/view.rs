@@ -33,6 +33,8 @@ pub struct SiteView {
     pub logo: Option<String>,
     pub favicon: Option<String>,
     pub footer_html: Option<String>,
+    /// The page of overdue reviews, when the site publishes one.
+    pub overdue: Option<String>,
     pub providers: Vec<Link>,
     pub extra: serde_json::Value,
 }
@@ -165,6 +167,16 @@ impl Serialize for Group<'_> {
         }
         g.end()
     }
+}
+
+/// The pages a listing shows, and how it groups them.
+pub enum Listed<'a> {
+    /// In list order (see `sort_key`), in one group.
+    Flat(&'a [PageId]),
+    /// In list order, grouped by first letter.
+    ByLetter(&'a [PageId]),
+    /// Groups with their titles, in the order given.
+    Groups(Vec<(String, Vec<PageId>)>),
 }
 
 /// A listing: A-Z, provider, tag, standard, compare guides, playbooks.
@@ -383,6 +395,9 @@ impl<'a> Model<'a> {
             logo: config.theme.logo.as_ref().map(|a| a.href(base)),
             favicon: config.theme.favicon.as_ref().map(|a| a.href(base)),
             footer_html: config.theme.footer_html.clone(),
+            overdue: config
+                .overdue_page
+                .then(|| base.href(crate::routes::OVERDUE_PATH)),
             search: base.href("search/"),
             assets,
             providers: config
@@ -723,7 +738,7 @@ impl<'a> Model<'a> {
         }
     }
 
-    /// A listing of `ids` at `path`, grouped by first letter when `by_letter`.
+    /// A listing at `path` of the pages `listed` names, in its groups.
     #[allow(clippy::too_many_arguments)]
     pub fn list(
         &self,
@@ -732,13 +747,10 @@ impl<'a> Model<'a> {
         description: String,
         context: String,
         path: &str,
-        ids: &[PageId],
-        by_letter: bool,
+        listed: Listed<'_>,
         crumbs: Vec<Link>,
     ) -> ListView<'_> {
         let base = &self.config.base;
-        let ids = self.sorted(ids);
-        let count = ids.len();
         let group = |title: String, id: String, ids: Vec<PageId>| Group {
             title,
             id,
@@ -746,34 +758,51 @@ impl<'a> Model<'a> {
             all: &self.items,
             html: None,
         };
-        let groups = if by_letter {
-            let mut groups: BTreeMap<String, Vec<PageId>> = BTreeMap::new();
-            for i in ids {
-                let letter = self.sort_keys[i]
-                    .chars()
-                    .next()
-                    .map(|c| {
-                        if c.is_ascii_digit() {
-                            "0–9".to_string()
-                        } else {
-                            c.to_uppercase().to_string()
-                        }
-                    })
-                    .unwrap_or_default();
-                groups.entry(letter).or_default().push(i);
-            }
-            groups
+        let mut count = 0;
+        let groups = match listed {
+            Listed::Groups(groups) => groups
                 .into_iter()
                 .map(|(title, ids)| {
-                    let id = format!(
-                        "letter-{}",
-                        crate::urls::segment_slug(&title).replace('–', "-")
-                    );
+                    ids.iter().for_each(|&i| note(i));
+                    count += ids.len();
+                    let id = format!("group-{}", crate::urls::segment_slug(&title));
                     group(title, id, ids)
                 })
-                .collect()
-        } else {
-            vec![group(String::new(), String::new(), ids)]
+                .collect(),
+            Listed::ByLetter(ids) => {
+                let ids = self.sorted(ids);
+                count = ids.len();
+                let mut groups: BTreeMap<String, Vec<PageId>> = BTreeMap::new();
+                for i in ids {
+                    let letter = self.sort_keys[i]
+                        .chars()
+                        .next()
+                        .map(|c| {
+                            if c.is_ascii_digit() {
+                                "0–9".to_string()
+                            } else {
+                                c.to_uppercase().to_string()
+                            }
+                        })
+                        .unwrap_or_default();
+                    groups.entry(letter).or_default().push(i);
+                }
+                groups
+                    .into_iter()
+                    .map(|(title, ids)| {
+                        let id = format!(
+                            "letter-{}",
+                            crate::urls::segment_slug(&title).replace('–', "-")
+                        );
+                        group(title, id, ids)
+                    })
+                    .collect()
+            }
+            Listed::Flat(ids) => {
+                let ids = self.sorted(ids);
+                count = ids.len();
+                vec![group(String::new(), String::new(), ids)]
+            }
         };
         let href = base.href(path);
         let mut bc = crumbs;

@@ -366,6 +366,10 @@ pub(super) fn pages(
         if let Some(s) = &node.standard {
             touched.insert(output_file(&List::Standard(s.clone()).path()));
         }
+        // A page's review date decides whether it is overdue.
+        if model.config.overdue_page && kind.is_reviewed() {
+            touched.insert(output_file(&List::Overdue.path()));
+        }
     };
     for (o, node) in old_graph.nodes.iter().enumerate() {
         if changed.contains_key(node.page.file.as_str()) || old_to_new[o].is_none() {

@@ -362,6 +362,7 @@ export const PAGE_KINDS = [
   { kind: 'compare-list', path: 'compare/', file: 'compare/index.html' },
   { kind: 'playbook-list', path: 'playbooks/', file: 'playbooks/index.html' },
   { kind: 'search', path: 'search/', file: 'search/index.html' },
+  { kind: 'overdue', path: 'overdue/', file: 'overdue/index.html' },
   { kind: '404', path: 'no-such-page/', file: '404.html', status: 404 },
 ].map((k) => ({ status: 200, ...k }));
 

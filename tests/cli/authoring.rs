@@ -373,6 +373,109 @@ fn check_overdue_reports_pages_oldest_first_in_groups() {
     assert!(!r.stdout.contains("overdue for review ("), "{}", r.stdout);
 }
 
+/// `overdue_page = true` publishes the same list as `check --overdue`:
+/// oldest first within each provider, providers by name, guides after
+/// them; linked from every footer, left out of the sitemap; the URL is the
+/// site's own, so a page of content on it is a collision.
+#[test]
+fn overdue_page_lists_what_check_overdue_reports() {
+    let site = Site::fixture("basic");
+    let page = "content/errors/http/503.md";
+    site.write(
+        page,
+        site.read(page)
+            .replace("reviewed = 2026-10-01", "reviewed = 2024-06-01"),
+    );
+    let playbook = "content/playbooks/timeouts.md";
+    let old = site.read(playbook);
+    let reviewed = old
+        .lines()
+        .find(|l| l.starts_with("reviewed"))
+        .expect("the playbook is reviewed")
+        .to_string();
+    site.write(playbook, old.replace(&reviewed, "reviewed = 2025-01-01"));
+    site.build_ok();
+    assert!(
+        !site.exists("public/overdue/index.html"),
+        "published without overdue_page"
+    );
+
+    let toml = site.read("site.toml");
+    site.write(
+        "site.toml",
+        toml.replace(
+            "review_interval_days = 180",
+            "review_interval_days = 180\noverdue_page = true",
+        ),
+    );
+    site.build_ok();
+    let main = site.main_of("public/overdue/index.html");
+    let rows: Vec<(String, String)> = main
+        .split("<tr><td><time datetime=\"")
+        .skip(1)
+        .map(|row| {
+            let date = row.split('"').next().unwrap().to_string();
+            let href = row
+                .split("<a href=\"")
+                .nth(1)
+                .unwrap()
+                .split('"')
+                .next()
+                .unwrap()
+                .to_string();
+            (date, href)
+        })
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            (
+                "2025-01-10".to_string(),
+                "/docs/errors/grpc/deadline-exceeded/".to_string()
+            ),
+            (
+                "2024-06-01".to_string(),
+                "/docs/errors/http/503/".to_string()
+            ),
+            (
+                "2025-01-01".to_string(),
+                "/docs/playbooks/timeouts/".to_string()
+            ),
+        ],
+        "gRPC, then HTTP, then the playbooks:\n{main}"
+    );
+    let headings: Vec<&str> = main
+        .split("<h2 id=\"group-")
+        .skip(1)
+        .map(|h| h.split('>').nth(1).unwrap().trim_end_matches("</h2"))
+        .collect();
+    assert_eq!(headings, ["gRPC", "HTTP", "Playbooks"]);
+    assert!(
+        main.contains("<p class=\"list-count\" aria-live=\"polite\">3 pages</p>"),
+        "{main}"
+    );
+    for file in ["public/index.html", "public/errors/http/503/index.html"] {
+        assert!(
+            site.read(file)
+                .contains("<a href=\"/docs/overdue/\">Overdue reviews</a>"),
+            "{file}"
+        );
+    }
+    assert!(!site.read("public/sitemap.xml").contains("/overdue/"));
+
+    site.write(
+        "content/overdue.md",
+        "+++\ntitle = \"Overdue\"\n+++\nBody.\n",
+    );
+    let r = site.build();
+    assert_eq!(r.status, 1, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("content/overdue.md") && r.stderr.contains("the page of overdue reviews"),
+        "{}",
+        r.stderr
+    );
+}
+
 /// A reader that stops reading (`| head`) ends the output quietly; the
 /// command still exits with its own status.
 #[test]
