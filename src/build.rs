@@ -795,6 +795,24 @@ pub(crate) fn output_dir(opts: &Options, config: &Config) -> PathBuf {
 
 /// The view model of a checked site: what every output is rendered from.
 pub fn model(c: &Checked, today: Date) -> Model<'_> {
+    let assets = assets_of(c);
+    Model::new(markdown_context(c), &c.rendered, today, assets, None)
+}
+
+/// `model`, with the items of unchanged pages carried over from serve's
+/// last model.
+pub fn model_carrying<'c>(c: &'c Checked, today: Date, carry: crate::view::Carry<'_>) -> Model<'c> {
+    Model::new(
+        markdown_context(c),
+        &c.rendered,
+        today,
+        assets_of(c),
+        Some(carry),
+    )
+}
+
+/// The hrefs of the theme's stylesheet and script.
+fn assets_of(c: &Checked) -> Assets {
     let find = |suffix: &str| {
         c.assets
             .iter()
@@ -802,11 +820,10 @@ pub fn model(c: &Checked, today: Date) -> Model<'_> {
             .map(|(n, _)| c.config.base.href(n))
             .unwrap_or_default()
     };
-    let assets = Assets {
+    Assets {
         css: find(".css"),
         js: find(".js"),
-    };
-    Model::new(markdown_context(c), &c.rendered, today, assets)
+    }
 }
 
 /// `model` from parts computed before (see `view::Derived`).

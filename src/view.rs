@@ -326,18 +326,34 @@ fn truncate(s: &str, max: usize) -> String {
     format!("{}…", cut.trim_end_matches([',', '.', ';', ':']))
 }
 
+/// Items of an earlier model that serve carries over: `old_of` gives the
+/// earlier id of a page whose item cannot have changed (same file, body
+/// scanned before, same configuration).
+pub struct Carry<'r> {
+    pub derived: &'r Derived,
+    pub old_of: &'r (dyn Fn(PageId) -> Option<PageId> + Sync),
+}
+
 impl<'a> Model<'a> {
     pub fn new(
         markdown: crate::markdown::Context<'a>,
         rendered: &'a [Option<Arc<Rendered>>],
         today: Date,
         assets: Assets,
+        carry: Option<Carry<'_>>,
     ) -> Self {
         let (config, graph) = (markdown.config, markdown.graph);
         let base = &config.base;
+        let carried = |id: PageId| {
+            let c = carry.as_ref()?;
+            (c.old_of)(id).map(|o| (c.derived, o))
+        };
         let items: Vec<Item> = (0..graph.nodes.len())
             .into_par_iter()
             .map(|id| {
+                if let Some((old, o)) = carried(id) {
+                    return old.items[o].clone();
+                }
                 let n = graph.page(id);
                 let (summary, summary_html) = summary_of(graph, rendered, id);
                 Item {
@@ -410,7 +426,14 @@ impl<'a> Model<'a> {
                 .collect(),
             extra: config.extra.clone(),
         };
-        let sort_keys = items.par_iter().map(sort_key).collect();
+        let sort_keys = items
+            .par_iter()
+            .enumerate()
+            .map(|(id, it)| match carried(id) {
+                Some((old, o)) => old.sort_keys[o].clone(),
+                None => sort_key(it),
+            })
+            .collect();
         let fragments = items.iter().map(|_| OnceLock::new()).collect();
         let code_entries = items.iter().map(|_| Mutex::new(None)).collect();
         Model::with(

@@ -283,7 +283,21 @@ pub(super) fn pages(
         return Update::Lost(Vec::new());
     };
     meter.phase("model", 0);
-    let model = build::model(&checked, opts.today);
+    // An item is made from its page's file and first paragraph: unchanged
+    // pages whose bodies were not scanned again keep theirs.
+    let old_of = |n: PageId| {
+        new_to_old[n].filter(|_| {
+            !rescanned[n] && !changed.contains_key(checked.graph.page(n).page.file.as_str())
+        })
+    };
+    let model = build::model_carrying(
+        &checked,
+        opts.today,
+        crate::view::Carry {
+            derived: &old_derived,
+            old_of: &old_of,
+        },
+    );
     let graph = &checked.graph;
 
     // Pages whose data an output may have read changed.
