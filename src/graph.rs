@@ -856,6 +856,28 @@ impl Graph {
     }
 }
 
+/// An output that `key` cannot be written beside: a file where `key` needs
+/// a folder (an ancestor, or a folder reserved whole with a trailing `/`),
+/// or a file inside the folder `key` would be.
+fn folder_clash<'o>(
+    outputs: &'o BTreeMap<String, String>,
+    key: &str,
+) -> Option<(&'o str, &'o str)> {
+    for (i, _) in key.match_indices('/') {
+        for ancestor in [&key[..i], &key[..=i]] {
+            if let Some((k, w)) = outputs.get_key_value(ancestor) {
+                return Some((k, w));
+            }
+        }
+    }
+    let inside = format!("{}/", key.trim_end_matches('/'));
+    outputs
+        .range(inside.clone()..)
+        .next()
+        .filter(|(k, _)| k.starts_with(&inside))
+        .map(|(k, w)| (k.as_str(), w.as_str()))
+}
+
 /// Records that `what` writes `path`; a second writer is an error at `at`.
 fn claim(
     outputs: &mut Arc<BTreeMap<String, String>>,
@@ -865,8 +887,14 @@ fn claim(
     diags: &mut Vec<Diagnostic>,
 ) {
     let key = path.to_lowercase();
-    if let Some(existing) = outputs.get(&key) {
-        let msg = format!("{what} and {existing} both write /{path}");
+    let msg = if let Some(existing) = outputs.get(&key) {
+        Some(format!("{what} and {existing} both write /{path}"))
+    } else {
+        folder_clash(outputs, &key).map(|(other, existing)| {
+            format!("{what} and {existing} cannot both be written: /{path} and /{other} need one of them to be a folder")
+        })
+    };
+    if let Some(msg) = msg {
         match at {
             Some((file, line)) => {
                 diags.push(Rule::Collision.error(file, (line > 0).then_some(line), msg))

@@ -379,15 +379,24 @@ impl Staging {
         if let Some(parent) = dest.parent() {
             if !parent.is_dir() {
                 // A file left by an earlier build where this one needs a
-                // folder. Other threads create folders here concurrently, so
+                // folder, at any depth (a spare that held `search` as a
+                // file). Other threads create folders here concurrently, so
                 // only a non-folder is removed, and losing that race is fine.
-                if fs::symlink_metadata(parent).is_ok_and(|m| !m.is_dir()) {
-                    match fs::remove_file(parent) {
-                        Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
-                            return Err(e)
-                                .with_context(|| format!("cannot remove {}", parent.display()));
+                let mut above: Vec<&Path> = parent
+                    .ancestors()
+                    .take_while(|a| a.starts_with(&self.dir) && *a != self.dir)
+                    .collect();
+                above.reverse();
+                for folder in above {
+                    if fs::symlink_metadata(folder).is_ok_and(|m| !m.is_dir()) {
+                        match fs::remove_file(folder) {
+                            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                                return Err(e).with_context(|| {
+                                    format!("cannot remove {}", folder.display())
+                                });
+                            }
+                            _ => {}
                         }
-                        _ => {}
                     }
                 }
                 fs::create_dir_all(parent)

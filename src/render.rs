@@ -74,6 +74,8 @@ pub fn reserved_outputs(asset_names: &[String]) -> Vec<(String, String)> {
             .iter()
             .map(|n| (n.clone(), "a theme asset".to_string())),
     );
+    // The search index's chunks: folders no file may take or enter.
+    v.extend(crate::search::CHUNK_FOLDERS.map(|f| (f.to_string(), "the search index".to_string())));
     v
 }
 

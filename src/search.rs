@@ -326,9 +326,12 @@ fn documents(m: &Model<'_>) -> Vec<(DocKey, PageId)> {
     docs
 }
 
+/// The folders of the index's term and document chunks.
+pub const CHUNK_FOLDERS: [&str; 2] = ["search/t/", "search/d/"];
+
 /// True for the files of the index.
 pub fn owns(path: &str) -> bool {
-    path == "search/index.json" || path.starts_with("search/t/") || path.starts_with("search/d/")
+    path == "search/index.json" || CHUNK_FOLDERS.iter().any(|f| path.starts_with(f))
 }
 
 #[derive(Serialize)]

@@ -575,3 +575,63 @@ fn a_reused_folder_ends_as_a_fresh_build_whatever_changed_shape() {
     assert!(!site.exists("public/notes/gone/index.html"));
     assert_eq!(site.read("public/shape/inside.txt"), "now a folder");
 }
+
+/// A static file where the build writes a folder (`search`, `errors`, the
+/// search index's chunk folders, `overdue` when published), or one inside
+/// a folder the search index owns, is a collision that names both: the
+/// build used to publish the file instead of the whole folder, say it
+/// succeeded, and fail on every build after.
+#[test]
+fn a_static_file_where_a_generated_folder_goes_is_a_collision() {
+    let site = Site::sample();
+    site.build_ok();
+    let before = tree(&site.path().join("public"));
+    for (file, needs) in [
+        ("static/search", "/search/"),
+        ("static/errors", "/errors/"),
+        ("static/overdue", "/overdue/index.html"),
+        ("static/search/t", "/search/t/"),
+        ("static/search/d/0.json", "/search/d/"),
+        ("static/errors/http/429", "/errors/http/429/index.html"),
+    ] {
+        site.write(file, "x");
+        for command in ["check", "build"] {
+            let r = site.run(&[command]);
+            assert_eq!(r.status, 1, "{command} with {file}:\n{}", r.stderr);
+            assert!(
+                r.errors().iter().any(|e| e.contains(file)
+                    && e.contains(needs)
+                    && e.contains("cannot both be written")),
+                "{command} with {file}: no collision naming {needs}:\n{}",
+                r.stderr
+            );
+        }
+        assert_eq!(tree(&site.path().join("public")), before, "{file}");
+        std::fs::remove_file(site.path().join(file)).unwrap();
+    }
+    site.build_ok();
+}
+
+/// A static file that becomes a folder of folders: the output reused as
+/// the next build's folder holds a file where that build needs a folder
+/// two levels up; each build still ends as a fresh one.
+#[test]
+fn a_static_file_that_becomes_a_deep_folder_is_replaced() {
+    let site = Site::sample();
+    site.write("static/deep", "a file");
+    site.build_ok();
+    site.build_ok();
+    site.remove("static/deep");
+    site.write("static/deep/er/inside.txt", "now folders");
+    for i in 0..3 {
+        site.build_ok();
+        let name = format!("fresh{i}");
+        assert_eq!(site.run(&["build", "--output", &name]).status, 0);
+        assert_eq!(
+            tree(&site.path().join("public")),
+            tree(&site.path().join(&name)),
+            "build {i}"
+        );
+    }
+    assert_eq!(site.read("public/deep/er/inside.txt"), "now folders");
+}
