@@ -502,15 +502,19 @@ fn split_statics(
         let Some(asset) = asset else { continue };
         if let Some(file) = asset.static_file() {
             if !statics.iter().any(|f| f.inner == file) {
-                diags.push(Rule::Config.error(
-                    crate::config::CONFIG_FILE,
-                    Some(asset.line),
-                    format!(
-                        "[theme] {key} \"{}\" is not a file in static/ (give a path under static/, \
-                         as \"logo.svg\" for static/logo.svg, or a URL)",
-                        asset.value
-                    ),
-                ));
+                diags.push(
+                    Rule::Config
+                        .error(
+                            crate::config::CONFIG_FILE,
+                            Some(asset.line),
+                            format!(
+                                "[theme] {key} \"{}\" is not a file in static/ (give a path under \
+                                 static/, as \"logo.svg\" for static/logo.svg, or an https URL)",
+                                asset.value
+                            ),
+                        )
+                        .at_column(Some(asset.column)),
+                );
             }
         }
     }

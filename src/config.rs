@@ -61,7 +61,7 @@ struct RawTheme {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawNavLink {
-    title: String,
+    title: Spanned<String>,
     url: Spanned<String>,
 }
 
@@ -153,12 +153,13 @@ pub struct ThemeConfig {
 pub struct Asset {
     pub value: String,
     pub line: u32,
+    pub column: u32,
 }
 
 impl Asset {
     /// The file in `static/` it names, when it is not a URL.
     pub fn static_file(&self) -> Option<&str> {
-        (!crate::urls::is_external(&self.value)).then(|| self.value.trim_start_matches('/'))
+        (!crate::urls::is_external(&self.value)).then_some(self.value.as_str())
     }
 
     pub fn href(&self, base: &BaseUrl) -> String {
@@ -414,50 +415,117 @@ fn theme(
     error: &mut dyn FnMut(usize, String),
     at: &dyn Fn(usize) -> (u32, u32),
 ) -> ThemeConfig {
-    let asset = |v: Spanned<String>| Asset {
-        line: at(v.span().start).0,
-        value: v.into_inner(),
+    let mut check = |key: &str, u: &Spanned<String>, rule: fn(&str) -> Result<(), String>| {
+        if let Err(why) = rule(u.get_ref()) {
+            error(
+                u.span().start,
+                format!("[theme] {key} \"{}\": {why}", u.get_ref()),
+            );
+        }
     };
     let edit_url = raw.edit_url.map(|u| {
-        if !u.get_ref().contains("{path}") {
-            error(
-                u.span().start,
-                format!(
-                    "[theme] edit_url must contain {{path}}, where the page's file goes \
-                     (as in \"https://github.com/acme/kb/edit/main/{{path}}\"), found \"{}\"",
-                    u.get_ref()
-                ),
-            );
-        }
+        check("edit_url", &u, |v| {
+            web_url(v)?;
+            if v.contains("{path}") {
+                Ok(())
+            } else {
+                Err("it must contain {path}, where the page's file goes \
+                     (as in \"https://github.com/acme/kb/edit/main/{path}\")"
+                    .into())
+            }
+        });
         u.into_inner()
     });
-    let mut url = |key: &str, u: Spanned<String>| {
-        if crate::urls::is_dangerous_scheme(u.get_ref()) {
-            error(
-                u.span().start,
-                format!(
-                    "[theme] {key} \"{}\": javascript:, data: and vbscript: URLs are refused; \
-                     give an https URL or a path of the site",
-                    u.get_ref()
-                ),
-            );
+    let mut asset = |key: &str, u: Spanned<String>| {
+        check(key, &u, |v| {
+            if crate::urls::is_external(v) {
+                web_url(v)
+            } else {
+                static_path(v).map(|_| ())
+            }
+        });
+        let (line, column) = at(u.span().start);
+        let value = u.into_inner();
+        let published = (!crate::urls::is_external(&value))
+            .then(|| static_path(&value).ok().map(str::to_string))
+            .flatten();
+        Asset {
+            value: published.unwrap_or(value),
+            line,
+            column,
         }
-        u
     };
-    let logo = raw.logo.map(|u| asset(url("logo", u)));
-    let favicon = raw.favicon.map(|u| asset(url("favicon", u)));
+    let logo = raw.logo.map(|u| asset("logo", u));
+    let favicon = raw.favicon.map(|u| asset("favicon", u));
     let nav = raw
         .nav
         .into_iter()
-        .map(|l| (l.title, url("nav url", l.url).into_inner()))
+        .map(|l| {
+            check("nav title", &l.title, |v| {
+                if v.trim().is_empty() {
+                    Err("a link needs a title".into())
+                } else {
+                    Ok(())
+                }
+            });
+            check("nav url", &l.url, |v| {
+                if crate::urls::is_external(v) {
+                    web_url(v).or_else(|e| if v.starts_with("mailto:") { Ok(()) } else { Err(e) })
+                } else if let Some(page) = v.strip_prefix("@/") {
+                    Err(format!(
+                        "give the page's URL path (as \"about/\" for content/about.md), not its file \"{page}\""
+                    ))
+                } else if v.split(['?', '#']).next().unwrap_or("").split('/').any(|s| s == "..") {
+                    Err("\"..\" would leave the site".into())
+                } else if v.is_empty() {
+                    Err("a link needs a URL".into())
+                } else {
+                    Ok(())
+                }
+            });
+            (l.title.into_inner(), l.url.into_inner())
+        })
         .collect();
     ThemeConfig {
         logo,
         favicon,
-        footer_html: raw.footer.map(|f| crate::markdown::inline(&f).0),
+        footer_html: raw
+            .footer
+            .filter(|f| !f.trim().is_empty())
+            .map(|f| crate::markdown::inline(&f).0),
         edit_url,
         nav,
     }
+}
+
+/// An `http:` or `https:` URL with a host: what the theme links outside
+/// the site.
+fn web_url(v: &str) -> Result<(), String> {
+    let rest = v
+        .strip_prefix("https://")
+        .or_else(|| v.strip_prefix("http://"))
+        .ok_or("give an http(s) URL (\"https://…\")")?;
+    if rest.is_empty() || rest.starts_with('/') || v.contains(char::is_whitespace) {
+        return Err("not a URL with a host and no spaces".into());
+    }
+    Ok(())
+}
+
+/// A file of `static/` as the theme names it: `logo.svg`, also written
+/// `./logo.svg`, `/logo.svg` or `static/logo.svg`; the path it is
+/// published at.
+fn static_path(v: &str) -> Result<&str, String> {
+    let p = v.trim_start_matches("./").trim_start_matches('/');
+    let p = p.strip_prefix("static/").unwrap_or(p);
+    if p.is_empty()
+        || p.contains(['\\', '?', '#'])
+        || p.split('/').any(|s| s.is_empty() || s == "." || s == "..")
+    {
+        return Err(
+            "give a file in static/ (\"logo.svg\" for static/logo.svg) or an https URL".into(),
+        );
+    }
+    Ok(p)
 }
 
 fn is_key(s: &str) -> bool {

@@ -404,7 +404,9 @@ impl<'a> Model<'a> {
                     href: if crate::urls::is_external(url) || url.starts_with('/') {
                         url.clone()
                     } else {
-                        base.href(url)
+                        // A path of the site, its query and fragment as written.
+                        let (path, rest) = url.split_at(url.find(['?', '#']).unwrap_or(url.len()));
+                        format!("{}{rest}", base.href(path))
                     },
                 }))
                 .collect(),

@@ -134,40 +134,112 @@ fn theme_settings_are_checked_at_their_line() {
     let site = Site::fixture("basic");
     let toml = site.read("site.toml");
     let lines = toml.lines().count();
-    site.write(
-        "site.toml",
-        format!(
-            "{toml}\n[theme]\nlogo = \"missing.svg\"\nfavicon = \"data:image/png;base64,AAAA\"\nedit_url = \"https://github.com/acme/kb/edit/main/\"\n\n[[theme.nav]]\ntitle = \"Run\"\nurl = \"javascript:alert(1)\"\n"
+    // (setting, its line that is wrong, what the error says)
+    let settings = [
+        (
+            "favicon = \"data:image/png;base64,AAAA\"",
+            1,
+            "favicon \"data:image/png;base64,AAAA\": give an http(s) URL",
         ),
-    );
-    let r = site.run(&["check"]);
-    assert_eq!(r.status, 1, "{}", r.stderr);
-    let errors = r.errors();
-    let at = |n: usize| format!("site.toml:{}:", lines + n);
-    for (line, words) in [
-        (4, "favicon \"data:image/png;base64,AAAA\": javascript:, data: and vbscript: URLs are refused"),
-        (5, "edit_url must contain {path}"),
-        (9, "nav url \"javascript:alert(1)\""),
-    ] {
+        (
+            "edit_url = \"https://github.com/acme/kb/edit/main/\"",
+            1,
+            "it must contain {path}",
+        ),
+        (
+            "logo = \"../secret.svg\"",
+            1,
+            "logo \"../secret.svg\": give a file in static/",
+        ),
+        (
+            "[[theme.nav]]\ntitle = \"Run\"\nurl = \"javascript:alert(1)\"",
+            3,
+            "nav url \"javascript:alert(1)\": give an http(s) URL",
+        ),
+        (
+            "[[theme.nav]]\ntitle = \"Up\"\nurl = \"../../etc/passwd\"",
+            3,
+            "nav url \"../../etc/passwd\": \"..\" would leave the site",
+        ),
+        (
+            "[[theme.nav]]\ntitle = \"File\"\nurl = \"@/errors/http/503.md\"",
+            3,
+            "give the page's URL path",
+        ),
+        (
+            "[[theme.nav]]\ntitle = \"\"\nurl = \"about/\"",
+            2,
+            "nav title \"\": a link needs a title",
+        ),
+    ];
+    for (setting, wrong, words) in settings {
+        let table = if setting.starts_with("[[") {
+            ""
+        } else {
+            "[theme]\n"
+        };
+        site.write("site.toml", format!("{toml}\n{table}{setting}\n"));
+        let r = site.run(&["check"]);
+        assert_eq!(r.status, 1, "{setting}: {}", r.stderr);
+        let at = format!("site.toml:{}:", lines + 1 + table.lines().count() + wrong);
         assert!(
-            errors.iter().any(|e| e.contains(&at(line)) && e.contains(words)),
-            "no error at {} saying {words:?}:\n{}",
-            at(line),
+            r.errors()
+                .iter()
+                .any(|e| e.contains(&at) && e.contains(words)),
+            "{setting}: no error at {at} saying {words:?}:\n{}",
             r.stderr
         );
     }
-    // The missing logo is found with the static files, once the rest is right.
+    // Every scheme that runs code is refused in every URL setting.
+    for key in ["edit_url", "logo", "favicon"] {
+        for url in [
+            "javascript:alert(1)//{path}",
+            " JavaScript:alert(1)",
+            "data:text/html,x{path}",
+            "vbscript:x{path}",
+        ] {
+            site.write("site.toml", format!("{toml}\n[theme]\n{key} = \"{url}\"\n"));
+            let r = site.run(&["check"]);
+            assert_eq!(r.status, 1, "{key} = {url}: {}", r.stderr);
+        }
+    }
+    // The missing logo is found with the static files, at its column.
     site.write(
         "site.toml",
         format!("{toml}\n[theme]\nlogo = \"missing.svg\"\n"),
     );
     let r = site.run(&["build"]);
     assert_eq!(r.status, 1, "{}", r.stderr);
+    let at = format!("site.toml:{}:8:", lines + 3);
     assert!(
-        r.errors().iter().any(|e| e.contains(&at(3))
+        r.errors().iter().any(|e| e.contains(&at)
             && e.contains("[theme] logo \"missing.svg\" is not a file in static/")),
         "{}",
         r.stderr
     );
     assert!(!site.exists("public"), "a failed build wrote its output");
+}
+
+/// A static file may be named as it sits in the site (`static/…`, `./…`);
+/// a site path in the header keeps its query and fragment.
+#[test]
+fn theme_paths_are_read_as_writers_write_them() {
+    let site = Site::fixture("basic");
+    let toml = site.read("site.toml");
+    site.write("static/img/logo.svg", "<svg xmlns='http://www.w3.org/2000/svg'/>")
+        .write("static/icon.png", "png")
+        .write(
+            "site.toml",
+            format!("{toml}\n[theme]\nlogo = \"static/img/logo.svg\"\nfavicon = \"./icon.png\"\nfooter = \"   \"\n\n[[theme.nav]]\ntitle = \"Top\"\nurl = \"about/?a=1#top\"\n"),
+        );
+    site.build_ok();
+    let html = site.read("public/errors/http/503/index.html");
+    for needle in [
+        r#"<img class="site-logo" src="/docs/img/logo.svg""#,
+        r#"<link rel="icon" href="/docs/icon.png">"#,
+        r#"<a href="/docs/about/?a=1#top">Top</a>"#,
+        "<p>Fixture Atlas · A small site for tests.</p>",
+    ] {
+        assert!(html.contains(needle), "no {needle}");
+    }
 }
