@@ -379,37 +379,35 @@ fn list_view<'m>(m: &'m Model<'_>, list: &List) -> crate::view::ListView<'m> {
     v
 }
 
-/// The pages overdue for review, oldest first, grouped by provider (by
-/// kind for guides), providers in order of name.
-fn overdue_groups(m: &Model<'_>) -> Vec<(String, Vec<PageId>)> {
-    let mut groups: BTreeMap<(bool, String, String), Vec<PageId>> = BTreeMap::new();
+/// The pages overdue for review, oldest first, grouped by provider in
+/// order of key (as the sidebar and `check --overdue`), then the guides by
+/// kind: (id, title, pages).
+fn overdue_groups(m: &Model<'_>) -> Vec<(String, String, Vec<PageId>)> {
+    let mut groups: BTreeMap<(bool, &str), (String, Vec<PageId>)> = BTreeMap::new();
     for (_, id) in crate::build::overdue_pages(m.config, m.graph, m.today) {
         let page = &m.graph.page(id).page;
         let provider = page
             .fm
             .provider
-            .as_ref()
-            .and_then(|p| m.config.providers.get(p))
-            .map(|p| p.name.clone());
-        let (guide, name) = match provider {
-            Some(name) => (false, name),
+            .as_deref()
+            .and_then(|p| m.config.providers.get(p));
+        let (key, title) = match provider {
+            Some(p) => ((false, p.key.as_str()), p.name.as_str()),
             None => {
                 let spec = page.kind.spec();
-                (
-                    true,
-                    spec.listing
-                        .as_ref()
-                        .map_or(spec.label, |l| l.title)
-                        .to_string(),
-                )
+                let title = spec.listing.as_ref().map_or(spec.label, |l| l.title);
+                ((true, page.kind.name()), title)
             }
         };
-        let key = (guide, name.to_lowercase(), name);
-        groups.entry(key).or_default().push(id);
+        groups
+            .entry(key)
+            .or_insert_with(|| (title.to_string(), Vec::new()))
+            .1
+            .push(id);
     }
     groups
         .into_iter()
-        .map(|((_, _, title), ids)| (title, ids))
+        .map(|((_, id), (title, ids))| (id.to_string(), title, ids))
         .collect()
 }
 

@@ -35,7 +35,7 @@ pub struct SiteView {
     pub footer_html: Option<String>,
     /// The page of overdue reviews, when the site publishes one.
     pub overdue: Option<String>,
-    pub providers: Vec<Link>,
+    pub providers: Vec<ProviderLink>,
     pub extra: serde_json::Value,
 }
 
@@ -43,6 +43,15 @@ pub struct SiteView {
 pub struct Assets {
     pub css: String,
     pub js: String,
+}
+
+/// A provider's listing, with the key that names the provider in
+/// front matter and in the A-Z filter (`?provider=`).
+#[derive(Serialize, Clone, Debug)]
+pub struct ProviderLink {
+    pub key: String,
+    pub title: String,
+    pub href: String,
 }
 
 #[derive(Serialize, Clone, Debug, PartialEq, Eq)]
@@ -59,7 +68,9 @@ pub struct Item {
     pub title: String,
     pub href: String,
     pub code: Option<String>,
+    /// The provider's name, and its key.
     pub provider: Option<String>,
+    pub provider_key: Option<String>,
     /// Plain text, for meta tags, the feed and search.
     pub summary: String,
     /// The summary's inline markdown as HTML, where the theme shows it.
@@ -175,8 +186,8 @@ pub enum Listed<'a> {
     Flat(&'a [PageId]),
     /// In list order, grouped by first letter.
     ByLetter(&'a [PageId]),
-    /// Groups with their titles, in the order given.
-    Groups(Vec<(String, Vec<PageId>)>),
+    /// Groups with their ids and titles, in the order given.
+    Groups(Vec<(String, String, Vec<PageId>)>),
 }
 
 /// A listing: A-Z, provider, tag, standard, compare guides, playbooks.
@@ -369,6 +380,7 @@ impl<'a> Model<'a> {
                         .as_ref()
                         .and_then(|p| config.providers.get(p))
                         .map(|p| p.name.clone()),
+                    provider_key: n.page.fm.provider.clone(),
                     summary,
                     summary_html,
                     reviewed: n.page.fm.reviewed.map(format_date),
@@ -421,7 +433,8 @@ impl<'a> Model<'a> {
             providers: config
                 .providers
                 .values()
-                .map(|p| Link {
+                .map(|p| ProviderLink {
+                    key: p.key.clone(),
                     title: p.name.clone(),
                     href: base.href(&format!("providers/{}/", p.key)),
                 })
@@ -787,11 +800,10 @@ impl<'a> Model<'a> {
         let groups = match listed {
             Listed::Groups(groups) => groups
                 .into_iter()
-                .map(|(title, ids)| {
+                .map(|(id, title, ids)| {
                     ids.iter().for_each(|&i| note(i));
                     count += ids.len();
-                    let id = format!("group-{}", crate::urls::segment_slug(&title));
-                    group(title, id, ids)
+                    group(title, format!("group-{id}"), ids)
                 })
                 .collect(),
             Listed::ByLetter(ids) => {

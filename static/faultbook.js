@@ -198,7 +198,8 @@
   /* ---------- Provider filter on the A-Z listing ---------- */
 
   // Buttons that show one provider's errors; the choice is kept in the
-  // address (?provider=HTTP) so a filtered list can be shared.
+  // address by the provider's key (?provider=http) so a filtered list can
+  // be shared.
   function providerFilter() {
     var bar = doc.querySelector('.filter');
     if (!bar) return;
@@ -230,9 +231,11 @@
         }
       });
       if (count) {
-        count.textContent = provider
-          ? shown + ' of ' + total + ' from ' + provider
-          : total;
+        var name = '';
+        Array.prototype.forEach.call(buttons, function (b) {
+          if (b.getAttribute('data-provider') === provider) name = b.textContent;
+        });
+        count.textContent = provider ? shown + ' of ' + total + ' from ' + name : total;
       }
       if (window.history && history.replaceState) {
         var url = new URL(window.location.href);
@@ -573,7 +576,9 @@
           target = el('span', 'search-hit-summary');
           link.appendChild(target);
         }
-        var sources = ['main .body', 'main .page-summary', 'main'];
+        // The body, else the summary; a page that matched by its title or
+        // code alone keeps the summary it shows.
+        var sources = ['main .body', 'main .page-summary'];
         target.classList.add('search-hit-excerpt');
         for (var i = 0; i < sources.length; i++) {
           var node = page.querySelector(sources[i]);
@@ -747,8 +752,12 @@
         if (q.trim()) url.searchParams.set('q', q); else url.searchParams.delete('q');
         history.replaceState(null, '', url);
       }
-      if (queryWords(q).length) run(q, PAGE_RESULTS);
-      else { results.textContent = ''; status.textContent = ''; }
+      if (queryWords(q).length) {
+        run(q, PAGE_RESULTS);
+        return;
+      }
+      results.textContent = '';
+      status.textContent = q.trim() ? 'No results for “' + q.trim() + '”: search finds codes, numbers and words.' : '';
     }
     var q = new URLSearchParams(window.location.search).get('q') || '';
     input.value = q;

@@ -354,7 +354,7 @@ test('the search page shows why each result matched: a passage of the page with 
     for (const h of shown) {
       assert.ok(h.marks.length > 0 && h.marks.every((m) => /^correlation/i.test(m)), `${h.href}: marks ${JSON.stringify(h.marks)}`);
       assert.deepEqual(h.other, [], `${h.href}: only text and <mark> in the excerpt`);
-      assert.ok(!/#|Copy/.test(h.excerpt), `${h.href}: heading anchors or buttons in "${h.excerpt}"`);
+      assert.ok(!/#|Copy|Last reviewed|On this page|Provider:/.test(h.excerpt), `${h.href}: page chrome in "${h.excerpt}"`);
       assert.ok(h.excerpt.length <= 240, `${h.href}: excerpt of ${h.excerpt.length} characters`);
     }
 
@@ -365,6 +365,25 @@ test('the search page shows why each result matched: a passage of the page with 
     assert.ok(first.href.endsWith(AADSTS53003.path), first.href);
     assert.ok(first.marks.includes('53003'), `marks ${JSON.stringify(first.marks)} in "${first.excerpt}"`);
     assert.match(first.excerpt, /AADSTS53003/);
+
+    // A page found by its title alone shows its summary, never the
+    // header, review line or table of contents around the body.
+    await page.goto(`${site.url}search/?q=equivalents`);
+    const titleOnly = page.locator('#search-results a.search-hit[href$="compare/401-vs-403/"]');
+    await titleOnly.waitFor({ timeout: WAIT });
+    // The other result's excerpt shows that the pages were read.
+    await page.locator('#search-results .search-hit-excerpt').first().waitFor({ timeout: WAIT });
+    await page.waitForTimeout(300);
+    const kept = await titleOnly.evaluate((a) => ({
+      excerpt: !!a.querySelector('.search-hit-excerpt'),
+      text: a.querySelector('.search-hit-summary')?.textContent ?? '',
+    }));
+    assert.equal(kept.excerpt, false, `a page matched by its title shows its summary, not "${kept.text}"`);
+    assert.ok(!kept.text.includes('(and their gRPC equivalents)'), kept.text);
+
+    // A query of symbols only says why nothing was found.
+    await page.goto(`${site.url}search/?q=${encodeURIComponent('C++ .*')}`);
+    await page.waitForFunction(() => document.getElementById('search-status')?.textContent.includes('No results'), null, { timeout: WAIT });
 
     // Pages are fetched for the results in view only.
     fetched.length = 0;

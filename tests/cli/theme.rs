@@ -243,3 +243,49 @@ fn theme_paths_are_read_as_writers_write_them() {
         assert!(html.contains(needle), "no {needle}");
     }
 }
+
+/// Providers are told apart by key wherever the theme groups or filters
+/// them, so two providers of one name stay two.
+#[test]
+fn providers_of_one_name_stay_apart() {
+    let site = Site::fixture("basic");
+    let toml = site.read("site.toml").replace(
+        "review_interval_days = 180",
+        "review_interval_days = 180\noverdue_page = true",
+    );
+    site.write(
+        "site.toml",
+        format!("{toml}\n[providers.dup1]\nname = \"Dup\"\n\n[providers.dup2]\nname = \"Dup\"\n"),
+    );
+    for key in ["dup1", "dup2"] {
+        site.write(
+            &format!("content/errors/{key}/e1.md"),
+            "+++\ntitle = \"One\"\ncode = \"E1\"\nreviewed = 2024-01-01\nreferences = [{ title = \"R\", url = \"https://example.com/r\" }]\n+++\nBody.\n",
+        );
+    }
+    site.build_ok();
+    let az = site.main_of("public/errors/index.html");
+    for key in ["dup1", "dup2"] {
+        assert!(
+            az.contains(&format!("data-provider=\"{key}\">Dup</button>")),
+            "{az}"
+        );
+        assert_eq!(
+            az.matches(&format!(
+                "<li class=\"item item-error\" data-provider=\"{key}\">"
+            ))
+            .count(),
+            1
+        );
+    }
+    let overdue = site.main_of("public/overdue/index.html");
+    for key in ["dup1", "dup2"] {
+        assert_eq!(
+            overdue
+                .matches(&format!("<h2 id=\"group-{key}\">Dup</h2>"))
+                .count(),
+            1,
+            "{overdue}"
+        );
+    }
+}
