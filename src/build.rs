@@ -68,18 +68,26 @@ impl Outcome {
     }
 }
 
-/// "Today": `SOURCE_DATE_EPOCH` when set (SPEC §8), else the clock.
-pub fn today() -> Date {
-    let secs = std::env::var("SOURCE_DATE_EPOCH")
-        .ok()
-        .and_then(|s| s.trim().parse::<i64>().ok());
-    let now = match secs {
-        Some(s) => {
-            time::OffsetDateTime::from_unix_timestamp(s).unwrap_or(time::OffsetDateTime::UNIX_EPOCH)
-        }
-        None => time::OffsetDateTime::now_utc(),
+/// "Today": `SOURCE_DATE_EPOCH` when set (SPEC §8), else the clock. A
+/// value that is not a date is an error: a reproducible build that
+/// silently took the clock, or 1970, would not be one.
+pub fn today() -> Result<Date> {
+    let Some(value) = std::env::var_os("SOURCE_DATE_EPOCH") else {
+        return Ok(time::OffsetDateTime::now_utc().date());
     };
-    now.date()
+    let value = value.to_string_lossy();
+    value
+        .trim()
+        .parse::<i64>()
+        .ok()
+        .and_then(|s| time::OffsetDateTime::from_unix_timestamp(s).ok())
+        .map(|t| t.date())
+        .with_context(|| {
+            format!(
+                "SOURCE_DATE_EPOCH=\"{value}\" is not a date: expected whole seconds since \
+                 1970-01-01 UTC (as `git log -1 --format=%ct` prints), up to year 9999"
+            )
+        })
 }
 
 /// The state of a site after every check, before anything is rendered.
@@ -741,6 +749,14 @@ pub(crate) fn root_link_exists(graph: &Graph, path: &str) -> bool {
             .contains_key(&output_file(&format!("{}/", p.trim_end_matches('/'))))
 }
 
+/// "1 day", "2 days".
+pub fn days(n: impl Into<i64>) -> String {
+    match n.into() {
+        1 => "1 day".into(),
+        n => format!("{n} days"),
+    }
+}
+
 /// Overdue reviews become one warning per page.
 pub fn overdue_pages(config: &Config, graph: &Graph, today: Date) -> Vec<(Date, usize)> {
     let mut v: Vec<(Date, usize)> = graph
@@ -757,14 +773,14 @@ fn overdue_summary(config: &Config, graph: &Graph, today: Date, diags: &mut Vec<
     let overdue = overdue_pages(config, graph, today);
     if let Some((oldest, id)) = overdue.first() {
         diags.push(Rule::Overdue.site_warning(format!(
-            "{} {} overdue for review (older than {} days); the oldest is {}, reviewed {}",
+            "{} {} overdue for review (older than {}); the oldest is {}, reviewed {}",
             overdue.len(),
             if overdue.len() == 1 {
                 "page is"
             } else {
                 "pages are"
             },
-            config.review_interval_days,
+            days(config.review_interval_days),
             graph.page(*id).page.file,
             format_date(*oldest)
         )));
@@ -1011,10 +1027,10 @@ fn overdue_diagnostics_of(
                 column: None,
                 severity,
                 message: format!(
-                    "overdue for review: reviewed {} ({} days ago; the review interval is {} days)",
+                    "overdue for review: reviewed {} ({} ago; the review interval is {})",
                     format_date(date),
-                    (today - date).whole_days(),
-                    c.config.review_interval_days
+                    days((today - date).whole_days()),
+                    days(c.config.review_interval_days)
                 ),
             }
         })

@@ -72,7 +72,7 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let run = Run {
-        today: build::today(),
+        today: build::today()?,
         verbosity: if cli.quiet {
             Verbosity::Quiet
         } else if cli.verbose {
@@ -378,30 +378,35 @@ enum Verbosity {
     Verbose,
 }
 
-/// The overdue pages in groups (by provider or standard key, "-" for none),
-/// groups by name, pages oldest first.
-fn overdue_groups(
-    outcome: &Outcome,
-    by: GroupBy,
-) -> std::collections::BTreeMap<&str, Vec<&build::OverduePage>> {
-    let mut groups: std::collections::BTreeMap<&str, Vec<&build::OverduePage>> = Default::default();
+/// The overdue pages in groups (by provider or standard key), groups by
+/// key and the pages without one last (as the site's overdue page), pages
+/// oldest first.
+fn overdue_groups(outcome: &Outcome, by: GroupBy) -> Vec<(Option<&str>, Vec<&build::OverduePage>)> {
+    let mut groups: std::collections::BTreeMap<(bool, &str), Vec<&build::OverduePage>> =
+        Default::default();
     for p in &outcome.overdue_pages {
         let key = match by {
             GroupBy::Provider => p.provider.as_deref(),
             GroupBy::Standard => p.standard.as_deref(),
         };
-        groups.entry(key.unwrap_or("")).or_default().push(p);
+        groups
+            .entry((key.is_none(), key.unwrap_or("")))
+            .or_default()
+            .push(p);
     }
     groups
+        .into_iter()
+        .map(|((none, key), pages)| ((!none).then_some(key), pages))
+        .collect()
 }
 
 /// `check --overdue`: a table for editors.
 fn overdue_table(outcome: &Outcome, by: GroupBy) -> String {
     let n = outcome.overdue_pages.len();
     let mut out = format!(
-        "{n} page{} overdue for review (the review interval is {} days)\n",
+        "{n} page{} overdue for review (the review interval is {})\n",
         if n == 1 { "" } else { "s" },
-        outcome.review_interval_days
+        build::days(outcome.review_interval_days)
     );
     let groups = overdue_groups(outcome, by);
     let width = |f: fn(&build::OverduePage) -> usize| {
@@ -410,14 +415,10 @@ fn overdue_table(outcome: &Outcome, by: GroupBy) -> String {
     let age_width = width(|p| p.age_days.to_string().len());
     let file_width = width(|p| p.file.chars().count());
     for (name, pages) in groups {
-        let name = if name.is_empty() {
-            match by {
-                GroupBy::Provider => "(no provider)",
-                GroupBy::Standard => "(no standard)",
-            }
-        } else {
-            name
-        };
+        let name = name.unwrap_or(match by {
+            GroupBy::Provider => "(no provider)",
+            GroupBy::Standard => "(no standard)",
+        });
         out.push_str(&format!("\n{name} ({})\n", pages.len()));
         for p in pages {
             out.push_str(&format!(
@@ -433,10 +434,7 @@ fn overdue_table(outcome: &Outcome, by: GroupBy) -> String {
 fn overdue_json(outcome: &Outcome, by: GroupBy) -> String {
     let groups: Vec<serde_json::Value> = overdue_groups(outcome, by)
         .into_iter()
-        .map(|(name, pages)| {
-            let name = (!name.is_empty()).then_some(name);
-            serde_json::json!({ "name": name, "pages": pages })
-        })
+        .map(|(name, pages)| serde_json::json!({ "name": name, "pages": pages }))
         .collect();
     let report = serde_json::json!({
         "review_interval_days": outcome.review_interval_days,

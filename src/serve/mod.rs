@@ -160,7 +160,7 @@ pub fn run(opts: ServeOptions, report: &(dyn Fn(Event<'_>) + Sync)) -> Result<()
         output: None,
         base_url: Some(url.clone()),
         drafts: opts.drafts,
-        today: build::today(),
+        today: build::today()?,
     };
     let output = opts.root.join("public");
 

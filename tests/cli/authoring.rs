@@ -373,6 +373,45 @@ fn check_overdue_reports_pages_oldest_first_in_groups() {
     assert!(!r.stdout.contains("overdue for review ("), "{}", r.stdout);
 }
 
+/// One day is "1 day" in every overdue message; pages without a provider
+/// come last in the editors' report, as on the site's overdue page.
+#[test]
+fn overdue_messages_count_days_and_end_with_pages_without_a_provider() {
+    let site = Site::fixture("basic");
+    let toml = site.read("site.toml");
+    site.write(
+        "site.toml",
+        toml.replace("review_interval_days = 180", "review_interval_days = 1"),
+    );
+    let r = site.run(&["check"]);
+    assert!(r.stderr.contains("(older than 1 day)"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("the review interval is 1 day)"),
+        "{}",
+        r.stderr
+    );
+    assert!(!r.stderr.contains(" 1 days"), "{}", r.stderr);
+    let r = site.run(&["check", "--overdue"]);
+    assert!(
+        r.stdout.contains("(the review interval is 1 day)"),
+        "{}",
+        r.stdout
+    );
+    let groups: Vec<&str> = r
+        .stdout
+        .lines()
+        .filter(|l| !l.starts_with(' ') && l.ends_with(')') && l.contains(" ("))
+        .skip(1)
+        .collect();
+    assert_eq!(
+        groups.last().map(|g| g.starts_with("(no provider)")),
+        Some(true),
+        "{}",
+        r.stdout
+    );
+    assert!(groups.len() >= 3, "{}", r.stdout);
+}
+
 /// `overdue_page = true` publishes the same list as `check --overdue`:
 /// oldest first within each provider, providers by name, guides after
 /// them; linked from every footer, left out of the sitemap; the URL is the

@@ -423,3 +423,25 @@ fn check_finds_the_template_errors_a_build_meets() {
         assert!(build.stderr.contains(&line), "{line}\n{}", build.stderr);
     }
 }
+
+/// A SOURCE_DATE_EPOCH that is not a date stops every command with a
+/// message, instead of building as of the clock or of 1970.
+#[test]
+fn a_source_date_epoch_that_is_not_a_date_is_an_error() {
+    let site = Site::fixture("basic");
+    for value in ["abc", "1.5e9", "253402300800", ""] {
+        for command in ["check", "build"] {
+            let r = site.run_env(&[command], &[("SOURCE_DATE_EPOCH", value)]);
+            assert_eq!(r.status, 1, "{command} with {value:?}: {}", r.stderr);
+            assert!(
+                r.stderr
+                    .contains(&format!("SOURCE_DATE_EPOCH=\"{value}\" is not a date")),
+                "{command} with {value:?}: {}",
+                r.stderr
+            );
+        }
+    }
+    assert!(!site.exists("public"));
+    let r = site.run_env(&["check"], &[("SOURCE_DATE_EPOCH", " 1795651200 ")]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+}
