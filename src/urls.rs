@@ -180,6 +180,14 @@ impl BaseUrl {
                 "base_url must not carry a query or fragment: \"{raw}\""
             ));
         }
+        if path.contains(|c: char| {
+            c.is_whitespace() || c.is_control() || c == '"' || c == '<' || c == '>'
+        }) {
+            return Err(format!(
+                "base_url's path holds spaces or characters a URL cannot: \"{raw}\" \
+                 (write them percent-encoded, as %20 for a space)"
+            ));
+        }
         let mut path = path.to_string();
         if !path.ends_with('/') {
             path.push('/');
@@ -376,6 +384,17 @@ mod tests {
         let b = BaseUrl::parse("http://localhost:1111").unwrap();
         assert_eq!(b.path, "/");
         assert!(BaseUrl::parse("errors.example.com").is_err());
+        for bad in [
+            "https://x.example/a b/",
+            "https://x.example/a\tb/",
+            "https://x.example/\"a\"/",
+        ] {
+            assert!(BaseUrl::parse(bad).is_err(), "{bad}");
+        }
+        assert_eq!(
+            BaseUrl::parse("https://x.example/a%20b").unwrap().path,
+            "/a%20b/"
+        );
     }
 
     #[test]

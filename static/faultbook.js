@@ -197,23 +197,27 @@
 
   /* ---------- Provider filter on the A-Z listing ---------- */
 
-  // Buttons that show one provider's errors; the choice is kept in the
-  // address by the provider's key (?provider=http) so a filtered list can
-  // be shared.
+  // Buttons (a menu, for many providers) that show one provider's errors;
+  // the choice is kept in the address by the provider's key
+  // (?provider=http) so a filtered list can be shared.
   function providerFilter() {
     var bar = doc.querySelector('.filter');
     if (!bar) return;
     var listing = bar.closest('.listing');
-    var buttons = bar.querySelectorAll('button[data-provider]');
+    var select = bar.querySelector('select');
+    var choices = Array.prototype.slice.call(select ? select.options : bar.querySelectorAll('button[data-provider]'));
+    var keyOf = function (c) { return select ? c.value : c.getAttribute('data-provider'); };
     var count = listing.querySelector('.list-count');
     var total = count ? count.textContent : '';
     var items = listing.querySelectorAll('.items > li');
 
     function apply(provider) {
-      var shown = 0;
-      Array.prototype.forEach.call(buttons, function (b) {
-        b.setAttribute('aria-pressed', b.getAttribute('data-provider') === provider ? 'true' : 'false');
+      var shown = 0, name = '';
+      choices.forEach(function (c) {
+        if (keyOf(c) === provider) name = c.textContent;
+        if (!select) c.setAttribute('aria-pressed', keyOf(c) === provider ? 'true' : 'false');
       });
+      if (select) select.value = provider;
       Array.prototype.forEach.call(items, function (li) {
         var hide = !!provider && li.getAttribute('data-provider') !== provider;
         li.hidden = hide;
@@ -230,13 +234,7 @@
           if (jump) jump.parentNode.hidden = empty;
         }
       });
-      if (count) {
-        var name = '';
-        Array.prototype.forEach.call(buttons, function (b) {
-          if (b.getAttribute('data-provider') === provider) name = b.textContent;
-        });
-        count.textContent = provider ? shown + ' of ' + total + ' from ' + name : total;
-      }
+      if (count) count.textContent = provider ? shown + ' of ' + total + ' from ' + name : total;
       if (window.history && history.replaceState) {
         var url = new URL(window.location.href);
         if (provider) url.searchParams.set('provider', provider); else url.searchParams.delete('provider');
@@ -244,13 +242,16 @@
       }
     }
 
-    bar.addEventListener('click', function (e) {
-      var b = e.target.closest('button[data-provider]');
-      if (b) apply(b.getAttribute('data-provider'));
-    });
+    if (select) {
+      select.addEventListener('change', function () { apply(select.value); });
+    } else {
+      bar.addEventListener('click', function (e) {
+        var b = e.target.closest('button[data-provider]');
+        if (b) apply(b.getAttribute('data-provider'));
+      });
+    }
     var wanted = new URLSearchParams(window.location.search).get('provider') || '';
-    var known = Array.prototype.some.call(buttons, function (b) { return b.getAttribute('data-provider') === wanted; });
-    if (wanted && known) apply(wanted);
+    if (wanted && choices.some(function (c) { return keyOf(c) === wanted; })) apply(wanted);
     bar.hidden = false;
   }
 

@@ -8,7 +8,9 @@
 //     choice kept in ?provider= and every count and letter following it.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { PAGE_KINDS, launch, newContext, serveSampleSite, watchProblems } from './harness.mjs';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { PAGE_KINDS, copySampleSite, launch, newContext, serveSampleSite, watchProblems } from './harness.mjs';
 
 const WIDE = { width: 1280, height: 800 };
 const PHONE = { width: 390, height: 844 };
@@ -191,5 +193,47 @@ test('A-Z: numbers sort by value, and a provider filter narrows the list', async
     assert.deepEqual(watch.problems, []);
   } finally {
     await context.close();
+  }
+});
+
+test('A-Z: with many providers the filter is a menu that works the same', async () => {
+  const root = await copySampleSite();
+  const extra = Array.from({ length: 14 }, (_, i) => `p${String(i).padStart(2, '0')}`);
+  let toml = await fs.readFile(path.join(root, 'site.toml'), 'utf8');
+  for (const key of extra) {
+    toml += `\n[providers.${key}]\nname = "Provider ${key}"\n`;
+    await fs.mkdir(path.join(root, 'content', 'errors', key), { recursive: true });
+    await fs.writeFile(
+      path.join(root, 'content', 'errors', key, 'e1.md'),
+      `+++\ntitle = "Error of ${key}"\ncode = "E1"\nreviewed = 2026-11-01\nreferences = [{ title = "R", url = "https://example.com/r" }]\n+++\nBody.\n`,
+    );
+  }
+  await fs.writeFile(path.join(root, 'site.toml'), toml);
+  const many = await serveSampleSite({ root });
+  const context = await newContext(browser, { viewport: WIDE });
+  const page = await context.newPage();
+  const watch = watchProblems(page);
+  try {
+    await page.goto(`${many.url}errors/`);
+    const menu = page.getByLabel('Provider', { exact: true });
+    await menu.waitFor({ state: 'visible' });
+    assert.equal(await page.locator('.filter button').count(), 0, 'a menu, not a button per provider');
+    const all = await page.evaluate(readAz);
+    await menu.selectOption('p07');
+    const shown = await page.evaluate(readAz);
+    assert.deepEqual(shown.items, [{ code: 'E1', provider: 'p07' }]);
+    assert.equal(shown.count, `1 of ${all.items.length} pages from Provider p07`);
+    assert.equal(new URL(page.url()).searchParams.get('provider'), 'p07');
+    await page.reload();
+    assert.equal(await menu.inputValue(), 'p07', 'the address keeps the choice');
+    assert.equal((await page.evaluate(readAz)).items.length, 1);
+    await menu.selectOption('');
+    assert.equal((await page.evaluate(readAz)).items.length, all.items.length);
+    await watch.settled();
+    assert.deepEqual(watch.problems, []);
+  } finally {
+    await context.close();
+    await many.close();
+    await fs.rm(root, { recursive: true, force: true });
   }
 });
