@@ -378,10 +378,10 @@ fn check_overdue_reports_pages_oldest_first_in_groups() {
 #[test]
 fn overdue_messages_count_days_and_end_with_pages_without_a_provider() {
     let site = Site::fixture("basic");
-    let toml = site.read("site.toml");
-    site.write(
+    site.replace(
         "site.toml",
-        toml.replace("review_interval_days = 180", "review_interval_days = 1"),
+        "review_interval_days = 180",
+        "review_interval_days = 1",
     );
     let r = site.run(&["check"]);
     assert!(r.stderr.contains("(older than 1 day)"), "{}", r.stderr);
@@ -419,11 +419,10 @@ fn overdue_messages_count_days_and_end_with_pages_without_a_provider() {
 #[test]
 fn overdue_page_lists_what_check_overdue_reports() {
     let site = Site::fixture("basic");
-    let page = "content/errors/http/503.md";
-    site.write(
-        page,
-        site.read(page)
-            .replace("reviewed = 2026-10-01", "reviewed = 2024-06-01"),
+    site.replace(
+        "content/errors/http/503.md",
+        "reviewed = 2026-10-01",
+        "reviewed = 2024-06-01",
     );
     let playbook = "content/playbooks/timeouts.md";
     let old = site.read(playbook);
@@ -439,13 +438,10 @@ fn overdue_page_lists_what_check_overdue_reports() {
         "published without overdue_page"
     );
 
-    let toml = site.read("site.toml");
-    site.write(
+    site.replace(
         "site.toml",
-        toml.replace(
-            "review_interval_days = 180",
-            "review_interval_days = 180\noverdue_page = true",
-        ),
+        "review_interval_days = 180",
+        "review_interval_days = 180\noverdue_page = true",
     );
     site.build_ok();
     let main = site.main_of("public/overdue/index.html");

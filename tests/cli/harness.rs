@@ -90,6 +90,14 @@ impl Site {
         self
     }
 
+    /// Replaces `from` with `to` in the file `rel`; `from` must be there,
+    /// so an edit that no longer matches fails instead of testing nothing.
+    pub fn replace(&self, rel: &str, from: &str, to: &str) -> &Self {
+        let text = self.read(rel);
+        assert!(text.contains(from), "{rel} holds no {from:?}");
+        self.write(rel, text.replacen(from, to, 1))
+    }
+
     pub fn remove(&self, rel: &str) -> &Self {
         fs::remove_file(self.path().join(rel)).unwrap();
         self

@@ -171,13 +171,10 @@ fn is_linked(path: &str) -> bool {
 
 fn grow(site: &Site) {
     // The page of overdue reviews follows every change of a review date.
-    let toml = site.read("site.toml");
-    site.write(
+    site.replace(
         "site.toml",
-        toml.replace(
-            "review_interval_days = 180",
-            "review_interval_days = 180\noverdue_page = true",
-        ),
+        "review_interval_days = 180",
+        "review_interval_days = 180\noverdue_page = true",
     );
     for i in 0..GENERATED {
         let words: String = (0..60).map(|w| format!("w{i}x{w} ")).collect();

@@ -249,10 +249,12 @@ fn theme_paths_are_read_as_writers_write_them() {
 #[test]
 fn providers_of_one_name_stay_apart() {
     let site = Site::fixture("basic");
-    let toml = site.read("site.toml").replace(
+    site.replace(
+        "site.toml",
         "review_interval_days = 180",
         "review_interval_days = 180\noverdue_page = true",
     );
+    let toml = site.read("site.toml");
     site.write(
         "site.toml",
         format!("{toml}\n[providers.dup1]\nname = \"Dup\"\n\n[providers.dup2]\nname = \"Dup\"\n"),
