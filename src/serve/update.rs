@@ -266,7 +266,7 @@ pub(super) fn pages(
         mut checked,
         derived: old_derived,
         snapshot,
-        reads: old_reads,
+        reads: mut old_reads,
         ..
     } = *live;
     let Some(old_derived) = old_derived else {
@@ -403,17 +403,26 @@ pub(super) fn pages(
     meter.phase("plan", 0);
     let jobs = render::plan(&model);
     let mut reads: Reads = FxHashMap::default();
+    reads.reserve(jobs.len());
     let mut todo: Vec<(&Job, String)> = Vec::new();
+    // Each output's record is taken out of the old ones: what is left
+    // afterwards are outputs the site no longer has.
+    let unshifted = old_to_new.iter().enumerate().all(|(o, n)| *n == Some(o));
     for job in &jobs {
         let file = render::output_of(&model, job);
+        let old = old_reads.remove(&file);
         let kept = match job {
             Job::Home => None,
             Job::List(_) if touched.contains(&file) => None,
-            _ => old_reads.get(&file).and_then(|pages| {
-                pages
-                    .iter()
-                    .map(|&o| old_to_new.get(o).copied().flatten().filter(|&n| !stale[n]))
-                    .collect::<Option<Box<[PageId]>>>()
+            _ => old.and_then(|pages| {
+                let fresh =
+                    |&o: &PageId| old_to_new.get(o).copied().flatten().filter(|&n| !stale[n]);
+                if unshifted {
+                    // Ids stay: the record is kept as it is.
+                    pages.iter().all(|o| fresh(o).is_some()).then_some(pages)
+                } else {
+                    pages.iter().map(fresh).collect::<Option<Box<[PageId]>>>()
+                }
             }),
         };
         match kept {
@@ -446,15 +455,8 @@ pub(super) fn pages(
     );
     meter.phase("snapshot", 0);
     let mut files = snapshot.files.clone();
-    let planned: FxHashSet<&str> = todo
-        .iter()
-        .map(|(_, f)| f.as_str())
-        .chain(reads.keys().map(String::as_str))
-        .collect();
     for file in old_reads.keys() {
-        if !planned.contains(file.as_str()) {
-            files.remove(file);
-        }
+        files.remove(file);
     }
     // A site's static file of a generated file's path replaces it.
     let copied: FxHashSet<&str> = checked
