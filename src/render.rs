@@ -311,13 +311,9 @@ fn list_view<'m>(m: &'m Model<'_>, list: &List) -> crate::view::ListView<'m> {
                 listing.name,
                 listing.title.into(),
                 listing.description.into(),
-                String::new(),
+                None,
                 &p,
-                if listing.by_letter {
-                    Listed::ByLetter(&ids)
-                } else {
-                    Listed::Flat(&ids)
-                },
+                Listed::sorted(&ids, listing.by_letter),
                 vec![],
             )
         }
@@ -328,13 +324,9 @@ fn list_view<'m>(m: &'m Model<'_>, list: &List) -> crate::view::ListView<'m> {
                 "provider",
                 prov.name.clone(),
                 String::new(),
-                prov.context.clone(),
+                Some(prov),
                 &p,
-                if ids.len() > 30 {
-                    Listed::ByLetter(ids)
-                } else {
-                    Listed::Flat(ids)
-                },
+                Listed::sorted(ids, ids.len() > 30),
                 vec![],
             )
         }
@@ -344,7 +336,7 @@ fn list_view<'m>(m: &'m Model<'_>, list: &List) -> crate::view::ListView<'m> {
                 "tag",
                 format!("Tagged “{}”", tag.name),
                 String::new(),
-                String::new(),
+                None,
                 &p,
                 Listed::Flat(&tag.pages),
                 vec![],
@@ -357,7 +349,7 @@ fn list_view<'m>(m: &'m Model<'_>, list: &List) -> crate::view::ListView<'m> {
                 "standard",
                 format!("Editorial standard: {}", s.name),
                 s.description.clone(),
-                String::new(),
+                None,
                 &p,
                 Listed::Flat(ids),
                 vec![],
@@ -370,7 +362,7 @@ fn list_view<'m>(m: &'m Model<'_>, list: &List) -> crate::view::ListView<'m> {
                 "Pages not reviewed in the last {} days, oldest first, by provider.",
                 m.config.review_interval_days
             ),
-            String::new(),
+            None,
             &p,
             Listed::Groups(overdue_groups(m)),
             vec![],

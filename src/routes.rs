@@ -16,9 +16,6 @@ use crate::kind::{self, Kind};
 use crate::render::{self, MakeFile};
 use crate::urls::output_file;
 
-/// Where `overdue_page` publishes the pages overdue for review.
-pub const OVERDUE_PATH: &str = "overdue/";
-
 /// One templated output.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Job {
@@ -140,7 +137,7 @@ impl List {
             List::Provider(k) => format!("providers/{k}/"),
             List::Tag(k) => format!("tags/{k}/"),
             List::Standard(k) => format!("standards/{k}/"),
-            List::Overdue => OVERDUE_PATH.into(),
+            List::Overdue => "overdue/".into(),
         }
     }
 

@@ -16,6 +16,7 @@ use crate::graph::{Graph, PageId};
 use crate::kind::{self, Kind, Parent};
 use crate::markdown::{Rendered, TocEntry};
 use crate::page::{format_date, Reference};
+use crate::routes::List;
 
 /// Shared by every template.
 #[derive(Serialize, Clone, Debug)]
@@ -188,6 +189,17 @@ pub enum Listed<'a> {
     ByLetter(&'a [PageId]),
     /// Groups with their ids and titles, in the order given.
     Groups(Vec<(String, String, Vec<PageId>)>),
+}
+
+impl<'a> Listed<'a> {
+    /// `ids` in list order, grouped by first letter when `by_letter`.
+    pub fn sorted(ids: &'a [PageId], by_letter: bool) -> Self {
+        if by_letter {
+            Listed::ByLetter(ids)
+        } else {
+            Listed::Flat(ids)
+        }
+    }
 }
 
 /// A listing: A-Z, provider, tag, standard, compare guides, playbooks.
@@ -411,15 +423,9 @@ impl<'a> Model<'a> {
                     title: l.title.into(),
                     href: base.href(k.spec().folder),
                 })
-                .chain(config.theme.nav.iter().map(|(title, url)| Link {
-                    title: title.clone(),
-                    href: if crate::urls::is_external(url) || url.starts_with('/') {
-                        url.clone()
-                    } else {
-                        // A path of the site, its query and fragment as written.
-                        let (path, rest) = url.split_at(url.find(['?', '#']).unwrap_or(url.len()));
-                        format!("{}{rest}", base.href(path))
-                    },
+                .chain(config.theme.nav.iter().map(|l| Link {
+                    title: l.title.clone(),
+                    href: l.href(base),
                 }))
                 .collect(),
             logo: config.theme.logo.as_ref().map(|a| a.href(base)),
@@ -427,7 +433,7 @@ impl<'a> Model<'a> {
             footer_html: config.theme.footer_html.clone(),
             overdue: config
                 .overdue_page
-                .then(|| base.href(crate::routes::OVERDUE_PATH)),
+                .then(|| base.href(&List::Overdue.path())),
             search: base.href("search/"),
             assets,
             providers: config
@@ -436,7 +442,7 @@ impl<'a> Model<'a> {
                 .map(|p| ProviderLink {
                     key: p.key.clone(),
                     title: p.name.clone(),
-                    href: base.href(&format!("providers/{}/", p.key)),
+                    href: base.href(&List::Provider(p.key.clone()).path()),
                 })
                 .collect(),
             extra: config.extra.clone(),
@@ -595,7 +601,7 @@ impl<'a> Model<'a> {
             .map(|p| ProviderView {
                 key: p.key.clone(),
                 name: p.name.clone(),
-                href: base.href(&format!("providers/{}/", p.key)),
+                href: base.href(&List::Provider(p.key.clone()).path()),
                 context: p.context.clone(),
                 context_html: p.context_html.clone(),
             });
@@ -606,7 +612,7 @@ impl<'a> Model<'a> {
             .map(|s| StandardView {
                 key: s.key.clone(),
                 name: s.name.clone(),
-                href: base.href(&format!("standards/{}/", s.key)),
+                href: base.href(&List::Standard(s.key.clone()).path()),
                 description: s.description.clone(),
             });
         let decision_support = n.page.kind.has_code().then(|| {
@@ -693,7 +699,7 @@ impl<'a> Model<'a> {
                 .filter_map(|t| {
                     self.graph.by_tag.get(t).map(|tag| Link {
                         title: tag.name.clone(),
-                        href: base.href(&format!("tags/{t}/")),
+                        href: base.href(&List::Tag(t.clone()).path()),
                     })
                 })
                 .collect(),
@@ -754,7 +760,7 @@ impl<'a> Model<'a> {
                 .values()
                 .map(|p| ProviderCount {
                     name: p.name.clone(),
-                    href: base.href(&format!("providers/{}/", p.key)),
+                    href: base.href(&List::Provider(p.key.clone()).path()),
                     count: self.graph.by_provider.get(&p.key).map_or(0, Vec::len),
                     context: p.context.clone(),
                     context_html: p.context_html.clone(),
@@ -776,14 +782,15 @@ impl<'a> Model<'a> {
         }
     }
 
-    /// A listing at `path` of the pages `listed` names, in its groups.
+    /// A listing at `path` of the pages `listed` names, in its groups; a
+    /// provider's listing shows its context.
     #[allow(clippy::too_many_arguments)]
     pub fn list(
         &self,
         kind: &'static str,
         title: String,
         description: String,
-        context: String,
+        provider: Option<&crate::config::Provider>,
         path: &str,
         listed: Listed<'_>,
         crumbs: Vec<Link>,
@@ -796,19 +803,16 @@ impl<'a> Model<'a> {
             all: &self.items,
             html: None,
         };
-        let mut count = 0;
-        let groups = match listed {
+        let groups: Vec<Group<'_>> = match listed {
             Listed::Groups(groups) => groups
                 .into_iter()
                 .map(|(id, title, ids)| {
                     ids.iter().for_each(|&i| note(i));
-                    count += ids.len();
                     group(title, format!("group-{id}"), ids)
                 })
                 .collect(),
             Listed::ByLetter(ids) => {
                 let ids = self.sorted(ids);
-                count = ids.len();
                 let mut groups: BTreeMap<String, Vec<PageId>> = BTreeMap::new();
                 for i in ids {
                     let letter = self.sort_keys[i]
@@ -835,12 +839,9 @@ impl<'a> Model<'a> {
                     })
                     .collect()
             }
-            Listed::Flat(ids) => {
-                let ids = self.sorted(ids);
-                count = ids.len();
-                vec![group(String::new(), String::new(), ids)]
-            }
+            Listed::Flat(ids) => vec![group(String::new(), String::new(), self.sorted(ids))],
         };
+        let count = groups.iter().map(|g| g.ids.len()).sum();
         let href = base.href(path);
         let mut bc = crumbs;
         bc.push(Link {
@@ -851,8 +852,8 @@ impl<'a> Model<'a> {
             kind,
             title,
             description,
-            context_html: crate::markdown::inline(&context).0,
-            context,
+            context: provider.map(|p| p.context.clone()).unwrap_or_default(),
+            context_html: provider.map(|p| p.context_html.clone()).unwrap_or_default(),
             href,
             permalink: base.permalink(path),
             groups,
