@@ -143,8 +143,28 @@ pub struct ThemeConfig {
     /// "Edit this page": `{path}` becomes the page's file, from the site's
     /// folder (`content/errors/http/429.md`).
     pub edit_url: Option<String>,
-    /// Links after the built-in ones in the header: (title, url as written).
-    pub nav: Vec<(String, String)>,
+    /// Links after the built-in ones in the header.
+    pub nav: Vec<NavLink>,
+}
+
+/// A header link of `[[theme.nav]]`, its URL as written.
+#[derive(Clone, Debug)]
+pub struct NavLink {
+    pub title: String,
+    pub url: String,
+}
+
+impl NavLink {
+    /// A URL with a scheme or from the host's root as written; a path of
+    /// the site under the base path, its query and fragment as written.
+    pub fn href(&self, base: &BaseUrl) -> String {
+        let url = &self.url;
+        if crate::urls::is_external(url) || url.starts_with('/') {
+            return url.clone();
+        }
+        let (path, rest) = url.split_at(url.find(['?', '#']).unwrap_or(url.len()));
+        format!("{}{rest}", base.href(path))
+    }
 }
 
 /// A file the theme links: a URL with a scheme, or a file in `static/`
@@ -409,25 +429,30 @@ impl Config {
     }
 }
 
-/// `[theme]` validated: `edit_url` must say where the path goes.
+/// `[theme]` validated: each URL checked for what it may link to, each
+/// error at its value.
 fn theme(
     raw: RawTheme,
     error: &mut dyn FnMut(usize, String),
     at: &dyn Fn(usize) -> (u32, u32),
 ) -> ThemeConfig {
-    let mut check = |key: &str, u: &Spanned<String>, rule: fn(&str) -> Result<(), String>| {
-        if let Err(why) = rule(u.get_ref()) {
-            error(
-                u.span().start,
-                format!("[theme] {key} \"{}\": {why}", u.get_ref()),
-            );
-        }
-    };
+    // The rule's answer for the value, or its reason reported and None.
+    let mut check =
+        |key: &str, u: &Spanned<String>, rule: &dyn Fn(&str) -> Result<String, String>| {
+            rule(u.get_ref())
+                .map_err(|why| {
+                    error(
+                        u.span().start,
+                        format!("[theme] {key} \"{}\": {why}", u.get_ref()),
+                    )
+                })
+                .ok()
+        };
     let edit_url = raw.edit_url.map(|u| {
-        check("edit_url", &u, |v| {
+        check("edit_url", &u, &|v| {
             web_url(v)?;
             if v.contains("{path}") {
-                Ok(())
+                Ok(String::new())
             } else {
                 Err("it must contain {path}, where the page's file goes \
                      (as in \"https://github.com/acme/kb/edit/main/{path}\")"
@@ -437,20 +462,17 @@ fn theme(
         u.into_inner()
     });
     let mut asset = |key: &str, u: Spanned<String>| {
-        check(key, &u, |v| {
+        // A URL as written, a file of static/ by the path it is published at.
+        let published = check(key, &u, &|v| {
             if crate::urls::is_external(v) {
-                web_url(v)
+                web_url(v).map(|()| v.to_string())
             } else {
-                static_path(v).map(|_| ())
+                static_path(v).map(str::to_string)
             }
         });
         let (line, column) = at(u.span().start);
-        let value = u.into_inner();
-        let published = (!crate::urls::is_external(&value))
-            .then(|| static_path(&value).ok().map(str::to_string))
-            .flatten();
         Asset {
-            value: published.unwrap_or(value),
+            value: published.unwrap_or_else(|| u.into_inner()),
             line,
             column,
         }
@@ -461,16 +483,18 @@ fn theme(
         .nav
         .into_iter()
         .map(|l| {
-            check("nav title", &l.title, |v| {
+            check("nav title", &l.title, &|v| {
                 if v.trim().is_empty() {
                     Err("a link needs a title".into())
                 } else {
-                    Ok(())
+                    Ok(String::new())
                 }
             });
-            check("nav url", &l.url, |v| {
+            check("nav url", &l.url, &|v| {
                 if crate::urls::is_external(v) {
-                    web_url(v).or_else(|e| if v.starts_with("mailto:") { Ok(()) } else { Err(e) })
+                    web_url(v)
+                        .or_else(|e| if v.starts_with("mailto:") { Ok(()) } else { Err(e) })
+                        .map(|()| String::new())
                 } else if let Some(page) = v.strip_prefix("@/") {
                     Err(format!(
                         "give the page's URL path (as \"about/\" for content/about.md), not its file \"{page}\""
@@ -480,10 +504,13 @@ fn theme(
                 } else if v.is_empty() {
                     Err("a link needs a URL".into())
                 } else {
-                    Ok(())
+                    Ok(String::new())
                 }
             });
-            (l.title.into_inner(), l.url.into_inner())
+            NavLink {
+                title: l.title.into_inner(),
+                url: l.url.into_inner(),
+            }
         })
         .collect();
     ThemeConfig {

@@ -502,13 +502,12 @@ fn new_command(
         NewPage::Playbook { slug, refs } => (Kind::Playbook, slug.as_str(), None, refs.clone()),
     };
     let mut problems = Vec::new();
-    if let Some(p) = provider {
+    if let Some(p) = provider.filter(|p| !config.providers.contains_key(*p)) {
         let same_but_case = config
             .providers
             .keys()
-            .find(|k| k.eq_ignore_ascii_case(p) || k.to_lowercase() == p.to_lowercase());
+            .find(|k| k.to_lowercase() == p.to_lowercase());
         match same_but_case {
-            _ if config.providers.contains_key(p) => {}
             Some(k) => problems.push(format!(
                 "unknown provider \"{p}\"; provider keys are case-sensitive: did you mean \"{k}\"?"
             )),
