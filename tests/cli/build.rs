@@ -363,20 +363,15 @@ fn redirects_encode_alias_paths_so_each_line_has_three_fields() {
 fn summaries_show_their_inline_markdown_and_stay_plain_where_text_is_all() {
     let site = Site::fixture("basic");
     let page = "content/errors/http/503.md";
-    site.write(
+    site.replace(
         page,
-        site.read(page).replacen(
-            "+++\n",
-            "+++\nsummary = \"Read the `Retry-After` header, *then* retry.\"\n",
-            1,
-        ),
+        "+++\n",
+        "+++\nsummary = \"Read the `Retry-After` header, *then* retry.\"\n",
     );
-    site.write(
+    site.replace(
         "site.toml",
-        site.read("site.toml").replace(
-            "context = \"HTTP status codes as defined by RFC 9110.\"",
-            "context = \"Status codes of **RFC 9110**, see [the RFC](https://www.rfc-editor.org/rfc/rfc9110).\"",
-        ),
+        "context = \"HTTP status codes as defined by RFC 9110.\"",
+        "context = \"Status codes of **RFC 9110**, see [the RFC](https://www.rfc-editor.org/rfc/rfc9110).\"",
     );
     let r = site.build();
     assert_eq!(r.status, 0, "{}", r.stderr);

@@ -370,13 +370,10 @@ fn full_rebuilds_turn_the_incremental_path_off() {
         let site = Site::fixture("basic");
         let server = serve_with(&site, args, &[]);
         let page = "content/errors/http/503.md";
-        site.write(
+        site.replace(
             page,
-            site.read(page).replacen(
-                "title = \"Service Unavailable\"",
-                "title = \"Service Unavailable Now\"",
-                1,
-            ),
+            "title = \"Service Unavailable\"",
+            "title = \"Service Unavailable Now\"",
         );
         let line = printed(&server, "Rebuilt after");
         assert_eq!(
@@ -398,13 +395,10 @@ fn verbose_serve_says_where_each_rebuild_spent_its_time() {
     let site = Site::fixture("basic");
     let server = serve_with(&site, &["-v"], &[]);
     let page = "content/errors/http/503.md";
-    site.write(
+    site.replace(
         page,
-        site.read(page).replacen(
-            "title = \"Service Unavailable\"",
-            "title = \"Unavailable Zebra\"",
-            1,
-        ),
+        "title = \"Service Unavailable\"",
+        "title = \"Unavailable Zebra\"",
     );
     // The start's build says its phases too; an edit's rebuild has a
     // plan of what to render again. Stdout and stderr arrive in any order.
