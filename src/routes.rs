@@ -3,8 +3,9 @@
 //!
 //! A page of content gets its path from `graph::page_path`. Everything else
 //! is a `Route`: the home page, each kind's listing, the search and 404
-//! pages, the files made without a template, the search index, and the
-//! listings of providers, standards and tags. The graph claims every route's
+//! pages, the files made without a template, the search index, the
+//! listings of providers, standards and tags, and the page of overdue
+//! reviews when the site publishes it. The graph claims every route's
 //! file before any page claims its own, so a page or static file that would
 //! overwrite one is reported (a site's static file of the same path replaces
 //! it on purpose); `render::plan` renders the templated routes; the sitemap

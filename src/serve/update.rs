@@ -20,8 +20,10 @@
 //!   or when it lists pages and the edit changed who is in the list; the
 //!   rest keep their bytes. What each output read was recorded when it was
 //!   rendered ([`crate::view::recording`]). The home page and the files
-//!   made without a template are made again every time; list items and
-//!   codes.json entries that did not change are carried over.
+//!   made without a template are made again every time. The list items of
+//!   pages whose file and body did not change are carried over, with
+//!   their HTML, as are codes.json entries that did not change. The page
+//!   of overdue reviews counts as listing every reviewed page.
 //!
 //! A template edit loads the theme again and renders every output from the
 //! last build's pages, graph and scans, which no template changes.
