@@ -80,6 +80,7 @@ pub fn today() -> Result<Date> {
         .trim()
         .parse::<i64>()
         .ok()
+        .filter(|s| *s >= 0)
         .and_then(|s| time::OffsetDateTime::from_unix_timestamp(s).ok())
         .map(|t| t.date())
         .with_context(|| {

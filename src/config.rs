@@ -300,6 +300,12 @@ impl Config {
                     ),
                 ));
             }
+            if p.name.trim().is_empty() {
+                errors.push(err(
+                    key.span().start,
+                    format!("provider \"{}\" needs a name to show", key.get_ref()),
+                ));
+            }
             let key = key.into_inner();
             providers.insert(
                 key.clone(),
@@ -503,6 +509,11 @@ fn theme(
                     Err("\"..\" would leave the site".into())
                 } else if v.is_empty() {
                     Err("a link needs a URL".into())
+                } else if v.contains(|c: char| c.is_whitespace() || c.is_control() || c == '\\') {
+                    // Browsers drop tabs and read "\\" as "/": "/\\evil" leaves the host.
+                    Err("spaces, backslashes and control characters are not allowed \
+                         (percent-encode them)"
+                        .into())
                 } else {
                     Ok(String::new())
                 }
@@ -528,11 +539,16 @@ fn theme(
 /// An `http:` or `https:` URL with a host: what the theme links outside
 /// the site.
 fn web_url(v: &str) -> Result<(), String> {
-    let rest = v
-        .strip_prefix("https://")
-        .or_else(|| v.strip_prefix("http://"))
+    let lower = v.get(..8).unwrap_or(v).to_ascii_lowercase();
+    let scheme = ["https://", "http://"]
+        .into_iter()
+        .find(|s| lower.starts_with(s))
         .ok_or("give an http(s) URL (\"https://…\")")?;
-    if rest.is_empty() || rest.starts_with('/') || v.contains(char::is_whitespace) {
+    let rest = &v[scheme.len()..];
+    if rest.is_empty()
+        || rest.starts_with('/')
+        || v.contains(|c: char| c.is_whitespace() || c.is_control() || c == '\\')
+    {
         return Err("not a URL with a host and no spaces".into());
     }
     Ok(())
@@ -681,6 +697,18 @@ mod tests {
         let errs = Config::parse(text, THEMES).unwrap_err();
         let lines: Vec<_> = errs.iter().map(|e| e.line.unwrap()).collect();
         assert_eq!(lines, vec![2, 3, 5]);
+    }
+
+    #[test]
+    fn a_provider_needs_a_name() {
+        let text = "title = \"t\"\nbase_url = \"https://x/\"\n[providers.http]\nname = \"  \"\n";
+        let errs = Config::parse(text, THEMES).unwrap_err();
+        assert_eq!(errs[0].line, Some(3));
+        assert!(
+            errs[0].message.contains("needs a name"),
+            "{}",
+            errs[0].message
+        );
     }
 
     #[test]

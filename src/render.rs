@@ -373,7 +373,8 @@ fn list_view<'m>(m: &'m Model<'_>, list: &List) -> crate::view::ListView<'m> {
 
 /// The pages overdue for review, oldest first, grouped by provider in
 /// order of key (as the sidebar and `check --overdue`), then the guides by
-/// kind: (id, title, pages).
+/// kind: (id, title, pages). Ids are `group-<provider key>` and
+/// `guides-<kind>`, which no provider key can give.
 fn overdue_groups(m: &Model<'_>) -> Vec<(String, String, Vec<PageId>)> {
     let mut groups: BTreeMap<(bool, &str), (String, Vec<PageId>)> = BTreeMap::new();
     for (_, id) in crate::build::overdue_pages(m.config, m.graph, m.today) {
@@ -399,7 +400,10 @@ fn overdue_groups(m: &Model<'_>) -> Vec<(String, String, Vec<PageId>)> {
     }
     groups
         .into_iter()
-        .map(|((_, id), (title, ids))| (id.to_string(), title, ids))
+        .map(|((guides, key), (title, ids))| {
+            let prefix = if guides { "guides" } else { "group" };
+            (format!("{prefix}-{key}"), title, ids)
+        })
         .collect()
 }
 

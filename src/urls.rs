@@ -180,6 +180,15 @@ impl BaseUrl {
                 "base_url must not carry a query or fragment: \"{raw}\""
             ));
         }
+        if path.contains("//")
+            || path.split('/').any(|s| s == "." || s == "..")
+            || path.contains('\\')
+        {
+            return Err(format!(
+                "base_url's path has an empty, \".\" or \"..\" segment or a backslash: \"{raw}\" \
+                 (a browser would read part of it as another host or folder)"
+            ));
+        }
         if path.contains(|c: char| {
             c.is_whitespace() || c.is_control() || c == '"' || c == '<' || c == '>'
         }) {
@@ -395,6 +404,13 @@ mod tests {
             BaseUrl::parse("https://x.example/a%20b").unwrap().path,
             "/a%20b/"
         );
+        for bad in [
+            "https://x.example//evil.example/",
+            "https://x.example/./kb/../",
+            "https://x.example/a\\b/",
+        ] {
+            assert!(BaseUrl::parse(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

@@ -808,7 +808,7 @@ impl<'a> Model<'a> {
                 .into_iter()
                 .map(|(id, title, ids)| {
                     ids.iter().for_each(|&i| note(i));
-                    group(title, format!("group-{id}"), ids)
+                    group(title, id, ids)
                 })
                 .collect(),
             Listed::ByLetter(ids) => {

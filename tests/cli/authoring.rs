@@ -476,11 +476,17 @@ fn overdue_page_lists_what_check_overdue_reports() {
         "gRPC, then HTTP, then the playbooks:\n{main}"
     );
     let headings: Vec<&str> = main
-        .split("<h2 id=\"group-")
+        .split("<h2 id=\"")
         .skip(1)
         .map(|h| h.split('>').nth(1).unwrap().trim_end_matches("</h2"))
         .collect();
     assert_eq!(headings, ["gRPC", "HTTP", "Playbooks"]);
+    // Guides' groups cannot take a provider's id (a provider keyed
+    // "playbook" has group-playbook; the playbooks, guides-playbook).
+    assert!(
+        main.contains("<h2 id=\"group-grpc\">") && main.contains("<h2 id=\"guides-playbook\">"),
+        "{main}"
+    );
     assert!(
         main.contains("<p class=\"list-count\" aria-live=\"polite\">3 pages</p>"),
         "{main}"

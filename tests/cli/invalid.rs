@@ -429,7 +429,7 @@ fn check_finds_the_template_errors_a_build_meets() {
 #[test]
 fn a_source_date_epoch_that_is_not_a_date_is_an_error() {
     let site = Site::fixture("basic");
-    for value in ["abc", "1.5e9", "253402300800", ""] {
+    for value in ["abc", "1.5e9", "253402300800", "", "-1"] {
         for command in ["check", "build"] {
             let r = site.run_env(&[command], &[("SOURCE_DATE_EPOCH", value)]);
             assert_eq!(r.status, 1, "{command} with {value:?}: {}", r.stderr);

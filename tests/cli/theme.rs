@@ -167,6 +167,16 @@ fn theme_settings_are_checked_at_their_line() {
             "give the page's URL path",
         ),
         (
+            "[[theme.nav]]\ntitle = \"Slash\"\nurl = \"/\\\\evil.example/\"",
+            3,
+            "backslashes and control characters are not allowed",
+        ),
+        (
+            "[[theme.nav]]\ntitle = \"Tab\"\nurl = \"/\\t/evil.example\"",
+            3,
+            "backslashes and control characters are not allowed",
+        ),
+        (
             "[[theme.nav]]\ntitle = \"\"\nurl = \"about/\"",
             2,
             "nav title \"\": a link needs a title",
@@ -230,7 +240,7 @@ fn theme_paths_are_read_as_writers_write_them() {
         .write("static/icon.png", "png")
         .write(
             "site.toml",
-            format!("{toml}\n[theme]\nlogo = \"static/img/logo.svg\"\nfavicon = \"./icon.png\"\nfooter = \"   \"\n\n[[theme.nav]]\ntitle = \"Top\"\nurl = \"about/?a=1#top\"\n"),
+            format!("{toml}\n[theme]\nlogo = \"static/img/logo.svg\"\nfavicon = \"./icon.png\"\nfooter = \"   \"\n\n[[theme.nav]]\ntitle = \"Top\"\nurl = \"about/?a=1#top\"\n\n[[theme.nav]]\ntitle = \"Up\"\nurl = \"HTTPS://Up.example/\"\n"),
         );
     site.build_ok();
     let html = site.read("public/errors/http/503/index.html");
@@ -238,6 +248,7 @@ fn theme_paths_are_read_as_writers_write_them() {
         r#"<img class="site-logo" src="/docs/img/logo.svg""#,
         r#"<link rel="icon" href="/docs/icon.png">"#,
         r#"<a href="/docs/about/?a=1#top">Top</a>"#,
+        r#"<a href="HTTPS://Up.example/">Up</a>"#,
         "<p>Fixture Atlas · A small site for tests.</p>",
     ] {
         assert!(html.contains(needle), "no {needle}");
