@@ -384,10 +384,13 @@ fn load_pages(
 ) {
     let has_default_standard = config.default_standard.is_some();
     let budget = crate::load::BodyBudget::for_build();
+    let translations = config.translation_codes();
     let with = crate::load::With {
         today: opts.today,
         has_default_standard,
         budget: &budget,
+        language: &config.language,
+        translations: &translations,
     };
     let loaded: Vec<(
         Option<Arc<crate::load::Page>>,
@@ -411,6 +414,8 @@ fn load_pages(
                                 &bytes,
                                 today.as_bytes(),
                                 &[u8::from(has_default_standard)],
+                                config.language.as_bytes(),
+                                translations.join(" ").as_bytes(),
                             ]);
                             m.loads.get_or(k, load)
                         }
@@ -761,7 +766,7 @@ pub fn days(n: impl Into<i64>) -> String {
 /// Overdue reviews become one warning per page.
 pub fn overdue_pages(config: &Config, graph: &Graph, today: Date) -> Vec<(Date, usize)> {
     let mut v: Vec<(Date, usize)> = graph
-        .published()
+        .originals()
         .filter(|(_, n)| n.page.kind.is_reviewed())
         .filter_map(|(id, n)| n.page.fm.reviewed.map(|d| (d, id)))
         .filter(|(d, _)| (today - *d).whole_days() > i64::from(config.review_interval_days))
@@ -1071,6 +1076,10 @@ pub fn check_site(opts: &Options, deny_stale: bool) -> Result<Outcome> {
             };
             let overdue = overdue_pages(&c.config, &c.graph, opts.today);
             let mut d = c.diagnostics.clone();
+            // Outdated translations are stale too.
+            for x in d.iter_mut().filter(|x| x.rule == Rule::Outdated) {
+                x.severity = severity;
+            }
             d.extend(overdue_diagnostics_of(
                 &c, &opts.root, opts.today, severity, &overdue,
             ));

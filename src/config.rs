@@ -5,11 +5,13 @@
 //! table), so a typo such as `reveiw_interval_days` never passes silently.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use serde::Deserialize;
 use toml::Spanned;
 
 use crate::diag::{line_col, Diagnostic, Rule};
+use crate::i18n::{self, Strings};
 use crate::urls::BaseUrl;
 
 pub const CONFIG_FILE: &str = "site.toml";
@@ -44,7 +46,17 @@ struct RawConfig {
     #[serde(default)]
     theme: RawTheme,
     #[serde(default)]
+    languages: BTreeMap<Spanned<String>, RawLanguage>,
+    #[serde(default)]
     extra: Option<toml::Table>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawLanguage {
+    name: Option<Spanned<String>>,
+    #[serde(default)]
+    strings: BTreeMap<Spanned<String>, String>,
 }
 
 #[derive(Deserialize, Default)]
@@ -190,6 +202,15 @@ impl Asset {
     }
 }
 
+/// A language of the site (SPEC §11), with the theme's words in it.
+#[derive(Clone, Debug)]
+pub struct Language {
+    pub code: String,
+    /// What the language switcher calls it.
+    pub name: String,
+    pub strings: Arc<Strings>,
+}
+
 /// The validated configuration. Immutable for the length of a build.
 #[derive(Clone, Debug)]
 pub struct Config {
@@ -212,7 +233,26 @@ pub struct Config {
     /// Content paths (`compare/429-vs-503.md`) with their line in site.toml.
     pub featured: Vec<(String, u32)>,
     pub theme: ThemeConfig,
+    /// The default language (`language`) first, then those of
+    /// `[languages]` in code order.
+    pub languages: Vec<Language>,
     pub extra: serde_json::Value,
+}
+
+impl Config {
+    /// The default language.
+    pub fn default_language(&self) -> &Language {
+        &self.languages[0]
+    }
+
+    pub fn language(&self, code: &str) -> Option<&Language> {
+        self.languages.iter().find(|l| l.code == code)
+    }
+
+    /// The codes of the languages pages are translated into.
+    pub fn translation_codes(&self) -> Vec<String> {
+        self.languages[1..].iter().map(|l| l.code.clone()).collect()
+    }
 }
 
 pub const DEFAULT_HIGHLIGHT_THEME: &str = "InspiredGitHub";
@@ -403,6 +443,11 @@ impl Config {
             &at,
         );
 
+        let language = raw.language.unwrap_or_else(|| "en".into());
+        let languages = languages(&language, raw.languages, &mut |offset, msg| {
+            errors.push(err(offset, msg))
+        });
+
         let extra = match raw.extra {
             Some(t) => serde_json::to_value(t).unwrap_or(serde_json::Value::Null),
             None => serde_json::Value::Object(Default::default()),
@@ -415,7 +460,7 @@ impl Config {
             title: raw.title,
             base,
             description: raw.description,
-            language: raw.language.unwrap_or_else(|| "en".into()),
+            language,
             review_interval_days,
             default_standard: raw.default_standard.map(Spanned::into_inner),
             output_dir: raw.output_dir,
@@ -430,9 +475,96 @@ impl Config {
             standards,
             featured,
             theme,
+            languages,
             extra,
         })
     }
+}
+
+/// The default language and `[languages]`: codes checked, names given
+/// (built in for the languages faultbook has words for), strings laid over
+/// the built-in ones, each unknown key an error at its line.
+fn languages(
+    default: &str,
+    raw: BTreeMap<Spanned<String>, RawLanguage>,
+    err: &mut dyn FnMut(usize, String),
+) -> Vec<Language> {
+    let english = i18n::english();
+    let mut default_lang = None;
+    let mut out = Vec::new();
+    for (code, l) in raw {
+        let at = code.span().start;
+        let code = code.into_inner();
+        if !i18n::is_language_code(&code) {
+            err(
+                at,
+                format!("language code \"{code}\" must be 2-3 lowercase letters, then -subtags (fr, pt-BR, zh-Hans)"),
+            );
+        }
+        let mut strings = i18n::Strings::new();
+        for (key, value) in l.strings {
+            if english.contains_key(key.get_ref()) {
+                strings.insert(key.into_inner(), value);
+            } else {
+                err(
+                    key.span().start,
+                    format!(
+                        "unknown string \"{}\" in [languages.{code}.strings] (known: {})",
+                        key.get_ref(),
+                        english
+                            .keys()
+                            .map(String::as_str)
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                );
+            }
+        }
+        let strings = i18n::strings_for(&code, &strings);
+        let name = match l.name {
+            Some(n) if n.get_ref().trim().is_empty() => {
+                err(
+                    n.span().start,
+                    format!("language \"{code}\" needs a name to show"),
+                );
+                code.clone()
+            }
+            Some(n) => n.into_inner(),
+            None if i18n::has_builtin(&code) => strings["language_name"].clone(),
+            None => {
+                err(
+                    at,
+                    format!("language \"{code}\" needs a name (name = \"...\"): faultbook has no words for it built in"),
+                );
+                code.clone()
+            }
+        };
+        let lang = Language {
+            code,
+            name,
+            strings,
+        };
+        if lang.code == default {
+            default_lang = Some(lang);
+        } else {
+            out.push(lang);
+        }
+    }
+    let default_lang = default_lang.unwrap_or_else(|| {
+        let strings = i18n::strings_for(default, &i18n::Strings::new());
+        let name = if i18n::has_builtin(default) {
+            strings["language_name"].clone()
+        } else {
+            default.to_string()
+        };
+        Language {
+            code: default.to_string(),
+            name,
+            strings,
+        }
+    });
+    out.insert(0, default_lang);
+    out
 }
 
 /// `[theme]` validated: each URL checked for what it may link to, each
@@ -616,8 +748,11 @@ mod tests {
                 // "## `[[theme.nav]]`": a table inside another.
                 section = title
                     .trim_matches(|c| c == '`' || c == '[' || c == ']')
-                    .trim_end_matches(".<key>")
                     .to_string();
+                // `[providers.<key>]` documents the table `providers`.
+                if let Some(at) = section.find(".<") {
+                    section.truncate(at);
+                }
                 if section == "Top level" {
                     section.clear();
                 } else if !section.contains('.') {
@@ -645,6 +780,7 @@ mod tests {
             ("decision_support", "[decision_support]\n"),
             ("theme", "[theme]\n"),
             ("theme.nav", "[[theme.nav]]\ntitle = \"T\"\nurl = \"u\"\n"),
+            ("languages", "[languages.fr]\n"),
         ];
         for (table, header) in tables {
             let text = format!("{base}{header}zz_unknown = 1\n");

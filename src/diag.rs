@@ -57,10 +57,15 @@ pub enum Rule {
     Overdue,
     /// Text `faultbook new` wrote for the writer to replace, still there.
     Placeholder,
+    /// A translation without its original, in a language site.toml does
+    /// not declare, or that sets a fact of its original differently.
+    Translation,
+    /// A translation whose original was reviewed after it.
+    Outdated,
 }
 
 impl Rule {
-    pub const ALL: [Rule; 14] = [
+    pub const ALL: [Rule; 16] = [
         Rule::Config,
         Rule::File,
         Rule::Encoding,
@@ -75,6 +80,8 @@ impl Rule {
         Rule::Template,
         Rule::Overdue,
         Rule::Placeholder,
+        Rule::Translation,
+        Rule::Outdated,
     ];
 
     pub fn error(

@@ -13,6 +13,7 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 use rustc_hash::FxHashMap as HashMap;
+use unicode_normalization::UnicodeNormalization;
 
 use crate::config::{known_list, Config};
 use crate::diag::{Diagnostic, Rule};
@@ -39,6 +40,11 @@ pub struct Node {
     pub guides_fallback: bool,
     /// Tag slugs, in the page's order.
     pub tag_slugs: Vec<String>,
+    /// A translation's original (SPEC §11), from which it takes its
+    /// URL (under `<lang>/`), refs, tags and guides.
+    pub original: Option<PageId>,
+    /// An original's translations, in file order.
+    pub translations: Vec<PageId>,
     placed: Arc<Placed>,
 }
 
@@ -87,7 +93,6 @@ impl RefKey {
 
 impl Placed {
     fn of(page: &Page, slugify: bool) -> Placed {
-        use unicode_normalization::UnicodeNormalization;
         let fm = &page.fm;
         Placed {
             slugify,
@@ -236,6 +241,12 @@ impl Graph {
 
     pub fn published(&self) -> impl Iterator<Item = (PageId, &Node)> {
         self.nodes.iter().enumerate().filter(|(_, n)| n.published)
+    }
+
+    /// The published pages of the default language: what its listings,
+    /// feed, search index and codes.json hold.
+    pub fn originals(&self) -> impl Iterator<Item = (PageId, &Node)> {
+        self.published().filter(|(_, n)| n.original.is_none())
     }
 
     /// The page a content path (`errors/http/429.md`) names. Paths are
@@ -522,18 +533,160 @@ pub fn build(inputs: Inputs<'_>, reserved: Reserved<'_>, diags: &mut Vec<Diagnos
         Arc::make_mut(&mut g.outputs).insert(path.to_lowercase(), what.clone());
     }
 
+    let pages = g.translate(pages, diags);
     g.place(pages, config, drafts, diags);
+    g.link_translations(diags);
     let mut aliases = Vec::new();
     for id in 0..g.nodes.len() {
-        aliases.push(g.connect(id, config, diags));
+        aliases.push(match g.nodes[id].original {
+            Some(_) => Vec::new(),
+            None => g.connect(id, config, diags),
+        });
     }
+    g.take_from_originals(|n, o| {
+        n.subjects = o.subjects.clone();
+        n.related = o.related.clone();
+        n.tag_slugs = o.tag_slugs.clone();
+    });
     g.group_and_claim(aliases, diags);
     g.claim_files(assets, statics, config, diags);
     g.offer_guides(config, diags);
+    g.take_from_originals(|n, o| {
+        n.guides = o.guides.clone();
+        n.guides_fallback = o.guides_fallback;
+    });
     g
 }
 
+/// The content path of a translation's original: `errors/http/429.fr.md`
+/// -> `errors/http/429.md`.
+fn original_inner(inner: &str, lang: &str) -> String {
+    let stem = inner.strip_suffix(".md").unwrap_or(inner);
+    let stem = stem.strip_suffix(lang).unwrap_or(stem);
+    format!("{}.md", stem.strip_suffix('.').unwrap_or(stem))
+}
+
+/// A translation with the facts it shares with its original taken from
+/// the original (`page::Translated`), each one it sets differently an
+/// error at its line.
+fn translated(t: &Page, o: &Page, diags: &mut Vec<Diagnostic>) -> Page {
+    use crate::page::{Translated, SCHEMA};
+    let mut fm = t.fm.clone();
+    for field in SCHEMA {
+        let given = t.fm.key_lines.contains_key(field.key);
+        match field.translated {
+            Translated::Own => {}
+            Translated::Shared(take) => {
+                if !take(&mut fm, &o.fm) && given {
+                    diags.push(Rule::Translation.error(
+                        &t.file,
+                        Some(t.fm.line_of(field.key)),
+                        format!(
+                            "\"{}\" is a fact of the original, {}, which this translation shares: remove it here, or write it as the original does",
+                            field.key, o.file
+                        ),
+                    ));
+                }
+            }
+            Translated::Inherited(take) if !given => take(&mut fm, &o.fm),
+            Translated::Inherited(_) => {}
+        }
+    }
+    t.with_front_matter(fm)
+}
+
 impl Graph {
+    /// Pass 0: each translation with its original's shared facts; one
+    /// without an original is reported and left out.
+    fn translate(
+        &mut self,
+        mut pages: Vec<Arc<Page>>,
+        diags: &mut Vec<Diagnostic>,
+    ) -> Vec<Arc<Page>> {
+        if pages.iter().all(|p| p.lang.is_none()) {
+            return pages;
+        }
+        let originals: HashMap<String, Arc<Page>> = pages
+            .iter()
+            .filter(|p| p.lang.is_none())
+            .map(|p| (p.inner.clone(), p.clone()))
+            .collect();
+        pages.retain_mut(|p| {
+            let Some(lang) = &p.lang else {
+                return true;
+            };
+            let inner = original_inner(&p.inner, lang);
+            match originals.get(&inner) {
+                Some(o) => {
+                    *p = Arc::new(translated(p, o, diags));
+                    true
+                }
+                None => {
+                    diags.push(Rule::Translation.error(
+                        &p.file,
+                        None,
+                        format!(
+                            "a translation into {lang} of content/{inner}, which does not exist: a translation sits beside its original, named as the original with .{lang} before .md"
+                        ),
+                    ));
+                    self.broken.insert(p.inner.clone());
+                    false
+                }
+            }
+        });
+        pages
+    }
+
+    /// Each translation linked with its original, at the original's URL
+    /// under `<lang>/`, published when both are; one reviewed before its
+    /// original was is outdated (a warning).
+    fn link_translations(&mut self, diags: &mut Vec<Diagnostic>) {
+        for id in 0..self.nodes.len() {
+            let Some(lang) = self.nodes[id].page.lang.clone() else {
+                continue;
+            };
+            let inner = original_inner(&self.nodes[id].page.inner, &lang);
+            let Some(&o) = self.by_inner.get(inner.nfc().collect::<String>().as_str()) else {
+                continue;
+            };
+            let path = match &self.nodes[o].path {
+                p if p.starts_with('\u{0}') => format!("\u{0}invalid/{id}/"),
+                p => format!("{lang}/{p}"),
+            };
+            let published = self.nodes[o].published;
+            let (t, of) = (&self.nodes[id].page, &self.nodes[o].page);
+            if let (Some(own), Some(theirs)) = (t.fm.reviewed, of.fm.reviewed) {
+                if theirs > own && published && self.nodes[id].published {
+                    diags.push(Rule::Outdated.warning(
+                        &t.file,
+                        Some(t.fm.line_of("reviewed")),
+                        format!(
+                            "outdated translation: its original, {}, was reviewed on {}, after this translation was ({})",
+                            of.file,
+                            crate::page::format_date(theirs),
+                            crate::page::format_date(own)
+                        ),
+                    ));
+                }
+            }
+            let n = &mut self.nodes[id];
+            n.original = Some(o);
+            n.path = path;
+            n.published &= published;
+            self.nodes[o].translations.push(id);
+        }
+    }
+
+    /// Sets on each translation what `take` copies from its original.
+    fn take_from_originals(&mut self, take: impl Fn(&mut Node, &Node)) {
+        for id in 0..self.nodes.len() {
+            if let Some(o) = self.nodes[id].original {
+                let original = self.nodes[o].clone();
+                take(&mut self.nodes[id], &original);
+            }
+        }
+    }
+
     /// Pass 1: a node per page, sorted by file, at its URL; the code index.
     fn place(
         &mut self,
@@ -550,7 +703,8 @@ impl Graph {
             let id = g.nodes.len();
             let fm = &page.fm;
             let published = !fm.draft || drafts;
-            if page.kind.has_code() {
+            let translation = page.lang.is_some();
+            if page.kind.has_code() && !translation {
                 let provider = fm.provider.clone().unwrap_or_default();
                 if !config.providers.contains_key(&provider) {
                     diags.push(Rule::FrontMatter.error(
@@ -600,7 +754,8 @@ impl Graph {
                     Some(fm.line_of("standard")),
                     format!("unknown standard \"{s}\" (known: {})", known_list(config.standards.keys())),
                 )),
-                Some(st) if st.requires_references && fm.references_given == 0 => diags.push(Rule::FrontMatter.error(
+                // A translation without references shows its original's.
+                Some(st) if st.requires_references && fm.references_given == 0 && !translation => diags.push(Rule::FrontMatter.error(
                     &page.file,
                     Some(if fm.key_lines.contains_key("standard") { fm.line_of("standard") } else { 1 }),
                     format!(
@@ -612,7 +767,8 @@ impl Graph {
             }
             let code_missing = page.kind.has_code() && fm.code.is_none();
             let path = placed.path.clone().unwrap_or_else(|msg| {
-                if code_missing {
+                // A translation's path is its original's (`link_translations`).
+                if code_missing || translation {
                     // The missing or mistyped code is already reported.
                     return format!("\u{0}invalid/{id}/");
                 }
@@ -636,6 +792,8 @@ impl Graph {
                 guides: Vec::new(),
                 guides_fallback: false,
                 tag_slugs: Vec::new(),
+                original: None,
+                translations: Vec::new(),
             });
         }
     }
@@ -721,19 +879,21 @@ impl Graph {
                 continue;
             }
             let fm = &node.page.fm;
-            for (slug, tag) in node.tag_slugs.iter().zip(&fm.tags) {
+            // Translations are listed with their language's pages.
+            let original = node.original.is_none();
+            for (slug, tag) in node.tag_slugs.iter().zip(&fm.tags).filter(|_| original) {
                 let t = g.by_tag.entry(slug.clone()).or_default();
                 if t.name.is_empty() {
                     t.name = tag.clone();
                 }
                 t.pages.push(id);
             }
-            if node.page.kind.has_code() {
+            if node.page.kind.has_code() && original {
                 if let Some(p) = &fm.provider {
                     g.by_provider.entry(p.clone()).or_default().push(id);
                 }
             }
-            if let Some(s) = &node.standard {
+            if let Some(s) = node.standard.as_ref().filter(|_| original) {
                 g.by_standard.entry(s.clone()).or_default().push(id);
             }
             let line = if fm.slug.is_some() {
@@ -797,7 +957,8 @@ impl Graph {
     fn offer_guides(&mut self, config: &Config, diags: &mut Vec<Diagnostic>) {
         let g = self;
         for id in 0..g.nodes.len() {
-            if !g.nodes[id].published || !g.nodes[id].page.kind.is_guide() {
+            let n = &g.nodes[id];
+            if !n.published || !n.page.kind.is_guide() || n.original.is_some() {
                 continue;
             }
             for t in g.nodes[id].subjects.clone() {
@@ -823,7 +984,7 @@ impl Graph {
         }
         // Published guides by tag slug, each list in id order.
         let mut guides_by_tag: HashMap<&str, Vec<PageId>> = HashMap::default();
-        for (id, n) in g.published().filter(|(_, n)| n.page.kind.is_guide()) {
+        for (id, n) in g.originals().filter(|(_, n)| n.page.kind.is_guide()) {
             // A guide's tag slugs are distinct (see `connect`).
             for t in &n.tag_slugs {
                 guides_by_tag.entry(t.as_str()).or_default().push(id);
@@ -831,7 +992,7 @@ impl Graph {
         }
         let mut fallback: Vec<(PageId, Vec<PageId>)> = Vec::new();
         for (id, n) in g.nodes.iter().enumerate() {
-            if !n.page.kind.has_code() || !n.guides.is_empty() {
+            if !n.page.kind.has_code() || !n.guides.is_empty() || n.original.is_some() {
                 continue;
             }
             let mut shared: Vec<PageId> = n

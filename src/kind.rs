@@ -27,6 +27,7 @@ const _: () = assert!(Kind::Plain as usize + 1 == Kind::COUNT);
 pub struct Listing {
     /// The listing's `list.kind` in templates.
     pub name: &'static str,
+    /// Keys of the theme's words (`i18n`); an empty description is none.
     pub title: &'static str,
     pub description: &'static str,
     /// Grouped by first letter (the A-Z listing).
@@ -50,7 +51,8 @@ pub struct KindSpec {
     pub name: &'static str,
     /// The kind in a sentence: "an error page".
     pub noun: &'static str,
-    /// The kind as a heading shows it.
+    /// The kind as a heading shows it: a key of the theme's words
+    /// (`i18n`).
     pub label: &'static str,
     /// The folder under content/ and the URL prefix of its pages; empty for
     /// pages placed where their file is.
@@ -130,12 +132,12 @@ impl Kind {
 static ERROR: KindSpec = KindSpec {
     name: "error",
     noun: "an error page",
-    label: "Error",
+    label: "kind_error",
     folder: "errors/",
     template: "error.html",
     listing: Some(Listing {
         name: "errors",
-        title: "Errors A–Z",
+        title: "errors_a_z",
         description: "",
         by_letter: true,
         what: "the A-Z listing",
@@ -158,13 +160,13 @@ static ERROR: KindSpec = KindSpec {
 static COMPARE: KindSpec = KindSpec {
     name: "compare",
     noun: "a compare guide",
-    label: "Compare guide",
+    label: "kind_compare",
     folder: "compare/",
     template: "compare.html",
     listing: Some(Listing {
         name: "compare",
-        title: "Compare guides",
-        description: "Guides that tell similar errors apart.",
+        title: "compare_guides",
+        description: "compare_description",
         by_letter: false,
         what: "the compare guide listing",
     }),
@@ -183,13 +185,13 @@ static COMPARE: KindSpec = KindSpec {
 static PLAYBOOK: KindSpec = KindSpec {
     name: "playbook",
     noun: "a playbook",
-    label: "Playbook",
+    label: "kind_playbook",
     folder: "playbooks/",
     template: "playbook.html",
     listing: Some(Listing {
         name: "playbooks",
-        title: "Playbooks",
-        description: "Step-by-step responses that span several errors.",
+        title: "playbooks",
+        description: "playbooks_description",
         by_letter: false,
         what: "the playbook listing",
     }),
@@ -209,7 +211,7 @@ static PLAYBOOK: KindSpec = KindSpec {
 static PLAIN: KindSpec = KindSpec {
     name: "page",
     noun: "a plain page",
-    label: "Page",
+    label: "kind_page",
     folder: "",
     template: "page.html",
     listing: None,

@@ -20,6 +20,7 @@ pub mod diag;
 pub mod frontmatter;
 pub mod graph;
 pub mod html;
+pub mod i18n;
 pub mod kind;
 pub mod load;
 pub mod markdown;

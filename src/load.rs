@@ -29,6 +29,9 @@ pub struct Page {
     /// `errors/http/429.md`
     pub inner: String,
     pub kind: Kind,
+    /// The language of a translation (`429.fr.md`); `None` for a page in
+    /// the site's default language.
+    pub lang: Option<String>,
     pub fm: FrontMatter,
     /// The body, when the budget kept it; else [`Page::body`] reads it again.
     held: Option<Arc<str>>,
@@ -54,6 +57,10 @@ pub struct With<'a> {
     pub today: time::Date,
     pub has_default_standard: bool,
     pub budget: &'a BodyBudget,
+    /// The site's default language and the languages pages are
+    /// translated into.
+    pub language: &'a str,
+    pub translations: &'a [String],
 }
 
 /// Loads a page from its bytes. `Err` when the file cannot be read as a page
@@ -71,6 +78,8 @@ pub fn page(
         today,
         has_default_standard,
         budget,
+        language,
+        translations,
     } = *with;
     let hash = *blake3::hash(bytes).as_bytes();
     let (text, removed) = match text_of(bytes) {
@@ -88,6 +97,22 @@ pub fn page(
         );
     }
     let kind = Kind::of(inner);
+    let name = inner.rsplit('/').next().unwrap_or(inner);
+    let lang = crate::i18n::language_of_file(name, translations);
+    if let Some(l) = lang.filter(|l| !translations.iter().any(|t| t == l)) {
+        let base = name.replacen(&format!(".{l}.md"), ".md", 1);
+        let msg = if l == language {
+            format!(
+                "\"{l}\" in the file name makes this a translation into {l}, the site's default language, which {base} is written in; rename it to {base}"
+            )
+        } else {
+            format!(
+                "\"{l}\" in the file name makes this a translation of {base} into {l}, a language site.toml does not declare; add [languages.{l}] with a name, or rename the file"
+            )
+        };
+        diags.push(Rule::Translation.error(file, None, msg));
+        return None;
+    }
     let folder_provider = if kind.has_code() {
         let mut parts = inner[kind.spec().folder.len()..].split('/');
         let provider = parts.next();
@@ -139,6 +164,7 @@ pub fn page(
         folder_provider,
         front: split.front,
         front_line: split.front_line,
+        translation: lang.is_some(),
     };
     let fm = page::validate(file, kind, &parsed.table, parsed.key_lines, &rules, diags);
     diags.extend(crate::scaffold::placeholders(file, kind, &fm));
@@ -149,6 +175,7 @@ pub fn page(
         file: file.to_string(),
         inner: inner.to_string(),
         kind,
+        lang: lang.map(str::to_string),
         fm,
         held,
         abs: abs.to_path_buf(),
@@ -199,6 +226,16 @@ impl BodyBudget {
 }
 
 impl Page {
+    /// The same file read with other front matter (a translation with
+    /// its original's shared facts); what the graph derived is made again.
+    pub fn with_front_matter(&self, fm: FrontMatter) -> Page {
+        Page {
+            fm,
+            placed: Default::default(),
+            ..self.clone()
+        }
+    }
+
     /// The page's body: kept, or read again from its file. `Err` says why
     /// it cannot be read: the file is gone, or changed since it was loaded
     /// (the build would otherwise mix two versions of it).
@@ -240,6 +277,8 @@ mod tests {
                 today: time::macros::date!(2026 - 01 - 01),
                 has_default_standard: false,
                 budget: &budget,
+                language: "en",
+                translations: &[],
             },
             &mut Vec::new(),
         )

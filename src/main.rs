@@ -244,13 +244,17 @@ fn check_command(root: PathBuf, args: CheckArgs, run: &Run) -> anyhow::Result<Ex
     let content_errors = outcome
         .diagnostics
         .iter()
-        .any(|d| d.is_error() && d.rule != diag::Rule::Overdue);
+        .any(|d| d.is_error() && !matches!(d.rule, diag::Rule::Overdue | diag::Rule::Outdated));
     if overdue && !content_errors {
         match format {
             Format::Json => outln!("{}", overdue_json(&outcome, group_by)),
             Format::Human | Format::Github => out!("{}", overdue_table(&outcome, group_by)),
         }
-        let stale = deny_stale && !outcome.overdue_pages.is_empty();
+        let outdated = outcome
+            .diagnostics
+            .iter()
+            .any(|d| d.rule == diag::Rule::Outdated);
+        let stale = deny_stale && (!outcome.overdue_pages.is_empty() || outdated);
         return Ok(ExitCode::from(u8::from(stale)));
     }
     match format {

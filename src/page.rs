@@ -50,7 +50,51 @@ pub struct Field {
     pub ty: FieldType,
     /// Indexed by `Kind as usize`: error, compare, playbook, plain.
     pub need: [Need; Kind::COUNT],
+    /// What a translation (SPEC §11) does with the field.
+    pub translated: Translated,
     pub meaning: &'static str,
+}
+
+/// A field of a translation: its own, or taken from its original.
+#[derive(Clone, Copy)]
+pub enum Translated {
+    /// The translation's own (title, summary, reviewed...).
+    Own,
+    /// A fact of the original, which the translation may repeat but not
+    /// change: the function takes the original's value and says whether
+    /// the translation's was the same.
+    Shared(fn(&mut FrontMatter, &FrontMatter) -> bool),
+    /// The original's unless the translation sets its own.
+    Inherited(fn(&mut FrontMatter, &FrontMatter)),
+}
+
+impl Translated {
+    /// Whether a translation may leave the field out where its kind needs it.
+    fn may_be_left_out(self) -> bool {
+        !matches!(self, Translated::Own)
+    }
+}
+
+fn same_refs(a: &[RefAt], b: &[RefAt]) -> bool {
+    a.iter().map(|r| &r.text).eq(b.iter().map(|r| &r.text))
+}
+
+/// `Translated::Shared` for the field `$f`, compared with `$same`.
+macro_rules! shared {
+    ($f:ident) => {
+        Translated::Shared(|t, o| {
+            let same = t.$f == o.$f;
+            t.$f = o.$f.clone();
+            same
+        })
+    };
+    ($f:ident, refs) => {
+        Translated::Shared(|t, o| {
+            let same = same_refs(&t.$f, &o.$f);
+            t.$f = o.$f.clone();
+            same
+        })
+    };
 }
 
 use FieldType as T;
@@ -62,36 +106,42 @@ pub const SCHEMA: &[Field] = &[
         key: "title",
         ty: T::Str(|fm, v| fm.title = v),
         need: [R, R, R, R],
+        translated: Translated::Own,
         meaning: "the page title",
     },
     Field {
         key: "code",
         ty: T::Code(|fm, v| fm.code = Some(v)),
         need: [R, N, N, N],
+        translated: shared!(code),
         meaning: "the error code as written",
     },
     Field {
         key: "provider",
         ty: T::Str(|fm, v| fm.provider = Some(v)),
         need: [F, N, N, N],
+        translated: shared!(provider),
         meaning: "a key of [providers]",
     },
     Field {
         key: "summary",
         ty: T::Str(|fm, v| fm.summary = Some(v)),
         need: [O, R, R, O],
+        translated: Translated::Own,
         meaning: "one or two sentences; inline markdown",
     },
     Field {
         key: "reviewed",
         ty: T::Date(|fm, v| fm.reviewed = Some(v)),
         need: [R, R, R, O],
+        translated: Translated::Own,
         meaning: "date of last review, YYYY-MM-DD",
     },
     Field {
         key: "standard",
         ty: T::Str(|fm, v| fm.standard = Some(v)),
         need: [S, S, S, N],
+        translated: Translated::Inherited(|t, o| t.standard = o.standard.clone()),
         meaning: "a key of [standards]",
     },
     Field {
@@ -101,6 +151,7 @@ pub const SCHEMA: &[Field] = &[
             set: |fm, v| fm.compares = v,
         },
         need: [N, R, N, N],
+        translated: shared!(compares, refs),
         meaning: "the codes compared",
     },
     Field {
@@ -110,6 +161,7 @@ pub const SCHEMA: &[Field] = &[
             set: |fm, v| fm.covers = v,
         },
         need: [N, N, R, N],
+        translated: shared!(covers, refs),
         meaning: "the codes covered",
     },
     Field {
@@ -119,42 +171,49 @@ pub const SCHEMA: &[Field] = &[
             set: |fm, v| fm.related = v,
         },
         need: [O, O, O, N],
+        translated: shared!(related, refs),
         meaning: "related codes",
     },
     Field {
         key: "tags",
         ty: T::StrList(|fm, v| fm.tags = v.into_iter().map(|r| r.text).collect()),
         need: [O, O, O, O],
+        translated: shared!(tags),
         meaning: "tags",
     },
     Field {
         key: "aliases",
         ty: T::StrList(|fm, v| fm.aliases = v),
         need: [O, O, O, O],
+        translated: shared!(aliases, refs),
         meaning: "old site paths that redirect here",
     },
     Field {
         key: "references",
         ty: T::References(|fm, v| fm.references = v),
         need: [O, O, O, N],
+        translated: Translated::Own,
         meaning: "list of { title, url }",
     },
     Field {
         key: "draft",
         ty: T::Bool(|fm, v| fm.draft = v),
         need: [O, O, O, O],
+        translated: Translated::Own,
         meaning: "left out unless --drafts",
     },
     Field {
         key: "slug",
         ty: T::Str(|fm, v| fm.slug = Some(v)),
         need: [O, O, O, O],
+        translated: shared!(slug),
         meaning: "the URL's last segment",
     },
     Field {
         key: "extra",
         ty: T::Table(|fm, v| fm.extra = v),
         need: [O, O, O, O],
+        translated: Translated::Own,
         meaning: "free-form values for templates",
     },
 ];
@@ -236,6 +295,9 @@ pub struct Rules<'a> {
     /// a value inside a table is found, to point at its own line.
     pub front: &'a str,
     pub front_line: u32,
+    /// The page is a translation: what it shares with its original may be
+    /// left out.
+    pub translation: bool,
 }
 
 impl Rules<'_> {
@@ -386,7 +448,8 @@ pub fn validate(
 
     for field in SCHEMA {
         let need = field.need[kind as usize];
-        let missing = !table.contains_key(field.key);
+        let taken = rules.translation && field.translated.may_be_left_out();
+        let missing = !table.contains_key(field.key) && !taken;
         let required = match need {
             R => true,
             S => !rules.has_default_standard,
@@ -554,6 +617,7 @@ mod tests {
             folder_provider: Some("http"),
             front: s.front,
             front_line: s.front_line,
+            translation: false,
         };
         let mut d = Vec::new();
         let fm = validate("f.md", kind, &p.table, p.key_lines, &rules, &mut d);

@@ -13,6 +13,7 @@ use tera::{Context, Tera};
 use crate::diag::Diagnostic;
 use crate::graph::PageId;
 use crate::html::escape_xml;
+use crate::i18n::{fill, word};
 use crate::kind::Kind;
 use crate::output::Sink;
 use crate::page::format_date;
@@ -89,6 +90,18 @@ pub fn render_job(
     let base = &m.config.base;
     let mut ctx = Context::new();
     ctx.insert("site", &m.site);
+    // The page's language and the theme's words in it; the site's for
+    // every other output.
+    let lang = match job {
+        Job::Page(id) => m.graph.page(*id).page.lang.as_deref(),
+        _ => None,
+    };
+    ctx.insert("lang", lang.unwrap_or(&m.config.language));
+    ctx.insert("t", m.words(lang));
+    let words = m.words(None);
+    if lang.is_none() {
+        ctx.insert("languages", &[(); 0]);
+    }
     // With memo tables, a page's body is left out of the view until the
     // view's hash shows that the output must be rendered again.
     let mut pending_body: Option<(PageId, crate::view::PageView)> = None;
@@ -111,6 +124,7 @@ pub fn render_job(
             ctx.insert("meta", &meta);
             // Also at the top level, as templates of other generators expect.
             ctx.insert("provider", &view.provider);
+            ctx.insert("languages", &view.languages);
             ctx.insert("page", &view);
             if m.memo.is_some() {
                 pending_body = Some((*id, view));
@@ -126,7 +140,12 @@ pub fn render_job(
                 "meta",
                 &Meta {
                     noindex: true,
-                    ..Meta::new(&m.site, "Search", "", base.permalink("search/"))
+                    ..Meta::new(
+                        &m.site,
+                        word(words, "search_title"),
+                        "",
+                        base.permalink("search/"),
+                    )
                 },
             );
         }
@@ -135,7 +154,12 @@ pub fn render_job(
                 "meta",
                 &Meta {
                     noindex: true,
-                    ..Meta::new(&m.site, "Page not found", "", base.permalink("404.html"))
+                    ..Meta::new(
+                        &m.site,
+                        word(words, "not_found_title"),
+                        "",
+                        base.permalink("404.html"),
+                    )
                 },
             );
         }
@@ -297,20 +321,21 @@ fn splice(html: &str, groups: &[Vec<Arc<str>>]) -> Vec<u8> {
 fn list_view<'m>(m: &'m Model<'_>, list: &List) -> crate::view::ListView<'m> {
     let g = m.graph;
     let of_kind = |k: Kind| -> Vec<PageId> {
-        g.published()
+        g.originals()
             .filter(|(_, n)| n.page.kind == k)
             .map(|(i, _)| i)
             .collect()
     };
     let none = Vec::new();
     let p = list.path();
+    let words = m.words(None);
     let v = match list {
         List::Kind(kind, listing) => {
             let ids = of_kind(*kind);
             m.list(
                 listing.name,
-                listing.title.into(),
-                listing.description.into(),
+                word(words, listing.title).into(),
+                word(words, listing.description).into(),
                 None,
                 &p,
                 Listed::sorted(&ids, listing.by_letter),
@@ -334,7 +359,7 @@ fn list_view<'m>(m: &'m Model<'_>, list: &List) -> crate::view::ListView<'m> {
             let tag = &g.by_tag[key];
             m.list(
                 "tag",
-                format!("Tagged “{}”", tag.name),
+                fill(word(words, "tagged"), &[("tag", &tag.name)]),
                 String::new(),
                 None,
                 &p,
@@ -347,7 +372,7 @@ fn list_view<'m>(m: &'m Model<'_>, list: &List) -> crate::view::ListView<'m> {
             let ids = g.by_standard.get(key).unwrap_or(&none);
             m.list(
                 "standard",
-                format!("Editorial standard: {}", s.name),
+                fill(word(words, "standard_title"), &[("standard", &s.name)]),
                 s.description.clone(),
                 None,
                 &p,
@@ -357,10 +382,10 @@ fn list_view<'m>(m: &'m Model<'_>, list: &List) -> crate::view::ListView<'m> {
         }
         List::Overdue => m.list(
             "overdue",
-            "Overdue for review".into(),
-            format!(
-                "Pages not reviewed in the last {} days, oldest first, by provider.",
-                m.config.review_interval_days
+            word(words, "overdue_for_review").into(),
+            fill(
+                word(words, "overdue_description"),
+                &[("days", &m.config.review_interval_days.to_string())],
             ),
             None,
             &p,
@@ -388,7 +413,8 @@ fn overdue_groups(m: &Model<'_>) -> Vec<(String, String, Vec<PageId>)> {
             Some(p) => ((false, p.key.as_str()), p.name.as_str()),
             None => {
                 let spec = page.kind.spec();
-                let title = spec.listing.as_ref().map_or(spec.label, |l| l.title);
+                let key = spec.listing.as_ref().map_or(spec.label, |l| l.title);
+                let title = word(m.words(None), key);
                 ((true, page.kind.name()), title)
             }
         };
@@ -730,7 +756,7 @@ struct GuideEntry<'a> {
 pub fn codes_json(m: &Model<'_>) -> String {
     let mut order: Vec<(&str, String, PageId)> = m
         .graph
-        .published()
+        .originals()
         .filter(|(_, n)| n.page.kind.has_code())
         .map(|(id, n)| {
             let fm = &n.page.fm;

@@ -305,7 +305,7 @@ fn documents(m: &Model<'_>) -> Vec<(DocKey, PageId)> {
     let rank = |k: Kind| k.spec().search_rank;
     let mut docs: Vec<(DocKey, PageId)> = m
         .graph
-        .published()
+        .originals()
         .filter(|(id, _)| Some(*id) != m.graph.home_intro)
         .map(|(id, n)| {
             let fm = &n.page.fm;

@@ -40,6 +40,55 @@ pub fn origin(name: &str, overrides: &BTreeMap<String, String>) -> String {
 /// per build (and kept by serve) rather than once per listing.
 const ITEM: &str = r#"{% import "macros.html" as m %}{{ m::item(it=it) }}"#;
 
+/// `{{ t.pages_other | fill(count=n) }}`: a phrase of the theme's words
+/// (`i18n`) with each `{name}` replaced by the argument of that name.
+fn fill(
+    value: &tera::Value,
+    args: &std::collections::HashMap<String, tera::Value>,
+) -> tera::Result<tera::Value> {
+    let phrase = value
+        .as_str()
+        .ok_or_else(|| tera::Error::msg("fill: the phrase must be a string"))?;
+    let args: Vec<(&str, String)> = args
+        .iter()
+        .map(|(k, v)| {
+            let v = match v {
+                tera::Value::String(s) => s.clone(),
+                other => other.to_string(),
+            };
+            (k.as_str(), v)
+        })
+        .collect();
+    let pairs: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    Ok(tera::Value::String(crate::i18n::fill(phrase, &pairs)))
+}
+
+/// `{{ t.not_found_home | linked(href=site.home, text=t.not_found_home_link) | safe }}`:
+/// a phrase with its `{link}` made a link, everything escaped.
+fn linked(
+    value: &tera::Value,
+    args: &std::collections::HashMap<String, tera::Value>,
+) -> tera::Result<tera::Value> {
+    let arg = |name: &str| {
+        args.get(name)
+            .and_then(tera::Value::as_str)
+            .ok_or_else(|| tera::Error::msg(format!("linked: `{name}` must be a string")))
+    };
+    let phrase = value
+        .as_str()
+        .ok_or_else(|| tera::Error::msg("linked: the phrase must be a string"))?;
+    let esc = crate::html::escape;
+    let link = format!(
+        "<a href=\"{}\">{}</a>",
+        esc(arg("href")?),
+        esc(arg("text")?)
+    );
+    Ok(tera::Value::String(crate::i18n::fill(
+        &esc(phrase),
+        &[("link", &link)],
+    )))
+}
+
 /// Loads the theme and the site's overrides (`name -> source`). Every
 /// template with a syntax error is reported, not only the first.
 pub fn load(overrides: &BTreeMap<String, String>) -> Result<Tera, Vec<Diagnostic>> {
@@ -52,6 +101,8 @@ pub fn load(overrides: &BTreeMap<String, String>) -> Result<Tera, Vec<Diagnostic
     // Tera's default escaper also escapes `/`, which makes every URL
     // unreadable; ours escapes what HTML needs in text and quoted attributes.
     tera.set_escape_fn(crate::html::escape);
+    tera.register_filter("fill", fill);
+    tera.register_filter("linked", linked);
     match tera.add_raw_templates(all.iter().map(|(n, s)| (*n, *s))) {
         Ok(()) => {
             // Tera finds a missing `extends` at load time but a missing

@@ -65,7 +65,7 @@ pub struct Link {
 #[derive(Serialize, Clone, Debug, PartialEq, Eq)]
 pub struct Item {
     pub kind: &'static str,
-    pub kind_label: &'static str,
+    pub kind_label: String,
     pub title: String,
     pub href: String,
     pub code: Option<String>,
@@ -77,6 +77,31 @@ pub struct Item {
     /// The summary's inline markdown as HTML, where the theme shows it.
     pub summary_html: String,
     pub reviewed: Option<String>,
+    /// The item's language, on a page in another: a translation's page
+    /// names the original where there is no translation.
+    pub lang: Option<String>,
+}
+
+/// One language of a page, for `hreflang` and the language switcher.
+#[derive(Serialize, Clone, Debug)]
+pub struct LanguageLink {
+    pub code: String,
+    pub name: String,
+    /// The page in this language, when there is one.
+    pub href: Option<String>,
+    pub permalink: Option<String>,
+    pub current: bool,
+}
+
+/// A translation reviewed before its original was.
+#[derive(Serialize, Clone, Debug)]
+pub struct Outdated {
+    /// The original's review date.
+    pub reviewed: String,
+    pub href: String,
+    /// The original's language: its code and name.
+    pub lang: String,
+    pub language: String,
 }
 
 #[derive(Serialize, Clone, Debug)]
@@ -109,6 +134,13 @@ pub struct DecisionSupport {
 #[derive(Serialize, Clone, Debug)]
 pub struct PageView {
     pub kind: &'static str,
+    /// The page's language code.
+    pub lang: String,
+    /// Every language of the site with this page in it, when the site
+    /// has more than one; empty otherwise.
+    pub languages: Vec<LanguageLink>,
+    /// Set on a translation whose original was reviewed after it.
+    pub outdated: Option<Outdated>,
     pub title: String,
     pub code: Option<String>,
     /// The summary for lists, cards and metadata: the front matter's, else
@@ -381,7 +413,11 @@ impl<'a> Model<'a> {
                 let (summary, summary_html) = summary_of(graph, rendered, id);
                 Item {
                     kind: n.page.kind.name(),
-                    kind_label: n.page.kind.spec().label,
+                    kind_label: crate::i18n::word(
+                        &config.default_language().strings,
+                        n.page.kind.spec().label,
+                    )
+                    .to_string(),
                     title: n.page.fm.title.clone(),
                     href: base.href(&n.path),
                     code: n.page.fm.code.clone(),
@@ -396,11 +432,13 @@ impl<'a> Model<'a> {
                     summary,
                     summary_html,
                     reviewed: n.page.fm.reviewed.map(format_date),
+                    lang: None,
                 }
             })
             .collect();
+        // A translation shows its original's backlinks, in its language.
         let mut backlinks: Vec<Vec<PageId>> = vec![Vec::new(); graph.nodes.len()];
-        for (id, n) in graph.published() {
+        for (id, n) in graph.originals() {
             let mut targets: Vec<PageId> = n.related.clone();
             if let Some(r) = &rendered[id] {
                 targets.extend(r.links.iter().map(|l| l.target));
@@ -420,7 +458,7 @@ impl<'a> Model<'a> {
             home: base.href(""),
             nav: kind::listings()
                 .map(|(k, l)| Link {
-                    title: l.title.into(),
+                    title: crate::i18n::word(&config.default_language().strings, l.title).into(),
                     href: base.href(k.spec().folder),
                 })
                 .chain(config.theme.nav.iter().map(|l| Link {
@@ -574,9 +612,91 @@ impl<'a> Model<'a> {
         })
     }
 
+    /// The theme's words in `lang` (`None`: the default language).
+    pub fn words(&self, lang: Option<&str>) -> &crate::i18n::Strings {
+        let l = lang
+            .and_then(|l| self.config.language(l))
+            .unwrap_or_else(|| self.config.default_language());
+        &l.strings
+    }
+
+    /// The page that stands for `id` on a page in `lang`: its published
+    /// translation into `lang`, else `id` itself.
+    fn in_language(&self, id: PageId, lang: Option<&str>) -> PageId {
+        let Some(lang) = lang else {
+            return id;
+        };
+        note(id);
+        let found = self.graph.page(id).translations.iter().copied().find(|&t| {
+            let n = self.graph.page(t);
+            n.published && n.page.lang.as_deref() == Some(lang)
+        });
+        found.unwrap_or(id)
+    }
+
+    /// The items of `ids`, in list order, each in `lang` where it is
+    /// translated and marked with its own language where not.
+    fn items_in(&self, ids: &[PageId], lang: Option<&str>) -> Vec<Item> {
+        let Some(l) = lang else {
+            return self.items_sorted(ids);
+        };
+        let words = self.words(lang);
+        self.sorted(ids)
+            .into_iter()
+            .map(|i| {
+                let p = self.in_language(i, lang);
+                let mut it = self.item(p);
+                it.kind_label =
+                    crate::i18n::word(words, self.graph.page(p).page.kind.spec().label).into();
+                if p == i {
+                    it.lang = Some(self.config.language.clone());
+                } else {
+                    debug_assert_eq!(self.graph.page(p).page.lang.as_deref(), Some(l));
+                }
+                it
+            })
+            .collect()
+    }
+
+    /// Every language of the site with the page of `id` in it.
+    fn languages(&self, id: PageId) -> Vec<LanguageLink> {
+        if self.config.languages.len() < 2 {
+            return Vec::new();
+        }
+        let n = self.graph.page(id);
+        let root = n.original.unwrap_or(id);
+        let base = &self.config.base;
+        self.config
+            .languages
+            .iter()
+            .enumerate()
+            .map(|(i, l)| {
+                let page = match i {
+                    0 => Some(root),
+                    _ => Some(self.in_language(root, Some(&l.code))).filter(|&p| p != root),
+                };
+                let path = page.map(|p| {
+                    note(p);
+                    &self.graph.page(p).path
+                });
+                LanguageLink {
+                    code: l.code.clone(),
+                    name: l.name.clone(),
+                    href: path.map(|p| base.href(p)),
+                    permalink: path.map(|p| base.permalink(p)),
+                    current: page == Some(id),
+                }
+            })
+            .collect()
+    }
+
     fn crumbs(&self, extra: Vec<Link>) -> Vec<Link> {
+        self.crumbs_in(None, extra)
+    }
+
+    fn crumbs_in(&self, lang: Option<&str>, extra: Vec<Link>) -> Vec<Link> {
         let mut v = vec![Link {
-            title: "Home".into(),
+            title: crate::i18n::word(self.words(lang), "home").into(),
             href: self.site.home.clone(),
         }];
         v.extend(extra);
@@ -615,6 +735,7 @@ impl<'a> Model<'a> {
                 href: base.href(&List::Standard(s.key.clone()).path()),
                 description: s.description.clone(),
             });
+        let lang = n.page.lang.as_deref();
         let decision_support = n.page.kind.has_code().then(|| {
             let (compare, playbooks): (Vec<PageId>, Vec<PageId>) =
                 n.guides.iter().partition(|&&g| {
@@ -622,11 +743,30 @@ impl<'a> Model<'a> {
                     self.graph.page(g).page.kind == Kind::Compare
                 });
             DecisionSupport {
-                compare: self.items_sorted(&compare),
-                playbooks: self.items_sorted(&playbooks),
+                compare: self.items_in(&compare, lang),
+                playbooks: self.items_in(&playbooks, lang),
                 fallback: n.guides_fallback,
             }
         });
+        // A translation shows its original's references when it lists none.
+        let original = n.original.map(|o| {
+            note(o);
+            self.graph.page(o)
+        });
+        let references = match original {
+            Some(o) if fm.references_given == 0 => o.page.fm.references.clone(),
+            _ => fm.references.clone(),
+        };
+        let outdated = original.and_then(|o| match (fm.reviewed, o.page.fm.reviewed) {
+            (Some(own), Some(theirs)) if theirs > own => Some(Outdated {
+                reviewed: format_date(theirs),
+                href: base.href(&o.path),
+                lang: self.config.language.clone(),
+                language: self.config.default_language().name.clone(),
+            }),
+            _ => None,
+        });
+        let words = self.words(lang);
         let href = base.href(&n.path);
         let summary = self.items[id].summary.clone();
         let own = |title: String| Link {
@@ -634,23 +774,27 @@ impl<'a> Model<'a> {
             href: href.clone(),
         };
         let breadcrumbs = match (&n.page.kind.spec().parent, &provider) {
-            (Parent::Provider, Some(p)) => self.crumbs(vec![
-                Link {
-                    title: p.name.clone(),
-                    href: p.href.clone(),
-                },
-                own(fm.code.clone().unwrap_or_default()),
-            ]),
+            (Parent::Provider, Some(p)) => self.crumbs_in(
+                lang,
+                vec![
+                    Link {
+                        title: p.name.clone(),
+                        href: p.href.clone(),
+                    },
+                    own(fm.code.clone().unwrap_or_default()),
+                ],
+            ),
             (Parent::Listing, _) => {
                 let spec = n.page.kind.spec();
                 let listing = Link {
-                    title: spec.listing.as_ref().map_or("", |l| l.title).into(),
+                    title: crate::i18n::word(words, spec.listing.as_ref().map_or("", |l| l.title))
+                        .into(),
                     href: base.href(spec.folder),
                 };
-                self.crumbs(vec![listing, own(fm.title.clone())])
+                self.crumbs_in(lang, vec![listing, own(fm.title.clone())])
             }
             (Parent::Provider, None) | (Parent::Home, _) => {
-                self.crumbs(vec![own(fm.title.clone())])
+                self.crumbs_in(lang, vec![own(fm.title.clone())])
             }
         };
         let title = match &fm.code {
@@ -665,12 +809,15 @@ impl<'a> Model<'a> {
             &summary,
             &permalink,
             fm.reviewed.map(format_date),
-            &fm.references,
+            &references,
             &breadcrumbs,
             base,
         );
         PageView {
             kind: n.page.kind.name(),
+            lang: lang.unwrap_or(&self.config.language).to_string(),
+            languages: self.languages(id),
+            outdated,
             title,
             code: fm.code.clone(),
             description: truncate(&summary, 160),
@@ -703,11 +850,19 @@ impl<'a> Model<'a> {
                     })
                 })
                 .collect(),
-            references: fm.references.clone(),
+            references,
             decision_support,
-            subjects: n.subjects.iter().map(|&s| self.item(s)).collect(),
-            related: n.related.iter().map(|&s| self.item(s)).collect(),
-            backlinks: self.items_sorted(&self.backlinks[id]),
+            subjects: n
+                .subjects
+                .iter()
+                .flat_map(|&s| self.items_in(&[s], lang))
+                .collect(),
+            related: n
+                .related
+                .iter()
+                .flat_map(|&s| self.items_in(&[s], lang))
+                .collect(),
+            backlinks: self.items_in(&self.backlinks[n.original.unwrap_or(id)], lang),
             breadcrumbs,
             json_ld,
             edit_url: self
@@ -725,7 +880,7 @@ impl<'a> Model<'a> {
     pub fn recently_reviewed(&self) -> Vec<PageId> {
         let mut v: Vec<(Date, &str, PageId)> = self
             .graph
-            .published()
+            .originals()
             .filter(|(_, n)| n.page.kind.is_reviewed())
             .filter_map(|(id, n)| {
                 n.page.fm.reviewed.map(|d| {
@@ -742,7 +897,7 @@ impl<'a> Model<'a> {
         let base = &self.config.base;
         let of_kind = |k: Kind| -> Vec<PageId> {
             self.graph
-                .published()
+                .originals()
                 .filter(|(_, n)| n.page.kind == k)
                 .map(|(i, _)| i)
                 .collect()

@@ -128,7 +128,7 @@ pub struct Context<'a> {
 /// letter, and a code written the same way by only one provider.
 pub fn autolink_table(graph: &Graph) -> FxHashMap<String, PageId> {
     let mut seen: FxHashMap<String, Option<PageId>> = FxHashMap::default();
-    for (id, n) in graph.published() {
+    for (id, n) in graph.originals() {
         if let Some(code) = &n.page.fm.code {
             if autolinkable(code) {
                 seen.entry(code.clone())

@@ -409,12 +409,17 @@ fn try_patch(
             today: opts.today,
             has_default_standard,
             budget: &crate::load::BodyBudget::for_build(),
+            language: &c.config.language,
+            translations: &c.config.translation_codes(),
         },
         &mut load_diags,
     )
     .ok_or(())?;
     let old = &c.graph.page(id).page;
+    // A translation's front matter is merged with its original's, and its
+    // links are not backlinks: the page path handles it.
     if load_diags.iter().any(Diagnostic::is_error)
+        || page.lang.is_some()
         || page.fm != old.fm
         || page.kind != old.kind
         || page.body_line != old.body_line

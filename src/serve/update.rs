@@ -99,10 +99,13 @@ pub(super) fn pages(
         .map(|n| n.page.clone())
         .collect();
     let budget = crate::load::BodyBudget::for_build();
+    let translations = old.config.translation_codes();
     let with = crate::load::With {
         today: opts.today,
         has_default_standard: old.config.default_standard.is_some(),
         budget: &budget,
+        language: &old.config.language,
+        translations: &translations,
     };
     // The changed pages as loaded, by file; `None` where one failed.
     let mut loaded: BTreeMap<&str, Option<Arc<Page>>> = BTreeMap::new();
@@ -330,6 +333,7 @@ pub(super) fn pages(
             && same_ids(&a.subjects, &b.subjects)
             && same_ids(&a.related, &b.related)
             && same_ids(&a.guides, &b.guides)
+            && same_ids(&a.translations, &b.translations)
     };
     // A tag's label is the spelling of its first page: it can change
     // on every page that carries the tag.

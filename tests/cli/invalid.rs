@@ -259,7 +259,7 @@ fn unknown_key_in_site_toml() {
     );
     assert_errors(
         &site,
-        &["error: site.toml:4:1: unknown key `reveiw_interval_days`, expected one of `title`, `base_url`, `description`, `language`, `review_interval_days`, `default_standard`, `output_dir`, `overdue_page`, `markdown`, `providers`, `standards`, `decision_support`, `urls`, `theme`, `extra`"],
+        &["error: site.toml:4:1: unknown key `reveiw_interval_days`, expected one of `title`, `base_url`, `description`, `language`, `review_interval_days`, `default_standard`, `output_dir`, `overdue_page`, `markdown`, `providers`, `standards`, `decision_support`, `urls`, `theme`, `languages`, `extra`"],
     );
 }
 

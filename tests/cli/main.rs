@@ -12,6 +12,7 @@ mod corpus;
 mod docs;
 mod incremental;
 mod invalid;
+mod languages;
 mod output;
 mod scale;
 mod search;

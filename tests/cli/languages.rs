@@ -1,0 +1,255 @@
+//! Translations (SPEC §11): a page beside its original with the language
+//! code before `.md`, published under `/<lang>/`, taking the facts it
+//! shares from its original; every page's languages in `hreflang` and the
+//! switcher; an outdated translation said on the page and by `check`; the
+//! mistakes a writer makes reported at file:line.
+
+use crate::harness::{tree, Site};
+
+const FR: &str = "\n[languages.fr]\n\n[languages.de]\nname = \"Deutsch (DE)\"\n";
+
+/// The basic fixture in English, French and German, with a French
+/// translation of the 503 page (reviewed after its original) and of the
+/// compare guide (reviewed before its original: outdated).
+fn bilingual() -> Site {
+    let site = Site::fixture("basic");
+    let toml = site.read("site.toml");
+    site.write("site.toml", format!("{toml}{FR}"))
+        .write(
+            "content/errors/http/503.fr.md",
+            "+++\ntitle = \"Service indisponible\"\nreviewed = 2026-10-05\n+++\n\nLe serveur ne peut pas répondre. Voir [UNAVAILABLE](@/errors/grpc/unavailable.md).\n\n## Ce que cela signifie\n\nRéessayez plus tard.\n",
+        )
+        .write(
+            "content/compare/503-vs-unavailable.fr.md",
+            "+++\ntitle = \"503 ou UNAVAILABLE\"\nsummary = \"Les deux visages d'un service surchargé.\"\nreviewed = 2026-09-01\n+++\n\nLes deux veulent dire « réessayez plus tard ».\n",
+        );
+    site
+}
+
+#[test]
+fn a_translation_is_published_under_its_language_with_its_originals_facts() {
+    let site = bilingual();
+    site.build_ok();
+    let fr = site.read("public/fr/errors/http/503/index.html");
+    assert!(fr.contains(r#"<html lang="fr""#), "lang of the translation");
+    assert!(fr.contains("Service indisponible"));
+    assert!(
+        fr.contains(r#"<code class="page-code">503</code>"#),
+        "code from the original"
+    );
+    // The theme's words in French.
+    assert!(
+        fr.contains("Aide à la décision") || fr.contains("décision"),
+        "French headings"
+    );
+    // References and tags are the original's.
+    assert!(fr.contains("RFC 9110"), "the original's references");
+    assert!(fr.contains(r#"href="/docs/tags/availability/""#));
+    // The related page has no French version: it links the original, marked.
+    assert!(
+        fr.contains(r#"href="/docs/errors/grpc/unavailable/" hreflang="en" lang="en""#),
+        "{}",
+        &fr[fr.find("related").unwrap_or(0)..][..400.min(fr.len())]
+    );
+    // The compare guide is translated: decision support links the translation.
+    assert!(fr.contains(r#"href="/docs/fr/compare/503-vs-unavailable/""#));
+    // The English page is unchanged in language, and names its translations.
+    let en = site.read("public/errors/http/503/index.html");
+    assert!(en.contains(r#"<html lang="en""#));
+    for (lang, href) in [
+        ("en", "https://errors.example.com/docs/errors/http/503/"),
+        ("fr", "https://errors.example.com/docs/fr/errors/http/503/"),
+    ] {
+        let link = format!(r#"<link rel="alternate" hreflang="{lang}" href="{href}">"#);
+        assert!(en.contains(&link), "{link} on the original");
+        assert!(fr.contains(&link), "{link} on the translation");
+    }
+    assert!(
+        !en.contains(r#"hreflang="de" href"#),
+        "no German page, no alternate"
+    );
+}
+
+#[test]
+fn the_language_switcher_goes_to_the_same_page_or_says_there_is_none() {
+    let site = bilingual();
+    site.build_ok();
+    let en = site.read("public/errors/http/503/index.html");
+    let switcher = &en[en.find(r#"class="language-switcher""#).expect("a switcher")..];
+    let switcher = &switcher[..switcher.find("</nav>").unwrap()];
+    assert!(switcher.contains(r#"<a href="/docs/errors/http/503/" hreflang="en" lang="en" aria-current="page">English</a>"#), "{switcher}");
+    assert!(
+        switcher.contains(
+            r#"<a href="/docs/fr/errors/http/503/" hreflang="fr" lang="fr">Français</a>"#
+        ),
+        "{switcher}"
+    );
+    assert!(
+        switcher.contains(r#"class="untranslated""#)
+            && switcher.contains("Deutsch (DE): not translated yet"),
+        "{switcher}"
+    );
+    // A one-language site has no switcher and no alternates.
+    let plain = Site::fixture("basic");
+    plain.build_ok();
+    let html = plain.read("public/errors/http/503/index.html");
+    assert!(!html.contains("language-switcher") && !html.contains("hreflang"));
+}
+
+#[test]
+fn an_outdated_translation_says_so_and_check_lists_it() {
+    let site = bilingual();
+    site.build_ok();
+    let fr = site.read("public/fr/compare/503-vs-unavailable/index.html");
+    assert!(
+        fr.contains(r#"<p class="outdated" role="note">"#) && fr.contains("2026-10-02"),
+        "the badge names the original's review date"
+    );
+    assert!(fr.contains(r#"href="/docs/compare/503-vs-unavailable/" hreflang="en""#));
+    let current = site.read("public/fr/errors/http/503/index.html");
+    assert!(
+        !current.contains(r#"class="outdated""#),
+        "reviewed after its original"
+    );
+
+    let check = site.run(&["check"]);
+    assert_eq!(check.status, 0, "{}", check.stderr);
+    let outdated: Vec<String> = check
+        .diagnostics()
+        .into_iter()
+        .filter(|d| d.contains("outdated translation"))
+        .collect();
+    assert_eq!(
+        outdated,
+        ["warning: content/compare/503-vs-unavailable.fr.md:4:12: outdated translation: its original, content/compare/503-vs-unavailable.md, was reviewed on 2026-10-02, after this translation was (2026-09-01)"]
+    );
+    let strict = site.run(&["check", "--deny-stale"]);
+    assert_eq!(strict.status, 1);
+    assert!(strict
+        .errors()
+        .iter()
+        .any(|e| e.contains("outdated translation")));
+    let json = site.run(&["check", "--format", "json"]);
+    assert!(
+        json.stdout.contains(r#""rule": "outdated""#),
+        "{}",
+        json.stdout
+    );
+}
+
+#[test]
+fn translation_mistakes_are_errors_at_file_and_line() {
+    let site = bilingual();
+    site.write(
+        "content/errors/http/503.de.md",
+        "+++\ntitle = \"Dienst nicht verfügbar\"\ncode = \"504\"\ntags = [\"availability\"]\nreviewed = 2026-10-05\n+++\nText.\n",
+    )
+    .write(
+        "content/errors/http/404.fr.md",
+        "+++\ntitle = \"Introuvable\"\nreviewed = 2026-10-05\n+++\nTexte.\n",
+    )
+    .write(
+        "content/about.it.md",
+        "+++\ntitle = \"Chi siamo\"\n+++\nTesto.\n",
+    )
+    .write(
+        "content/about.en.md",
+        "+++\ntitle = \"About\"\n+++\nText.\n",
+    );
+    let run = site.build();
+    assert_eq!(run.status, 1);
+    let errors = run.errors();
+    let expect = [
+        "error: content/about.en.md: \"en\" in the file name makes this a translation into en, the site's default language",
+        "error: content/about.it.md: \"it\" in the file name makes this a translation of about.md into it, a language site.toml does not declare; add [languages.it]",
+        "error: content/errors/http/404.fr.md: a translation into fr of content/errors/http/404.md, which does not exist",
+        "error: content/errors/http/503.de.md:3:8: \"code\" is a fact of the original, content/errors/http/503.md",
+    ];
+    for e in expect {
+        assert!(
+            errors.iter().any(|l| l.starts_with(e)),
+            "{e}\nin {errors:#?}"
+        );
+    }
+    // The tags it repeats as the original has them are fine.
+    assert!(
+        !errors.iter().any(|l| l.contains("\"tags\"")),
+        "{errors:#?}"
+    );
+    assert_eq!(errors.len(), expect.len(), "{errors:#?}");
+}
+
+#[test]
+fn translations_stay_out_of_the_default_languages_lists_search_and_codes() {
+    let site = bilingual();
+    site.build_ok();
+    for file in [
+        "errors/index.html",
+        "providers/http/index.html",
+        "tags/availability/index.html",
+        "index.html",
+        "feed.xml",
+        "codes.json",
+    ] {
+        let text = site.read(&format!("public/{file}"));
+        assert!(
+            !text.contains("Service indisponible"),
+            "{file} lists the translation"
+        );
+    }
+    let index: String = tree(&site.path().join("public/search"))
+        .into_iter()
+        .map(|(_, b)| String::from_utf8_lossy(&b).into_owned())
+        .collect();
+    assert!(!index.contains("indisponible"), "the English search index");
+    // The sitemap has both.
+    let sitemap = site.read("public/sitemap.xml");
+    assert!(sitemap.contains("https://errors.example.com/docs/fr/errors/http/503/"));
+}
+
+#[test]
+fn site_toml_languages_are_checked_at_their_line() {
+    let site = Site::fixture("basic");
+    let toml = site.read("site.toml");
+    site.write(
+        "site.toml",
+        format!("{toml}\n[languages.FR]\nname = \"x\"\n\n[languages.tlh]\n\n[languages.es.strings]\nfeeed = \"x\"\n"),
+    );
+    let run = site.build();
+    assert_eq!(run.status, 1);
+    let errors = run.errors();
+    let n = toml.lines().count();
+    for (line, text) in [
+        (n + 2, "language code \"FR\" must be 2-3 lowercase letters"),
+        (n + 5, "language \"tlh\" needs a name"),
+        (n + 8, "unknown string \"feeed\" in [languages.es.strings]"),
+    ] {
+        let at = format!("error: site.toml:{line}:");
+        assert!(
+            errors
+                .iter()
+                .any(|e| e.starts_with(&at) && e.contains(text)),
+            "{at} {text}\nin {errors:#?}"
+        );
+    }
+}
+
+#[test]
+fn a_site_in_another_language_speaks_it_and_overrides_words() {
+    let site = Site::fixture("basic");
+    let toml = site.read("site.toml");
+    site.write(
+        "site.toml",
+        format!("language = \"de\"\n{toml}\n[languages.de.strings]\nfeed = \"Atom-Feed\"\n"),
+    );
+    site.build_ok();
+    let html = site.read("public/errors/http/503/index.html");
+    assert!(html.contains(r#"<html lang="de""#));
+    assert!(html.contains(">Atom-Feed</a>"), "the override");
+    assert!(
+        html.contains("Zuletzt") || html.contains("Anbieter"),
+        "German words"
+    );
+    let list = site.read("public/errors/index.html");
+    assert!(!list.contains("Errors A–Z"), "the A-Z title in German");
+}
