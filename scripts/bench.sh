@@ -3,7 +3,8 @@
 # hyperfine run with the bench's bare templates, the built-in theme (the same
 # site without templates/), the markdown-only floor and Hugo when installed,
 # side by side; then wall time and peak memory of single builds with the
-# built-in theme (/usr/bin/time), and where the time went (--timings).
+# built-in theme (/usr/bin/time), where the time went (--timings), and the
+# same site in two languages, half of it translated, beside it.
 #
 #   bash scripts/bench.sh                  # 1,000 and 10,000 pages
 #   bash scripts/bench.sh 30000 100000     # other sizes (100,000 takes ~1 GB of disk)
@@ -59,4 +60,12 @@ for n in "${sizes[@]}"; do
       "$fb" build -q --root "$theme" --output "$work/out-theme-$n" 2>&1 | grep -v '^warning'
   done
   "$fb" build -q --timings --root "$theme" --output "$work/out-theme-$n" 2>&1 | grep -v '^warning'
+  # Two languages: the same site with half of its pages translated (the
+  # built-in theme), against the one-language build.
+  two=$work/theme-fr-$n
+  rm -rf "$two" && cp -a "$theme" "$two"
+  python3 scripts/translate-corpus.py "$two" --lang fr --every 2
+  hyperfine --warmup 1 --runs "$runs" -N \
+    "$fb build -q --root $theme --output $work/out-theme-$n" \
+    "$fb build -q --root $two --output $work/out-theme-fr-$n"
 done

@@ -894,7 +894,14 @@ pub fn render_into_with(
     // are rendered, so the two never add up.
     let mut files = if search {
         meter.phase("search", 0);
-        crate::search::write(&model, &mut |path, bytes| sink.write(path, bytes))?
+        let mut files = 0;
+        for lang in 0..c.config.languages.len() {
+            let prefix = crate::routes::prefix(&c.config, lang);
+            files += crate::search::write(&model, lang, &mut |path, bytes| {
+                sink.write(&format!("{prefix}{path}"), bytes)
+            })?;
+        }
+        files
     } else {
         0
     };
@@ -916,9 +923,9 @@ pub fn render_into_with(
     files += jobs.len();
     meter.phase("write", 0);
     // One at a time: at 100,000 pages each is tens of MB.
-    for route in crate::routes::fixed() {
-        if let crate::routes::Make::File(make) = route.make {
-            sink.write(&route.file(), make(&model).as_bytes())?;
+    for route in crate::routes::of_site(&c.config, c.graph.by_tag.keys()) {
+        if let crate::routes::Make::File(make, lang) = route.make {
+            sink.write(&route.file(), make(&model, lang).as_bytes())?;
             files += 1;
         }
     }

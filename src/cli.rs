@@ -42,12 +42,15 @@ pub enum Command {
     Check(CheckArgs),
     /// Write a new page that builds as it is, with the usual sections of its kind
     #[command(
-        after_help = "Examples:\n  faultbook new error entra AADSTS53003\n  faultbook new compare 429-vs-503 http:429 http:503\n  faultbook new playbook api-timeouts http:502 http:504 grpc:DEADLINE_EXCEEDED"
+        after_help = "Examples:\n  faultbook new error entra AADSTS53003\n  faultbook new compare 429-vs-503 http:429 http:503\n  faultbook new playbook api-timeouts http:502 http:504 grpc:DEADLINE_EXCEEDED\n  faultbook new error http 429 --lang fr"
     )]
     New {
         /// The site's folder (holding site.toml; default: this folder or the nearest above with one)
         #[arg(long, global = true)]
         root: Option<PathBuf>,
+        /// Start a translation of the existing page into this language of site.toml
+        #[arg(long, global = true, value_name = "CODE")]
+        lang: Option<String>,
         #[command(subcommand)]
         page: NewPage,
     },

@@ -243,6 +243,14 @@ impl Graph {
         self.nodes.iter().enumerate().filter(|(_, n)| n.published)
     }
 
+    /// True for `content/index.md` and its translations: their bodies
+    /// introduce the home pages, they are no pages of their own.
+    pub fn is_home_intro(&self, id: PageId) -> bool {
+        let n = &self.nodes[id];
+        self.home_intro
+            .is_some_and(|h| h == id || n.original == Some(h))
+    }
+
     /// The published pages of the default language: what its listings,
     /// feed, search index and codes.json hold.
     pub fn originals(&self) -> impl Iterator<Item = (PageId, &Node)> {
@@ -905,6 +913,11 @@ impl Graph {
                 g.home_intro = Some(id);
                 continue;
             }
+            // A translation of the home page's introduction is its
+            // section's.
+            if node.original.is_some_and(|o| g.nodes[o].path.is_empty()) {
+                continue;
+            }
             claim(
                 &mut g.outputs,
                 output_file(&node.path),
@@ -950,6 +963,20 @@ impl Graph {
             .collect();
         for route in crate::routes::lists(providers, config, g.by_tag.keys()) {
             claim(&mut g.outputs, route.file(), &route.what, None, diags);
+        }
+        // The chunk folders of the other languages' search indexes.
+        for lang in 1..config.languages.len() {
+            let prefix = crate::routes::prefix(config, lang);
+            for folder in crate::search::CHUNK_FOLDERS {
+                let what = format!("the search index in {}", prefix.trim_end_matches('/'));
+                claim(
+                    &mut g.outputs,
+                    format!("{prefix}{folder}"),
+                    &what,
+                    None,
+                    diags,
+                );
+            }
         }
     }
 

@@ -60,6 +60,47 @@ pub fn strings_for(code: &str, overrides: &Strings) -> Arc<Strings> {
     Arc::new(s)
 }
 
+/// The phrases faultbook.js shows (its `WORDS`, which hold the English).
+pub const SCRIPT_WORDS: [&str; 25] = [
+    "switch_to_light",
+    "switch_to_dark",
+    "copy",
+    "copy_code",
+    "copy_lang_code",
+    "copied",
+    "copied_announce",
+    "copy_failed",
+    "copy_failed_announce",
+    "shown_of_total",
+    "kind_error",
+    "kind_compare",
+    "kind_playbook",
+    "kind_page",
+    "search_results",
+    "results_one",
+    "results_other",
+    "results_for",
+    "results_first_shown",
+    "results_partial",
+    "no_results",
+    "no_results_hint",
+    "no_results_symbols",
+    "search_unavailable",
+    "search_index_failed",
+];
+
+/// The phrases of [`SCRIPT_WORDS`] that `strings` says otherwise than
+/// English, as JSON for the page's script; `None` when there are none.
+pub fn script_words(strings: &Strings) -> Option<String> {
+    let english = english();
+    let differ: BTreeMap<&str, &str> = SCRIPT_WORDS
+        .iter()
+        .filter(|k| strings.get(**k) != english.get(**k))
+        .map(|k| (*k, word(strings, k)))
+        .collect();
+    (!differ.is_empty()).then(|| serde_json::to_string(&differ).unwrap_or_default())
+}
+
 /// The phrase of `key`; empty for the empty key.
 pub fn word<'s>(strings: &'s Strings, key: &str) -> &'s str {
     strings.get(key).map_or("", String::as_str)
@@ -161,6 +202,21 @@ mod tests {
         assert_eq!(language_of_file("v1.2.md", &declared), None);
         assert_eq!(language_of_file("error.log.md", &declared), None);
         assert_eq!(language_of_file("x.FR.md", &declared), None);
+    }
+
+    #[test]
+    fn the_scripts_english_words_are_the_tables() {
+        let js = include_str!("../static/faultbook.js");
+        for key in SCRIPT_WORDS {
+            let phrase = english()[key].replace('\'', "\\'");
+            assert!(
+                js.contains(&format!("    {key}: '{phrase}'")),
+                "faultbook.js WORDS has {key}: '{phrase}'"
+            );
+        }
+        assert_eq!(script_words(english()), None);
+        let fr = strings_for("fr", &Strings::new());
+        assert!(script_words(&fr).is_some_and(|j| j.contains("\"copy\"")));
     }
 
     #[test]

@@ -91,9 +91,13 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let root = std::path::absolute(&root).unwrap_or(root);
             serve_command(root, args, &run)
         }
-        Command::New { root, page } => {
+        Command::New { root, lang, page } => {
             let searched = root.is_none();
-            new_command(&find_root(root), searched, page, run.today)
+            let root = find_root(root);
+            match lang {
+                Some(lang) => translate_command(&root, searched, &lang, page, run.today),
+                None => new_command(&root, searched, page, run.today),
+            }
         }
         Command::Init { dir } => init_command(&dir, &run),
         Command::Completions { shell } => {
@@ -562,6 +566,82 @@ fn new_command(
         outln!("{}", path.display());
     } else {
         outln!("{rel}");
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `faultbook new ... --lang CODE`: a translation of an existing page,
+/// beside it, with its title and summary to translate, its sections'
+/// headings (their ids kept, so links to them work in every language)
+/// and `reviewed` today.
+fn translate_command(
+    root: &Path,
+    searched: bool,
+    lang: &str,
+    page: NewPage,
+    today: time::Date,
+) -> anyhow::Result<ExitCode> {
+    let opts = Options {
+        root: root.to_path_buf(),
+        output: None,
+        base_url: None,
+        drafts: true,
+        today,
+    };
+    let checked = match build::analyze(&opts)? {
+        Ok(c) => c,
+        Err(diags) => {
+            report(&diags, root, Verbosity::Normal);
+            return Ok(ExitCode::from(1));
+        }
+    };
+    let config = &checked.config;
+    let fail = |msg: String| {
+        eprintln!("error: {msg}");
+        Ok(ExitCode::from(1))
+    };
+    if config.language(lang).is_none() || lang == config.language {
+        let known = config.translation_codes();
+        return fail(if lang == config.language {
+            format!("{lang} is the site's default language, which originals are written in")
+        } else if known.is_empty() {
+            format!(
+                "site.toml declares no language to translate into; add [languages.{lang}] first"
+            )
+        } else {
+            format!(
+                "site.toml does not declare the language \"{lang}\" (declared: {}); add [languages.{lang}] first",
+                known.join(", ")
+            )
+        });
+    }
+    let (kind, name, provider) = match &page {
+        NewPage::Error { provider, code } => (Kind::Error, code.as_str(), Some(provider.as_str())),
+        NewPage::Compare { slug, .. } => (Kind::Compare, slug.as_str(), None),
+        NewPage::Playbook { slug, .. } => (Kind::Playbook, slug.as_str(), None),
+    };
+    let rel = scaffold::new_page_path(kind, provider, name)?;
+    let inner = &rel["content/".len()..];
+    let Some(id) = checked.graph.lookup_inner(inner) else {
+        return fail(format!(
+            "{rel} does not exist: a translation starts from its original (faultbook new without --lang writes one)"
+        ));
+    };
+    let target = rel.replace(".md", &format!(".{lang}.md"));
+    let path = root.join(&target);
+    if path.exists() {
+        return fail(format!("{target} already exists; it was left untouched"));
+    }
+    let toc = checked.rendered[id]
+        .as_ref()
+        .map(|r| r.toc.clone())
+        .unwrap_or_default();
+    let text = scaffold::translation_text(&checked.graph.page(id).page.fm, &toc, today);
+    scaffold::write_new(&path, &text)?;
+    if searched && root != Path::new(".") {
+        outln!("{}", path.display());
+    } else {
+        outln!("{target}");
     }
     Ok(ExitCode::SUCCESS)
 }

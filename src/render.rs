@@ -17,7 +17,7 @@ use crate::i18n::{fill, word};
 use crate::kind::Kind;
 use crate::output::Sink;
 use crate::page::format_date;
-use crate::routes::{self, Make};
+use crate::routes::{self, Lang, Make};
 use crate::urls::output_file;
 use crate::view::{Listed, Meta, Model};
 
@@ -37,7 +37,7 @@ pub fn plan(m: &Model<'_>) -> Vec<Job> {
     let mut jobs: Vec<Job> = m
         .graph
         .published()
-        .filter(|(id, _)| Some(*id) != m.graph.home_intro)
+        .filter(|(id, _)| !m.graph.is_home_intro(*id))
         .map(|(id, _)| Job::Page(id))
         .collect();
     jobs.extend(
@@ -45,7 +45,7 @@ pub fn plan(m: &Model<'_>) -> Vec<Job> {
             .into_iter()
             .filter_map(|r| match r.make {
                 Make::Template(job) => Some(job),
-                Make::File(_) | Make::SearchIndex => None,
+                Make::File(..) | Make::SearchIndex(_) => None,
             }),
     );
     jobs.extend((0..m.graph.aliases.len()).map(Job::Alias));
@@ -56,9 +56,9 @@ pub fn plan(m: &Model<'_>) -> Vec<Job> {
 pub fn output_of(m: &Model<'_>, job: &Job) -> String {
     output_file(&match job {
         Job::Page(id) => m.graph.page(*id).path.clone(),
-        Job::Home => String::new(),
-        Job::List(list) => list.path(),
-        Job::Search => "search/".into(),
+        Job::Home(l) => routes::prefix(m.config, *l),
+        Job::List(list, l) => format!("{}{}", routes::prefix(m.config, *l), list.path()),
+        Job::Search(l) => format!("{}search/", routes::prefix(m.config, *l)),
         Job::NotFound => "404.html".into(),
         Job::Alias(i) => m.graph.aliases[*i].path.clone(),
     })
@@ -89,18 +89,16 @@ pub fn render_job(
 ) -> Result<Output, (String, tera::Error)> {
     let base = &m.config.base;
     let mut ctx = Context::new();
-    ctx.insert("site", &m.site);
-    // The page's language and the theme's words in it; the site's for
-    // every other output.
-    let lang = match job {
-        Job::Page(id) => m.graph.page(*id).page.lang.as_deref(),
-        _ => None,
-    };
-    ctx.insert("lang", lang.unwrap_or(&m.config.language));
-    ctx.insert("t", m.words(lang));
-    let words = m.words(None);
-    if lang.is_none() {
-        ctx.insert("languages", &[(); 0]);
+    // The output's language: the theme's words, the section its links
+    // lead to.
+    let lang = lang_of(m, job);
+    let site = m.site_in(lang);
+    ctx.insert("site", &*site);
+    ctx.insert("lang", &m.config.languages[lang].code);
+    let words = m.words_in(lang);
+    ctx.insert("t", words);
+    if !matches!(job, Job::Page(_)) {
+        ctx.insert("languages", &section_languages(m, job));
     }
     // With memo tables, a page's body is left out of the view until the
     // view's hash shows that the output must be rendered again.
@@ -112,7 +110,7 @@ pub fn render_job(
             let view = m.page_view(*id, m.memo.is_none());
             let node = m.graph.page(*id);
             let mut meta = Meta::new(
-                &m.site,
+                &site,
                 &view.title,
                 &view.description,
                 view.permalink.clone(),
@@ -130,21 +128,21 @@ pub fn render_job(
                 pending_body = Some((*id, view));
             }
         }
-        Job::Home => {
-            let home = m.home();
-            ctx.insert("meta", &Meta::new(&m.site, "", "", home.permalink.clone()));
+        Job::Home(_) => {
+            let home = m.home(lang);
+            ctx.insert("meta", &Meta::new(&site, "", "", home.permalink.clone()));
             ctx.insert("home", &home);
         }
-        Job::Search => {
+        Job::Search(_) => {
             ctx.insert(
                 "meta",
                 &Meta {
                     noindex: true,
                     ..Meta::new(
-                        &m.site,
+                        &site,
                         word(words, "search_title"),
                         "",
-                        base.permalink("search/"),
+                        base.permalink(&job_path(m, job)),
                     )
                 },
             );
@@ -182,19 +180,21 @@ pub fn render_job(
             );
             ctx.insert("meta", &Meta::default());
         }
-        Job::List(list) => {
-            let view = list_view(m, list);
+        Job::List(list, _) => {
+            let view = list_view(m, list, lang);
             ctx.insert(
                 "meta",
                 &Meta::new(
-                    &m.site,
+                    &site,
                     &view.title,
                     &view.description,
                     view.permalink.clone(),
                 ),
             );
             // The overdue page shows its items in a table of its own.
-            if tera.get_template(ITEM_TEMPLATE).is_ok() && *list != List::Overdue {
+            // Items of another language than the listing's are marked,
+            // so they are not the shared fragments.
+            if tera.get_template(ITEM_TEMPLATE).is_ok() && *list != List::Overdue && lang == 0 {
                 // The items' HTML is made once the output is known not to
                 // be memoized; a memo key is made from the items.
                 if m.memo.is_some() {
@@ -318,7 +318,7 @@ fn splice(html: &str, groups: &[Vec<Arc<str>>]) -> Vec<u8> {
     out
 }
 
-fn list_view<'m>(m: &'m Model<'_>, list: &List) -> crate::view::ListView<'m> {
+fn list_view<'m>(m: &'m Model<'_>, list: &List, lang: Lang) -> crate::view::ListView<'m> {
     let g = m.graph;
     let of_kind = |k: Kind| -> Vec<PageId> {
         g.originals()
@@ -327,11 +327,15 @@ fn list_view<'m>(m: &'m Model<'_>, list: &List) -> crate::view::ListView<'m> {
             .collect()
     };
     let none = Vec::new();
-    let p = list.path();
-    let words = m.words(None);
+    // In another language's section, each page in it where it can be.
+    let code = (lang > 0).then(|| m.config.languages[lang].code.as_str());
+    let mapped =
+        |ids: &[PageId]| -> Vec<PageId> { ids.iter().map(|&i| m.in_language(i, code)).collect() };
+    let p = format!("{}{}", routes::prefix(m.config, lang), list.path());
+    let words = m.words_in(lang);
     let v = match list {
         List::Kind(kind, listing) => {
-            let ids = of_kind(*kind);
+            let ids = mapped(&of_kind(*kind));
             m.list(
                 listing.name,
                 word(words, listing.title).into(),
@@ -340,11 +344,12 @@ fn list_view<'m>(m: &'m Model<'_>, list: &List) -> crate::view::ListView<'m> {
                 &p,
                 Listed::sorted(&ids, listing.by_letter),
                 vec![],
+                lang,
             )
         }
         List::Provider(key) => {
             let prov = &m.config.providers[key];
-            let ids = g.by_provider.get(key).unwrap_or(&none);
+            let ids = &mapped(g.by_provider.get(key).unwrap_or(&none));
             m.list(
                 "provider",
                 prov.name.clone(),
@@ -353,6 +358,7 @@ fn list_view<'m>(m: &'m Model<'_>, list: &List) -> crate::view::ListView<'m> {
                 &p,
                 Listed::sorted(ids, ids.len() > 30),
                 vec![],
+                lang,
             )
         }
         List::Tag(key) => {
@@ -363,13 +369,14 @@ fn list_view<'m>(m: &'m Model<'_>, list: &List) -> crate::view::ListView<'m> {
                 String::new(),
                 None,
                 &p,
-                Listed::Flat(&tag.pages),
+                Listed::Flat(&mapped(&tag.pages)),
                 vec![],
+                lang,
             )
         }
         List::Standard(key) => {
             let s = &m.config.standards[key];
-            let ids = g.by_standard.get(key).unwrap_or(&none);
+            let ids = &mapped(g.by_standard.get(key).unwrap_or(&none));
             m.list(
                 "standard",
                 fill(word(words, "standard_title"), &[("standard", &s.name)]),
@@ -378,6 +385,7 @@ fn list_view<'m>(m: &'m Model<'_>, list: &List) -> crate::view::ListView<'m> {
                 &p,
                 Listed::Flat(ids),
                 vec![],
+                lang,
             )
         }
         List::Overdue => m.list(
@@ -391,6 +399,7 @@ fn list_view<'m>(m: &'m Model<'_>, list: &List) -> crate::view::ListView<'m> {
             &p,
             Listed::Groups(overdue_groups(m)),
             vec![],
+            lang,
         ),
     };
     v
@@ -542,13 +551,61 @@ pub fn try_templates(
     diags
 }
 
+/// The same page of a section in every language, when the site has more
+/// than one (the page of overdue reviews is in the default one only).
+fn section_languages(m: &Model<'_>, job: &Job) -> Vec<crate::view::LanguageLink> {
+    let (rest, lang) = match job {
+        Job::Home(l) => (String::new(), *l),
+        Job::List(list, l) if *list != List::Overdue => (list.path(), *l),
+        Job::Search(l) => ("search/".to_string(), *l),
+        _ => return Vec::new(),
+    };
+    if m.config.languages.len() < 2 {
+        return Vec::new();
+    }
+    let base = &m.config.base;
+    m.config
+        .languages
+        .iter()
+        .enumerate()
+        .map(|(i, l)| {
+            let path = format!("{}{rest}", routes::prefix(m.config, i));
+            crate::view::LanguageLink {
+                code: l.code.clone(),
+                name: l.name.clone(),
+                href: Some(base.href(&path)),
+                permalink: Some(base.permalink(&path)),
+                current: i == lang,
+            }
+        })
+        .collect()
+}
+
+/// The language a job's output is in.
+fn lang_of(m: &Model<'_>, job: &Job) -> Lang {
+    match job {
+        Job::Page(id) => m.lang_index(m.graph.page(*id).page.lang.as_deref()),
+        Job::Home(l) | Job::List(_, l) | Job::Search(l) => *l,
+        Job::NotFound | Job::Alias(_) => 0,
+    }
+}
+
+/// The site path of a job's output.
+fn job_path(m: &Model<'_>, job: &Job) -> String {
+    let file = output_of(m, job);
+    match file.strip_suffix("index.html") {
+        Some(folder) => folder.to_string(),
+        None => file,
+    }
+}
+
 /// The template a job renders with.
 fn template_of(m: &Model<'_>, job: &Job) -> &'static str {
     match job {
         Job::Page(id) => m.graph.page(*id).page.kind.spec().template,
-        Job::Home => "home.html",
-        Job::List(_) => "list.html",
-        Job::Search => "search.html",
+        Job::Home(_) => "home.html",
+        Job::List(..) => "list.html",
+        Job::Search(_) => "search.html",
         Job::NotFound => "404.html",
         Job::Alias(_) => "alias.html",
     }
@@ -557,8 +614,8 @@ fn template_of(m: &Model<'_>, job: &Job) -> &'static str {
 /// True for the jobs that list pages (see `render_all`).
 fn is_listing(job: &Job) -> bool {
     match job {
-        Job::Home | Job::List(_) => true,
-        Job::Page(_) | Job::Search | Job::NotFound | Job::Alias(_) => false,
+        Job::Home(_) | Job::List(..) => true,
+        Job::Page(_) | Job::Search(_) | Job::NotFound | Job::Alias(_) => false,
     }
 }
 
@@ -567,28 +624,35 @@ fn is_listing(job: &Job) -> bool {
 fn describe(m: &Model<'_>, job: &Job) -> String {
     match job {
         Job::Page(id) => m.graph.page(*id).page.file.clone(),
-        Job::Home => "the home page".into(),
-        Job::List(list) => list.what(),
-        Job::Search => "the search page".into(),
+        Job::Home(0) => "the home page".into(),
+        Job::List(list, 0) => list.what(),
+        Job::Search(0) => "the search page".into(),
+        Job::Home(_) | Job::List(..) | Job::Search(_) => format!("the page /{}", job_path(m, job)),
         Job::NotFound => "the 404 page".into(),
         Job::Alias(i) => format!("the redirect page /{}", m.graph.aliases[*i].path),
     }
 }
 
-/// Makes one file that needs no template.
-pub type MakeFile = fn(&Model<'_>) -> String;
+/// Makes one file that needs no template, for a language's section.
+pub type MakeFile = fn(&Model<'_>, Lang) -> String;
 
-pub fn robots(m: &Model<'_>) -> String {
+pub fn robots(m: &Model<'_>, _: Lang) -> String {
     format!(
         "User-agent: *\nAllow: /\n\nSitemap: {}\n",
         m.config.base.permalink("sitemap.xml")
     )
 }
 
-pub fn sitemap(m: &Model<'_>) -> String {
+pub fn sitemap(m: &Model<'_>, _: Lang) -> String {
     let base = &m.config.base;
-    let mut s = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
-    let mut entry = |path: &str, lastmod: Option<String>| {
+    let languages = m.config.languages.len() > 1;
+    let mut s = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\"");
+    if languages {
+        s.push_str(" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\"");
+    }
+    s.push_str(">\n");
+    // A page in several languages names each version (itself too).
+    let mut entry = |path: &str, lastmod: Option<String>, versions: &[(&str, &str)]| {
         s.push_str("  <url><loc>");
         s.push_str(&escape_xml(&base.permalink(path)));
         s.push_str("</loc>");
@@ -597,19 +661,45 @@ pub fn sitemap(m: &Model<'_>) -> String {
             s.push_str(&d);
             s.push_str("</lastmod>");
         }
+        for (lang, path) in versions {
+            s.push_str("<xhtml:link rel=\"alternate\" hreflang=\"");
+            s.push_str(&escape_xml(lang));
+            s.push_str("\" href=\"");
+            s.push_str(&escape_xml(&base.permalink(path)));
+            s.push_str("\"/>");
+        }
         s.push_str("</url>\n");
     };
     for r in routes::of_site(m.config, m.graph.by_tag.keys()) {
         if r.in_sitemap {
-            entry(&r.path, None);
+            entry(&r.path, None, &[]);
         }
     }
-    for (_, n) in m
+    for (id, n) in m
         .graph
         .published()
-        .filter(|(id, _)| Some(*id) != m.graph.home_intro)
+        .filter(|(id, _)| !m.graph.is_home_intro(*id))
     {
-        entry(&n.path, n.page.fm.reviewed.map(format_date));
+        let root = m.graph.page(n.original.unwrap_or(id));
+        let versions: Vec<(&str, &str)> = match languages {
+            false => Vec::new(),
+            true => std::iter::once((m.config.language.as_str(), root.path.as_str()))
+                .chain(
+                    root.translations
+                        .iter()
+                        .map(|&t| m.graph.page(t))
+                        .filter(|t| t.published)
+                        .map(|t| (t.page.lang.as_deref().unwrap_or(""), t.path.as_str())),
+                )
+                .collect(),
+        };
+        // A page without translations needs no alternates.
+        let versions = if versions.len() > 1 {
+            versions
+        } else {
+            Vec::new()
+        };
+        entry(&n.path, n.page.fm.reviewed.map(format_date), &versions);
     }
     s.push_str("</urlset>\n");
     s
@@ -618,10 +708,11 @@ pub fn sitemap(m: &Model<'_>) -> String {
 /// Entries in the Atom feed.
 pub const FEED_ENTRIES: usize = 50;
 
-pub fn feed(m: &Model<'_>) -> String {
+pub fn feed(m: &Model<'_>, lang: Lang) -> String {
     let base = &m.config.base;
+    let section = routes::prefix(m.config, lang);
     let entries: Vec<(String, PageId)> = m
-        .recently_reviewed()
+        .recently_reviewed(lang)
         .into_iter()
         .take(FEED_ENTRIES)
         .filter_map(|id| {
@@ -649,15 +740,15 @@ pub fn feed(m: &Model<'_>) -> String {
     }
     s.push_str(&format!(
         "  <link href=\"{}\" rel=\"self\"/>\n",
-        escape_xml(&base.permalink("feed.xml"))
+        escape_xml(&base.permalink(&format!("{section}feed.xml")))
     ));
     s.push_str(&format!(
         "  <link href=\"{}\"/>\n",
-        escape_xml(&base.permalink(""))
+        escape_xml(&base.permalink(&section))
     ));
     s.push_str(&format!(
         "  <id>{}</id>\n  <updated>{updated}T00:00:00Z</updated>\n",
-        escape_xml(&base.permalink(""))
+        escape_xml(&base.permalink(&section))
     ));
     for (date, id) in entries {
         let n = m.graph.page(id);
@@ -687,7 +778,7 @@ pub fn feed(m: &Model<'_>) -> String {
     s
 }
 
-pub fn redirects(m: &Model<'_>) -> String {
+pub fn redirects(m: &Model<'_>, _: Lang) -> String {
     let base = &m.config.base;
     let mut lines: Vec<String> = m
         .graph
@@ -721,6 +812,17 @@ struct CodeEntry<'a> {
     summary: &'a str,
     title: &'a str,
     url: String,
+    /// The page in the site's other languages (SPEC §11).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    translations: Vec<TranslationEntry<'a>>,
+}
+
+#[derive(Serialize)]
+struct TranslationEntry<'a> {
+    lang: &'a str,
+    title: &'a str,
+    url: String,
+    reviewed: Option<String>,
 }
 
 impl CodeEntry<'_> {
@@ -739,6 +841,12 @@ impl CodeEntry<'_> {
                 .part(g.title.as_bytes())
                 .part(g.url.as_bytes());
         }
+        for t in &self.translations {
+            k.part(t.lang.as_bytes())
+                .part(t.title.as_bytes())
+                .part(t.url.as_bytes())
+                .part(t.reviewed.as_deref().unwrap_or("").as_bytes());
+        }
         k.finish()
     }
 }
@@ -753,7 +861,7 @@ struct GuideEntry<'a> {
 /// codes.json: every published code, by provider and code. Each entry's
 /// text is kept in the model with the key of what it was made from, so
 /// serve makes again only the entries of pages an edit changed.
-pub fn codes_json(m: &Model<'_>) -> String {
+pub fn codes_json(m: &Model<'_>, _: Lang) -> String {
     let mut order: Vec<(&str, String, PageId)> = m
         .graph
         .originals()
@@ -797,6 +905,18 @@ fn code_entry_text(m: &Model<'_>, id: PageId) -> Arc<str> {
                     title: &gn.page.fm.title,
                     url: base.permalink(&gn.path),
                 }
+            })
+            .collect(),
+        translations: n
+            .translations
+            .iter()
+            .map(|&t| m.graph.page(t))
+            .filter(|t| t.published)
+            .map(|t| TranslationEntry {
+                lang: t.page.lang.as_deref().unwrap_or(""),
+                title: &t.page.fm.title,
+                url: base.permalink(&t.path),
+                reviewed: t.page.fm.reviewed.map(format_date),
             })
             .collect(),
     };

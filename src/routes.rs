@@ -10,6 +10,10 @@
 //! overwrite one is reported (a site's static file of the same path replaces
 //! it on purpose); `render::plan` renders the templated routes; the sitemap
 //! lists those marked `in_sitemap`.
+//!
+//! A site in several languages (SPEC §11) has a section per language
+//! besides the default: its home, listings, search page and index and
+//! feed under `<lang>/` ([`Lang`] names the language in each route).
 
 use crate::config::Config;
 use crate::graph::PageId;
@@ -17,13 +21,26 @@ use crate::kind::{self, Kind};
 use crate::render::{self, MakeFile};
 use crate::urls::output_file;
 
+/// A language of the site, by its place in `Config::languages`: 0 is the
+/// default language, whose section is the site's root.
+pub type Lang = usize;
+
+/// The folder of a language's section: empty for the default language,
+/// `fr/` for French.
+pub fn prefix(config: &Config, lang: Lang) -> String {
+    match lang {
+        0 => String::new(),
+        l => format!("{}/", config.languages[l].code),
+    }
+}
+
 /// One templated output.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Job {
     Page(PageId),
-    Home,
-    List(List),
-    Search,
+    Home(Lang),
+    List(List, Lang),
+    Search(Lang),
     NotFound,
     Alias(usize),
 }
@@ -43,9 +60,9 @@ pub enum List {
 /// How a route's output is made.
 pub enum Make {
     Template(Job),
-    File(MakeFile),
+    File(MakeFile, Lang),
     /// Written by `search::write`, with its chunks.
-    SearchIndex,
+    SearchIndex(Lang),
 }
 
 pub struct Route {
@@ -84,30 +101,71 @@ impl Route {
 
 /// The routes every site has, whatever its content.
 pub fn fixed() -> Vec<Route> {
-    let mut v = vec![Route::page("", "the home page", Job::Home, true)];
-    v.extend(kind::listings().map(|(k, l)| {
-        let list = List::Kind(k, l);
-        Route::page(&list.path(), &list.what(), Job::List(list), true)
-    }));
+    let mut v = section(0, "");
     v.extend([
-        Route::page("search/", "the search page", Job::Search, false),
         Route::page("404.html", "the 404 page", Job::NotFound, false),
-        Route::file_made("sitemap.xml", "the sitemap", Make::File(render::sitemap)),
-        Route::file_made("feed.xml", "the feed", Make::File(render::feed)),
-        Route::file_made("robots.txt", "robots.txt", Make::File(render::robots)),
+        Route::file_made("sitemap.xml", "the sitemap", Make::File(render::sitemap, 0)),
+        Route::file_made("robots.txt", "robots.txt", Make::File(render::robots, 0)),
         Route::file_made(
             "_redirects",
             "the _redirects file",
-            Make::File(render::redirects),
+            Make::File(render::redirects, 0),
         ),
-        Route::file_made("codes.json", "codes.json", Make::File(render::codes_json)),
-        Route::file_made("search/index.json", "the search index", Make::SearchIndex),
+        Route::file_made(
+            "codes.json",
+            "codes.json",
+            Make::File(render::codes_json, 0),
+        ),
     ]);
     v
 }
 
-/// The listings of providers, standards and tags, in the sitemap's order.
-/// `providers` are the configured ones and any an error page names.
+/// The routes of one language's section, under `prefix`: home, the
+/// kinds' listings, search page and index, feed.
+fn section(lang: Lang, prefix: &str) -> Vec<Route> {
+    let within = |what: &str| match lang {
+        0 => what.to_string(),
+        _ => format!("{what} in {}", prefix.trim_end_matches('/')),
+    };
+    let mut v = vec![Route::page(
+        prefix,
+        &within("the home page"),
+        Job::Home(lang),
+        true,
+    )];
+    v.extend(kind::listings().map(|(k, l)| {
+        let list = List::Kind(k, l);
+        Route::page(
+            &format!("{prefix}{}", list.path()),
+            &within(&list.what()),
+            Job::List(list, lang),
+            true,
+        )
+    }));
+    v.extend([
+        Route::page(
+            &format!("{prefix}search/"),
+            &within("the search page"),
+            Job::Search(lang),
+            false,
+        ),
+        Route::file_made(
+            &format!("{prefix}feed.xml"),
+            &within("the feed"),
+            Make::File(render::feed, lang),
+        ),
+        Route::file_made(
+            &format!("{prefix}search/index.json"),
+            &within("the search index"),
+            Make::SearchIndex(lang),
+        ),
+    ]);
+    v
+}
+
+/// The listings of providers, standards and tags, in the sitemap's order,
+/// then the sections of the other languages with theirs. `providers` are
+/// the configured ones and any an error page names.
 pub fn lists<'a>(
     providers: impl IntoIterator<Item = &'a String>,
     config: &Config,
@@ -116,19 +174,29 @@ pub fn lists<'a>(
     let providers = providers.into_iter().map(|k| List::Provider(k.clone()));
     let standards = config.standards.keys().map(|k| List::Standard(k.clone()));
     let tags = tags.into_iter().map(|k| List::Tag(k.clone()));
-    let overdue = config.overdue_page.then_some(List::Overdue);
-    providers
-        .chain(standards)
-        .chain(tags)
-        .chain(overdue)
-        .map(|list| Route {
-            path: list.path(),
-            what: list.what(),
+    let lists: Vec<List> = providers.chain(standards).chain(tags).collect();
+    let route = |list: List, lang: Lang| {
+        let prefix = prefix(config, lang);
+        Route {
+            path: format!("{prefix}{}", list.path()),
+            what: match lang {
+                0 => list.what(),
+                _ => format!("{} in {}", list.what(), prefix.trim_end_matches('/')),
+            },
             // The review status changes with the date, not the content.
             in_sitemap: list != List::Overdue,
-            make: Make::Template(Job::List(list)),
-        })
-        .collect()
+            make: Make::Template(Job::List(list, lang)),
+        }
+    };
+    let mut v: Vec<Route> = lists.iter().map(|l| route(l.clone(), 0)).collect();
+    if config.overdue_page {
+        v.push(route(List::Overdue, 0));
+    }
+    for lang in 1..config.languages.len() {
+        v.extend(section(lang, &prefix(config, lang)));
+        v.extend(lists.iter().map(|l| route(l.clone(), lang)));
+    }
+    v
 }
 
 impl List {
@@ -178,7 +246,7 @@ mod tests {
     fn search_owns_its_index_route() {
         for r in fixed() {
             assert_eq!(
-                matches!(r.make, Make::SearchIndex),
+                matches!(r.make, Make::SearchIndex(_)),
                 crate::search::owns(&r.file()),
                 "{}",
                 r.path

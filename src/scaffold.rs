@@ -173,6 +173,34 @@ pub fn new_page_path(kind: Kind, provider: Option<&str>, name: &str) -> Result<S
     })
 }
 
+/// A new translation of a page: its title and summary as the original
+/// has them (to translate), `reviewed` today, and the original's headings
+/// with their ids, each section to write.
+pub fn translation_text(
+    original: &crate::page::FrontMatter,
+    toc: &[crate::markdown::TocEntry],
+    today: Date,
+) -> String {
+    let mut s = String::from("+++\n");
+    s.push_str(&format!("title = {}\n", toml_str(&original.title)));
+    if let Some(summary) = &original.summary {
+        s.push_str(&format!("summary = {}\n", toml_str(summary)));
+    }
+    s.push_str(&format!("reviewed = {}\n", crate::page::format_date(today)));
+    s.push_str("# code, provider, refs, tags and aliases come from the original;\n");
+    s.push_str("# its references are shown unless [[references]] are given here.\n");
+    s.push_str("+++\n");
+    for e in toc {
+        s.push_str(&format!(
+            "\n{} {} {{#{}}}\n",
+            "#".repeat(usize::from(e.level)),
+            e.title,
+            e.id
+        ));
+    }
+    s
+}
+
 /// Writes `text` to `path`, refusing to overwrite anything.
 pub fn write_new(path: &Path, text: &str) -> Result<()> {
     if let Some(parent) = path.parent() {

@@ -29,6 +29,7 @@ use serde::Serialize;
 
 use crate::graph::PageId;
 use crate::kind::Kind;
+use crate::routes::Lang;
 use crate::view::Model;
 
 mod patch;
@@ -299,14 +300,20 @@ pub(crate) struct DocKey {
     path: Box<str>,
 }
 
-/// The documents of the index, in result order for equal scores (see
-/// [`DocKey`]).
-fn documents(m: &Model<'_>) -> Vec<(DocKey, PageId)> {
+/// The documents of a language's index, in result order for equal scores
+/// (see [`DocKey`]): every page of the default language, each in the
+/// index's language where it is translated.
+fn documents(m: &Model<'_>, lang: Lang) -> Vec<(DocKey, PageId)> {
     let rank = |k: Kind| k.spec().search_rank;
+    let code = (lang > 0).then(|| m.config.languages[lang].code.as_str());
     let mut docs: Vec<(DocKey, PageId)> = m
         .graph
         .originals()
-        .filter(|(id, _)| Some(*id) != m.graph.home_intro)
+        .filter(|(id, _)| !m.graph.is_home_intro(*id))
+        .map(|(id, _)| {
+            let id = m.in_language(id, code);
+            (id, m.graph.page(id))
+        })
         .map(|(id, n)| {
             let fm = &n.page.fm;
             let key = DocKey {
@@ -329,9 +336,15 @@ fn documents(m: &Model<'_>) -> Vec<(DocKey, PageId)> {
 /// The folders of the index's term and document chunks.
 pub const CHUNK_FOLDERS: [&str; 2] = ["search/t/", "search/d/"];
 
-/// True for the files of the index.
+/// True for the files of an index: the default language's, or one in a
+/// language's section (`fr/search/...`).
 pub fn owns(path: &str) -> bool {
-    path == "search/index.json" || CHUNK_FOLDERS.iter().any(|f| path.starts_with(f))
+    let owned =
+        |p: &str| p == "search/index.json" || CHUNK_FOLDERS.iter().any(|f| p.starts_with(f));
+    owned(path)
+        || path
+            .split_once('/')
+            .is_some_and(|(lang, rest)| crate::i18n::is_language_code(lang) && owned(rest))
 }
 
 #[derive(Serialize)]
@@ -471,9 +484,10 @@ fn doc_chunk<'r>(rows: impl Iterator<Item = &'r str>) -> Vec<u8> {
 /// whole index is never held as text.
 pub fn write(
     m: &Model<'_>,
+    lang: Lang,
     emit: &mut dyn FnMut(&str, &[u8]) -> anyhow::Result<()>,
 ) -> anyhow::Result<usize> {
-    let docs: Vec<PageId> = documents(m).into_iter().map(|(_, id)| id).collect();
+    let docs: Vec<PageId> = documents(m, lang).into_iter().map(|(_, id)| id).collect();
     let per_task = docs
         .len()
         .div_ceil(rayon::current_num_threads() * 4)

@@ -16,7 +16,7 @@ use crate::graph::{Graph, PageId};
 use crate::kind::{self, Kind, Parent};
 use crate::markdown::{Rendered, TocEntry};
 use crate::page::{format_date, Reference};
-use crate::routes::List;
+use crate::routes::{Lang, List};
 
 /// Shared by every template.
 #[derive(Serialize, Clone, Debug)]
@@ -27,6 +27,13 @@ pub struct SiteView {
     pub base_url: String,
     pub base_path: String,
     pub home: String,
+    /// The href of the language's section (the base path, or `/fr/`), and
+    /// of its feed.
+    pub section: String,
+    pub feed: String,
+    /// The words faultbook.js shows, as JSON safe in a script element,
+    /// when they are not its English ones.
+    pub script_words: Option<String>,
     pub nav: Vec<Link>,
     pub search: String,
     pub assets: Assets,
@@ -187,6 +194,9 @@ pub struct Group<'a> {
     /// other, when the built-in listing template shows them (see
     /// `render::ITEM_TEMPLATE`): then `items` is given empty.
     pub html: Option<String>,
+    /// In another language's section: the graph, to tell the pages not
+    /// translated, and the default language's code they are marked with.
+    pub mark: Option<(&'a Graph, &'a str)>,
 }
 
 impl Serialize for Group<'_> {
@@ -204,7 +214,18 @@ impl Serialize for Group<'_> {
                 g.serialize_field("items", &[] as &[&Item])?;
             }
             None => {
-                let items: Vec<&Item> = self.ids.iter().map(|&i| &self.all[i]).collect();
+                let items: Vec<std::borrow::Cow<'_, Item>> = self
+                    .ids
+                    .iter()
+                    .map(|&i| match self.mark {
+                        Some((graph, code)) if graph.page(i).original.is_none() => {
+                            let mut it = self.all[i].clone();
+                            it.lang = Some(code.to_string());
+                            std::borrow::Cow::Owned(it)
+                        }
+                        _ => std::borrow::Cow::Borrowed(&self.all[i]),
+                    })
+                    .collect();
                 g.serialize_field("html", "")?;
                 g.serialize_field("items", &items)?;
             }
@@ -449,42 +470,7 @@ impl<'a> Model<'a> {
                 }
             }
         }
-        let site = SiteView {
-            title: config.title.clone(),
-            description: config.description.clone(),
-            language: config.language.clone(),
-            base_url: base.full.clone(),
-            base_path: base.path.clone(),
-            home: base.href(""),
-            nav: kind::listings()
-                .map(|(k, l)| Link {
-                    title: crate::i18n::word(&config.default_language().strings, l.title).into(),
-                    href: base.href(k.spec().folder),
-                })
-                .chain(config.theme.nav.iter().map(|l| Link {
-                    title: l.title.clone(),
-                    href: l.href(base),
-                }))
-                .collect(),
-            logo: config.theme.logo.as_ref().map(|a| a.href(base)),
-            favicon: config.theme.favicon.as_ref().map(|a| a.href(base)),
-            footer_html: config.theme.footer_html.clone(),
-            overdue: config
-                .overdue_page
-                .then(|| base.href(&List::Overdue.path())),
-            search: base.href("search/"),
-            assets,
-            providers: config
-                .providers
-                .values()
-                .map(|p| ProviderLink {
-                    key: p.key.clone(),
-                    title: p.name.clone(),
-                    href: base.href(&List::Provider(p.key.clone()).path()),
-                })
-                .collect(),
-            extra: config.extra.clone(),
-        };
+        let site = site_view(config, 0, assets);
         let sort_keys = items
             .par_iter()
             .enumerate()
@@ -614,15 +600,41 @@ impl<'a> Model<'a> {
 
     /// The theme's words in `lang` (`None`: the default language).
     pub fn words(&self, lang: Option<&str>) -> &crate::i18n::Strings {
-        let l = lang
-            .and_then(|l| self.config.language(l))
-            .unwrap_or_else(|| self.config.default_language());
-        &l.strings
+        self.words_in(self.lang_index(lang))
+    }
+
+    pub fn words_in(&self, lang: Lang) -> &crate::i18n::Strings {
+        &self.config.languages[lang].strings
+    }
+
+    /// The place in `Config::languages` of a page's language.
+    pub fn lang_index(&self, lang: Option<&str>) -> Lang {
+        lang.and_then(|l| self.config.languages.iter().position(|x| x.code == l))
+            .unwrap_or(0)
+    }
+
+    /// A language's code as pages hold it: `None` for the default one.
+    fn lang_code(&self, lang: Lang) -> Option<&str> {
+        (lang > 0).then(|| self.config.languages[lang].code.as_str())
+    }
+
+    /// What the templates of a language's section share.
+    pub fn site_in(&self, lang: Lang) -> std::borrow::Cow<'_, SiteView> {
+        match lang {
+            0 => std::borrow::Cow::Borrowed(&self.site),
+            l => std::borrow::Cow::Owned(site_view(self.config, l, self.site.assets.clone())),
+        }
+    }
+
+    /// The href of `path` in the section of the language `lang`.
+    fn section_href(&self, lang: Option<&str>, path: &str) -> String {
+        let prefix = crate::routes::prefix(self.config, self.lang_index(lang));
+        self.config.base.href(&format!("{prefix}{path}"))
     }
 
     /// The page that stands for `id` on a page in `lang`: its published
     /// translation into `lang`, else `id` itself.
-    fn in_language(&self, id: PageId, lang: Option<&str>) -> PageId {
+    pub fn in_language(&self, id: PageId, lang: Option<&str>) -> PageId {
         let Some(lang) = lang else {
             return id;
         };
@@ -690,14 +702,10 @@ impl<'a> Model<'a> {
             .collect()
     }
 
-    fn crumbs(&self, extra: Vec<Link>) -> Vec<Link> {
-        self.crumbs_in(None, extra)
-    }
-
     fn crumbs_in(&self, lang: Option<&str>, extra: Vec<Link>) -> Vec<Link> {
         let mut v = vec![Link {
             title: crate::i18n::word(self.words(lang), "home").into(),
-            href: self.site.home.clone(),
+            href: self.section_href(lang, ""),
         }];
         v.extend(extra);
         v
@@ -721,7 +729,10 @@ impl<'a> Model<'a> {
             .map(|p| ProviderView {
                 key: p.key.clone(),
                 name: p.name.clone(),
-                href: base.href(&List::Provider(p.key.clone()).path()),
+                href: self.section_href(
+                    n.page.lang.as_deref(),
+                    &List::Provider(p.key.clone()).path(),
+                ),
                 context: p.context.clone(),
                 context_html: p.context_html.clone(),
             });
@@ -732,7 +743,10 @@ impl<'a> Model<'a> {
             .map(|s| StandardView {
                 key: s.key.clone(),
                 name: s.name.clone(),
-                href: base.href(&List::Standard(s.key.clone()).path()),
+                href: self.section_href(
+                    n.page.lang.as_deref(),
+                    &List::Standard(s.key.clone()).path(),
+                ),
                 description: s.description.clone(),
             });
         let lang = n.page.lang.as_deref();
@@ -789,7 +803,7 @@ impl<'a> Model<'a> {
                 let listing = Link {
                     title: crate::i18n::word(words, spec.listing.as_ref().map_or("", |l| l.title))
                         .into(),
-                    href: base.href(spec.folder),
+                    href: self.section_href(lang, spec.folder),
                 };
                 self.crumbs_in(lang, vec![listing, own(fm.title.clone())])
             }
@@ -846,7 +860,7 @@ impl<'a> Model<'a> {
                 .filter_map(|t| {
                     self.graph.by_tag.get(t).map(|tag| Link {
                         title: tag.name.clone(),
-                        href: base.href(&List::Tag(t.clone()).path()),
+                        href: self.section_href(lang, &List::Tag(t.clone()).path()),
                     })
                 })
                 .collect(),
@@ -877,10 +891,13 @@ impl<'a> Model<'a> {
 
     /// Error pages, compare guides and playbooks, newest review first (then
     /// by title): the home page's list and the feed.
-    pub fn recently_reviewed(&self) -> Vec<PageId> {
+    /// In another language: its translations only (its feed).
+    pub fn recently_reviewed(&self, lang: Lang) -> Vec<PageId> {
+        let code = self.lang_code(lang);
         let mut v: Vec<(Date, &str, PageId)> = self
             .graph
-            .originals()
+            .published()
+            .filter(|(_, n)| n.page.lang.as_deref() == code)
             .filter(|(_, n)| n.page.kind.is_reviewed())
             .filter_map(|(id, n)| {
                 n.page.fm.reviewed.map(|d| {
@@ -893,8 +910,9 @@ impl<'a> Model<'a> {
         v.into_iter().map(|(_, _, id)| id).collect()
     }
 
-    pub fn home(&self) -> HomeView {
+    pub fn home(&self, lang: Lang) -> HomeView {
         let base = &self.config.base;
+        let code = self.lang_code(lang);
         let of_kind = |k: Kind| -> Vec<PageId> {
             self.graph
                 .originals()
@@ -902,10 +920,11 @@ impl<'a> Model<'a> {
                 .map(|(i, _)| i)
                 .collect()
         };
-        let intro = self.graph.home_intro;
+        let intro = self.graph.home_intro.map(|id| self.in_language(id, code));
         // Sorted first, so the home page shows the first of the listing.
         let compare = self.sorted(&of_kind(Kind::Compare));
         let playbooks = self.sorted(&of_kind(Kind::Playbook));
+        let first = |ids: &[PageId]| ids[..ids.len().min(GUIDES_ON_HOME)].to_vec();
         HomeView {
             title: intro.map(|id| self.graph.page(id).page.fm.title.clone()),
             intro: intro.map(|id| self.html(id)).unwrap_or_default(),
@@ -915,25 +934,34 @@ impl<'a> Model<'a> {
                 .values()
                 .map(|p| ProviderCount {
                     name: p.name.clone(),
-                    href: base.href(&List::Provider(p.key.clone()).path()),
+                    href: self.section_href(code, &List::Provider(p.key.clone()).path()),
                     count: self.graph.by_provider.get(&p.key).map_or(0, Vec::len),
                     context: p.context.clone(),
                     context_html: p.context_html.clone(),
                 })
                 .collect(),
-            recent: self
-                .recently_reviewed()
-                .into_iter()
-                .take(RECENT_ON_HOME)
-                .map(|id| self.item(id))
-                .collect(),
-            compare: self.items_sorted(&compare[..compare.len().min(GUIDES_ON_HOME)]),
-            playbooks: self.items_sorted(&playbooks[..playbooks.len().min(GUIDES_ON_HOME)]),
+            recent: match code {
+                None => self
+                    .recently_reviewed(0)
+                    .into_iter()
+                    .take(RECENT_ON_HOME)
+                    .map(|id| self.item(id))
+                    .collect(),
+                // The default language's, each in this one where it can be.
+                Some(_) => self
+                    .recently_reviewed(0)
+                    .into_iter()
+                    .take(RECENT_ON_HOME)
+                    .flat_map(|id| self.items_in(&[id], code))
+                    .collect(),
+            },
+            compare: self.items_in(&first(&compare), code),
+            playbooks: self.items_in(&first(&playbooks), code),
             compare_count: compare.len(),
             playbook_count: playbooks.len(),
             error_count: self.graph.by_provider.values().map(Vec::len).sum(),
-            href: self.site.home.clone(),
-            permalink: base.permalink(""),
+            href: self.section_href(code, ""),
+            permalink: base.permalink(&crate::routes::prefix(self.config, lang)),
         }
     }
 
@@ -949,14 +977,17 @@ impl<'a> Model<'a> {
         path: &str,
         listed: Listed<'_>,
         crumbs: Vec<Link>,
+        lang: Lang,
     ) -> ListView<'_> {
         let base = &self.config.base;
+        let mark = (lang > 0).then_some((self.graph, self.config.language.as_str()));
         let group = |title: String, id: String, ids: Vec<PageId>| Group {
             title,
             id,
             ids,
             all: &self.items,
             html: None,
+            mark,
         };
         let groups: Vec<Group<'_>> = match listed {
             Listed::Groups(groups) => groups
@@ -1013,8 +1044,55 @@ impl<'a> Model<'a> {
             permalink: base.permalink(path),
             groups,
             count,
-            breadcrumbs: self.crumbs(bc),
+            breadcrumbs: self.crumbs_in(self.lang_code(lang), bc),
         }
+    }
+}
+
+/// What every template of a language's section shares.
+fn site_view(config: &Config, lang: Lang, assets: Assets) -> SiteView {
+    let base = &config.base;
+    let prefix = crate::routes::prefix(config, lang);
+    let words = &config.languages[lang].strings;
+    let href = |path: &str| base.href(&format!("{prefix}{path}"));
+    SiteView {
+        title: config.title.clone(),
+        description: config.description.clone(),
+        language: config.language.clone(),
+        base_url: base.full.clone(),
+        base_path: base.path.clone(),
+        home: href(""),
+        section: href(""),
+        feed: href("feed.xml"),
+        script_words: crate::i18n::script_words(words).map(|j| script_safe(&j)),
+        nav: kind::listings()
+            .map(|(k, l)| Link {
+                title: crate::i18n::word(words, l.title).into(),
+                href: href(k.spec().folder),
+            })
+            .chain(config.theme.nav.iter().map(|l| Link {
+                title: l.title.clone(),
+                href: l.href(base),
+            }))
+            .collect(),
+        logo: config.theme.logo.as_ref().map(|a| a.href(base)),
+        favicon: config.theme.favicon.as_ref().map(|a| a.href(base)),
+        footer_html: config.theme.footer_html.clone(),
+        overdue: config
+            .overdue_page
+            .then(|| base.href(&List::Overdue.path())),
+        search: href("search/"),
+        assets,
+        providers: config
+            .providers
+            .values()
+            .map(|p| ProviderLink {
+                key: p.key.clone(),
+                title: p.name.clone(),
+                href: href(&List::Provider(p.key.clone()).path()),
+            })
+            .collect(),
+        extra: config.extra.clone(),
     }
 }
 

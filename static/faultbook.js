@@ -38,6 +38,50 @@
     else if (query.addListener) query.addListener(fn);
   }
 
+  // The theme's words: English here, a page in another language carries
+  // its own (site.toml's strings included) as JSON.
+  var WORDS = {
+    switch_to_light: 'Switch to light mode',
+    switch_to_dark: 'Switch to dark mode',
+    copy: 'Copy',
+    copy_code: 'Copy code',
+    copy_lang_code: 'Copy {lang} code',
+    copied: 'Copied',
+    copied_announce: 'Code copied to clipboard',
+    copy_failed: 'Failed',
+    copy_failed_announce: 'Copy failed. The code is selected; press Control+C or Command+C to copy it.',
+    shown_of_total: '{shown} of {total} from {provider}',
+    kind_error: 'Error',
+    kind_compare: 'Compare guide',
+    kind_playbook: 'Playbook',
+    kind_page: 'Page',
+    search_results: 'Search results',
+    results_one: '{count} result',
+    results_other: '{count} results',
+    results_for: '{results} for “{query}”',
+    results_first_shown: '{results} for “{query}” (the first {shown} shown)',
+    results_partial: '{results} with some of the words',
+    no_results: 'No results for “{query}”',
+    no_results_hint: 'No results for “{query}”. Try the number inside a code, or fewer words.',
+    no_results_symbols: 'No results for “{query}”: search finds codes, numbers and words.',
+    search_unavailable: 'Search is unavailable right now.',
+    search_index_failed: 'Search is unavailable right now: the index could not be loaded.'
+  };
+  try {
+    var own = doc.getElementById('faultbook-words');
+    if (own) {
+      var words = JSON.parse(own.textContent);
+      Object.keys(words).forEach(function (k) { WORDS[k] = words[k]; });
+    }
+  } catch (e) { /* the English words stay */ }
+  // A phrase with each {name} replaced.
+  function say(key, args) {
+    return (WORDS[key] || '').replace(/\{(\w+)\}/g, function (m, name) {
+      return args && name in args ? String(args[name]) : m;
+    });
+  }
+  function countResults(n) { return say(n === 1 ? 'results_one' : 'results_other', { count: n }); }
+
   // One shared polite live region for status messages.
   var liveRegion = null;
   function ensureLiveRegion() {
@@ -68,7 +112,7 @@
     if (!button) return;
 
     function sync() {
-      var label = effectiveTheme() === 'dark' ? 'Switch to light mode' : 'Switch to dark mode';
+      var label = say(effectiveTheme() === 'dark' ? 'switch_to_light' : 'switch_to_dark');
       button.setAttribute('aria-label', label);
       button.title = label;
     }
@@ -151,16 +195,16 @@
       var button = doc.createElement('button');
       button.type = 'button';
       button.className = 'copy-button';
-      button.textContent = 'Copy';
+      button.textContent = say('copy');
       var lang = pre.getAttribute('data-lang');
-      button.setAttribute('aria-label', lang ? 'Copy ' + lang + ' code' : 'Copy code');
+      button.setAttribute('aria-label', lang ? say('copy_lang_code', { lang: lang }) : say('copy_code'));
       head.appendChild(button);
 
       var timer = 0;
       function show(label) {
         button.textContent = label;
         clearTimeout(timer);
-        timer = setTimeout(function () { button.textContent = 'Copy'; }, 2000);
+        timer = setTimeout(function () { button.textContent = say('copy'); }, 2000);
       }
 
       button.addEventListener('click', function () {
@@ -169,12 +213,12 @@
         var text = (code.textContent || '').replace(/\n$/, '');
         copyText(text).then(function () {
           button.focus(); // the fallback may have moved focus
-          show('Copied');
-          announce('Code copied to clipboard');
+          show(say('copied'));
+          announce(say('copied_announce'));
         }, function () {
           selectContents(code);
-          show('Failed');
-          announce('Copy failed. The code is selected; press Control+C or Command+C to copy it.');
+          show(say('copy_failed'));
+          announce(say('copy_failed_announce'));
         });
       });
     });
@@ -234,7 +278,7 @@
           if (jump) jump.parentNode.hidden = empty;
         }
       });
-      if (count) count.textContent = provider ? shown + ' of ' + total + ' from ' + name : total;
+      if (count) count.textContent = provider ? say('shown_of_total', { shown: shown, total: total, provider: name }) : total;
       if (window.history && history.replaceState) {
         var url = new URL(window.location.href);
         if (provider) url.searchParams.set('provider', provider); else url.searchParams.delete('provider');
@@ -341,8 +385,11 @@
   window.faultbook = window.faultbook || {};
   window.faultbook.searchTerms = queryWords;
 
-  function SearchIndex(base) {
+  // `base`: where the index is (a language's section has its own);
+  // `site`: what the rows' paths are below.
+  function SearchIndex(base, site) {
     this.base = base;
+    this.site = site || base;
     this.meta = null;
     this.cache = {};
   }
@@ -452,12 +499,11 @@
     return Promise.all(hits.map(function (h) {
       return self.fetchJson('search/d/' + Math.floor(h[0] / per) + '.json').then(function (rows) {
         var r = rows[h[0] % per];
-        return { kind: r[0], code: r[1], title: r[2], provider: r[3], summary: r[4], href: self.base + r[5] };
+        return { kind: r[0], code: r[1], title: r[2], provider: r[3], summary: r[4], href: self.site + r[5] };
       });
     }));
   };
 
-  var KIND_LABELS = { error: 'Error', compare: 'Compare guide', playbook: 'Playbook', page: 'Page' };
 
   function el(tag, className, text) {
     var node = doc.createElement(tag);
@@ -474,7 +520,7 @@
     if (d.code) head.appendChild(el('span', 'search-hit-code', d.code));
     head.appendChild(el('span', 'search-hit-title', d.title));
     a.appendChild(head);
-    a.appendChild(el('span', 'search-hit-provider', d.provider || KIND_LABELS[d.kind] || ''));
+    a.appendChild(el('span', 'search-hit-provider', d.provider || say('kind_' + d.kind)));
     if (d.summary) a.appendChild(el('span', 'search-hit-summary', d.summary));
     return a;
   }
@@ -632,7 +678,7 @@
     var list = el('ul', 'search-suggest');
     list.id = 'search-suggest';
     list.setAttribute('role', 'listbox');
-    list.setAttribute('aria-label', 'Search results');
+    list.setAttribute('aria-label', say('search_results'));
     list.hidden = true;
     var status = el('p', 'search-suggest-status');
     status.id = 'search-suggest-status';
@@ -688,13 +734,13 @@
       // With options on screen the count is for screen readers only.
       status.className = 'search-suggest-status' + (docs.length ? ' visually-hidden' : '');
       status.textContent = docs.length
-        ? r.hits.length + (r.hits.length === 1 ? ' result' : ' results') + (r.partial ? ' with some of the words' : '')
-        : 'No results for “' + text.trim() + '”';
+        ? (r.partial ? say('results_partial', { results: countResults(r.hits.length) }) : countResults(r.hits.length))
+        : say('no_results', { query: text.trim() });
     }, function () {
       list.hidden = true;
       status.hidden = false;
       status.className = 'search-suggest-status';
-      status.textContent = 'Search is unavailable right now.';
+      status.textContent = say('search_unavailable');
     });
 
     var update = debounce(function () {
@@ -739,12 +785,12 @@
         excerpt.watch(link);
       });
       if (docs.length) results.appendChild(ol);
-      var shown = r.hits.length > docs.length ? ' (the first ' + docs.length + ' shown)' : '';
+      var all = r.hits.length <= docs.length;
       status.textContent = docs.length
-        ? r.hits.length + (r.hits.length === 1 ? ' result' : ' results') + ' for “' + text.trim() + '”' + shown
-        : 'No results for “' + text.trim() + '”. Try the number inside a code, or fewer words.';
+        ? say(all ? 'results_for' : 'results_first_shown', { results: countResults(r.hits.length), query: text.trim(), shown: docs.length })
+        : say('no_results_hint', { query: text.trim() });
     }, function () {
-      status.textContent = 'Search is unavailable right now: the index could not be loaded.';
+      status.textContent = say('search_index_failed');
     });
     function go() {
       var q = input.value;
@@ -758,7 +804,7 @@
         return;
       }
       results.textContent = '';
-      status.textContent = q.trim() ? 'No results for “' + q.trim() + '”: search finds codes, numbers and words.' : '';
+      status.textContent = q.trim() ? say('no_results_symbols', { query: q.trim() }) : '';
     }
     var q = new URLSearchParams(window.location.search).get('q') || '';
     input.value = q;
@@ -769,8 +815,9 @@
 
   function search() {
     if (!window.fetch || !window.Map || !window.Promise) return;
-    var base = root.getAttribute('data-base') || '/';
-    var index = new SearchIndex(base);
+    // A language's section has its own index.
+    var site = root.getAttribute('data-base') || '/';
+    var index = new SearchIndex(root.getAttribute('data-section') || site, site);
     searchBox(index);
     searchPage(index);
   }

@@ -26,6 +26,7 @@ use super::{
     term_chunk_path, Cutter, DocKey, Field, DOCS_PER_CHUNK, TERM_CHUNK_BYTES,
 };
 use crate::graph::PageId;
+use crate::routes::Lang;
 use crate::view::Model;
 
 /// The search index of the last model it was updated from.
@@ -72,36 +73,42 @@ pub struct Stamp {
     summary: String,
 }
 
-impl Corpus for Model<'_> {
+/// A site's pages as one language's index reads them.
+struct Section<'a, 'm> {
+    m: &'a Model<'m>,
+    lang: Lang,
+}
+
+impl Corpus for Section<'_, '_> {
     type Id = PageId;
     type Stamp = Stamp;
 
     fn documents(&self) -> Vec<(DocKey, PageId)> {
-        documents(self)
+        documents(self.m, self.lang)
     }
 
     fn stamp(&self, id: PageId) -> Stamp {
-        let item = &self.items[id];
+        let item = &self.m.items[id];
         Stamp {
-            file: self.graph.page(id).page.hash,
+            file: self.m.graph.page(id).page.hash,
             provider: item.provider.clone(),
             summary: item.summary.clone(),
         }
     }
 
     fn stamped(&self, id: PageId, stamp: &Stamp) -> bool {
-        let item = &self.items[id];
-        stamp.file == self.graph.page(id).page.hash
+        let item = &self.m.items[id];
+        stamp.file == self.m.graph.page(id).page.hash
             && stamp.provider == item.provider
             && stamp.summary == item.summary
     }
 
     fn terms(&self, id: PageId, buf: &mut String, f: &mut dyn FnMut(&str, Field)) {
-        document_terms(self, id, buf, f);
+        document_terms(self.m, id, buf, f);
     }
 
     fn row(&self, id: PageId) -> String {
-        doc_row(self, id)
+        doc_row(self.m, id)
     }
 }
 
@@ -153,8 +160,8 @@ impl Index {
     /// Brings the index up to `m`; false when nothing in it changed. A body
     /// that cannot be read is noted in the model's `unread`, and the index
     /// must then be dropped: its document would lack the body's terms.
-    pub fn update(&mut self, m: &Model<'_>) -> bool {
-        self.update_from(m)
+    pub fn update(&mut self, m: &Model<'_>, lang: Lang) -> bool {
+        self.update_from(&Section { m, lang })
     }
 }
 

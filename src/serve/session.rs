@@ -62,9 +62,10 @@ pub struct Session {
     pending: Vec<PathBuf>,
     /// False to rebuild in full after every edit (`serve --full-rebuilds`).
     incremental: bool,
-    /// The search index of the last build it was brought up to, whatever
-    /// path that build took: its documents say what they were made from.
-    search: Option<crate::search::Index>,
+    /// The search index of each language, as of the last build it was
+    /// brought up to, whatever path that build took: its documents say
+    /// what they were made from.
+    search: Option<Vec<crate::search::Index>>,
     /// The last snapshot this session gave to be served.
     published: Option<Arc<Snapshot>>,
 }
@@ -258,10 +259,12 @@ impl Session {
         if !self.incremental {
             self.search = None;
         }
-        let index = self
-            .search
-            .get_or_insert_with(crate::search::Index::default);
-        index.update(&model);
+        let config = &live.checked.config;
+        let indexes = self.search.get_or_insert_with(Vec::new);
+        indexes.resize_with(config.languages.len(), crate::search::Index::default);
+        for (lang, index) in indexes.iter_mut().enumerate() {
+            index.update(&model, lang);
+        }
         // A page changed while it was indexed: its document lacks terms.
         // The change's own rebuild comes next, and the index is made whole
         // again after it.
@@ -271,7 +274,17 @@ impl Session {
             self.search = None;
             return Ok(None);
         }
-        let files = index.files();
+        let files: Vec<(String, Arc<[u8]>)> = indexes
+            .iter()
+            .enumerate()
+            .flat_map(|(lang, index)| {
+                let prefix = crate::routes::prefix(config, lang);
+                index
+                    .files()
+                    .into_iter()
+                    .map(move |(path, bytes)| (format!("{prefix}{path}"), bytes))
+            })
+            .collect();
         // A static file of the index's path replaces it, as in a build.
         let statics: rustc_hash::FxHashSet<String> = live
             .checked
@@ -502,6 +515,13 @@ fn render_patch(
             _ => {}
         }
     }
+    // Translations show their original's backlinks.
+    let translations: Vec<PageId> = pages
+        .iter()
+        .flat_map(|&t| c.graph.page(t).translations.iter().copied())
+        .filter(|&t| c.graph.page(t).published)
+        .collect();
+    pages.extend(translations);
     pages.push(id);
     pages.sort_unstable();
     c.rendered[id] = Some(Arc::new(scan));

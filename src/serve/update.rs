@@ -83,10 +83,26 @@ pub(super) fn pages(
     meter: &Meter,
 ) -> Update {
     meter.phase("load", paths.len());
-    let Some(changed) = read_changed(opts, root_abs, paths) else {
+    let Some(mut changed) = read_changed(opts, root_abs, paths) else {
         return Update::Unfit;
     };
     let old = &live.checked;
+    // A translation is made with its original's facts: it changes with it.
+    let translations: Vec<PathBuf> = old
+        .graph
+        .nodes
+        .iter()
+        .filter(|n| {
+            n.original
+                .is_some_and(|o| changed.contains_key(&old.graph.page(o).page.file))
+                && !changed.contains_key(&n.page.file)
+        })
+        .map(|n| opts.root.join(&n.page.file))
+        .collect();
+    match read_changed(opts, root_abs, &translations) {
+        Some(more) => changed.extend(more),
+        None => return Update::Unfit,
+    }
 
     // Pages: the changed files loaded again, every other one as it was.
     let mut page_diags = old.parts.page_diags.clone();
@@ -404,6 +420,15 @@ pub(super) fn pages(
     for slug in &relabeled {
         touched.insert(output_file(&List::Tag(slug.to_string()).path()));
     }
+    // The same lists in the other languages' sections.
+    let sections: Vec<String> = (1..model.config.languages.len())
+        .map(|l| crate::routes::prefix(model.config, l))
+        .collect();
+    let in_sections: Vec<String> = touched
+        .iter()
+        .flat_map(|file| sections.iter().map(move |p| format!("{p}{file}")))
+        .collect();
+    touched.extend(in_sections);
 
     // Each output: its old bytes when nothing it read changed.
     meter.phase("plan", 0);
@@ -418,8 +443,8 @@ pub(super) fn pages(
         let file = render::output_of(&model, job);
         let old = old_reads.remove(&file);
         let kept = match job {
-            Job::Home => None,
-            Job::List(_) if touched.contains(&file) => None,
+            Job::Home(_) => None,
+            Job::List(..) if touched.contains(&file) => None,
             _ => old.and_then(|pages| {
                 let fresh =
                     |&o: &PageId| old_to_new.get(o).copied().flatten().filter(|&n| !stale[n]);
@@ -450,11 +475,13 @@ pub(super) fn pages(
                 .collect()
         },
         || {
-            crate::routes::fixed()
+            crate::routes::of_site(model.config, model.graph.by_tag.keys())
                 .into_par_iter()
                 .filter_map(|route| match route.make {
-                    Make::File(make) => Some((route.file(), make(&model).into_bytes().into())),
-                    Make::Template(_) | Make::SearchIndex => None,
+                    Make::File(make, lang) => {
+                        Some((route.file(), make(&model, lang).into_bytes().into()))
+                    }
+                    Make::Template(_) | Make::SearchIndex(_) => None,
                 })
                 .collect()
         },

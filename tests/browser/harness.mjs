@@ -364,6 +364,11 @@ export const PAGE_KINDS = [
   { kind: 'search', path: 'search/', file: 'search/index.html' },
   { kind: 'overdue', path: 'overdue/', file: 'overdue/index.html' },
   { kind: '404', path: 'no-such-page/', file: '404.html', status: 404 },
+  // The French section: a translation (outdated), its home, A-Z and search.
+  { kind: 'error-fr', path: 'fr/errors/http/503/', file: 'fr/errors/http/503/index.html' },
+  { kind: 'home-fr', path: 'fr/', file: 'fr/index.html' },
+  { kind: 'errors-az-fr', path: 'fr/errors/', file: 'fr/errors/index.html' },
+  { kind: 'search-fr', path: 'fr/search/', file: 'fr/search/index.html' },
 ].map((k) => ({ status: 200, ...k }));
 
 // ---------------------------------------------------------------- page checks

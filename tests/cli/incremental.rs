@@ -165,6 +165,15 @@ fn generated(i: usize) -> String {
     format!("content/errors/{provider}/gen{i}.md")
 }
 
+/// The French translation of generated page `i`.
+fn translation(i: usize) -> String {
+    generated(i).replace(".md", ".fr.md")
+}
+
+fn translated(i: usize, reviewed: &str) -> String {
+    format!("+++\ntitle = \"Généré {i}\"\nreviewed = {reviewed}\n+++\nPremiers mots de gen {i}, à propos de GEN{}.\n", (i + 3) % GENERATED)
+}
+
 fn is_linked(path: &str) -> bool {
     (LINKED..GENERATED).any(|i| generated(i) == path)
 }
@@ -176,6 +185,16 @@ fn grow(site: &Site) {
         "review_interval_days = 180",
         "review_interval_days = 180\noverdue_page = true",
     );
+    // A second language, with some pages translated.
+    let toml = site.read("site.toml");
+    site.write("site.toml", format!("{toml}\n[languages.fr]\n"));
+    site.write(
+        "content/errors/http/503.fr.md",
+        "+++\ntitle = \"Service indisponible\"\nreviewed = 2026-09-01\n+++\nLe serveur est surchargé.\n",
+    );
+    for i in (0..GENERATED).step_by(5) {
+        site.write(&translation(i), translated(i, "2026-05-05"));
+    }
     for i in 0..GENERATED {
         let words: String = (0..60).map(|w| format!("w{i}x{w} ")).collect();
         let related = if i > 0 && i % 3 == 0 {
@@ -263,7 +282,33 @@ fn edit(site: &Site, rng: &mut Rng, step: usize) -> (String, Option<Vec<String>>
     let pick = files[rng.below(files.len())].clone();
     let only = |what: String, path: &str| (what, Some(vec![path.to_string()]));
     let gen = generated(rng.below(GENERATED));
-    match rng.below(32) {
+    let i = rng.below(GENERATED);
+    let (original, fr) = (generated(i), translation(i));
+    match rng.below(36) {
+        32 if site.exists(&original) => {
+            // A translation added or deleted: the switcher of its original,
+            // the French listings, index and feed, codes.json.
+            if site.exists(&fr) {
+                site.remove(&fr);
+                only(format!("delete {fr}"), &fr)
+            } else {
+                site.write(&fr, translated(i, "2026-05-05"));
+                only(format!("new {fr}"), &fr)
+            }
+        }
+        33 if site.exists(&fr) => {
+            // Its review date: outdated or not.
+            flip(site, &fr, "reviewed = 2026-05-05", "reviewed = 2026-11-20");
+            only(format!("review date of {fr}"), &fr)
+        }
+        34 if site.exists(&fr) => {
+            prefix_title(site, &fr, &format!("F{step}"));
+            only(format!("title of {fr}"), &fr)
+        }
+        35 if site.exists(&fr) => {
+            toggle(site, &fr, &format!("\nCorps {step}.\n"));
+            only(format!("body of {fr}"), &fr)
+        }
         31 => {
             // A guide's title: the pages it compares show it, and so does
             // their entry in codes.json.

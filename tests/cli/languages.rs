@@ -44,7 +44,10 @@ fn a_translation_is_published_under_its_language_with_its_originals_facts() {
     );
     // References and tags are the original's.
     assert!(fr.contains("RFC 9110"), "the original's references");
-    assert!(fr.contains(r#"href="/docs/tags/availability/""#));
+    assert!(
+        fr.contains(r#"href="/docs/fr/tags/availability/""#),
+        "the tag in its section"
+    );
     // The related page has no French version: it links the original, marked.
     assert!(
         fr.contains(r#"href="/docs/errors/grpc/unavailable/" hreflang="en" lang="en""#),
@@ -180,7 +183,7 @@ fn translation_mistakes_are_errors_at_file_and_line() {
 }
 
 #[test]
-fn translations_stay_out_of_the_default_languages_lists_search_and_codes() {
+fn translations_stay_out_of_the_default_languages_lists_search_and_feed() {
     let site = bilingual();
     site.build_ok();
     for file in [
@@ -189,7 +192,6 @@ fn translations_stay_out_of_the_default_languages_lists_search_and_codes() {
         "tags/availability/index.html",
         "index.html",
         "feed.xml",
-        "codes.json",
     ] {
         let text = site.read(&format!("public/{file}"));
         assert!(
@@ -252,4 +254,179 @@ fn a_site_in_another_language_speaks_it_and_overrides_words() {
     );
     let list = site.read("public/errors/index.html");
     assert!(!list.contains("Errors A–Z"), "the A-Z title in German");
+}
+
+#[test]
+fn each_language_has_its_section_of_listings_search_and_feed() {
+    let site = bilingual();
+    site.build_ok();
+    // Home, listings and search of the French section, in French.
+    for file in [
+        "fr/index.html",
+        "fr/errors/index.html",
+        "fr/compare/index.html",
+        "fr/playbooks/index.html",
+        "fr/providers/http/index.html",
+        "fr/tags/availability/index.html",
+        "fr/standards/checked/index.html",
+        "fr/search/index.html",
+        "de/errors/index.html",
+    ] {
+        let html = site.read(&format!("public/{file}"));
+        let lang = &file[..2];
+        assert!(
+            html.contains(&format!(
+                r#"<html lang="{lang}" data-base="/docs/" data-section="/docs/{lang}/">"#
+            )),
+            "{file}"
+        );
+        // Its header and footer lead to its own section.
+        assert!(
+            html.contains(&format!(r#"action="/docs/{lang}/search/""#)),
+            "{file}"
+        );
+        assert!(
+            html.contains(&format!(r#"<a href="/docs/{lang}/feed.xml">"#)),
+            "{file}"
+        );
+        // The same page in each language.
+        let rest = file[3..].trim_end_matches("index.html");
+        let en = format!(
+            r#"<link rel="alternate" hreflang="en" href="https://errors.example.com/docs/{rest}">"#
+        );
+        assert!(html.contains(&en), "{file}: {en}");
+    }
+    let list = site.read("public/fr/errors/index.html");
+    assert!(list.contains("Erreurs de A à Z"));
+    // The translated page where there is one, else the original, marked.
+    assert!(list.contains(r#"<a href="/docs/fr/errors/http/503/"><code class="item-code">503</code> <span class="item-title">Service indisponible</span></a>"#));
+    assert!(list.contains(r#"<a href="/docs/errors/grpc/unavailable/" hreflang="en" lang="en">"#));
+    assert!(list.contains(r#"<span class="item-lang">EN</span>"#));
+    let home = site.read("public/fr/index.html");
+    assert!(home.contains(r#"href="/docs/fr/providers/http/""#));
+    assert!(home.contains("Service indisponible") || home.contains("503 ou UNAVAILABLE"));
+    // The overdue page is the default language's only.
+    assert!(!site.exists("public/fr/overdue/index.html"));
+
+    // The French index finds the French page; the English one does not.
+    let words = |dir: &str| -> String {
+        tree(&site.path().join(dir))
+            .into_iter()
+            .map(|(_, b)| String::from_utf8_lossy(&b).into_owned())
+            .collect()
+    };
+    let fr_index = words("public/fr/search");
+    // Rows hold site paths, below the base path.
+    assert!(fr_index.contains("indisponible") && fr_index.contains("\"fr/errors/http/503/\""));
+    assert!(
+        fr_index.contains("\"errors/grpc/unavailable/\""),
+        "untranslated pages are found too"
+    );
+    assert!(
+        !fr_index.contains("\"errors/http/503/\""),
+        "the original of a translated page is not"
+    );
+    assert!(!words("public/search").contains("indisponible"));
+
+    // One feed per language: the French one holds the translations.
+    let feed = site.read("public/fr/feed.xml");
+    assert!(
+        feed.contains("<title>503: Service indisponible</title>"),
+        "{feed}"
+    );
+    assert!(!feed.contains("Service Unavailable"));
+    assert!(
+        feed.contains(r#"<link href="https://errors.example.com/docs/fr/feed.xml" rel="self"/>"#)
+    );
+
+    // The sitemap names each version of a translated page.
+    let sitemap = site.read("public/sitemap.xml");
+    assert!(sitemap.contains(r#"xmlns:xhtml="http://www.w3.org/1999/xhtml""#));
+    assert!(sitemap.contains(r#"<url><loc>https://errors.example.com/docs/errors/http/503/</loc><lastmod>2026-10-01</lastmod><xhtml:link rel="alternate" hreflang="en" href="https://errors.example.com/docs/errors/http/503/"/><xhtml:link rel="alternate" hreflang="fr" href="https://errors.example.com/docs/fr/errors/http/503/"/></url>"#), "{sitemap}");
+    roxmltree::Document::parse(&sitemap).expect("the sitemap is XML");
+
+    // codes.json lists each code's translations.
+    let codes: serde_json::Value = serde_json::from_str(&site.read("public/codes.json")).unwrap();
+    let c503 = codes["codes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["code"] == "503")
+        .unwrap();
+    assert_eq!(
+        c503["translations"],
+        serde_json::json!([{"lang": "fr", "title": "Service indisponible", "url": "https://errors.example.com/docs/fr/errors/http/503/", "reviewed": "2026-10-05"}])
+    );
+}
+
+#[test]
+fn a_translated_home_introduction_introduces_its_section() {
+    let site = bilingual();
+    site.write(
+        "content/index.md",
+        "+++\ntitle = \"Welcome\"\n+++\nAll about errors.\n",
+    )
+    .write(
+        "content/index.fr.md",
+        "+++\ntitle = \"Bienvenue\"\n+++\nTout sur les erreurs.\n",
+    );
+    site.build_ok();
+    assert!(site.read("public/index.html").contains("All about errors."));
+    let fr = site.read("public/fr/index.html");
+    assert!(fr.contains("Tout sur les erreurs.") && fr.contains("Bienvenue"));
+}
+
+#[test]
+fn new_with_lang_starts_a_translation_from_its_original() {
+    let site = bilingual();
+    let run = site.run(&["new", "error", "grpc", "DEADLINE_EXCEEDED", "--lang", "fr"]);
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    assert_eq!(
+        run.stdout.trim(),
+        "content/errors/grpc/deadline-exceeded.fr.md"
+    );
+    let text = site.read("content/errors/grpc/deadline-exceeded.fr.md");
+    let original = site.read("content/errors/grpc/deadline-exceeded.md");
+    let title = original
+        .lines()
+        .find(|l| l.starts_with("title = "))
+        .unwrap();
+    assert!(text.starts_with(&format!("+++\n{title}\n")), "{text}");
+    assert!(text.contains("\nreviewed = "), "{text}");
+    assert!(
+        !text.contains("code ="),
+        "shared facts are the original's: {text}"
+    );
+    // The original's sections, their ids kept.
+    for line in original.lines().filter(|l| l.starts_with("## ")) {
+        let heading = line.trim_start_matches("## ");
+        assert!(
+            text.contains(&format!("## {heading} {{#")),
+            "{heading} in {text}"
+        );
+    }
+    site.build_ok();
+    assert!(site.exists("public/fr/errors/grpc/deadline-exceeded/index.html"));
+
+    let again = site.run(&["new", "error", "grpc", "DEADLINE_EXCEEDED", "--lang", "fr"]);
+    assert_eq!(again.status, 1);
+    assert!(again.stderr.contains("already exists"), "{}", again.stderr);
+    let undeclared = site.run(&["new", "error", "grpc", "UNAVAILABLE", "--lang", "it"]);
+    assert_eq!(undeclared.status, 1);
+    assert!(
+        undeclared
+            .stderr
+            .contains("does not declare the language \"it\" (declared: de, fr)"),
+        "{}",
+        undeclared.stderr
+    );
+    let missing = site.run(&["new", "error", "http", "404", "--lang", "fr"]);
+    assert_eq!(missing.status, 1);
+    assert!(
+        missing
+            .stderr
+            .contains("content/errors/http/404.md does not exist"),
+        "{}",
+        missing.stderr
+    );
 }
