@@ -103,32 +103,38 @@ test('an outdated translation says so and links its original', async () => {
 
 test("search in the French section finds French pages, and English ones that have none", async () => {
   const context = await newContext(browser);
-  const page = await context.newPage();
-  const watch = watchProblems(page);
-  const hits = () =>
-    page.evaluate(() => [...document.querySelectorAll('#search-results a.search-hit')].map((a) => a.getAttribute('href')));
+  // Each query on a page of its own, settled before it closes: results
+  // fetch their pages for excerpts, which a navigation would abort.
+  const search = async (path) => {
+    const page = await context.newPage();
+    const watch = watchProblems(page);
+    try {
+      await page.goto(site.url + path);
+      await page.locator('#search-results a.search-hit').first().waitFor({ timeout: TIMEOUT });
+      await watch.settled();
+      assert.deepEqual(watch.problems, [], path);
+      return {
+        hits: await page.evaluate(() => [...document.querySelectorAll('#search-results a.search-hit')].map((a) => a.getAttribute('href'))),
+        status: await page.locator('#search-status').textContent(),
+      };
+    } finally {
+      await page.close();
+    }
+  };
   try {
-    await page.goto(site.url + 'fr/search/?q=429');
-    await page.locator('#search-results a.search-hit').first().waitFor({ timeout: TIMEOUT });
-    let found = await hits();
-    assert.equal(found[0], '/kb/fr/errors/http/429/', `first hit: ${found}`);
-    assert.ok(!found.includes('/kb/errors/http/429/'), 'the original of a translated page is not a result');
-    assert.match(await page.locator('#search-status').textContent(), /résultat/);
+    let r = await search('fr/search/?q=429');
+    assert.equal(r.hits[0], '/kb/fr/errors/http/429/', `first hit: ${r.hits}`);
+    assert.ok(!r.hits.includes('/kb/errors/http/429/'), 'the original of a translated page is not a result');
+    assert.match(r.status, /résultat/);
 
-    await page.goto(site.url + 'fr/search/?q=AADSTS53003');
-    await page.locator('#search-results a.search-hit').first().waitFor({ timeout: TIMEOUT });
-    found = await hits();
-    assert.ok(found.includes('/kb/errors/entra/aadsts53003/'), `untranslated page found: ${found}`);
+    r = await search('fr/search/?q=AADSTS53003');
+    assert.ok(r.hits.includes('/kb/errors/entra/aadsts53003/'), `untranslated page found: ${r.hits}`);
 
     // The English section's search stays English.
-    await page.goto(site.url + 'search/?q=429');
-    await page.locator('#search-results a.search-hit').first().waitFor({ timeout: TIMEOUT });
-    found = await hits();
-    assert.equal(found[0], '/kb/errors/http/429/');
-    assert.ok(!found.some((h) => h.includes('/fr/')), `${found}`);
-    assert.match(await page.locator('#search-status').textContent(), /result/);
-    await watch.settled();
-    assert.deepEqual(watch.problems, []);
+    r = await search('search/?q=429');
+    assert.equal(r.hits[0], '/kb/errors/http/429/');
+    assert.ok(!r.hits.some((h) => h.includes('/fr/')), `${r.hits}`);
+    assert.match(r.status, /result/);
   } finally {
     await context.close();
   }
