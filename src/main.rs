@@ -484,19 +484,8 @@ fn new_command(
     page: NewPage,
     today: time::Date,
 ) -> anyhow::Result<ExitCode> {
-    let opts = Options {
-        root: root.to_path_buf(),
-        output: None,
-        base_url: None,
-        drafts: true,
-        today,
-    };
-    let checked = match build::analyze(&opts)? {
-        Ok(c) => c,
-        Err(diags) => {
-            report(&diags, root, Verbosity::Normal);
-            return Ok(ExitCode::from(1));
-        }
+    let Some(checked) = analyze_for_new(root, today)? else {
+        return Ok(ExitCode::from(1));
     };
     let config = &checked.config;
     let (kind, name, provider, refs) = match &page {
@@ -562,12 +551,36 @@ fn new_command(
         needs_references,
     });
     scaffold::write_new(&path, &text)?;
+    print_new_path(root, searched, &rel);
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The site as `new` reads it (drafts included), its errors reported.
+fn analyze_for_new(root: &Path, today: time::Date) -> anyhow::Result<Option<build::Checked>> {
+    let opts = Options {
+        root: root.to_path_buf(),
+        output: None,
+        base_url: None,
+        drafts: true,
+        today,
+    };
+    Ok(match build::analyze(&opts)? {
+        Ok(c) => Some(c),
+        Err(diags) => {
+            report(&diags, root, Verbosity::Normal);
+            None
+        }
+    })
+}
+
+/// The path of a page `new` wrote: from the site's folder, or whole when
+/// the site was found above this folder.
+fn print_new_path(root: &Path, searched: bool, rel: &str) {
     if searched && root != Path::new(".") {
-        outln!("{}", path.display());
+        outln!("{}", root.join(rel).display());
     } else {
         outln!("{rel}");
     }
-    Ok(ExitCode::SUCCESS)
 }
 
 /// `faultbook new ... --lang CODE`: a translation of an existing page,
@@ -581,19 +594,8 @@ fn translate_command(
     page: NewPage,
     today: time::Date,
 ) -> anyhow::Result<ExitCode> {
-    let opts = Options {
-        root: root.to_path_buf(),
-        output: None,
-        base_url: None,
-        drafts: true,
-        today,
-    };
-    let checked = match build::analyze(&opts)? {
-        Ok(c) => c,
-        Err(diags) => {
-            report(&diags, root, Verbosity::Normal);
-            return Ok(ExitCode::from(1));
-        }
+    let Some(checked) = analyze_for_new(root, today)? else {
+        return Ok(ExitCode::from(1));
     };
     let config = &checked.config;
     let fail = |msg: String| {
@@ -638,11 +640,7 @@ fn translate_command(
         .unwrap_or_default();
     let text = scaffold::translation_text(&checked.graph.page(id).page.fm, &toc, today);
     scaffold::write_new(&path, &text)?;
-    if searched && root != Path::new(".") {
-        outln!("{}", path.display());
-    } else {
-        outln!("{target}");
-    }
+    print_new_path(root, searched, &target);
     Ok(ExitCode::SUCCESS)
 }
 

@@ -560,25 +560,9 @@ fn section_languages(m: &Model<'_>, job: &Job) -> Vec<crate::view::LanguageLink>
         Job::Search(l) => ("search/".to_string(), *l),
         _ => return Vec::new(),
     };
-    if m.config.languages.len() < 2 {
-        return Vec::new();
-    }
-    let base = &m.config.base;
-    m.config
-        .languages
-        .iter()
-        .enumerate()
-        .map(|(i, l)| {
-            let path = format!("{}{rest}", routes::prefix(m.config, i));
-            crate::view::LanguageLink {
-                code: l.code.clone(),
-                name: l.name.clone(),
-                href: Some(base.href(&path)),
-                permalink: Some(base.permalink(&path)),
-                current: i == lang,
-            }
-        })
-        .collect()
+    m.language_links(lang, |i| {
+        Some(format!("{}{rest}", routes::prefix(m.config, i)))
+    })
 }
 
 /// The language a job's output is in.

@@ -672,31 +672,40 @@ impl<'a> Model<'a> {
 
     /// Every language of the site with the page of `id` in it.
     fn languages(&self, id: PageId) -> Vec<LanguageLink> {
+        let n = self.graph.page(id);
+        let root = n.original.unwrap_or(id);
+        self.language_links(self.lang_index(n.page.lang.as_deref()), |lang| {
+            let page = match lang {
+                0 => root,
+                l => Some(self.in_language(root, self.lang_code(l))).filter(|&p| p != root)?,
+            };
+            note(page);
+            Some(self.graph.page(page).path.clone())
+        })
+    }
+
+    /// The site's languages, each with its version of an output (`path_of`
+    /// gives its site path, `None` where there is none), `current` marked;
+    /// none for a site in one language.
+    pub fn language_links(
+        &self,
+        current: Lang,
+        path_of: impl Fn(Lang) -> Option<String>,
+    ) -> Vec<LanguageLink> {
         if self.config.languages.len() < 2 {
             return Vec::new();
         }
-        let n = self.graph.page(id);
-        let root = n.original.unwrap_or(id);
         let base = &self.config.base;
-        self.config
-            .languages
-            .iter()
-            .enumerate()
+        let links = self.config.languages.iter().enumerate();
+        links
             .map(|(i, l)| {
-                let page = match i {
-                    0 => Some(root),
-                    _ => Some(self.in_language(root, Some(&l.code))).filter(|&p| p != root),
-                };
-                let path = page.map(|p| {
-                    note(p);
-                    &self.graph.page(p).path
-                });
+                let path = path_of(i);
                 LanguageLink {
                     code: l.code.clone(),
                     name: l.name.clone(),
-                    href: path.map(|p| base.href(p)),
-                    permalink: path.map(|p| base.permalink(p)),
-                    current: page == Some(id),
+                    href: path.as_deref().map(|p| base.href(p)),
+                    permalink: path.as_deref().map(|p| base.permalink(p)),
+                    current: i == current,
                 }
             })
             .collect()
