@@ -19,7 +19,10 @@ OWN = ("title", "summary", "reviewed")
 def translation(text, lang):
     end = text.index("\n+++", 3)
     front, body = text[4:end], text[end + 4:]
-    keep = [l for l in front.split("\n") if l.split(" = ", 1)[0] in OWN]
+    # Top-level keys only: they come before the first table ([[references]]).
+    lines = front.split("\n")
+    top = next((i for i, l in enumerate(lines) if l.startswith("[")), len(lines))
+    keep = [l for l in lines[:top] if l.split(" = ", 1)[0] in OWN]
     keep = [re.sub(r'^title = "', 'title = "[%s] ' % lang, l) for l in keep]
     return "+++\n" + "\n".join(keep) + "\n+++" + body
 

@@ -192,9 +192,7 @@ pub fn render_job(
                 ),
             );
             // The overdue page shows its items in a table of its own.
-            // Items of another language than the listing's are marked,
-            // so they are not the shared fragments.
-            if tera.get_template(ITEM_TEMPLATE).is_ok() && *list != List::Overdue && lang == 0 {
+            if tera.get_template(ITEM_TEMPLATE).is_ok() && *list != List::Overdue {
                 // The items' HTML is made once the output is known not to
                 // be memoized; a memo key is made from the items.
                 if m.memo.is_some() {
@@ -233,7 +231,7 @@ pub fn render_job(
     }
     let mut groups = None;
     if let Some(mut view) = pending_list {
-        groups = fill_fragments(m, tera, &mut view);
+        groups = fill_fragments(m, tera, &mut view, lang);
         ctx.insert("list", &view);
     }
     match tera.render(template, &ctx) {
@@ -260,19 +258,29 @@ pub const ITEM_TEMPLATE: &str = "faultbook/item.html";
 /// shows each group's `html`, which holds a [`group_marker`] meanwhile (a
 /// listing of every page is megabytes, which Tera would copy twice). On a
 /// template error the groups keep their items, and the listing's own loop
-/// meets the error where the writer wrote it.
+/// meets the error where the writer wrote it. In another language's
+/// section, the pages not translated are marked with their language.
 fn fill_fragments(
     m: &Model<'_>,
     tera: &Tera,
     view: &mut crate::view::ListView<'_>,
+    lang: Lang,
 ) -> Option<Vec<Vec<Arc<str>>>> {
     let fragment = |id: PageId| -> Option<Arc<str>> {
-        let cell = &m.fragments[id];
+        let marked = lang > 0 && m.graph.page(id).original.is_none();
+        let cells = &m.fragments[id];
+        let cell = if marked { &cells.marked } else { &cells.own };
         if let Some(f) = cell.get() {
             return Some(f.clone());
         }
         let mut ctx = Context::new();
-        ctx.insert("it", &m.items[id]);
+        if marked {
+            let mut it = m.items[id].clone();
+            it.lang = Some(m.config.language.clone());
+            ctx.insert("it", &it);
+        } else {
+            ctx.insert("it", &m.items[id]);
+        }
         let html: Arc<str> = tera.render(ITEM_TEMPLATE, &ctx).ok()?.into();
         Some(cell.get_or_init(|| html).clone())
     };

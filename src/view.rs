@@ -89,6 +89,15 @@ pub struct Item {
     pub lang: Option<String>,
 }
 
+/// A page's item as the theme renders it in lists, once rendered: as it
+/// is, and marked with its language for the sections of other languages
+/// (see `render::fill_fragments`).
+#[derive(Default)]
+pub struct Fragments {
+    pub own: OnceLock<Arc<str>>,
+    pub marked: OnceLock<Arc<str>>,
+}
+
 /// One language of a page, for `hreflang` and the language switcher.
 #[derive(Serialize, Clone, Debug)]
 pub struct LanguageLink {
@@ -311,7 +320,7 @@ pub struct Model<'a> {
     /// Each item's place in lists: by code, else title, numbers by value.
     pub sort_keys: Vec<String>,
     /// Each item as the theme renders it in lists, once rendered.
-    pub fragments: Vec<OnceLock<Arc<str>>>,
+    pub fragments: Vec<Fragments>,
     /// Each code page's entry of codes.json with the key of what it was
     /// made from (see `render::codes_json`).
     pub code_entries: Vec<Mutex<CodeEntryText>>,
@@ -334,7 +343,7 @@ pub struct Derived {
     pub sort_keys: Vec<String>,
     /// Rendered with the theme of the build that made them: a build with
     /// a new theme starts without.
-    pub fragments: Vec<OnceLock<Arc<str>>>,
+    pub fragments: Vec<Fragments>,
     pub code_entries: Vec<Mutex<CodeEntryText>>,
     /// Pages that link to each page or list it as related, ascending.
     pub backlinks: Vec<Vec<PageId>>,
@@ -479,7 +488,7 @@ impl<'a> Model<'a> {
                 None => sort_key(it),
             })
             .collect();
-        let fragments = items.iter().map(|_| OnceLock::new()).collect();
+        let fragments = items.iter().map(|_| Fragments::default()).collect();
         let code_entries = items.iter().map(|_| Mutex::new(None)).collect();
         Model::with(
             markdown,

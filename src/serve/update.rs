@@ -327,8 +327,12 @@ pub(super) fn pages(
     (0..graph.nodes.len()).into_par_iter().for_each(|n| {
         let Some(o) = new_to_old[n] else { return };
         if old_derived.items[o] == model.items[n] {
-            if let Some(f) = old_derived.fragments[o].get() {
-                let _ = model.fragments[n].set(f.clone());
+            let (old, new) = (&old_derived.fragments[o], &model.fragments[n]);
+            if let Some(f) = old.own.get() {
+                let _ = new.own.set(f.clone());
+            }
+            if let Some(f) = old.marked.get() {
+                let _ = new.marked.set(f.clone());
             }
         }
         let entry = old_derived.code_entries[o]
