@@ -312,6 +312,7 @@ pub fn check_pages(
     }
     check_links_between_pages(&graph, &rendered, &mut diags);
     overdue_summary(config, &graph, opts.today, &mut diags);
+    diags.extend(graph.outdated());
     point_at_values(&graph, &opts.root, &mut diags);
     let mut template_links = Vec::new();
     check_links_in_templates(overrides, config, &graph, &mut template_links);
@@ -766,7 +767,7 @@ pub fn days(n: impl Into<i64>) -> String {
 /// Overdue reviews become one warning per page.
 pub fn overdue_pages(config: &Config, graph: &Graph, today: Date) -> Vec<(Date, usize)> {
     let mut v: Vec<(Date, usize)> = graph
-        .originals()
+        .published()
         .filter(|(_, n)| n.page.kind.is_reviewed())
         .filter_map(|(id, n)| n.page.fm.reviewed.map(|d| (d, id)))
         .filter(|(d, _)| (today - *d).whole_days() > i64::from(config.review_interval_days))

@@ -24,7 +24,7 @@ struct RawConfig {
     #[serde(default)]
     description: String,
     #[serde(default)]
-    language: Option<String>,
+    language: Option<Spanned<String>>,
     #[serde(default)]
     review_interval_days: Option<Spanned<i64>>,
     #[serde(default)]
@@ -443,7 +443,21 @@ impl Config {
             &at,
         );
 
-        let language = raw.language.unwrap_or_else(|| "en".into());
+        let language = match raw.language {
+            None => "en".to_string(),
+            Some(l) => {
+                if !i18n::is_language_code(l.get_ref()) {
+                    errors.push(err(
+                        l.span().start,
+                        format!(
+                            "language \"{}\" must be a language code: 2-3 lowercase letters, then -subtags (en, pt-BR, zh-Hans)",
+                            l.get_ref()
+                        ),
+                    ));
+                }
+                l.into_inner()
+            }
+        };
         let languages = languages(&language, raw.languages, &mut |offset, msg| {
             errors.push(err(offset, msg))
         });
@@ -492,9 +506,17 @@ fn languages(
     let english = i18n::english();
     let mut default_lang = None;
     let mut out = Vec::new();
+    let mut seen: Vec<String> = Vec::new();
     for (code, l) in raw {
         let at = code.span().start;
         let code = code.into_inner();
+        if seen.contains(&code.to_lowercase()) {
+            err(
+                at,
+                format!("language \"{code}\" is declared twice (language codes ignore case)"),
+            );
+        }
+        seen.push(code.to_lowercase());
         if !i18n::is_language_code(&code) {
             err(
                 at,
@@ -803,6 +825,20 @@ mod tests {
         }
         // `extra` is free-form: documented as a table, with no keys.
         assert_eq!(documented.get("extra"), Some(&BTreeSet::new()));
+    }
+
+    #[test]
+    fn the_default_language_is_a_language_code() {
+        for bad in ["", "EN", "en_US", "english"] {
+            let text = format!("title = \"t\"\nbase_url = \"https://x/\"\nlanguage = \"{bad}\"\n");
+            let errs = Config::parse(&text, THEMES).unwrap_err();
+            assert_eq!(errs[0].line, Some(3), "{bad}");
+            assert!(errs[0].message.contains("must be a language code"), "{bad}");
+        }
+        for good in ["en", "pt-BR", "zh-Hans"] {
+            let text = format!("title = \"t\"\nbase_url = \"https://x/\"\nlanguage = \"{good}\"\n");
+            assert!(Config::parse(&text, THEMES).is_ok(), "{good}");
+        }
     }
 
     #[test]

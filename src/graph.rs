@@ -243,6 +243,32 @@ impl Graph {
         self.nodes.iter().enumerate().filter(|(_, n)| n.published)
     }
 
+    /// A warning for each published translation reviewed before its
+    /// original was. Made from the graph as it is, so also after serve
+    /// swapped a page in.
+    pub fn outdated(&self) -> Vec<Diagnostic> {
+        let mut out = Vec::new();
+        for (_, n) in self.published() {
+            let Some(o) = n.original else { continue };
+            let (t, of) = (&n.page, &self.nodes[o].page);
+            if let (Some(own), Some(theirs)) = (t.fm.reviewed, of.fm.reviewed) {
+                if theirs > own {
+                    out.push(Rule::Outdated.warning(
+                        &t.file,
+                        Some(t.fm.line_of("reviewed")),
+                        format!(
+                            "outdated translation: its original, {}, was reviewed on {}, after this translation was ({})",
+                            of.file,
+                            crate::page::format_date(theirs),
+                            crate::page::format_date(own)
+                        ),
+                    ));
+                }
+            }
+        }
+        out
+    }
+
     /// True for `content/index.md` and its translations: their bodies
     /// introduce the home pages, they are no pages of their own.
     pub fn is_home_intro(&self, id: PageId) -> bool {
@@ -543,7 +569,7 @@ pub fn build(inputs: Inputs<'_>, reserved: Reserved<'_>, diags: &mut Vec<Diagnos
 
     let pages = g.translate(pages, diags);
     g.place(pages, config, drafts, diags);
-    g.link_translations(diags);
+    g.link_translations();
     let mut aliases = Vec::new();
     for id in 0..g.nodes.len() {
         aliases.push(match g.nodes[id].original {
@@ -619,6 +645,11 @@ impl Graph {
             .filter(|p| p.lang.is_none())
             .map(|p| (p.inner.clone(), p.clone()))
             .collect();
+        let translations: BTreeSet<String> = pages
+            .iter()
+            .filter(|p| p.lang.is_some())
+            .map(|p| p.inner.clone())
+            .collect();
         pages.retain_mut(|p| {
             let Some(lang) = &p.lang else {
                 return true;
@@ -630,12 +661,15 @@ impl Graph {
                     true
                 }
                 None => {
+                    let why = if translations.contains(&inner) {
+                        format!("content/{inner} is itself a translation: translate the original")
+                    } else {
+                        format!("content/{inner} does not exist: a translation sits beside its original, named as the original with .{lang} before .md")
+                    };
                     diags.push(Rule::Translation.error(
                         &p.file,
                         None,
-                        format!(
-                            "a translation into {lang} of content/{inner}, which does not exist: a translation sits beside its original, named as the original with .{lang} before .md"
-                        ),
+                        format!("a translation into {lang} of content/{inner}, but {why}"),
                     ));
                     self.broken.insert(p.inner.clone());
                     false
@@ -646,9 +680,8 @@ impl Graph {
     }
 
     /// Each translation linked with its original, at the original's URL
-    /// under `<lang>/`, published when both are; one reviewed before its
-    /// original was is outdated (a warning).
-    fn link_translations(&mut self, diags: &mut Vec<Diagnostic>) {
+    /// under `<lang>/`, published when both are.
+    fn link_translations(&mut self) {
         for id in 0..self.nodes.len() {
             let Some(lang) = self.nodes[id].page.lang.clone() else {
                 continue;
@@ -662,21 +695,6 @@ impl Graph {
                 p => format!("{lang}/{p}"),
             };
             let published = self.nodes[o].published;
-            let (t, of) = (&self.nodes[id].page, &self.nodes[o].page);
-            if let (Some(own), Some(theirs)) = (t.fm.reviewed, of.fm.reviewed) {
-                if theirs > own && published && self.nodes[id].published {
-                    diags.push(Rule::Outdated.warning(
-                        &t.file,
-                        Some(t.fm.line_of("reviewed")),
-                        format!(
-                            "outdated translation: its original, {}, was reviewed on {}, after this translation was ({})",
-                            of.file,
-                            crate::page::format_date(theirs),
-                            crate::page::format_date(own)
-                        ),
-                    ));
-                }
-            }
             let n = &mut self.nodes[id];
             n.original = Some(o);
             n.path = path;

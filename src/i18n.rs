@@ -38,6 +38,16 @@ pub fn english() -> &'static Strings {
 /// (`pt-BR` reads `pt`), when there is one.
 fn builtin(code: &str) -> Option<Strings> {
     let primary = code.split('-').next().unwrap_or(code).to_ascii_lowercase();
+    // The Chinese table is Simplified: Traditional needs words of its own.
+    let traditional = ["hant", "tw", "hk", "mo"];
+    if primary == "zh"
+        && code
+            .split('-')
+            .skip(1)
+            .any(|s| traditional.contains(&s.to_ascii_lowercase().as_str()))
+    {
+        return None;
+    }
     BUILTIN
         .iter()
         .find(|(c, _)| *c == primary)
@@ -186,6 +196,7 @@ mod tests {
         let fr = strings_for("fr-CA", &o);
         assert_eq!(fr["feed"], "Flux RSS");
         assert_eq!(fr["language_name"], "Français");
+        assert!(!has_builtin("zh-Hant") && !has_builtin("zh-TW") && has_builtin("zh-Hans"));
         let xx = strings_for("it", &Strings::new());
         assert_eq!(xx["feed"], "Feed");
     }

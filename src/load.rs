@@ -98,20 +98,26 @@ pub fn page(
     }
     let kind = Kind::of(inner);
     let name = inner.rsplit('/').next().unwrap_or(inner);
-    let lang = crate::i18n::language_of_file(name, translations);
+    let mut lang = crate::i18n::language_of_file(name, translations);
     if let Some(l) = lang.filter(|l| !translations.iter().any(|t| t == l)) {
+        // A language site.toml does not declare: a mistake when the page
+        // it would translate is there, else a name like any other.
         let base = name.replacen(&format!(".{l}.md"), ".md", 1);
-        let msg = if l == language {
-            format!(
-                "\"{l}\" in the file name makes this a translation into {l}, the site's default language, which {base} is written in; rename it to {base}"
-            )
+        if !abs.with_file_name(&base).is_file() {
+            lang = None;
         } else {
-            format!(
-                "\"{l}\" in the file name makes this a translation of {base} into {l}, a language site.toml does not declare; add [languages.{l}] with a name, or rename the file"
-            )
-        };
-        diags.push(Rule::Translation.error(file, None, msg));
-        return None;
+            let msg = if l == language {
+                format!(
+                    "\"{l}\" in the file name makes this a translation into {l}, the site's default language, which {base} beside it is already written in; merge the two pages, or rename this file"
+                )
+            } else {
+                format!(
+                    "\"{l}\" in the file name makes this a translation of {base} into {l}, a language site.toml does not declare; add [languages.{l}] with a name, or rename the file"
+                )
+            };
+            diags.push(Rule::Translation.error(file, None, msg));
+            return None;
+        }
     }
     let folder_provider = if kind.has_code() {
         let mut parts = inner[kind.spec().folder.len()..].split('/');

@@ -188,6 +188,8 @@ fn build_command(root: PathBuf, args: BuildArgs, run: &Run) -> anyhow::Result<Ex
         // The per-page list behind the overdue summary.
         outcome.diagnostics.append(&mut outcome.overdue);
         outcome.diagnostics.sort();
+    } else {
+        summarize_outdated(&mut outcome.diagnostics);
     }
     report(&outcome.diagnostics, &root, verbosity);
     if verbosity == Verbosity::Verbose {
@@ -219,6 +221,28 @@ fn build_command(root: PathBuf, args: BuildArgs, run: &Run) -> anyhow::Result<Ex
         );
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Outdated translations as one line, as overdue pages are: a build of a
+/// large site would print thousands (`build -v` and `check` list them).
+fn summarize_outdated(diags: &mut Vec<Diagnostic>) {
+    let outdated: Vec<Diagnostic> = diags
+        .iter()
+        .filter(|d| d.rule == diag::Rule::Outdated && !d.is_error())
+        .cloned()
+        .collect();
+    if outdated.len() < 2 {
+        return;
+    }
+    diags.retain(|d| d.rule != diag::Rule::Outdated || d.is_error());
+    diags.insert(
+        0,
+        diag::Rule::Outdated.site_warning(format!(
+            "{} translations are outdated (their originals were reviewed after them); the first is {}; faultbook check lists them",
+            outdated.len(),
+            outdated[0].file.as_deref().unwrap_or("")
+        )),
+    );
 }
 
 /// `faultbook check`: every diagnostic in the chosen format, exit 1 on errors.
@@ -602,6 +626,11 @@ fn translate_command(
         eprintln!("error: {msg}");
         Ok(ExitCode::from(1))
     };
+    if !faultbook::i18n::is_language_code(lang) {
+        return fail(format!(
+            "\"{lang}\" is not a language code: 2-3 lowercase letters, then -subtags (fr, pt-BR)"
+        ));
+    }
     if config.language(lang).is_none() || lang == config.language {
         let known = config.translation_codes();
         return fail(if lang == config.language {
@@ -622,14 +651,30 @@ fn translate_command(
         NewPage::Compare { slug, .. } => (Kind::Compare, slug.as_str(), None),
         NewPage::Playbook { slug, .. } => (Kind::Playbook, slug.as_str(), None),
     };
-    let rel = scaffold::new_page_path(kind, provider, name)?;
-    let inner = &rel["content/".len()..];
-    let Some(id) = checked.graph.lookup_inner(inner) else {
-        return fail(format!(
-            "{rel} does not exist: a translation starts from its original (faultbook new without --lang writes one)"
-        ));
+    // An error page by its code, wherever its file is; a guide by its file.
+    let found = match provider {
+        Some(p) => checked
+            .graph
+            .resolve_ref(&format!("{p}:{name}"), &config.providers)
+            .map_err(|_| format!("no error page of {p} has the code {name}")),
+        None => {
+            let rel = scaffold::new_page_path(kind, None, name)?;
+            checked
+                .graph
+                .lookup_inner(&rel["content/".len()..])
+                .ok_or(format!("{rel} does not exist"))
+        }
     };
-    let target = rel.replace(".md", &format!(".{lang}.md"));
+    let id = match found {
+        Ok(id) => id,
+        Err(why) => {
+            return fail(format!(
+                "{why}: a translation starts from its original (faultbook new without --lang writes one)"
+            ))
+        }
+    };
+    let rel = checked.graph.page(id).page.file.clone();
+    let target = format!("{}.{lang}.md", rel.strip_suffix(".md").unwrap_or(&rel));
     let path = root.join(&target);
     if path.exists() {
         return fail(format!("{target} already exists; it was left untouched"));

@@ -384,7 +384,18 @@ fn list_view<'m>(m: &'m Model<'_>, list: &List, lang: Lang) -> crate::view::List
         }
         List::Standard(key) => {
             let s = &m.config.standards[key];
-            let ids = &mapped(g.by_standard.get(key).unwrap_or(&none));
+            // In another language, by each page's own standard (a
+            // translation may name its own).
+            let ids = &match code {
+                None => g.by_standard.get(key).unwrap_or(&none).clone(),
+                Some(_) => {
+                    let all: Vec<PageId> = g.originals().map(|(i, _)| i).collect();
+                    mapped(&all)
+                        .into_iter()
+                        .filter(|&i| g.page(i).standard.as_deref() == Some(key.as_str()))
+                        .collect()
+                }
+            };
             m.list(
                 "standard",
                 fill(word(words, "standard_title"), &[("standard", &s.name)]),

@@ -648,7 +648,9 @@ impl<'a> Model<'a> {
             return id;
         };
         note(id);
+        // Each translation is read: one unpublished or gone changes the answer.
         let found = self.graph.page(id).translations.iter().copied().find(|&t| {
+            note(t);
             let n = self.graph.page(t);
             n.published && n.page.lang.as_deref() == Some(lang)
         });

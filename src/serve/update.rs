@@ -349,7 +349,8 @@ pub(super) fn pages(
     // A page's own file gives its path, status, standard and tags; what
     // other pages give it is what can change while its file does not.
     let same_node = |a: &Node, b: &Node| {
-        a.guides_fallback == b.guides_fallback
+        a.published == b.published
+            && a.guides_fallback == b.guides_fallback
             && same_ids(&a.subjects, &b.subjects)
             && same_ids(&a.related, &b.related)
             && same_ids(&a.guides, &b.guides)
@@ -373,7 +374,10 @@ pub(super) fn pages(
         .map(|n| match new_to_old[n] {
             None => true,
             Some(o) => {
+                // A page not rendered (a draft) is not scanned: its file
+                // says it changed.
                 rescanned[n]
+                    || changed.contains_key(graph.page(n).page.file.as_str())
                     || graph
                         .page(n)
                         .tag_slugs

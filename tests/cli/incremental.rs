@@ -284,7 +284,13 @@ fn edit(site: &Site, rng: &mut Rng, step: usize) -> (String, Option<Vec<String>>
     let gen = generated(rng.below(GENERATED));
     let i = rng.below(GENERATED);
     let (original, fr) = (generated(i), translation(i));
-    match rng.below(36) {
+    match rng.below(37) {
+        36 if site.exists(&fr) => {
+            // A translation made a draft: its original's switcher and the
+            // French pages that linked it fall back to the original.
+            toggle_key(site, &fr, "draft", "draft = true");
+            only(format!("draft of {fr}"), &fr)
+        }
         32 if site.exists(&original) => {
             // A translation added or deleted: the switcher of its original,
             // the French listings, index and feed, codes.json.

@@ -165,7 +165,7 @@ fn translation_mistakes_are_errors_at_file_and_line() {
     let expect = [
         "error: content/about.en.md: \"en\" in the file name makes this a translation into en, the site's default language",
         "error: content/about.it.md: \"it\" in the file name makes this a translation of about.md into it, a language site.toml does not declare; add [languages.it]",
-        "error: content/errors/http/404.fr.md: a translation into fr of content/errors/http/404.md, which does not exist",
+        "error: content/errors/http/404.fr.md: a translation into fr of content/errors/http/404.md, but content/errors/http/404.md does not exist",
         "error: content/errors/http/503.de.md:3:8: \"code\" is a fact of the original, content/errors/http/503.md",
     ];
     for e in expect {
@@ -215,7 +215,7 @@ fn site_toml_languages_are_checked_at_their_line() {
     let toml = site.read("site.toml");
     site.write(
         "site.toml",
-        format!("{toml}\n[languages.FR]\nname = \"x\"\n\n[languages.tlh]\n\n[languages.es.strings]\nfeeed = \"x\"\n"),
+        format!("{toml}\n[languages.FR]\nname = \"x\"\n\n[languages.tlh]\n\n[languages.es.strings]\nfeeed = \"x\"\n\n[languages.zh-Hant]\n"),
     );
     let run = site.build();
     assert_eq!(run.status, 1);
@@ -225,6 +225,7 @@ fn site_toml_languages_are_checked_at_their_line() {
         (n + 2, "language code \"FR\" must be 2-3 lowercase letters"),
         (n + 5, "language \"tlh\" needs a name"),
         (n + 8, "unknown string \"feeed\" in [languages.es.strings]"),
+        (n + 10, "language \"zh-Hant\" needs a name"),
     ] {
         let at = format!("error: site.toml:{line}:");
         assert!(
@@ -425,8 +426,93 @@ fn new_with_lang_starts_a_translation_from_its_original() {
     assert!(
         missing
             .stderr
-            .contains("content/errors/http/404.md does not exist"),
+            .contains("no error page of http has the code 404"),
         "{}",
         missing.stderr
     );
+}
+
+#[test]
+fn a_translation_files_under_its_own_standard_and_may_be_overdue() {
+    let site = bilingual();
+    site.replace(
+        "content/errors/http/503.fr.md",
+        "reviewed = 2026-10-05",
+        "reviewed = 2026-10-05\nstandard = \"notes\"",
+    );
+    site.build_ok();
+    let notes = site.read("public/fr/standards/notes/index.html");
+    assert!(
+        notes.contains("Service indisponible"),
+        "listed under its own standard"
+    );
+    let checked = site.read("public/fr/standards/checked/index.html");
+    assert!(
+        !checked.contains("Service indisponible") && !checked.contains("/docs/errors/http/503/")
+    );
+
+    // A translation not reviewed for long is overdue, as its page says.
+    let old = Site::fixture("basic");
+    let toml = old.read("site.toml");
+    old.write("site.toml", format!("{toml}{FR}")).write(
+        "content/errors/http/503.fr.md",
+        "+++\ntitle = \"Service indisponible\"\nreviewed = 2020-01-01\n+++\nTexte.\n",
+    );
+    let check = old.run(&["check", "--overdue", "--format", "json"]);
+    assert!(
+        check.stdout.contains("content/errors/http/503.fr.md"),
+        "{}",
+        check.stdout
+    );
+}
+
+#[test]
+fn a_site_without_languages_keeps_its_dotted_file_names() {
+    let site = Site::fixture("basic");
+    site.write(
+        "content/guides/notes.de.md",
+        "+++\ntitle = \"Notes\"\n+++\nText.\n",
+    )
+    .write("content/a.es.md", "+++\ntitle = \"A\"\n+++\nText.\n");
+    site.build_ok();
+    assert!(site.exists("public/guides/notes-de/index.html"));
+    assert!(site.exists("public/a-es/index.html"));
+    // Beside its original, the same name is a translation site.toml lacks.
+    site.write("content/a.md", "+++\ntitle = \"A\"\n+++\nText.\n");
+    let run = site.build();
+    assert!(
+        run.errors()
+            .iter()
+            .any(|e| e.contains("content/a.es.md") && e.contains("add [languages.es]")),
+        "{:?}",
+        run.errors()
+    );
+}
+
+#[test]
+fn build_sums_up_outdated_translations_and_lists_them_with_v() {
+    let site = bilingual();
+    site.replace(
+        "content/errors/http/503.fr.md",
+        "reviewed = 2026-10-05",
+        "reviewed = 2026-09-05",
+    );
+    let run = site.build_ok();
+    let outdated: Vec<String> = run
+        .diagnostics()
+        .into_iter()
+        .filter(|d| d.contains("outdated"))
+        .collect();
+    assert_eq!(outdated.len(), 1, "{outdated:?}");
+    assert!(
+        outdated[0].starts_with("warning: 2 translations are outdated"),
+        "{outdated:?}"
+    );
+    let verbose = site.run(&["build", "-v"]);
+    let listed = verbose
+        .diagnostics()
+        .into_iter()
+        .filter(|d| d.contains("outdated translation"))
+        .count();
+    assert_eq!(listed, 2, "{}", verbose.stderr);
 }
