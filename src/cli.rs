@@ -156,15 +156,15 @@ pub enum NewPage {
     /// A compare guide: content/compare/<slug>.md
     Compare {
         slug: String,
-        /// Two or more refs: provider:code, or a code only one provider has
-        #[arg(num_args = 2.., required = true)]
+        /// Two or more refs: provider:code, or a code only one provider has (none with --lang)
+        #[arg(num_args = 2.., required_unless_present = "lang")]
         refs: Vec<String>,
     },
     /// A playbook: content/playbooks/<slug>.md
     Playbook {
         slug: String,
-        /// One or more refs: provider:code, or a code only one provider has
-        #[arg(num_args = 1.., required = true)]
+        /// One or more refs: provider:code, or a code only one provider has (none with --lang)
+        #[arg(num_args = 1.., required_unless_present = "lang")]
         refs: Vec<String>,
     },
 }

@@ -55,6 +55,8 @@ struct RawConfig {
 #[serde(deny_unknown_fields)]
 struct RawLanguage {
     name: Option<Spanned<String>>,
+    title: Option<String>,
+    description: Option<String>,
     #[serde(default)]
     strings: BTreeMap<Spanned<String>, String>,
 }
@@ -208,6 +210,9 @@ pub struct Language {
     pub code: String,
     /// What the language switcher calls it.
     pub name: String,
+    /// The site's title and description in this language, when they differ.
+    pub title: Option<String>,
+    pub description: Option<String>,
     pub strings: Arc<Strings>,
 }
 
@@ -565,6 +570,8 @@ fn languages(
             code,
             name,
             strings,
+            title: l.title,
+            description: l.description,
         };
         if lang.code == default {
             default_lang = Some(lang);
@@ -583,6 +590,8 @@ fn languages(
             code: default.to_string(),
             name,
             strings,
+            title: None,
+            description: None,
         }
     });
     out.insert(0, default_lang);

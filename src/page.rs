@@ -75,11 +75,36 @@ impl Translated {
     }
 }
 
+/// Refs that name the same pages as written: codes compare
+/// case-insensitively, and a ref without a provider matches one with.
 fn same_refs(a: &[RefAt], b: &[RefAt]) -> bool {
+    fn parts(s: &str) -> (Option<String>, String) {
+        match s.split_once(':') {
+            Some((p, c)) => (Some(p.trim().to_lowercase()), c.trim().to_lowercase()),
+            None => (None, s.trim().to_lowercase()),
+        }
+    }
+    let same = |x: &RefAt, y: &RefAt| {
+        let ((px, cx), (py, cy)) = (parts(&x.text), parts(&y.text));
+        cx == cy && (px.is_none() || py.is_none() || px == py)
+    };
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| same(x, y))
+}
+
+/// Aliases as written.
+fn same_aliases(a: &[RefAt], b: &[RefAt]) -> bool {
     a.iter().map(|r| &r.text).eq(b.iter().map(|r| &r.text))
 }
 
-/// `Translated::Shared` for the field `$f`, compared with `$same`.
+/// Tags that are the same tags: their listing is the same whatever the case.
+fn same_tags(a: &[String], b: &[String]) -> bool {
+    a.len() == b.len()
+        && a.iter()
+            .zip(b)
+            .all(|(x, y)| x.to_lowercase() == y.to_lowercase())
+}
+
+/// `Translated::Shared` for the field `$f`, compared with `==` or `$same`.
 macro_rules! shared {
     ($f:ident) => {
         Translated::Shared(|t, o| {
@@ -88,9 +113,9 @@ macro_rules! shared {
             same
         })
     };
-    ($f:ident, refs) => {
+    ($f:ident, $same:ident) => {
         Translated::Shared(|t, o| {
-            let same = same_refs(&t.$f, &o.$f);
+            let same = $same(&t.$f, &o.$f);
             t.$f = o.$f.clone();
             same
         })
@@ -151,7 +176,7 @@ pub const SCHEMA: &[Field] = &[
             set: |fm, v| fm.compares = v,
         },
         need: [N, R, N, N],
-        translated: shared!(compares, refs),
+        translated: shared!(compares, same_refs),
         meaning: "the codes compared",
     },
     Field {
@@ -161,7 +186,7 @@ pub const SCHEMA: &[Field] = &[
             set: |fm, v| fm.covers = v,
         },
         need: [N, N, R, N],
-        translated: shared!(covers, refs),
+        translated: shared!(covers, same_refs),
         meaning: "the codes covered",
     },
     Field {
@@ -171,21 +196,21 @@ pub const SCHEMA: &[Field] = &[
             set: |fm, v| fm.related = v,
         },
         need: [O, O, O, N],
-        translated: shared!(related, refs),
+        translated: shared!(related, same_refs),
         meaning: "related codes",
     },
     Field {
         key: "tags",
         ty: T::StrList(|fm, v| fm.tags = v.into_iter().map(|r| r.text).collect()),
         need: [O, O, O, O],
-        translated: shared!(tags),
+        translated: shared!(tags, same_tags),
         meaning: "tags",
     },
     Field {
         key: "aliases",
         ty: T::StrList(|fm, v| fm.aliases = v),
         need: [O, O, O, O],
-        translated: shared!(aliases, refs),
+        translated: shared!(aliases, same_aliases),
         meaning: "old site paths that redirect here",
     },
     Field {

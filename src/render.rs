@@ -714,6 +714,7 @@ pub const FEED_ENTRIES: usize = 50;
 pub fn feed(m: &Model<'_>, lang: Lang) -> String {
     let base = &m.config.base;
     let section = routes::prefix(m.config, lang);
+    let site = m.site_in(lang);
     let entries: Vec<(String, PageId)> = m
         .recently_reviewed(lang)
         .into_iter()
@@ -731,14 +732,11 @@ pub fn feed(m: &Model<'_>, lang: Lang) -> String {
         .first()
         .map_or_else(|| "1970-01-01".to_string(), |e| e.0.clone());
     let mut s = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n");
-    s.push_str(&format!(
-        "  <title>{}</title>\n",
-        escape_xml(&m.config.title)
-    ));
-    if !m.config.description.is_empty() {
+    s.push_str(&format!("  <title>{}</title>\n", escape_xml(&site.title)));
+    if !site.description.is_empty() {
         s.push_str(&format!(
             "  <subtitle>{}</subtitle>\n",
-            escape_xml(&m.config.description)
+            escape_xml(&site.description)
         ));
     }
     s.push_str(&format!(
@@ -767,7 +765,7 @@ pub fn feed(m: &Model<'_>, lang: Lang) -> String {
         s.push_str(&format!("    <updated>{date}T00:00:00Z</updated>\n"));
         s.push_str(&format!(
             "    <author><name>{}</name></author>\n",
-            escape_xml(&m.config.title)
+            escape_xml(&site.title)
         ));
         if !it.summary.is_empty() {
             s.push_str(&format!(

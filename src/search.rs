@@ -451,17 +451,25 @@ impl Cutter {
 
 /// A document's row in its document chunk:
 /// `[kind, code, title, provider, summary, path]` as JSON.
-fn doc_row(m: &Model<'_>, id: PageId) -> String {
+/// A document's row: kind, code, title, provider, summary, path; in
+/// another language's index, a page not translated adds its language.
+fn doc_row(m: &Model<'_>, id: PageId, lang: Lang) -> String {
     let item = &m.items[id];
     let node = m.graph.page(id);
-    let row: [&str; 6] = [
+    let mut row: Vec<&str> = vec![
         node.page.kind.name(),
         item.code.as_deref().unwrap_or(""),
         &item.title,
         item.provider.as_deref().unwrap_or(""),
-        &short(&item.summary),
-        &crate::urls::encode_path(&node.path),
+        "",
+        "",
     ];
+    let (summary, path) = (short(&item.summary), crate::urls::encode_path(&node.path));
+    row[4] = &summary;
+    row[5] = &path;
+    if lang > 0 && node.original.is_none() {
+        row.push(&m.config.language);
+    }
     serde_json::to_string(&row).unwrap_or_default()
 }
 
@@ -550,7 +558,7 @@ pub fn write(
     let doc_chunks: Vec<Vec<u8>> = docs
         .par_chunks(DOCS_PER_CHUNK)
         .map(|ids| {
-            let rows: Vec<String> = ids.iter().map(|&id| doc_row(m, id)).collect();
+            let rows: Vec<String> = ids.iter().map(|&id| doc_row(m, id, lang)).collect();
             doc_chunk(rows.iter().map(String::as_str))
         })
         .collect();

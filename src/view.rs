@@ -1075,9 +1075,16 @@ fn site_view(config: &Config, lang: Lang, assets: Assets) -> SiteView {
     let prefix = crate::routes::prefix(config, lang);
     let words = &config.languages[lang].strings;
     let href = |path: &str| base.href(&format!("{prefix}{path}"));
+    let language = &config.languages[lang];
     SiteView {
-        title: config.title.clone(),
-        description: config.description.clone(),
+        title: language
+            .title
+            .clone()
+            .unwrap_or_else(|| config.title.clone()),
+        description: language
+            .description
+            .clone()
+            .unwrap_or_else(|| config.description.clone()),
         language: config.language.clone(),
         base_url: base.full.clone(),
         base_path: base.path.clone(),

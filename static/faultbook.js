@@ -499,7 +499,7 @@
     return Promise.all(hits.map(function (h) {
       return self.fetchJson('search/d/' + Math.floor(h[0] / per) + '.json').then(function (rows) {
         var r = rows[h[0] % per];
-        return { kind: r[0], code: r[1], title: r[2], provider: r[3], summary: r[4], href: self.site + r[5] };
+        return { kind: r[0], code: r[1], title: r[2], provider: r[3], summary: r[4], href: self.site + r[5], lang: r[6] };
       });
     }));
   };
@@ -518,7 +518,14 @@
     a.href = d.href;
     var head = el('span', 'search-hit-head');
     if (d.code) head.appendChild(el('span', 'search-hit-code', d.code));
-    head.appendChild(el('span', 'search-hit-title', d.title));
+    var title = el('span', 'search-hit-title', d.title);
+    head.appendChild(title);
+    // A page not in the reader's language, named by its own.
+    if (d.lang) {
+      a.hreflang = d.lang;
+      title.lang = d.lang;
+      head.appendChild(el('span', 'item-lang', d.lang.toUpperCase()));
+    }
     a.appendChild(head);
     a.appendChild(el('span', 'search-hit-provider', d.provider || say('kind_' + d.kind)));
     if (d.summary) a.appendChild(el('span', 'search-hit-summary', d.summary));

@@ -360,12 +360,14 @@ impl<'a, 'c> Pass<'a, 'c> {
             }
             Event::End(TagEnd::Heading(_)) => {
                 if let Some(h) = self.heading.take() {
-                    emit_heading(h, &mut self.r, &mut self.out, &mut self.used_ids);
+                    let label = crate::i18n::word(self.words(), "link_to_section");
+                    emit_heading(h, &mut self.r, &mut self.out, &mut self.used_ids, label);
                 }
                 true
             }
             Event::Start(Tag::BlockQuote(Some(kind))) => {
-                let (class, title) = callout_kind(*kind);
+                let class = callout_kind(*kind);
+                let title = escape(crate::i18n::word(self.words(), &format!("callout_{class}")));
                 self.callouts.push(true);
                 self.out.push(Event::Html(CowStr::from(format!(
                     "<div class=\"callout callout-{class}\" role=\"note\">\n<p class=\"callout-title\">{title}</p>\n"
@@ -464,6 +466,14 @@ impl<'a, 'c> Pass<'a, 'c> {
         std::ops::ControlFlow::Continue(event)
     }
 
+    /// The theme's words in the page's language.
+    fn words(&self) -> &'c crate::i18n::Strings {
+        let lang = self.ctx.graph.page(self.id).page.lang.as_deref();
+        let l = lang.and_then(|l| self.ctx.config.language(l));
+        &l.unwrap_or_else(|| self.ctx.config.default_language())
+            .strings
+    }
+
     fn resolve_link(&mut self, dest: &str, at: usize) -> Option<String> {
         resolve_link(
             self.ctx,
@@ -535,7 +545,8 @@ impl<'a, 'c> Pass<'a, 'c> {
     /// Anchors checked on the page itself, and the HTML made (`Mode::Html`).
     fn finish(mut self) -> Rendered {
         if let Some(h) = self.heading.take() {
-            emit_heading(h, &mut self.r, &mut self.out, &mut self.used_ids);
+            let label = crate::i18n::word(self.words(), "link_to_section");
+            emit_heading(h, &mut self.r, &mut self.out, &mut self.used_ids, label);
         }
         let ctx = self.ctx;
         let file = self.file();
@@ -616,13 +627,14 @@ pub(crate) fn near_page(graph: &Graph, content_path: &str) -> Option<String> {
     })
 }
 
-fn callout_kind(kind: BlockQuoteKind) -> (&'static str, &'static str) {
+/// A call-out's class; its title is the theme's word `callout_<class>`.
+fn callout_kind(kind: BlockQuoteKind) -> &'static str {
     match kind {
-        BlockQuoteKind::Note => ("note", "Note"),
-        BlockQuoteKind::Tip => ("tip", "Tip"),
-        BlockQuoteKind::Important => ("important", "Important"),
-        BlockQuoteKind::Warning => ("warning", "Warning"),
-        BlockQuoteKind::Caution => ("caution", "Caution"),
+        BlockQuoteKind::Note => "note",
+        BlockQuoteKind::Tip => "tip",
+        BlockQuoteKind::Important => "important",
+        BlockQuoteKind::Warning => "warning",
+        BlockQuoteKind::Caution => "caution",
     }
 }
 
@@ -631,6 +643,7 @@ fn emit_heading<'a>(
     r: &mut Rendered,
     out: &mut Vec<Event<'a>>,
     used: &mut HashMap<String, usize>,
+    label: &str,
 ) {
     let base_id = h.id.clone().unwrap_or_else(|| {
         let s = heading_slug(&h.text);
@@ -660,7 +673,8 @@ fn emit_heading<'a>(
     ))));
     out.extend(h.events);
     out.push(Event::Html(CowStr::from(format!(
-        " <a class=\"anchor\" href=\"#{eid}\" aria-label=\"Link to this section\">#</a></h{level}>\n"
+        " <a class=\"anchor\" href=\"#{eid}\" aria-label=\"{}\">#</a></h{level}>\n",
+        escape(label)
     ))));
     if (2..=3).contains(&level) {
         r.toc.push(TocEntry {

@@ -108,7 +108,7 @@ impl Corpus for Section<'_, '_> {
     }
 
     fn row(&self, id: PageId) -> String {
-        doc_row(self.m, id)
+        doc_row(self.m, id, self.lang)
     }
 }
 

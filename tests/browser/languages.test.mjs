@@ -115,6 +115,7 @@ test("search in the French section finds French pages, and English ones that hav
       assert.deepEqual(watch.problems, [], path);
       return {
         hits: await page.evaluate(() => [...document.querySelectorAll('#search-results a.search-hit')].map((a) => a.getAttribute('href'))),
+        marked: await page.evaluate(() => [...document.querySelectorAll('#search-results a.search-hit[hreflang]')].map((a) => `${a.getAttribute('href')} ${a.querySelector('.item-lang')?.textContent}`)),
         status: await page.locator('#search-status').textContent(),
       };
     } finally {
@@ -126,9 +127,11 @@ test("search in the French section finds French pages, and English ones that hav
     assert.equal(r.hits[0], '/kb/fr/errors/http/429/', `first hit: ${r.hits}`);
     assert.ok(!r.hits.includes('/kb/errors/http/429/'), 'the original of a translated page is not a result');
     assert.match(r.status, /résultat/);
+    assert.ok(!r.marked.includes('/kb/fr/errors/http/429/ FR'), 'a page in the reader\'s language is not marked');
 
     r = await search('fr/search/?q=AADSTS53003');
     assert.ok(r.hits.includes('/kb/errors/entra/aadsts53003/'), `untranslated page found: ${r.hits}`);
+    assert.ok(r.marked.includes('/kb/errors/entra/aadsts53003/ EN'), `marked with its language: ${r.marked}`);
 
     // The English section's search stays English.
     r = await search('search/?q=429');

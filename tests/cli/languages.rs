@@ -6,7 +6,8 @@
 
 use crate::harness::{tree, Site};
 
-const FR: &str = "\n[languages.fr]\n\n[languages.de]\nname = \"Deutsch (DE)\"\n";
+const FR: &str =
+    "\n[languages.fr]\ntitle = \"Atlas des erreurs\"\n\n[languages.de]\nname = \"Deutsch (DE)\"\n";
 
 /// The basic fixture in English, French and German, with a French
 /// translation of the 503 page (reviewed after its original) and of the
@@ -145,7 +146,7 @@ fn translation_mistakes_are_errors_at_file_and_line() {
     let site = bilingual();
     site.write(
         "content/errors/http/503.de.md",
-        "+++\ntitle = \"Dienst nicht verfügbar\"\ncode = \"504\"\ntags = [\"availability\"]\nreviewed = 2026-10-05\n+++\nText.\n",
+        "+++\ntitle = \"Dienst nicht verfügbar\"\ncode = \"504\"\ntags = [\"Availability\"]\nrelated = [\"UNAVAILABLE\"]\nreviewed = 2026-10-05\n+++\nText.\n",
     )
     .write(
         "content/errors/http/404.fr.md",
@@ -299,6 +300,14 @@ fn each_language_has_its_section_of_listings_search_and_feed() {
     }
     let list = site.read("public/fr/errors/index.html");
     assert!(list.contains("Erreurs de A à Z"));
+    // The site's title in French, where site.toml gives it.
+    assert!(list.contains(r#"<a class="site-title" href="/docs/fr/">Atlas des erreurs</a>"#));
+    assert!(site
+        .read("public/errors/index.html")
+        .contains(">Fixture Atlas</a>"));
+    assert!(site
+        .read("public/fr/feed.xml")
+        .contains("<title>Atlas des erreurs</title>"));
     // The translated page where there is one, else the original, marked.
     assert!(list.contains(r#"<a href="/docs/fr/errors/http/503/"><code class="item-code">503</code> <span class="item-title">Service indisponible</span></a>"#));
     assert!(list.contains(r#"<a href="/docs/errors/grpc/unavailable/" hreflang="en" lang="en">"#));
