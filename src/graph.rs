@@ -603,7 +603,7 @@ fn original_inner(inner: &str, lang: &str) -> String {
 /// A translation with the facts it shares with its original taken from
 /// the original (`page::Translated`), each one it sets differently an
 /// error at its line.
-fn translated(t: &Page, o: &Page, diags: &mut Vec<Diagnostic>) -> Page {
+pub fn translated(t: &Page, o: &Page, diags: &mut Vec<Diagnostic>) -> Page {
     use crate::page::{Translated, SCHEMA};
     let mut fm = t.fm.clone();
     for field in SCHEMA {

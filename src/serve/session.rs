@@ -428,11 +428,13 @@ fn try_patch(
         &mut load_diags,
     )
     .ok_or(())?;
+    // A translation as the graph holds it: with its original's facts.
+    let page = match c.graph.page(id).original {
+        Some(o) => crate::graph::translated(&page, &c.graph.page(o).page, &mut load_diags),
+        None => page,
+    };
     let old = &c.graph.page(id).page;
-    // A translation's front matter is merged with its original's, and its
-    // links are not backlinks: the page path handles it.
     if load_diags.iter().any(Diagnostic::is_error)
-        || page.lang.is_some()
         || page.fm != old.fm
         || page.kind != old.kind
         || page.body_line != old.body_line
@@ -501,6 +503,10 @@ fn render_patch(
     };
     let (was, now) = (targets(before), targets(&scan));
     let mut pages: Vec<PageId> = was.symmetric_difference(&now).copied().collect();
+    // A translation's links are no backlinks (its original's are shown).
+    if c.graph.page(id).original.is_some() {
+        pages.clear();
+    }
     pages.retain(|&t| t != id && c.graph.page(t).published);
     let mut derived = live.derived.take()?;
     let related = &c.graph.page(id).related;
