@@ -564,7 +564,25 @@ fn placing(
         .map(|rel| {
             let page = loaded.get(rel.as_str())?.as_ref()?;
             let id = old.lookup_inner(&page.inner)?;
-            crate::graph::same_place(&old.page(id).page, page).then(|| (id, page.clone()))
+            // A translation as the graph holds it: with the facts of its
+            // original, as loaded again if it changed too.
+            let page = match old.page(id).original {
+                Some(o) => {
+                    let of = &old.page(o).page;
+                    let original = match loaded.get(of.file.as_str()) {
+                        Some(again) => again.as_ref()?,
+                        None => of,
+                    };
+                    let mut problems = Vec::new();
+                    let merged = crate::graph::translated(page, original, &mut problems);
+                    if !problems.is_empty() {
+                        return None;
+                    }
+                    Arc::new(merged)
+                }
+                None => page.clone(),
+            };
+            crate::graph::same_place(&old.page(id).page, &page).then_some((id, page))
         })
         .collect();
     match swaps {
