@@ -13,6 +13,10 @@
 //!   `[kind, code, title, provider, summary, path]`, fetched only for the
 //!   results on screen.
 //!
+//! Each other language of the site has its own index in its section
+//! (`fr/search/...`): every page in that language where it is translated,
+//! else the original, whose row then ends with the original's language.
+//!
 //! Terms: a page's code as written, lowercased, never stemmed or split
 //! (`deadline_exceeded`); the digit runs inside a code (`53003` for
 //! AADSTS53003); and the terms of code, title, summary, provider, headings and
