@@ -116,6 +116,30 @@ pub fn word<'s>(strings: &'s Strings, key: &str) -> &'s str {
     strings.get(key).map_or("", String::as_str)
 }
 
+/// A date as the language writes it: its `date` phrase, with `{year}`,
+/// `{month}` and `{day}` (two digits), `{m}` and `{d}` (no padding) and
+/// `{month_name}` (from `months`, twelve names split at commas).
+pub fn date(strings: &Strings, d: time::Date) -> String {
+    let month = u8::from(d.month());
+    let name = word(strings, "months")
+        .split(',')
+        .nth(usize::from(month) - 1)
+        .unwrap_or("")
+        .trim()
+        .to_string();
+    fill(
+        word(strings, "date"),
+        &[
+            ("year", &d.year().to_string()),
+            ("month", &format!("{month:02}")),
+            ("day", &format!("{:02}", d.day())),
+            ("m", &month.to_string()),
+            ("d", &d.day().to_string()),
+            ("month_name", &name),
+        ],
+    )
+}
+
 /// `phrase` with each `{name}` replaced by its value.
 pub fn fill(phrase: &str, args: &[(&str, &str)]) -> String {
     let mut out = phrase.to_string();
@@ -179,6 +203,18 @@ mod tests {
             let want: Vec<&String> = en.keys().collect();
             assert_eq!(keys, want, "{code}.toml has the keys of en.toml");
             for (k, v) in &table {
+                if k == "date" {
+                    let known = ["{year}", "{month}", "{day}", "{m}", "{d}", "{month_name}"];
+                    assert!(
+                        placeholders(v).iter().all(|p| known.contains(p)),
+                        "{code}.toml: date {v}"
+                    );
+                    continue;
+                }
+                if k == "months" {
+                    assert_eq!(v.split(',').count(), 12, "{code}.toml: twelve months");
+                    continue;
+                }
                 assert_eq!(
                     placeholders(v),
                     placeholders(&en[k]),
@@ -228,6 +264,16 @@ mod tests {
         assert_eq!(script_words(english()), None);
         let fr = strings_for("fr", &Strings::new());
         assert!(script_words(&fr).is_some_and(|j| j.contains("\"copy\"")));
+    }
+
+    #[test]
+    fn dates_are_written_as_each_language_writes_them() {
+        let d = time::macros::date!(2026 - 03 - 04);
+        let of = |code: &str| date(&strings_for(code, &Strings::new()), d);
+        assert_eq!(of("en"), "2026-03-04");
+        assert_eq!(of("fr"), "4 mars 2026");
+        assert_eq!(of("de"), "4. März 2026");
+        assert_eq!(of("ja"), "2026年3月4日");
     }
 
     #[test]

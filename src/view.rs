@@ -112,8 +112,9 @@ pub struct LanguageLink {
 /// A translation reviewed before its original was.
 #[derive(Serialize, Clone, Debug)]
 pub struct Outdated {
-    /// The original's review date.
+    /// The original's review date, and as the page's language writes it.
     pub reviewed: String,
+    pub reviewed_text: String,
     pub href: String,
     /// The original's language: its code and name.
     pub lang: String,
@@ -171,6 +172,8 @@ pub struct PageView {
     pub href: String,
     pub permalink: String,
     pub reviewed: Option<String>,
+    /// `reviewed` as the page's language writes it.
+    pub reviewed_text: Option<String>,
     pub overdue: bool,
     pub standard: Option<StandardView>,
     pub provider: Option<ProviderView>,
@@ -794,6 +797,7 @@ impl<'a> Model<'a> {
         let outdated = original.and_then(|o| match (fm.reviewed, o.page.fm.reviewed) {
             (Some(own), Some(theirs)) if theirs > own => Some(Outdated {
                 reviewed: format_date(theirs),
+                reviewed_text: crate::i18n::date(self.words(lang), theirs),
                 href: base.href(&o.path),
                 lang: self.config.language.clone(),
                 language: self.config.default_language().name.clone(),
@@ -865,6 +869,7 @@ impl<'a> Model<'a> {
             href,
             permalink,
             reviewed: fm.reviewed.map(format_date),
+            reviewed_text: fm.reviewed.map(|d| crate::i18n::date(words, d)),
             overdue: n.page.kind.is_reviewed() && self.overdue(fm.reviewed),
             standard,
             provider,

@@ -90,7 +90,7 @@ test('an outdated translation says so and links its original', async () => {
     await page.goto(site.url + 'fr/errors/http/503/');
     const note = page.locator('.outdated');
     assert.ok(await note.isVisible(), 'the note is shown');
-    assert.match(await note.textContent(), /2026-09-29/);
+    assert.match(await note.textContent(), /29 septembre 2026/);
     await note.locator('a').click();
     await page.waitForURL(site.url + 'errors/http/503/', { timeout: TIMEOUT });
     assert.equal(await page.locator('.outdated').count(), 0, 'the original has no note');

@@ -33,6 +33,11 @@ fn a_translation_is_published_under_its_language_with_its_originals_facts() {
     site.build_ok();
     let fr = site.read("public/fr/errors/http/503/index.html");
     assert!(fr.contains(r#"<html lang="fr""#), "lang of the translation");
+    // Dates as French writes them; the machine-readable one stays ISO.
+    assert!(
+        fr.contains(r#"<time datetime="2026-10-05">5 octobre 2026</time>"#),
+        "the review date in French"
+    );
     assert!(fr.contains("Service indisponible"));
     assert!(
         fr.contains(r#"<code class="page-code">503</code>"#),
@@ -106,7 +111,7 @@ fn an_outdated_translation_says_so_and_check_lists_it() {
     site.build_ok();
     let fr = site.read("public/fr/compare/503-vs-unavailable/index.html");
     assert!(
-        fr.contains(r#"<p class="outdated" role="note">"#) && fr.contains("2026-10-02"),
+        fr.contains(r#"<p class="outdated" role="note">"#) && fr.contains("2 octobre 2026"),
         "the badge names the original's review date"
     );
     assert!(fr.contains(r#"href="/docs/compare/503-vs-unavailable/" hreflang="en""#));
