@@ -531,6 +531,12 @@ fn languages(
         let mut strings = i18n::Strings::new();
         for (key, value) in l.strings {
             if english.contains_key(key.get_ref()) {
+                if let Err(why) = i18n::check_phrase(key.get_ref(), &value) {
+                    err(
+                        key.span().start,
+                        format!("[languages.{code}.strings] {why}"),
+                    );
+                }
                 strings.insert(key.into_inner(), value);
             } else {
                 err(

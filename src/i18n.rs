@@ -116,6 +116,53 @@ pub fn word<'s>(strings: &'s Strings, key: &str) -> &'s str {
     strings.get(key).map_or("", String::as_str)
 }
 
+/// The `{name}`s a phrase holds.
+fn placeholders(s: &str) -> Vec<&str> {
+    let mut v: Vec<&str> = s
+        .match_indices('{')
+        .filter_map(|(i, _)| s[i..].find('}').map(|j| &s[i..=i + j]))
+        .collect();
+    v.sort_unstable();
+    v.dedup();
+    v
+}
+
+/// The placeholders a `date` phrase may hold.
+const DATE_PARTS: [&str; 6] = ["{year}", "{month}", "{day}", "{m}", "{d}", "{month_name}"];
+
+/// Why a site's phrase for `key` cannot stand in for the built-in one: a
+/// placeholder the phrase is not given, or months that are not twelve.
+pub fn check_phrase(key: &str, phrase: &str) -> Result<(), String> {
+    if key == "months" {
+        let n = phrase.split(',').filter(|m| !m.trim().is_empty()).count();
+        return match n {
+            12 => Ok(()),
+            _ => Err(format!(
+                "months must be twelve names split at commas, found {n}"
+            )),
+        };
+    }
+    let english = english().get(key).map_or("", String::as_str);
+    let allowed = match key {
+        "date" => DATE_PARTS.to_vec(),
+        _ => placeholders(english),
+    };
+    match placeholders(phrase)
+        .into_iter()
+        .find(|p| !allowed.contains(p))
+    {
+        Some(p) => Err(format!(
+            "{key} may hold {}, not {p}",
+            if allowed.is_empty() {
+                "no placeholder".to_string()
+            } else {
+                allowed.join(", ")
+            }
+        )),
+        None => Ok(()),
+    }
+}
+
 /// A date as the language writes it: its `date` phrase, with `{year}`,
 /// `{month}` and `{day}` (two digits), `{m}` and `{d}` (no padding) and
 /// `{month_name}` (from `months`, twelve names split at commas).
@@ -184,15 +231,6 @@ pub fn language_of_file<'a>(name: &'a str, declared: &[String]) -> Option<&'a st
 mod tests {
     use super::*;
 
-    fn placeholders(s: &str) -> Vec<&str> {
-        let mut v: Vec<&str> = s
-            .match_indices('{')
-            .filter_map(|(i, _)| s[i..].find('}').map(|j| &s[i..=i + j]))
-            .collect();
-        v.sort_unstable();
-        v
-    }
-
     #[test]
     fn every_builtin_table_has_the_english_keys_and_placeholders() {
         let en = english();
@@ -203,16 +241,8 @@ mod tests {
             let want: Vec<&String> = en.keys().collect();
             assert_eq!(keys, want, "{code}.toml has the keys of en.toml");
             for (k, v) in &table {
-                if k == "date" {
-                    let known = ["{year}", "{month}", "{day}", "{m}", "{d}", "{month_name}"];
-                    assert!(
-                        placeholders(v).iter().all(|p| known.contains(p)),
-                        "{code}.toml: date {v}"
-                    );
-                    continue;
-                }
-                if k == "months" {
-                    assert_eq!(v.split(',').count(), 12, "{code}.toml: twelve months");
+                assert_eq!(check_phrase(k, v), Ok(()), "{code}.toml: {k}");
+                if k == "date" || k == "months" {
                     continue;
                 }
                 assert_eq!(
@@ -264,6 +294,18 @@ mod tests {
         assert_eq!(script_words(english()), None);
         let fr = strings_for("fr", &Strings::new());
         assert!(script_words(&fr).is_some_and(|j| j.contains("\"copy\"")));
+    }
+
+    #[test]
+    fn a_sites_phrase_holds_only_what_it_is_given() {
+        assert_eq!(check_phrase("feed", "Flux"), Ok(()));
+        assert_eq!(check_phrase("no_guide_covers", "Rien pour {code}."), Ok(()));
+        assert!(check_phrase("no_guide_covers", "Rien pour {bogus}.").is_err());
+        assert!(check_phrase("feed", "{link}").is_err());
+        assert_eq!(check_phrase("date", "{d}/{m}/{year}"), Ok(()));
+        assert!(check_phrase("date", "{d} {nope}").is_err());
+        assert!(check_phrase("months", "a,b").is_err());
+        assert!(check_phrase("months", "").is_err());
     }
 
     #[test]

@@ -112,7 +112,8 @@ pub fn page(
                 )
             } else {
                 format!(
-                    "\"{l}\" in the file name makes this a translation of {base} into {l}, a language site.toml does not declare; add [languages.{l}] with a name, or rename the file"
+                    "\"{l}\" in the file name makes this a translation of {base} into {l}, a language site.toml does not declare; add [languages.{l}]{}, or rename the file",
+                    if crate::i18n::has_builtin(l) { "" } else { " with a name" }
                 )
             };
             diags.push(Rule::Translation.error(file, None, msg));

@@ -633,6 +633,11 @@ fn translate_command(
     }
     if config.language(lang).is_none() || lang == config.language {
         let known = config.translation_codes();
+        if let Some(k) = known.iter().find(|k| k.eq_ignore_ascii_case(lang)) {
+            return fail(format!(
+                "site.toml declares the language as \"{k}\": use --lang {k}"
+            ));
+        }
         return fail(if lang == config.language {
             format!("{lang} is the site's default language, which originals are written in")
         } else if known.is_empty() {

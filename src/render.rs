@@ -731,7 +731,10 @@ pub fn feed(m: &Model<'_>, lang: Lang) -> String {
     let updated = entries
         .first()
         .map_or_else(|| "1970-01-01".to_string(), |e| e.0.clone());
-    let mut s = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n");
+    let mut s = format!(
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">\n",
+        escape_xml(&m.config.languages[lang].code)
+    );
     s.push_str(&format!("  <title>{}</title>\n", escape_xml(&site.title)));
     if !site.description.is_empty() {
         s.push_str(&format!(

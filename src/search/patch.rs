@@ -71,12 +71,22 @@ pub struct Stamp {
     file: [u8; 32],
     provider: Option<String>,
     summary: String,
+    /// The language its row names, in another language's index.
+    marked: Option<String>,
 }
 
 /// A site's pages as one language's index reads them.
 struct Section<'a, 'm> {
     m: &'a Model<'m>,
     lang: Lang,
+}
+
+impl Section<'_, '_> {
+    /// The language a page's row names (see `doc_row`).
+    fn marked(&self, id: PageId) -> Option<&str> {
+        let original = self.m.graph.page(id).original.is_none();
+        (self.lang > 0 && original).then_some(self.m.config.language.as_str())
+    }
 }
 
 impl Corpus for Section<'_, '_> {
@@ -93,6 +103,7 @@ impl Corpus for Section<'_, '_> {
             file: self.m.graph.page(id).page.hash,
             provider: item.provider.clone(),
             summary: item.summary.clone(),
+            marked: self.marked(id).map(str::to_string),
         }
     }
 
@@ -101,6 +112,7 @@ impl Corpus for Section<'_, '_> {
         stamp.file == self.m.graph.page(id).page.hash
             && stamp.provider == item.provider
             && stamp.summary == item.summary
+            && stamp.marked.as_deref() == self.marked(id)
     }
 
     fn terms(&self, id: PageId, buf: &mut String, f: &mut dyn FnMut(&str, Field)) {

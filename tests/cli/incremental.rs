@@ -565,10 +565,16 @@ fn edit(site: &Site, rng: &mut Rng, step: usize) -> (String, Option<Vec<String>>
         7 => {
             // A provider's name is in the rows and terms of its pages'
             // search documents, which serve keeps across full rebuilds.
+            // The default language is in the rows of the other languages'
+            // indexes, on every page they show untranslated.
             let (a, b) = [
                 ("review_interval_days = 180", "review_interval_days = 400"),
                 ("name = \"gRPC\"", "name = \"Google RPC\""),
-            ][rng.below(2)];
+                (
+                    "title = \"Fixture Atlas\"",
+                    "title = \"Fixture Atlas\"\nlanguage = \"de\"",
+                ),
+            ][rng.below(3)];
             flip(site, "site.toml", a, b);
             ("config".into(), None)
         }
