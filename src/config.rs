@@ -254,6 +254,18 @@ impl Config {
         self.languages.iter().find(|l| l.code == code)
     }
 
+    /// The place in `languages` of a page's language (`None`, or one not
+    /// declared: the default).
+    pub fn lang_index(&self, lang: Option<&str>) -> usize {
+        lang.and_then(|l| self.languages.iter().position(|x| x.code == l))
+            .unwrap_or(0)
+    }
+
+    /// The theme's words in a page's language.
+    pub fn strings_of(&self, lang: Option<&str>) -> &Strings {
+        &self.languages[self.lang_index(lang)].strings
+    }
+
     /// The codes of the languages pages are translated into.
     pub fn translation_codes(&self) -> Vec<String> {
         self.languages[1..].iter().map(|l| l.code.clone()).collect()

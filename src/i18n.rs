@@ -34,9 +34,9 @@ pub fn english() -> &'static Strings {
     EN.get_or_init(|| parse(BUILTIN[0].1))
 }
 
-/// The built-in table of a language, found by its primary subtag
+/// The text of a language's built-in table, found by its primary subtag
 /// (`pt-BR` reads `pt`), when there is one.
-fn builtin(code: &str) -> Option<Strings> {
+fn builtin(code: &str) -> Option<&'static str> {
     let primary = code.split('-').next().unwrap_or(code).to_ascii_lowercase();
     // The Chinese table is Simplified: Traditional needs words of its own.
     let traditional = ["hant", "tw", "hk", "mo"];
@@ -51,7 +51,7 @@ fn builtin(code: &str) -> Option<Strings> {
     BUILTIN
         .iter()
         .find(|(c, _)| *c == primary)
-        .map(|(_, text)| parse(text))
+        .map(|(_, text)| *text)
 }
 
 /// True when faultbook has the theme's words for `code`.
@@ -63,8 +63,8 @@ pub fn has_builtin(code: &str) -> bool {
 /// then the site's overrides.
 pub fn strings_for(code: &str, overrides: &Strings) -> Arc<Strings> {
     let mut s = english().clone();
-    if let Some(b) = builtin(code) {
-        s.extend(b);
+    if let Some(text) = builtin(code) {
+        s.extend(parse(text));
     }
     s.extend(overrides.iter().map(|(k, v)| (k.clone(), v.clone())));
     Arc::new(s)

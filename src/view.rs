@@ -612,7 +612,7 @@ impl<'a> Model<'a> {
 
     /// The theme's words in `lang` (`None`: the default language).
     pub fn words(&self, lang: Option<&str>) -> &crate::i18n::Strings {
-        self.words_in(self.lang_index(lang))
+        self.config.strings_of(lang)
     }
 
     pub fn words_in(&self, lang: Lang) -> &crate::i18n::Strings {
@@ -621,8 +621,7 @@ impl<'a> Model<'a> {
 
     /// The place in `Config::languages` of a page's language.
     pub fn lang_index(&self, lang: Option<&str>) -> Lang {
-        lang.and_then(|l| self.config.languages.iter().position(|x| x.code == l))
-            .unwrap_or(0)
+        self.config.lang_index(lang)
     }
 
     /// A language's code as pages hold it: `None` for the default one.

@@ -469,9 +469,7 @@ impl<'a, 'c> Pass<'a, 'c> {
     /// The theme's words in the page's language.
     fn words(&self) -> &'c crate::i18n::Strings {
         let lang = self.ctx.graph.page(self.id).page.lang.as_deref();
-        let l = lang.and_then(|l| self.ctx.config.language(l));
-        &l.unwrap_or_else(|| self.ctx.config.default_language())
-            .strings
+        self.ctx.config.strings_of(lang)
     }
 
     fn resolve_link(&mut self, dest: &str, at: usize) -> Option<String> {
