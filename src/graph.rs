@@ -71,22 +71,17 @@ pub struct Placed {
 /// A ref's text as the code index is keyed: lowercase, the part before a
 /// colon apart (it names a provider when the site has one of that name).
 #[derive(Debug)]
-struct RefKey {
-    provider: Option<String>,
-    code: String,
+enum RefKey {
+    /// `(provider, code)`, as [`Graph::codes`] is keyed.
+    Provider((String, String)),
+    Bare(String),
 }
 
 impl RefKey {
     fn of(text: &str) -> RefKey {
         match text.split_once(':') {
-            Some((p, c)) => RefKey {
-                provider: Some(p.to_lowercase()),
-                code: c.trim().to_lowercase(),
-            },
-            None => RefKey {
-                provider: None,
-                code: text.trim().to_lowercase(),
-            },
+            Some((p, c)) => RefKey::Provider((p.to_lowercase(), c.trim().to_lowercase())),
+            None => RefKey::Bare(text.trim().to_lowercase()),
         }
     }
 }
@@ -302,14 +297,12 @@ impl Graph {
         key: &RefKey,
         providers: &BTreeMap<String, crate::config::Provider>,
     ) -> Option<PageId> {
-        let ids = self.codes_any.get(&key.code)?;
-        match &key.provider {
-            Some(p) if providers.contains_key(p) => ids
-                .iter()
-                .copied()
-                .find(|&id| self.nodes[id].page.fm.provider.as_deref().unwrap_or("") == p),
-            Some(_) => None,
-            None => match ids.as_slice() {
+        match key {
+            RefKey::Provider(pair) if providers.contains_key(&pair.0) => {
+                self.codes.get(pair).copied()
+            }
+            RefKey::Provider(_) => None,
+            RefKey::Bare(code) => match self.codes_any.get(code)?.as_slice() {
                 [id] => Some(*id),
                 _ => None,
             },
@@ -563,27 +556,43 @@ pub fn build(inputs: Inputs<'_>, reserved: Reserved<'_>, diags: &mut Vec<Diagnos
         outputs: Default::default(),
         broken,
     };
+    let mut claims = Claims::default();
     for (path, what) in reserved.files {
-        Arc::make_mut(&mut g.outputs).insert(path.to_lowercase(), what.clone());
+        claims.insert(path.to_lowercase(), what.clone());
     }
 
     let pages = g.translate(pages, diags);
     g.place(pages, config, drafts, diags);
     g.link_translations();
-    let mut aliases = Vec::new();
-    for id in 0..g.nodes.len() {
-        aliases.push(match g.nodes[id].original {
-            Some(_) => Vec::new(),
-            None => g.connect(id, config, diags),
-        });
+    let connected: Vec<Option<Connected>> = (0..g.nodes.len())
+        .into_par_iter()
+        .map(|id| {
+            g.nodes[id]
+                .original
+                .is_none()
+                .then(|| g.connect(id, config))
+        })
+        .collect();
+    let mut aliases = Vec::with_capacity(connected.len());
+    for (node, c) in g.nodes.iter_mut().zip(connected) {
+        let Some(c) = c else {
+            aliases.push(Vec::new());
+            continue;
+        };
+        node.subjects = c.subjects;
+        node.related = c.related;
+        node.tag_slugs = c.tag_slugs;
+        aliases.push(c.aliases);
+        diags.extend(c.diags);
     }
     g.take_from_originals(|n, o| {
         n.subjects = o.subjects.clone();
         n.related = o.related.clone();
         n.tag_slugs = o.tag_slugs.clone();
     });
-    g.group_and_claim(aliases, diags);
-    g.claim_files(assets, statics, config, diags);
+    g.group_and_claim(aliases, &mut claims, diags);
+    g.claim_files(assets, statics, config, &mut claims, diags);
+    g.outputs = Arc::new(claims.into_map());
     g.offer_guides(config, diags);
     g.take_from_originals(|n, o| {
         n.guides = o.guides.clone();
@@ -722,91 +731,53 @@ impl Graph {
         diags: &mut Vec<Diagnostic>,
     ) {
         let g = self;
-        pages.sort_by(|a, b| a.file.cmp(&b.file));
-        let placed: Vec<Arc<Placed>> = pages.par_iter().map(|p| p.placed(config.slugify)).collect();
+        pages.par_sort_by(|a, b| a.file.cmp(&b.file));
+        // What each page says of itself, in parallel; the indexes, whose
+        // first page of a code wins, in file order.
+        let own: Vec<Own> = pages
+            .par_iter()
+            .enumerate()
+            .map(|(id, page)| Own::of(id, page, config, drafts))
+            .collect();
         g.nodes.reserve(pages.len());
-        for (page, placed) in pages.into_iter().zip(placed) {
-            let id = g.nodes.len();
-            let fm = &page.fm;
-            let published = !fm.draft || drafts;
-            let translation = page.lang.is_some();
-            if page.kind.has_code() && !translation {
-                let provider = fm.provider.clone().unwrap_or_default();
-                if !config.providers.contains_key(&provider) {
-                    diags.push(Rule::FrontMatter.error(
+        Arc::make_mut(&mut g.by_inner).reserve(pages.len());
+        Arc::make_mut(&mut g.codes).reserve(pages.len());
+        Arc::make_mut(&mut g.codes_any).reserve(pages.len());
+        for (id, (page, own)) in pages.into_iter().zip(own).enumerate() {
+            let Own {
+                placed,
+                path,
+                published,
+                standard,
+                code_key,
+                inner,
+                provider_diag,
+                later_diags,
+            } = own;
+            diags.extend(provider_diag);
+            if let Some(key) = code_key {
+                if let Some(&other) = g.codes.get(&key) {
+                    let fm = &page.fm;
+                    diags.push(Rule::DuplicateCode.error(
                         &page.file,
-                        Some(if fm.key_lines.contains_key("provider") {
-                            fm.line_of("provider")
-                        } else {
-                            1
-                        }),
+                        Some(fm.line_of("code")),
                         format!(
-                            "unknown provider \"{provider}\" (known: {})",
-                            known_list(config.providers.keys())
+                            "duplicate code \"{}\" for provider {}: {} has it too",
+                            fm.code.as_deref().unwrap_or_default(),
+                            key.0,
+                            g.nodes[other].page.file
                         ),
                     ));
-                }
-                if let (Some(code), Some(lower)) = (&fm.code, &placed.code) {
-                    let key = (provider.clone(), lower.clone());
-                    if let Some(&other) = g.codes.get(&key) {
-                        diags.push(Rule::DuplicateCode.error(
-                            &page.file,
-                            Some(fm.line_of("code")),
-                            format!(
-                                "duplicate code \"{code}\" for provider {provider}: {} has it too",
-                                g.nodes[other].page.file
-                            ),
-                        ));
-                    } else {
-                        Arc::make_mut(&mut g.codes).insert(key, id);
-                        Arc::make_mut(&mut g.codes_any)
-                            .entry(lower.clone())
-                            .or_default()
-                            .push(id);
-                    }
-                }
-            }
-            let standard = if page.kind.is_reviewed() {
-                fm.standard
-                    .clone()
-                    .or_else(|| config.default_standard.clone())
-            } else {
-                None
-            };
-            if let Some(s) = &standard {
-                match config.standards.get(s) {
-                None => diags.push(Rule::FrontMatter.error(
-                    &page.file,
-                    Some(fm.line_of("standard")),
-                    format!("unknown standard \"{s}\" (known: {})", known_list(config.standards.keys())),
-                )),
-                // A translation without references shows its original's.
-                Some(st) if st.requires_references && fm.references_given == 0 && !translation => diags.push(Rule::FrontMatter.error(
-                    &page.file,
-                    Some(if fm.key_lines.contains_key("standard") { fm.line_of("standard") } else { 1 }),
-                    format!(
-                        "pages under the standard \"{s}\" need references (requires_references = true); add [[references]] with title and url"
-                    ),
-                )),
-                Some(_) => {}
-            }
-            }
-            let code_missing = page.kind.has_code() && fm.code.is_none();
-            let path = placed.path.clone().unwrap_or_else(|msg| {
-                // A translation's path is its original's (`link_translations`).
-                if code_missing || translation {
-                    // The missing or mistyped code is already reported.
-                    return format!("\u{0}invalid/{id}/");
-                }
-                let line = if fm.slug.is_some() {
-                    fm.line_of("slug")
                 } else {
-                    fm.line_of("code")
-                };
-                diags.push(Rule::Url.error(&page.file, Some(line), msg));
-                format!("\u{0}invalid/{id}/")
-            });
-            Arc::make_mut(&mut g.by_inner).insert(placed.inner.clone(), id);
+                    Arc::make_mut(&mut g.codes_any)
+                        .entry(key.1.clone())
+                        .or_default()
+                        .push(id);
+                    Arc::make_mut(&mut g.codes).insert(key, id);
+                }
+            }
+            diags.extend(later_diags);
+            Arc::make_mut(&mut g.by_inner).insert(inner, id);
             g.nodes.push(Node {
                 page,
                 placed,
@@ -825,12 +796,13 @@ impl Graph {
     }
 
     /// Pass 2, one page: its refs resolved, its tags slugged; its aliases
-    /// checked, returned to be claimed after every page.
-    fn connect(&mut self, id: PageId, config: &Config, diags: &mut Vec<Diagnostic>) -> Vec<String> {
-        let g = &*self;
+    /// checked, to be claimed after every page.
+    fn connect(&self, id: PageId, config: &Config) -> Connected {
+        let g = self;
         let node = &g.nodes[id];
         let fm = &node.page.fm;
-        let file = node.page.file.clone();
+        let file = node.page.file.as_str();
+        let mut diags = Vec::new();
         let published = node.published;
         let resolve = |list: &[crate::page::RefAt],
                        keys: &[RefKey],
@@ -844,7 +816,7 @@ impl Graph {
                 };
                 match found {
                     Ok(t) if published && !g.nodes[t].published => diags.push(Rule::Ref.error(
-                        &file,
+                        file,
                         Some(r.line),
                         format!(
                             "ref \"{}\" names the draft page {}; publish it or remove the ref",
@@ -852,28 +824,28 @@ impl Graph {
                         ),
                     )),
                     Ok(t) if t == id => diags.push(Rule::Ref.error(
-                        &file,
+                        file,
                         Some(r.line),
                         format!("ref \"{}\" names this page itself", r.text),
                     )),
                     Ok(t) if out.contains(&t) => {}
                     Ok(t) => out.push(t),
                     Err(_) if g.may_name_broken_page(&r.text) => {}
-                    Err(msg) => diags.push(Rule::Ref.error(&file, Some(r.line), msg)),
+                    Err(msg) => diags.push(Rule::Ref.error(file, Some(r.line), msg)),
                 }
             }
             out
         };
         let subjects = match node.page.kind.spec().subjects {
-            Some(refs) => resolve(refs(fm), &node.placed.subjects, diags),
+            Some(refs) => resolve(refs(fm), &node.placed.subjects, &mut diags),
             None => Vec::new(),
         };
-        let related = resolve(&fm.related, &node.placed.related, diags);
+        let related = resolve(&fm.related, &node.placed.related, &mut diags);
         let mut tag_slugs = Vec::new();
         for (tag, slug) in fm.tags.iter().zip(&node.placed.tags) {
             match slug {
                 Err(why) => diags.push(Rule::Url.error(
-                    &file,
+                    file,
                     Some(fm.line_of("tags")),
                     format!("tag \"{tag}\" {why}"),
                 )),
@@ -885,19 +857,26 @@ impl Graph {
         for (a, path) in fm.aliases.iter().zip(&node.placed.aliases) {
             match path {
                 Ok(p) => aliases.push(p.clone()),
-                Err(msg) => diags.push(Rule::Url.error(&file, Some(a.line), msg.clone())),
+                Err(msg) => diags.push(Rule::Url.error(file, Some(a.line), msg.clone())),
             }
         }
-        let node = &mut self.nodes[id];
-        node.subjects = subjects;
-        node.related = related;
-        node.tag_slugs = tag_slugs;
-        aliases
+        Connected {
+            subjects,
+            related,
+            tag_slugs,
+            aliases,
+            diags,
+        }
     }
 
     /// Pages grouped by tag, provider and standard; each page's output
     /// claimed, then its aliases'.
-    fn group_and_claim(&mut self, aliases: Vec<Vec<String>>, diags: &mut Vec<Diagnostic>) {
+    fn group_and_claim(
+        &mut self,
+        aliases: Vec<Vec<String>>,
+        claims: &mut Claims,
+        diags: &mut Vec<Diagnostic>,
+    ) {
         let g = self;
         for (id, aliases) in aliases.into_iter().enumerate() {
             let node = &g.nodes[id];
@@ -936,8 +915,7 @@ impl Graph {
             if node.original.is_some_and(|o| g.nodes[o].path.is_empty()) {
                 continue;
             }
-            claim(
-                &mut g.outputs,
+            claims.claim(
                 output_file(&node.path),
                 &node.page.file,
                 Some((&node.page.file, line)),
@@ -951,8 +929,7 @@ impl Graph {
         for a in &g.aliases {
             let page = &g.nodes[a.target].page;
             let what = format!("the alias \"/{}\" of {}", a.path, page.file);
-            claim(
-                &mut g.outputs,
+            claims.claim(
                 output_file(&a.path),
                 &what,
                 Some((&page.file, page.fm.line_of("aliases"))),
@@ -968,11 +945,12 @@ impl Graph {
         assets: &[(String, String)],
         statics: &[(String, String)],
         config: &Config,
+        claims: &mut Claims,
         diags: &mut Vec<Diagnostic>,
     ) {
         let g = self;
         for (path, file) in assets.iter().chain(statics) {
-            claim(&mut g.outputs, path.clone(), file, Some((file, 0)), diags);
+            claims.claim(path.clone(), file, Some((file, 0)), diags);
         }
         let providers: BTreeSet<&String> = g
             .by_provider
@@ -980,20 +958,14 @@ impl Graph {
             .chain(config.providers.keys())
             .collect();
         for route in crate::routes::lists(providers, config, g.by_tag.keys()) {
-            claim(&mut g.outputs, route.file(), &route.what, None, diags);
+            claims.claim(route.file(), &route.what, None, diags);
         }
         // The chunk folders of the other languages' search indexes.
         for lang in 1..config.languages.len() {
             let prefix = crate::routes::prefix(config, lang);
             for folder in crate::search::CHUNK_FOLDERS {
                 let what = format!("the search index in {}", prefix.trim_end_matches('/'));
-                claim(
-                    &mut g.outputs,
-                    format!("{prefix}{folder}"),
-                    &what,
-                    None,
-                    diags,
-                );
+                claims.claim(format!("{prefix}{folder}"), &what, None, diags);
             }
         }
     }
@@ -1062,54 +1034,188 @@ impl Graph {
     }
 }
 
-/// An output that `key` cannot be written beside: a file where `key` needs
-/// a folder (an ancestor, or a folder reserved whole with a trailing `/`),
-/// or a file inside the folder `key` would be.
-fn folder_clash<'o>(
-    outputs: &'o BTreeMap<String, String>,
-    key: &str,
-) -> Option<(&'o str, &'o str)> {
-    for (i, _) in key.match_indices('/') {
-        for ancestor in [&key[..i], &key[..=i]] {
-            if let Some((k, w)) = outputs.get_key_value(ancestor) {
-                return Some((k, w));
-            }
-        }
-    }
-    let inside = format!("{}/", key.trim_end_matches('/'));
-    outputs
-        .range(inside.clone()..)
-        .next()
-        .filter(|(k, _)| k.starts_with(&inside))
-        .map(|(k, w)| (k.as_str(), w.as_str()))
+/// What [`Graph::place`] makes of one page without looking at others:
+/// its URL, status and standard, and the problems of its provider (reported
+/// before a duplicate code), standard and URL (after it).
+struct Own {
+    placed: Arc<Placed>,
+    path: String,
+    published: bool,
+    standard: Option<String>,
+    /// `(provider, lowercase code)` of an original with a code.
+    code_key: Option<(String, String)>,
+    /// The content path in NFC.
+    inner: String,
+    provider_diag: Option<Diagnostic>,
+    later_diags: Vec<Diagnostic>,
 }
 
-/// Records that `what` writes `path`; a second writer is an error at `at`.
-fn claim(
-    outputs: &mut Arc<BTreeMap<String, String>>,
-    path: String,
-    what: &str,
-    at: Option<(&str, u32)>,
-    diags: &mut Vec<Diagnostic>,
-) {
-    let key = path.to_lowercase();
-    let msg = if let Some(existing) = outputs.get(&key) {
-        Some(format!("{what} and {existing} both write /{path}"))
-    } else {
-        folder_clash(outputs, &key).map(|(other, existing)| {
-            format!("{what} and {existing} cannot both be written: /{path} and /{other} need one of them to be a folder")
-        })
-    };
-    if let Some(msg) = msg {
-        match at {
-            Some((file, line)) => {
+impl Own {
+    fn of(id: PageId, page: &Arc<Page>, config: &Config, drafts: bool) -> Own {
+        let placed = page.placed(config.slugify);
+        let fm = &page.fm;
+        let translation = page.lang.is_some();
+        let mut provider_diag = None;
+        if page.kind.has_code() && !translation {
+            let provider = fm.provider.as_deref().unwrap_or_default();
+            if !config.providers.contains_key(provider) {
+                provider_diag = Some(Rule::FrontMatter.error(
+                    &page.file,
+                    Some(if fm.key_lines.contains_key("provider") {
+                        fm.line_of("provider")
+                    } else {
+                        1
+                    }),
+                    format!(
+                        "unknown provider \"{provider}\" (known: {})",
+                        known_list(config.providers.keys())
+                    ),
+                ));
+            }
+        }
+        let mut later_diags = Vec::new();
+        let standard = if page.kind.is_reviewed() {
+            fm.standard
+                .clone()
+                .or_else(|| config.default_standard.clone())
+        } else {
+            None
+        };
+        if let Some(s) = &standard {
+            match config.standards.get(s) {
+                None => later_diags.push(Rule::FrontMatter.error(
+                    &page.file,
+                    Some(fm.line_of("standard")),
+                    format!("unknown standard \"{s}\" (known: {})", known_list(config.standards.keys())),
+                )),
+                // A translation without references shows its original's.
+                Some(st) if st.requires_references && fm.references_given == 0 && !translation => later_diags.push(Rule::FrontMatter.error(
+                    &page.file,
+                    Some(if fm.key_lines.contains_key("standard") { fm.line_of("standard") } else { 1 }),
+                    format!(
+                        "pages under the standard \"{s}\" need references (requires_references = true); add [[references]] with title and url"
+                    ),
+                )),
+                Some(_) => {}
+            }
+        }
+        let code_missing = page.kind.has_code() && fm.code.is_none();
+        let path = placed.path.clone().unwrap_or_else(|msg| {
+            // A translation's path is its original's (`link_translations`).
+            if code_missing || translation {
+                // The missing or mistyped code is already reported.
+                return format!("\u{0}invalid/{id}/");
+            }
+            let line = if fm.slug.is_some() {
+                fm.line_of("slug")
+            } else {
+                fm.line_of("code")
+            };
+            later_diags.push(Rule::Url.error(&page.file, Some(line), msg));
+            format!("\u{0}invalid/{id}/")
+        });
+        let code_key = match (&placed.code, fm.code.is_some()) {
+            (Some(lower), true) if page.kind.has_code() && !translation => {
+                Some((fm.provider.clone().unwrap_or_default(), lower.clone()))
+            }
+            _ => None,
+        };
+        Own {
+            inner: placed.inner.clone(),
+            placed,
+            path,
+            published: !fm.draft || drafts,
+            standard,
+            code_key,
+            provider_diag,
+            later_diags,
+        }
+    }
+}
+
+/// A page's links to others, made by [`Graph::connect`].
+struct Connected {
+    subjects: Vec<PageId>,
+    related: Vec<PageId>,
+    tag_slugs: Vec<String>,
+    aliases: Vec<String>,
+    diags: Vec<Diagnostic>,
+}
+
+/// Every output file claimed so far (lowercased) and what writes it, with
+/// the folders their paths pass through, so a claim is a few hash lookups
+/// rather than a walk of an ordered map.
+#[derive(Default)]
+struct Claims {
+    files: HashMap<String, String>,
+    /// Each claimed path's prefixes that end in `/`, hashed.
+    folders: rustc_hash::FxHashSet<u64>,
+}
+
+impl Claims {
+    fn insert(&mut self, key: String, what: String) {
+        for (i, _) in key.match_indices('/') {
+            self.folders.insert(folder_hash(&key[..=i]));
+        }
+        self.files.insert(key, what);
+    }
+
+    /// An output that `key` cannot be written beside: a file where `key`
+    /// needs a folder (an ancestor, or a folder reserved whole with a
+    /// trailing `/`), or the first file inside the folder `key` would be.
+    fn folder_clash(&self, key: &str) -> Option<(&str, &str)> {
+        for (i, _) in key.match_indices('/') {
+            for ancestor in [&key[..i], &key[..=i]] {
+                if let Some((k, w)) = self.files.get_key_value(ancestor) {
+                    return Some((k, w));
+                }
+            }
+        }
+        let inside = format!("{}/", key.trim_end_matches('/'));
+        if !self.folders.contains(&folder_hash(&inside)) {
+            return None;
+        }
+        self.files
+            .iter()
+            .filter(|(k, _)| k.starts_with(&inside))
+            .min_by(|a, b| a.0.cmp(b.0))
+            .map(|(k, w)| (k.as_str(), w.as_str()))
+    }
+
+    /// Records that `what` writes `path`; a second writer is an error at
+    /// `at`.
+    fn claim(
+        &mut self,
+        path: String,
+        what: &str,
+        at: Option<(&str, u32)>,
+        diags: &mut Vec<Diagnostic>,
+    ) {
+        let key = path.to_lowercase();
+        let msg = if let Some(existing) = self.files.get(&key) {
+            Some(format!("{what} and {existing} both write /{path}"))
+        } else {
+            self.folder_clash(&key).map(|(other, existing)| {
+                format!("{what} and {existing} cannot both be written: /{path} and /{other} need one of them to be a folder")
+            })
+        };
+        match (msg, at) {
+            (Some(msg), Some((file, line))) => {
                 diags.push(Rule::Collision.error(file, (line > 0).then_some(line), msg))
             }
-            None => diags.push(Rule::Collision.site_error(msg)),
+            (Some(msg), None) => diags.push(Rule::Collision.site_error(msg)),
+            (None, _) => self.insert(key, what.to_string()),
         }
-    } else {
-        Arc::make_mut(outputs).insert(key, what.to_string());
     }
+
+    fn into_map(self) -> BTreeMap<String, String> {
+        self.files.into_iter().collect()
+    }
+}
+
+fn folder_hash(folder: &str) -> u64 {
+    use std::hash::BuildHasher;
+    rustc_hash::FxBuildHasher.hash_one(folder)
 }
 
 #[cfg(test)]
