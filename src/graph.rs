@@ -886,20 +886,39 @@ impl Graph {
             let fm = &node.page.fm;
             // Translations are listed with their language's pages.
             let original = node.original.is_none();
+            // Looked up before inserting: a key is copied once per group.
             for (slug, tag) in node.tag_slugs.iter().zip(&fm.tags).filter(|_| original) {
-                let t = g.by_tag.entry(slug.clone()).or_default();
-                if t.name.is_empty() {
-                    t.name = tag.clone();
+                match g.by_tag.get_mut(slug) {
+                    Some(t) => {
+                        if t.name.is_empty() {
+                            t.name = tag.clone();
+                        }
+                        t.pages.push(id);
+                    }
+                    None => {
+                        let t = Tag {
+                            name: tag.clone(),
+                            pages: vec![id],
+                        };
+                        g.by_tag.insert(slug.clone(), t);
+                    }
                 }
-                t.pages.push(id);
             }
+            let group = |groups: &mut BTreeMap<String, Vec<PageId>>, key: &String| match groups
+                .get_mut(key)
+            {
+                Some(ids) => ids.push(id),
+                None => {
+                    groups.insert(key.clone(), vec![id]);
+                }
+            };
             if node.page.kind.has_code() && original {
                 if let Some(p) = &fm.provider {
-                    g.by_provider.entry(p.clone()).or_default().push(id);
+                    group(&mut g.by_provider, p);
                 }
             }
             if let Some(s) = node.standard.as_ref().filter(|_| original) {
-                g.by_standard.entry(s.clone()).or_default().push(id);
+                group(&mut g.by_standard, s);
             }
             let line = if fm.slug.is_some() {
                 fm.line_of("slug")
