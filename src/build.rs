@@ -925,7 +925,7 @@ pub fn render_into_with(
     meter.phase("write", 0);
     // One at a time: at 100,000 pages each is tens of MB.
     for route in crate::routes::of_site(&c.config, c.graph.by_tag.keys()) {
-        if let crate::routes::Make::File(make, lang) = route.make {
+        if let crate::routes::Make::File(make, lang, _) = route.make {
             sink.write(&route.file(), make(&model, lang).as_bytes())?;
             files += 1;
         }

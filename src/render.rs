@@ -889,6 +889,10 @@ pub fn codes_json(m: &Model<'_>, _: Lang) -> String {
 /// Page `id`'s entry of codes.json, pretty and indented as an item of the
 /// list: kept from the last build when made from the same fields.
 fn code_entry_text(m: &Model<'_>, id: PageId) -> Arc<str> {
+    let mut cell = m.code_entries[id].lock().unwrap_or_else(|e| e.into_inner());
+    if let Some((None, text)) = &*cell {
+        return text.clone();
+    }
     let n = m.graph.page(id);
     let fm = &n.page.fm;
     let base = &m.config.base;
@@ -924,8 +928,7 @@ fn code_entry_text(m: &Model<'_>, id: PageId) -> Arc<str> {
             })
             .collect(),
     };
-    let key = entry.key();
-    let mut cell = m.code_entries[id].lock().unwrap_or_else(|e| e.into_inner());
+    let key = Some(entry.key());
     match &*cell {
         Some((k, text)) if *k == key => text.clone(),
         _ => {

@@ -60,9 +60,53 @@ pub enum List {
 /// How a route's output is made.
 pub enum Make {
     Template(Job),
-    File(MakeFile, Lang),
+    /// A file made by a function, which reads what [`Reads`] says of the
+    /// pages.
+    File(MakeFile, Lang, Reads),
     /// Written by `search::write`, with its chunks.
     SearchIndex(Lang),
+}
+
+/// What a file made without a template reads of the pages, beside the
+/// site's configuration. `serve` makes it again only when an edit changed
+/// one of them (`serve::update`); the property test holds each to a fresh
+/// build.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Reads {
+    /// What the graph holds: the set of pages, their URLs, codes, status,
+    /// tags, aliases, guides and translations.
+    pub places: bool,
+    /// Review dates.
+    pub dates: bool,
+    /// Titles and summaries (and each page's item of the listings).
+    pub texts: bool,
+}
+
+impl Reads {
+    pub const CONFIG: Reads = Reads {
+        places: false,
+        dates: false,
+        texts: false,
+    };
+    pub const PLACES: Reads = Reads {
+        places: true,
+        ..Reads::CONFIG
+    };
+    pub const PLACES_AND_DATES: Reads = Reads {
+        dates: true,
+        ..Reads::PLACES
+    };
+    pub const ALL: Reads = Reads {
+        texts: true,
+        ..Reads::PLACES_AND_DATES
+    };
+
+    /// True when a file that reads `self` reads something in `changed`.
+    pub fn any(self, changed: Reads) -> bool {
+        (self.places && changed.places)
+            || (self.dates && changed.dates)
+            || (self.texts && changed.texts)
+    }
 }
 
 pub struct Route {
@@ -104,17 +148,25 @@ pub fn fixed() -> Vec<Route> {
     let mut v = section(0, "");
     v.extend([
         Route::page("404.html", "the 404 page", Job::NotFound, false),
-        Route::file_made("sitemap.xml", "the sitemap", Make::File(render::sitemap, 0)),
-        Route::file_made("robots.txt", "robots.txt", Make::File(render::robots, 0)),
+        Route::file_made(
+            "sitemap.xml",
+            "the sitemap",
+            Make::File(render::sitemap, 0, Reads::PLACES_AND_DATES),
+        ),
+        Route::file_made(
+            "robots.txt",
+            "robots.txt",
+            Make::File(render::robots, 0, Reads::CONFIG),
+        ),
         Route::file_made(
             "_redirects",
             "the _redirects file",
-            Make::File(render::redirects, 0),
+            Make::File(render::redirects, 0, Reads::PLACES),
         ),
         Route::file_made(
             "codes.json",
             "codes.json",
-            Make::File(render::codes_json, 0),
+            Make::File(render::codes_json, 0, Reads::ALL),
         ),
     ]);
     v
@@ -152,7 +204,7 @@ fn section(lang: Lang, prefix: &str) -> Vec<Route> {
         Route::file_made(
             &format!("{prefix}feed.xml"),
             &within("the feed"),
-            Make::File(render::feed, lang),
+            Make::File(render::feed, lang, Reads::ALL),
         ),
         Route::file_made(
             &format!("{prefix}search/index.json"),

@@ -336,8 +336,9 @@ pub struct Model<'a> {
     pub unread: crate::diag::Diagnostics,
 }
 
-/// A page's entry of codes.json, and the key of the fields it was made of.
-pub type CodeEntryText = Option<(crate::memo::Key, Arc<str>)>;
+/// A page's entry of codes.json, and the key of the fields it was made of;
+/// no key when `serve` found none of them changed.
+pub type CodeEntryText = Option<(Option<crate::memo::Key>, Arc<str>)>;
 
 /// What [`Model::new`] computes over every page: `serve` keeps it between
 /// edits and patches the backlinks an edit changes.

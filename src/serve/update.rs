@@ -252,6 +252,9 @@ pub(super) fn pages(
         reused.lock().unwrap_or_else(|e| e.into_inner()).insert(id);
         Some(r)
     };
+    let placing = placing(&old.graph, &changed, loaded, pages, broken);
+    // Kept with pages swapped in, the graph places every page as before.
+    let placed_again = !matches!(placing, build::Placing::Placed(_));
     let Scanned {
         graph,
         rendered,
@@ -264,7 +267,7 @@ pub(super) fn pages(
         &old.config,
         &parts,
         &old.overrides,
-        placing(&old.graph, &changed, loaded, pages, broken),
+        placing,
         &old.highlighter,
         None,
         Some(&reuse),
@@ -322,8 +325,7 @@ pub(super) fn pages(
     let graph = &checked.graph;
 
     // Pages whose data an output may have read changed.
-    // List items that did not change keep their HTML; entries of
-    // codes.json go along, each with the key of what it was made from.
+    // List items that did not change keep their HTML.
     (0..graph.nodes.len()).into_par_iter().for_each(|n| {
         let Some(o) = new_to_old[n] else { return };
         if old_derived.items[o] == model.items[n] {
@@ -335,14 +337,23 @@ pub(super) fn pages(
                 let _ = new.marked.set(f.clone());
             }
         }
-        let entry = old_derived.code_entries[o]
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .take();
-        *model.code_entries[n]
-            .lock()
-            .unwrap_or_else(|e| e.into_inner()) = entry;
     });
+    // What of the pages the files made without a template read changed:
+    // the items made again (of changed and rescanned pages) against the
+    // old ones.
+    let mut facts = crate::routes::Reads {
+        places: placed_again,
+        ..crate::routes::Reads::CONFIG
+    };
+    for n in (0..graph.nodes.len()).filter(|&n| old_of(n).is_none()) {
+        let Some(o) = new_to_old[n] else {
+            facts.places = true;
+            continue;
+        };
+        let (a, b) = (&old_derived.items[o], &model.items[n]);
+        facts.dates |= a.reviewed != b.reviewed;
+        facts.texts |= a != b;
+    }
     let same_ids = |a: &[PageId], b: &[PageId]| {
         a.len() == b.len() && a.iter().zip(b).all(|(&a, &b)| old_to_new[a] == Some(b))
     };
@@ -388,6 +399,27 @@ pub(super) fn pages(
             }
         })
         .collect();
+
+    // Entries of codes.json go along, each with the key of what it was
+    // made from; an entry none of whose pages is stale is used as it is.
+    (0..graph.nodes.len()).into_par_iter().for_each(|n| {
+        let Some(o) = new_to_old[n] else { return };
+        let entry = old_derived.code_entries[o]
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .take();
+        let node = graph.page(n);
+        let fresh = !stale[n]
+            && node.guides.iter().all(|&g| !stale[g])
+            && node.translations.iter().all(|&t| !stale[t]);
+        *model.code_entries[n]
+            .lock()
+            .unwrap_or_else(|e| e.into_inner()) = match (entry, fresh) {
+            (Some((_, text)), true) => Some((None, text)),
+            (Some((Some(key), text)), false) => Some((Some(key), text)),
+            _ => None,
+        };
+    });
 
     // Lists that gained or lost a page.
     let mut touched: FxHashSet<String> = FxHashSet::default();
@@ -486,9 +518,12 @@ pub(super) fn pages(
             crate::routes::of_site(model.config, model.graph.by_tag.keys())
                 .into_par_iter()
                 .filter_map(|route| match route.make {
-                    Make::File(make, lang) => {
+                    Make::File(make, lang, reads)
+                        if reads.any(facts) || !snapshot.files.contains_key(&route.file()) =>
+                    {
                         Some((route.file(), make(&model, lang).into_bytes().into()))
                     }
+                    Make::File(..) => None,
                     Make::Template(_) | Make::SearchIndex(_) => None,
                 })
                 .collect()
