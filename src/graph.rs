@@ -159,7 +159,7 @@ impl Graph {
     /// [`same_place`] found the graph reads the same of.
     pub fn swap_page(&mut self, id: PageId, page: Arc<Page>) {
         debug_assert!(same_place(&self.nodes[id].page, &page));
-        self.nodes[id].page = page;
+        Arc::make_mut(&mut self.nodes[id]).page = page;
     }
 }
 
@@ -194,7 +194,9 @@ pub struct Alias {
 /// graph with a page swapped in copies only the nodes.
 #[derive(Clone, Debug)]
 pub struct Graph {
-    pub nodes: Vec<Node>,
+    /// Shared, so that serve's copy of a graph kept with a page swapped
+    /// in copies one node.
+    pub nodes: Vec<Arc<Node>>,
     /// Content paths in NFC -> pages.
     pub by_inner: Arc<HashMap<String, PageId>>,
     /// `(provider, lowercase code)` -> page.
@@ -235,7 +237,11 @@ impl Graph {
     }
 
     pub fn published(&self) -> impl Iterator<Item = (PageId, &Node)> {
-        self.nodes.iter().enumerate().filter(|(_, n)| n.published)
+        self.nodes
+            .iter()
+            .map(|n| &**n)
+            .enumerate()
+            .filter(|(_, n)| n.published)
     }
 
     /// A warning for each published translation reviewed before its
@@ -575,6 +581,7 @@ pub fn build(inputs: Inputs<'_>, reserved: Reserved<'_>, diags: &mut Vec<Diagnos
         .collect();
     let mut aliases = Vec::with_capacity(connected.len());
     for (node, c) in g.nodes.iter_mut().zip(connected) {
+        let node = Arc::make_mut(node);
         let Some(c) = c else {
             aliases.push(Vec::new());
             continue;
@@ -704,11 +711,11 @@ impl Graph {
                 p => format!("{lang}/{p}"),
             };
             let published = self.nodes[o].published;
-            let n = &mut self.nodes[id];
+            let n = Arc::make_mut(&mut self.nodes[id]);
             n.original = Some(o);
             n.path = path;
             n.published &= published;
-            self.nodes[o].translations.push(id);
+            Arc::make_mut(&mut self.nodes[o]).translations.push(id);
         }
     }
 
@@ -717,7 +724,7 @@ impl Graph {
         for id in 0..self.nodes.len() {
             if let Some(o) = self.nodes[id].original {
                 let original = self.nodes[o].clone();
-                take(&mut self.nodes[id], &original);
+                take(Arc::make_mut(&mut self.nodes[id]), &original);
             }
         }
     }
@@ -778,7 +785,7 @@ impl Graph {
             }
             diags.extend(later_diags);
             Arc::make_mut(&mut g.by_inner).insert(inner, id);
-            g.nodes.push(Node {
+            g.nodes.push(Arc::new(Node {
                 page,
                 placed,
                 path,
@@ -791,7 +798,7 @@ impl Graph {
                 tag_slugs: Vec::new(),
                 original: None,
                 translations: Vec::new(),
-            });
+            }));
         }
     }
 
@@ -998,7 +1005,7 @@ impl Graph {
                 continue;
             }
             for t in g.nodes[id].subjects.clone() {
-                g.nodes[t].guides.push(id);
+                Arc::make_mut(&mut g.nodes[t]).guides.push(id);
             }
         }
         for (path, line) in &config.featured {
@@ -1046,7 +1053,7 @@ impl Graph {
             fallback.push((id, shared));
         }
         for (id, shared) in fallback {
-            let n = &mut g.nodes[id];
+            let n = Arc::make_mut(&mut g.nodes[id]);
             n.guides = shared;
             n.guides_fallback = true;
         }

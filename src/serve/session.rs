@@ -442,10 +442,10 @@ fn try_patch(
         return Err(());
     }
     let mut page = Arc::new(page);
-    std::mem::swap(&mut c.graph.nodes[id].page, &mut page);
+    std::mem::swap(&mut Arc::make_mut(&mut c.graph.nodes[id]).page, &mut page);
     let Some(scan) = scan_if_alone(c, id) else {
         // Back as it was, for the rebuild that takes this edit.
-        std::mem::swap(&mut c.graph.nodes[id].page, &mut page);
+        std::mem::swap(&mut Arc::make_mut(&mut c.graph.nodes[id]).page, &mut page);
         return Err(());
     };
     Ok(render_patch(live, opts, id, scan))
