@@ -69,7 +69,7 @@ pub struct Link {
 }
 
 /// A page as it appears in lists and cards.
-#[derive(Serialize, Clone, Debug, PartialEq, Eq)]
+#[derive(Serialize, Clone, Debug, Default, PartialEq, Eq)]
 pub struct Item {
     pub kind: &'static str,
     pub kind_label: String,
@@ -417,9 +417,10 @@ fn truncate(s: &str, max: usize) -> String {
 
 /// Items of an earlier model that serve carries over: `old_of` gives the
 /// earlier id of a page whose item cannot have changed (same file, body
-/// scanned before, same configuration).
+/// scanned before, same configuration). They are moved, not copied: the
+/// earlier model keeps only the items of the other pages.
 pub struct Carry<'r> {
-    pub derived: &'r Derived,
+    pub derived: &'r mut Derived,
     pub old_of: &'r (dyn Fn(PageId) -> Option<PageId> + Sync),
 }
 
@@ -433,19 +434,27 @@ impl<'a> Model<'a> {
     ) -> Self {
         let (config, graph) = (markdown.config, markdown.graph);
         let base = &config.base;
-        let carried = |id: PageId| {
-            let c = carry.as_ref()?;
-            (c.old_of)(id).map(|o| (c.derived, o))
-        };
-        let items: Vec<Item> = (0..graph.nodes.len())
+        let mut carried: Vec<Option<(Item, String)>> = vec![None; graph.nodes.len()];
+        if let Some(c) = carry {
+            for (id, slot) in carried.iter_mut().enumerate() {
+                if let Some(o) = (c.old_of)(id) {
+                    *slot = Some((
+                        std::mem::take(&mut c.derived.items[o]),
+                        std::mem::take(&mut c.derived.sort_keys[o]),
+                    ));
+                }
+            }
+        }
+        let (items, sort_keys): (Vec<Item>, Vec<String>) = carried
             .into_par_iter()
-            .map(|id| {
-                if let Some((old, o)) = carried(id) {
-                    return old.items[o].clone();
+            .enumerate()
+            .map(|(id, carried)| {
+                if let Some(both) = carried {
+                    return both;
                 }
                 let n = graph.page(id);
                 let (summary, summary_html) = summary_of(graph, rendered, id);
-                Item {
+                let item = Item {
                     kind: n.page.kind.name(),
                     kind_label: crate::i18n::word(
                         &config.default_language().strings,
@@ -467,9 +476,11 @@ impl<'a> Model<'a> {
                     summary_html,
                     reviewed: n.page.fm.reviewed.map(format_date),
                     lang: None,
-                }
+                };
+                let key = sort_key(&item);
+                (item, key)
             })
-            .collect();
+            .unzip();
         // A translation shows its original's backlinks, in its language.
         let mut backlinks: Vec<Vec<PageId>> = vec![Vec::new(); graph.nodes.len()];
         for (id, n) in graph.originals() {
@@ -484,14 +495,6 @@ impl<'a> Model<'a> {
             }
         }
         let site = site_view(config, 0, assets);
-        let sort_keys = items
-            .par_iter()
-            .enumerate()
-            .map(|(id, it)| match carried(id) {
-                Some((old, o)) => old.sort_keys[o].clone(),
-                None => sort_key(it),
-            })
-            .collect();
         let fragments = items.iter().map(|_| Fragments::default()).collect();
         let code_entries = items.iter().map(|_| Mutex::new(None)).collect();
         Model::with(

@@ -293,7 +293,7 @@ pub(super) fn pages(
         reads: mut old_reads,
         ..
     } = *live;
-    let Some(old_derived) = old_derived else {
+    let Some(mut old_derived) = old_derived else {
         return Update::Lost(Vec::new());
     };
     let old_graph = std::mem::replace(&mut checked.graph, graph);
@@ -318,7 +318,7 @@ pub(super) fn pages(
         &checked,
         opts.today,
         crate::view::Carry {
-            derived: &old_derived,
+            derived: &mut old_derived,
             old_of: &old_of,
         },
     );
@@ -328,7 +328,8 @@ pub(super) fn pages(
     // List items that did not change keep their HTML.
     (0..graph.nodes.len()).into_par_iter().for_each(|n| {
         let Some(o) = new_to_old[n] else { return };
-        if old_derived.items[o] == model.items[n] {
+        // A carried item was moved from the old model: it is the same.
+        if old_of(n).is_some() || old_derived.items[o] == model.items[n] {
             let (old, new) = (&old_derived.fragments[o], &model.fragments[n]);
             if let Some(f) = old.own.get() {
                 let _ = new.own.set(f.clone());
