@@ -881,7 +881,7 @@ impl<'a> Model<'a> {
             } else {
                 String::new()
             },
-            toc: r.map(|r| r.toc.clone()).unwrap_or_default(),
+            toc: r.map(|r| r.toc.to_vec()).unwrap_or_default(),
             tags: n
                 .tag_slugs
                 .iter()

@@ -78,10 +78,12 @@ pub struct PageLink {
 #[derive(Clone, Debug, Default)]
 pub struct Rendered {
     pub html: String,
-    pub toc: Vec<TocEntry>,
+    /// Shared, as `anchors` is, by the copies serve makes of a scan whose
+    /// links' ids moved (a page added or removed before them).
+    pub toc: std::sync::Arc<Vec<TocEntry>>,
     /// Every id a link may point at: headings, footnotes and ids in raw
     /// HTML, sorted (the theme's own ids are in [`THEME_IDS`]).
-    pub anchors: Vec<Box<str>>,
+    pub anchors: std::sync::Arc<Vec<Box<str>>>,
     /// The first paragraph as text, when the page has no summary.
     pub first_paragraph: String,
     pub links: Vec<PageLink>,
@@ -445,11 +447,11 @@ impl<'a, 'c> Pass<'a, 'c> {
                 event
             }
             Event::FootnoteReference(ref name) => {
-                self.r.anchors.push(format!("fn-{name}").into());
+                std::sync::Arc::make_mut(&mut self.r.anchors).push(format!("fn-{name}").into());
                 event
             }
             Event::Start(Tag::FootnoteDefinition(ref name)) => {
-                self.r.anchors.push(name.as_ref().into());
+                std::sync::Arc::make_mut(&mut self.r.anchors).push(name.as_ref().into());
                 event
             }
             Event::Start(Tag::Paragraph) if self.depth == 1 && !self.first_paragraph_done => {
@@ -556,7 +558,7 @@ impl<'a, 'c> Pass<'a, 'c> {
         r.reads.missing.dedup();
         r.reads.outputs.sort_unstable();
         r.reads.outputs.dedup();
-        r.anchors.extend(
+        std::sync::Arc::make_mut(&mut r.anchors).extend(
             crate::html::raw_html_targets(&self.raw_html, ctx.config.markdown.unsafe_html)
                 .into_iter()
                 .map(String::into_boxed_str),
@@ -597,8 +599,9 @@ impl<'a, 'c> Pass<'a, 'c> {
 
 /// `r` with its anchors sorted, as [`Rendered::has_anchor`] expects.
 fn with_sorted_anchors(mut r: Rendered) -> Rendered {
-    r.anchors.sort_unstable();
-    r.anchors.dedup();
+    let anchors = std::sync::Arc::make_mut(&mut r.anchors);
+    anchors.sort_unstable();
+    anchors.dedup();
     r
 }
 
@@ -675,13 +678,13 @@ fn emit_heading<'a>(
         escape(label)
     ))));
     if (2..=3).contains(&level) {
-        r.toc.push(TocEntry {
+        std::sync::Arc::make_mut(&mut r.toc).push(TocEntry {
             level,
             id: id.clone(),
             title: h.text.trim().to_string(),
         });
     }
-    r.anchors.push(id.into());
+    std::sync::Arc::make_mut(&mut r.anchors).push(id.into());
 }
 
 /// Links the first mention of each known code in a run of prose text.
