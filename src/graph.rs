@@ -885,6 +885,18 @@ impl Graph {
         diags: &mut Vec<Diagnostic>,
     ) {
         let g = self;
+        // Each page's output file and its key, made in parallel.
+        let mut files: Vec<Option<(String, String)>> = g
+            .nodes
+            .par_iter()
+            .map(|n| {
+                n.published.then(|| {
+                    let path = output_file(&n.path);
+                    let key = path.to_lowercase();
+                    (path, key)
+                })
+            })
+            .collect();
         for (id, aliases) in aliases.into_iter().enumerate() {
             let node = &g.nodes[id];
             if !node.published {
@@ -927,11 +939,6 @@ impl Graph {
             if let Some(s) = node.standard.as_ref().filter(|_| original) {
                 group(&mut g.by_standard, s);
             }
-            let line = if fm.slug.is_some() {
-                fm.line_of("slug")
-            } else {
-                1
-            };
             if node.path.is_empty() && g.home_intro.is_none() {
                 g.home_intro = Some(id);
                 continue;
@@ -941,10 +948,16 @@ impl Graph {
             if node.original.is_some_and(|o| g.nodes[o].path.is_empty()) {
                 continue;
             }
-            claims.claim(
-                output_file(&node.path),
+            let (path, key) = files[id].take().unwrap_or_default();
+            let line = || match fm.slug.is_some() {
+                true => fm.line_of("slug"),
+                false => 1,
+            };
+            claims.claim_lowercased(
+                path,
+                key,
                 &node.page.file,
-                Some((&node.page.file, line)),
+                || Some((&node.page.file, line())),
                 diags,
             );
             g.aliases
@@ -1176,6 +1189,11 @@ struct Claims {
     files: HashMap<String, String>,
     /// Each claimed path's prefixes that end in `/`, hashed.
     folders: rustc_hash::FxHashSet<u64>,
+    /// Folders a claimed path passes through, whose own ancestors are
+    /// known to hold no file: a later claim below one need not look above
+    /// it. (A file at such a folder or above would be refused: it would
+    /// hold the claimed path.)
+    clear: rustc_hash::FxHashSet<Box<str>>,
 }
 
 impl Claims {
@@ -1190,7 +1208,14 @@ impl Claims {
     /// needs a folder (an ancestor, or a folder reserved whole with a
     /// trailing `/`), or the first file inside the folder `key` would be.
     fn folder_clash(&self, key: &str) -> Option<(&str, &str)> {
-        for (i, _) in key.match_indices('/') {
+        // Ancestors below the deepest folder known to be clear, shallowest
+        // first.
+        let slashes: Vec<usize> = key.match_indices('/').map(|(i, _)| i).collect();
+        let from = slashes
+            .iter()
+            .rposition(|&i| self.clear.contains(&key[..=i]))
+            .map_or(0, |p| p + 1);
+        for &i in &slashes[from..] {
             for ancestor in [&key[..i], &key[..=i]] {
                 if let Some((k, w)) = self.files.get_key_value(ancestor) {
                     return Some((k, w));
@@ -1218,6 +1243,19 @@ impl Claims {
         diags: &mut Vec<Diagnostic>,
     ) {
         let key = path.to_lowercase();
+        self.claim_lowercased(path, key, what, || at, diags);
+    }
+
+    /// [`Claims::claim`] of a path already lowercased as `key`, with the
+    /// place to report a collision at made only if there is one.
+    fn claim_lowercased<'a>(
+        &mut self,
+        path: String,
+        key: String,
+        what: &str,
+        at: impl FnOnce() -> Option<(&'a str, u32)>,
+        diags: &mut Vec<Diagnostic>,
+    ) {
         let msg = if let Some(existing) = self.files.get(&key) {
             Some(format!("{what} and {existing} both write /{path}"))
         } else {
@@ -1225,12 +1263,22 @@ impl Claims {
                 format!("{what} and {existing} cannot both be written: /{path} and /{other} need one of them to be a folder")
             })
         };
-        match (msg, at) {
-            (Some(msg), Some((file, line))) => {
+        let Some(msg) = msg else {
+            // Its folders hold no file now, and none can be added; a path
+            // that ends in `/` is itself a file there.
+            for (i, _) in key.match_indices('/').filter(|&(i, _)| i + 1 < key.len()) {
+                if !self.clear.contains(&key[..=i]) {
+                    self.clear.insert(key[..=i].into());
+                }
+            }
+            self.insert(key, what.to_string());
+            return;
+        };
+        match at() {
+            Some((file, line)) => {
                 diags.push(Rule::Collision.error(file, (line > 0).then_some(line), msg))
             }
-            (Some(msg), None) => diags.push(Rule::Collision.site_error(msg)),
-            (None, _) => self.insert(key, what.to_string()),
+            None => diags.push(Rule::Collision.site_error(msg)),
         }
     }
 
@@ -1265,6 +1313,76 @@ mod tests {
             "javascript:alert(1)",
         ] {
             assert!(alias_path(bad).is_err(), "{bad}");
+        }
+    }
+
+    /// The claims as first written: every check a walk of the ordered map.
+    fn claims_by_definition(
+        reserved: &[&str],
+        paths: &[String],
+    ) -> (BTreeMap<String, String>, Vec<String>) {
+        let mut outputs: BTreeMap<String, String> = reserved
+            .iter()
+            .map(|r| (r.to_lowercase(), format!("reserved {r}")))
+            .collect();
+        let mut errors = Vec::new();
+        for (n, path) in paths.iter().enumerate() {
+            let key = path.to_lowercase();
+            let what = format!("claim {n}");
+            let mut clash = outputs
+                .get(&key)
+                .map(|e| format!("{what} and {e} both write /{path}"));
+            if clash.is_none() {
+                'ancestors: for (i, _) in key.match_indices('/') {
+                    for a in [&key[..i], &key[..=i]] {
+                        if let Some(e) = outputs.get(a) {
+                            clash = Some(format!("{what} and {e} cannot both be written: /{path} and /{a} need one of them to be a folder"));
+                            break 'ancestors;
+                        }
+                    }
+                }
+            }
+            if clash.is_none() {
+                let inside = format!("{}/", key.trim_end_matches('/'));
+                if let Some((k, e)) = outputs
+                    .range(inside.clone()..)
+                    .next()
+                    .filter(|(k, _)| k.starts_with(&inside))
+                {
+                    clash = Some(format!("{what} and {e} cannot both be written: /{path} and /{k} need one of them to be a folder"));
+                }
+            }
+            match clash {
+                Some(c) => errors.push(c),
+                None => {
+                    outputs.insert(key, what);
+                }
+            }
+        }
+        (outputs, errors)
+    }
+
+    proptest::proptest! {
+        /// Any sequence of claims, over few names so that they meet:
+        /// the same files kept and the same collisions reported as the
+        /// definition's.
+        #[test]
+        fn claims_match_their_definition(
+            paths in proptest::collection::vec("(a|B|b|index\\.html)(/(a|B|b|index\\.html)){0,3}/?", 0..40)
+        ) {
+            let reserved = ["b/index.html", "a/"];
+            let (want, want_errors) = claims_by_definition(&reserved, &paths);
+            let mut claims = Claims::default();
+            for r in reserved {
+                claims.insert(r.to_lowercase(), format!("reserved {r}"));
+            }
+            let mut diags = Vec::new();
+            for (n, path) in paths.iter().enumerate() {
+                claims.claim(path.clone(), &format!("claim {n}"), None, &mut diags);
+            }
+            let errors: Vec<String> = diags.into_iter().map(|d| d.message).collect();
+            proptest::prop_assert_eq!(errors, want_errors);
+            proptest::prop_assert_eq!(claims.into_map(), want);
         }
     }
 }
