@@ -96,7 +96,7 @@ pub struct Checked {
     pub config: Config,
     pub graph: Graph,
     pub rendered: Vec<Option<Arc<Rendered>>>,
-    pub autolinks: rustc_hash::FxHashMap<String, graph::PageId>,
+    pub autolinks: Arc<rustc_hash::FxHashMap<String, graph::PageId>>,
     pub highlighter: Highlighter,
     /// Hash of everything a page body's rendering can look up besides the
     /// body itself: the key of memoized markdown.
@@ -143,7 +143,7 @@ pub type Reuse<'r> = &'r (dyn Fn(&Graph, graph::PageId) -> Option<Arc<Rendered>>
 pub struct Scanned {
     pub graph: Graph,
     pub rendered: Vec<Option<Arc<Rendered>>>,
-    pub autolinks: rustc_hash::FxHashMap<String, graph::PageId>,
+    pub autolinks: Arc<rustc_hash::FxHashMap<String, graph::PageId>>,
     pub fingerprint: memo::Key,
     /// Every diagnostic, those of `template_links` included.
     pub diagnostics: Vec<Diagnostic>,
@@ -257,7 +257,9 @@ pub fn analyze_with(
 /// when an edit changed nothing the graph reads, see `graph::same_place`).
 pub enum Placing {
     Pages(Vec<Arc<crate::load::Page>>, BTreeSet<String>),
-    Placed(Graph),
+    /// A graph placed before, with its table of autolinked codes (the
+    /// codes, drafts and pages are those it was made from).
+    Placed(Graph, Arc<rustc_hash::FxHashMap<String, graph::PageId>>),
 }
 
 /// Places `pages` in a graph, scans their bodies (reusing what `reuse`
@@ -279,25 +281,27 @@ pub fn check_pages(
     diags.extend(parts.template_diags.iter().cloned());
     diags.extend(parts.page_diags.values().flatten().cloned());
     meter.phase("graph", 0);
-    let graph = match placing {
-        Placing::Pages(pages, broken) => graph::build(
-            graph::Inputs {
-                config,
-                pages,
-                broken,
-                assets: &parts.asset_pairs,
-                statics: &parts.static_pairs,
-                drafts: opts.drafts,
-            },
-            graph::Reserved {
-                files: &parts.reserved,
-            },
-            &mut diags,
+    let (graph, autolinks) = match placing {
+        Placing::Pages(pages, broken) => (
+            graph::build(
+                graph::Inputs {
+                    config,
+                    pages,
+                    broken,
+                    assets: &parts.asset_pairs,
+                    statics: &parts.static_pairs,
+                    drafts: opts.drafts,
+                },
+                graph::Reserved {
+                    files: &parts.reserved,
+                },
+                &mut diags,
+            ),
+            None,
         ),
-        Placing::Placed(graph) => graph,
+        Placing::Placed(graph, autolinks) => (graph, Some(autolinks)),
     };
-
-    let autolinks = markdown::autolink_table(&graph);
+    let autolinks = autolinks.unwrap_or_else(|| Arc::new(markdown::autolink_table(&graph)));
     let ctx = markdown::Context {
         config,
         graph: &graph,

@@ -252,9 +252,9 @@ pub(super) fn pages(
         reused.lock().unwrap_or_else(|e| e.into_inner()).insert(id);
         Some(r)
     };
-    let placing = placing(&old.graph, &changed, loaded, pages, broken);
+    let placing = placing(old, &changed, loaded, pages, broken);
     // Kept with pages swapped in, the graph places every page as before.
-    let placed_again = !matches!(placing, build::Placing::Placed(_));
+    let placed_again = !matches!(placing, build::Placing::Placed(..));
     let Scanned {
         graph,
         rendered,
@@ -589,12 +589,13 @@ pub(super) fn pages(
 /// summary or a body: no page added or removed, no ref, tag or path
 /// changed); else the pages, to place in a new graph.
 fn placing(
-    old: &Graph,
+    checked: &build::Checked,
     changed: &BTreeMap<String, Changed>,
     loaded: BTreeMap<&str, Option<Arc<Page>>>,
     pages: Vec<Arc<Page>>,
     broken: BTreeSet<String>,
 ) -> build::Placing {
+    let old = &checked.graph;
     let swaps: Option<Vec<(PageId, Arc<Page>)>> = changed
         .keys()
         .map(|rel| {
@@ -627,7 +628,7 @@ fn placing(
             for (id, page) in swaps {
                 graph.swap_page(id, page);
             }
-            build::Placing::Placed(graph)
+            build::Placing::Placed(graph, checked.autolinks.clone())
         }
         _ => build::Placing::Pages(pages, broken),
     }
