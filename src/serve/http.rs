@@ -150,14 +150,18 @@ pub fn key_for(path: &str) -> Option<String> {
     })
 }
 
-/// Adds the reload client to an HTML page.
+/// Adds the reload client to an HTML page, before its last `</body>`
+/// (at the end when there is none). The page's bytes are copied once,
+/// as they are: a listing of every page is megabytes, fetched again on
+/// every reload.
 fn inject(html: &[u8]) -> Vec<u8> {
     let tag = format!("<script src=\"{LIVE_PATH}\" defer></script>");
-    let text = String::from_utf8_lossy(html);
-    match text.rfind("</body>") {
-        Some(i) => format!("{}{tag}{}", &text[..i], &text[i..]).into_bytes(),
-        None => format!("{text}{tag}").into_bytes(),
-    }
+    let at = memchr::memmem::rfind(html, b"</body>").unwrap_or(html.len());
+    let mut out = Vec::with_capacity(html.len() + tag.len());
+    out.extend_from_slice(&html[..at]);
+    out.extend_from_slice(tag.as_bytes());
+    out.extend_from_slice(&html[at..]);
+    out
 }
 
 async fn file(AxState(state): AxState<Arc<State>>, req: Request) -> Response {
@@ -312,6 +316,14 @@ mod tests {
             String::from_utf8(inject(b"<html><body>x</body></html>")).unwrap(),
             "<html><body>x<script src=\"/__faultbook/live.js\" defer></script></body></html>"
         );
+        // The last </body>; at the end when there is none; other bytes as
+        // they are, also when they are not UTF-8 (a static page in Latin-1).
+        let tag = b"<script src=\"/__faultbook/live.js\" defer></script>";
+        assert_eq!(
+            inject(b"<pre></body></pre></body>"),
+            [&b"<pre></body></pre>"[..], tag, b"</body>"].concat()
+        );
+        assert_eq!(inject(b"caf\xe9"), [&b"caf\xe9"[..], tag].concat());
     }
 
     #[test]
