@@ -99,8 +99,10 @@ pub struct Checked {
     pub autolinks: Arc<rustc_hash::FxHashMap<String, graph::PageId>>,
     pub highlighter: Highlighter,
     /// Hash of everything a page body's rendering can look up besides the
-    /// body itself: the key of memoized markdown.
-    pub fingerprint: memo::Key,
+    /// body itself: the key of memoized markdown. Made only for the memo
+    /// tables (`None` without them, and after serve's page edits, until
+    /// [`Checked::fingerprint_for`] makes it).
+    pub fingerprint: Option<memo::Key>,
     pub tera: Option<tera::Tera>,
     pub overrides: BTreeMap<String, String>,
     pub assets: Vec<(String, Vec<u8>)>,
@@ -144,7 +146,7 @@ pub struct Scanned {
     pub graph: Graph,
     pub rendered: Vec<Option<Arc<Rendered>>>,
     pub autolinks: Arc<rustc_hash::FxHashMap<String, graph::PageId>>,
-    pub fingerprint: memo::Key,
+    pub fingerprint: Option<memo::Key>,
     /// Every diagnostic, those of `template_links` included.
     pub diagnostics: Vec<Diagnostic>,
     /// Root-relative links in the site's templates that lead nowhere.
@@ -308,9 +310,9 @@ pub fn check_pages(
         autolinks: &autolinks,
         highlighter,
     };
-    let fingerprint = fingerprint(&parts.config_text, opts, &graph);
+    let fingerprint = memo.map(|_| fingerprint(&parts.config_text, opts, &graph));
     meter.phase("markdown", graph.nodes.len());
-    let rendered = scan_bodies(&ctx, memo, reuse, &fingerprint, meter);
+    let rendered = scan_bodies(&ctx, memo.zip(fingerprint.as_ref()), reuse, meter);
     for r in rendered.iter().flatten() {
         diags.extend(r.diagnostics.iter().cloned());
     }
@@ -565,9 +567,8 @@ fn split_statics(
 /// Every published body scanned (links, anchors, diagnostics), in parallel.
 fn scan_bodies(
     ctx: &markdown::Context<'_>,
-    memo: Option<&Memo>,
+    memo: Option<(&Memo, &memo::Key)>,
     reuse: Option<Reuse<'_>>,
-    fingerprint: &memo::Key,
     meter: &Meter,
 ) -> Vec<Option<Arc<Rendered>>> {
     let graph = ctx.graph;
@@ -585,7 +586,7 @@ fn scan_bodies(
                         .map(|body| markdown::render(ctx, id, &body, markdown::Mode::Scan))
                 };
                 let scanned = match memo {
-                    Some(m) => {
+                    Some((m, fingerprint)) => {
                         let k =
                             memo::key(&[fingerprint, &(id as u64).to_le_bytes(), &node.page.hash]);
                         m.scans.try_get_or(k, || scan().map(Arc::new))
@@ -719,6 +720,15 @@ fn point_at_values(graph: &Graph, root: &std::path::Path, diags: &mut [Diagnosti
                 .nth(line - 1)
                 .and_then(crate::frontmatter::value_column);
         }
+    }
+}
+
+impl Checked {
+    /// The fingerprint of the checked site, made now if it was not.
+    pub fn fingerprint_for(&mut self, opts: &Options) -> memo::Key {
+        *self
+            .fingerprint
+            .get_or_insert_with(|| fingerprint(&self.parts.config_text, opts, &self.graph))
     }
 }
 
@@ -894,7 +904,7 @@ pub fn render_into_with(
         return Ok((0, Vec::new(), None));
     };
     let mut model = model(c, today);
-    model.memo = memo.map(|m| (m, c.fingerprint));
+    model.memo = memo.zip(c.fingerprint);
     // The search index first: its working memory is freed before pages
     // are rendered, so the two never add up.
     let mut files = if search {

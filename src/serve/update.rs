@@ -735,6 +735,9 @@ pub(super) fn templates(
         ..checked
     };
     checked.parts.template_diags = template_diags;
+    // Bodies are rendered through the memo tables, under the fingerprint
+    // that page edits leave unmade.
+    checked.fingerprint_for(opts);
     let rendered = super::session::render_in_memory(&checked, opts, memo, meter);
     // The outputs of the templates before are of no more use.
     memo.outputs.rotate();
