@@ -480,25 +480,33 @@ pub(super) fn pages(
     // Each output's record is taken out of the old ones: what is left
     // afterwards are outputs the site no longer has.
     let unshifted = old_to_new.iter().enumerate().all(|(o, n)| *n == Some(o));
-    for job in &jobs {
-        let file = render::output_of(&model, job);
+    let fresh = |&o: &PageId| old_to_new.get(o).copied().flatten().filter(|&n| !stale[n]);
+    // Each output's file, and whether its record holds: `Some(None)` when
+    // it holds as it is (no id moved), `Some(Some(pages))` in the new ids.
+    // Decided in parallel; the records are moved after.
+    #[allow(clippy::type_complexity)]
+    let decided: Vec<(String, Option<Option<Box<[PageId]>>>)> = jobs
+        .par_iter()
+        .map(|job| {
+            let file = render::output_of(&model, job);
+            let holds = match job {
+                Job::Home(_) => None,
+                Job::List(..) if touched.contains(&file) => None,
+                _ => old_reads
+                    .get(&file)
+                    .filter(|_| snapshot.files.contains_key(&file))
+                    .and_then(|pages| match unshifted {
+                        true => pages.iter().all(|o| fresh(o).is_some()).then_some(None),
+                        false => pages.iter().map(fresh).collect::<Option<_>>().map(Some),
+                    }),
+            };
+            (file, holds)
+        })
+        .collect();
+    for (job, (file, holds)) in jobs.iter().zip(decided) {
         let old = old_reads.remove(&file);
-        let kept = match job {
-            Job::Home(_) => None,
-            Job::List(..) if touched.contains(&file) => None,
-            _ => old.and_then(|pages| {
-                let fresh =
-                    |&o: &PageId| old_to_new.get(o).copied().flatten().filter(|&n| !stale[n]);
-                if unshifted {
-                    // Ids stay: the record is kept as it is.
-                    pages.iter().all(|o| fresh(o).is_some()).then_some(pages)
-                } else {
-                    pages.iter().map(fresh).collect::<Option<Box<[PageId]>>>()
-                }
-            }),
-        };
-        match kept {
-            Some(pages) if snapshot.files.contains_key(&file) => {
+        match (holds, old) {
+            (Some(Some(pages)), _) | (Some(None), Some(pages)) => {
                 reads.insert(file, pages);
             }
             _ => todo.push((job, file)),
