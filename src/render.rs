@@ -829,32 +829,6 @@ struct TranslationEntry<'a> {
     reviewed: Option<String>,
 }
 
-impl CodeEntry<'_> {
-    /// The key of every field, which the entry's text is made from.
-    fn key(&self) -> crate::memo::Key {
-        let mut k = crate::memo::KeyBuilder::default();
-        k.part(self.code.as_bytes())
-            .part(self.provider.as_bytes())
-            .part(self.title.as_bytes())
-            .part(self.summary.as_bytes())
-            .part(self.url.as_bytes())
-            .part(&[u8::from(self.reviewed.is_some())])
-            .part(self.reviewed.as_deref().unwrap_or("").as_bytes());
-        for g in &self.guides {
-            k.part(g.kind.as_bytes())
-                .part(g.title.as_bytes())
-                .part(g.url.as_bytes());
-        }
-        for t in &self.translations {
-            k.part(t.lang.as_bytes())
-                .part(t.title.as_bytes())
-                .part(t.url.as_bytes())
-                .part(t.reviewed.as_deref().unwrap_or("").as_bytes());
-        }
-        k.finish()
-    }
-}
-
 #[derive(Serialize)]
 struct GuideEntry<'a> {
     kind: &'static str,
@@ -887,10 +861,11 @@ pub fn codes_json(m: &Model<'_>, _: Lang) -> String {
 }
 
 /// Page `id`'s entry of codes.json, pretty and indented as an item of the
-/// list: kept from the last build when made from the same fields.
+/// list: the one serve carried from the last build when none of its pages
+/// changed, else made now.
 fn code_entry_text(m: &Model<'_>, id: PageId) -> Arc<str> {
     let mut cell = m.code_entries[id].lock().unwrap_or_else(|e| e.into_inner());
-    if let Some((None, text)) = &*cell {
+    if let Some(text) = &*cell {
         return text.clone();
     }
     let n = m.graph.page(id);
@@ -928,15 +903,9 @@ fn code_entry_text(m: &Model<'_>, id: PageId) -> Arc<str> {
             })
             .collect(),
     };
-    let key = Some(entry.key());
-    match &*cell {
-        Some((k, text)) if *k == key => text.clone(),
-        _ => {
-            let text: Arc<str> = pretty_item(&entry).into();
-            *cell = Some((key, text.clone()));
-            text
-        }
-    }
+    let text: Arc<str> = pretty_item(&entry).into();
+    *cell = Some(text.clone());
+    text
 }
 
 /// Indentation of an item of a list that is a field of the top object.

@@ -324,8 +324,8 @@ pub struct Model<'a> {
     pub sort_keys: Vec<String>,
     /// Each item as the theme renders it in lists, once rendered.
     pub fragments: Vec<Fragments>,
-    /// Each code page's entry of codes.json with the key of what it was
-    /// made from (see `render::codes_json`).
+    /// Each code page's entry of codes.json, once made or carried (see
+    /// `render::codes_json`).
     pub code_entries: Vec<Mutex<CodeEntryText>>,
     pub backlinks: Vec<Vec<PageId>>,
     pub site: SiteView,
@@ -336,9 +336,8 @@ pub struct Model<'a> {
     pub unread: crate::diag::Diagnostics,
 }
 
-/// A page's entry of codes.json, and the key of the fields it was made of;
-/// no key when `serve` found none of them changed.
-pub type CodeEntryText = Option<(Option<crate::memo::Key>, Arc<str>)>;
+/// A page's entry of codes.json.
+pub type CodeEntryText = Option<Arc<str>>;
 
 /// What [`Model::new`] computes over every page: `serve` keeps it between
 /// edits and patches the backlinks an edit changes.

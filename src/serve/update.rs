@@ -401,25 +401,22 @@ pub(super) fn pages(
         })
         .collect();
 
-    // Entries of codes.json go along, each with the key of what it was
-    // made from; an entry none of whose pages is stale is used as it is.
+    // An entry of codes.json none of whose pages is stale goes along.
     (0..graph.nodes.len()).into_par_iter().for_each(|n| {
         let Some(o) = new_to_old[n] else { return };
-        let entry = old_derived.code_entries[o]
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .take();
         let node = graph.page(n);
         let fresh = !stale[n]
             && node.guides.iter().all(|&g| !stale[g])
             && node.translations.iter().all(|&t| !stale[t]);
-        *model.code_entries[n]
-            .lock()
-            .unwrap_or_else(|e| e.into_inner()) = match (entry, fresh) {
-            (Some((_, text)), true) => Some((None, text)),
-            (Some((Some(key), text)), false) => Some((Some(key), text)),
-            _ => None,
-        };
+        if fresh {
+            let entry = old_derived.code_entries[o]
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .take();
+            *model.code_entries[n]
+                .lock()
+                .unwrap_or_else(|e| e.into_inner()) = entry;
+        }
     });
 
     // Lists that gained or lost a page.
