@@ -564,7 +564,7 @@ pub fn build(inputs: Inputs<'_>, reserved: Reserved<'_>, diags: &mut Vec<Diagnos
     };
     let mut claims = Claims::default();
     for (path, what) in reserved.files {
-        claims.insert(path.to_lowercase(), what.clone());
+        claims.insert(path.to_lowercase(), what.clone(), false);
     }
 
     let pages = g.translate(pages, diags);
@@ -1187,19 +1187,27 @@ struct Connected {
 #[derive(Default)]
 struct Claims {
     files: HashMap<String, String>,
-    /// Each claimed path's prefixes that end in `/`, hashed.
-    folders: rustc_hash::FxHashSet<u64>,
-    /// Folders a claimed path passes through, whose own ancestors are
-    /// known to hold no file: a later claim below one need not look above
-    /// it. (A file at such a folder or above would be refused: it would
-    /// hold the claimed path.)
-    clear: rustc_hash::FxHashSet<Box<str>>,
+    /// Each prefix ending in `/` of a claimed path, and whether it is
+    /// clear: a folder a claim passed through, whose ancestors hold no
+    /// file, so a later claim below it need not look above it. (A file at
+    /// such a folder or above would be refused: it would hold the claimed
+    /// path.)
+    folders: HashMap<Box<str>, bool>,
 }
 
 impl Claims {
-    fn insert(&mut self, key: String, what: String) {
+    /// Records that `what` writes `key`, unchecked; its folders become
+    /// clear when `checked` (a path that ends in `/` is itself a file in
+    /// the last).
+    fn insert(&mut self, key: String, what: String, checked: bool) {
         for (i, _) in key.match_indices('/') {
-            self.folders.insert(folder_hash(&key[..=i]));
+            let clear = checked && i + 1 < key.len();
+            match self.folders.get_mut(&key[..=i]) {
+                Some(c) => *c |= clear,
+                None => {
+                    self.folders.insert(key[..=i].into(), clear);
+                }
+            }
         }
         self.files.insert(key, what);
     }
@@ -1210,12 +1218,12 @@ impl Claims {
     fn folder_clash(&self, key: &str) -> Option<(&str, &str)> {
         // Ancestors below the deepest folder known to be clear, shallowest
         // first.
-        let slashes: Vec<usize> = key.match_indices('/').map(|(i, _)| i).collect();
-        let from = slashes
-            .iter()
-            .rposition(|&i| self.clear.contains(&key[..=i]))
-            .map_or(0, |p| p + 1);
-        for &i in &slashes[from..] {
+        let from = key
+            .rmatch_indices('/')
+            .map(|(i, _)| i + 1)
+            .find(|&end| self.folders.get(&key[..end]) == Some(&true))
+            .unwrap_or(0);
+        for (i, _) in key.match_indices('/').filter(|&(i, _)| i >= from) {
             for ancestor in [&key[..i], &key[..=i]] {
                 if let Some((k, w)) = self.files.get_key_value(ancestor) {
                     return Some((k, w));
@@ -1223,7 +1231,7 @@ impl Claims {
             }
         }
         let inside = format!("{}/", key.trim_end_matches('/'));
-        if !self.folders.contains(&folder_hash(&inside)) {
+        if !self.folders.contains_key(inside.as_str()) {
             return None;
         }
         self.files
@@ -1264,14 +1272,8 @@ impl Claims {
             })
         };
         let Some(msg) = msg else {
-            // Its folders hold no file now, and none can be added; a path
-            // that ends in `/` is itself a file there.
-            for (i, _) in key.match_indices('/').filter(|&(i, _)| i + 1 < key.len()) {
-                if !self.clear.contains(&key[..=i]) {
-                    self.clear.insert(key[..=i].into());
-                }
-            }
-            self.insert(key, what.to_string());
+            // Its folders hold no file now, and none can be added.
+            self.insert(key, what.to_string(), true);
             return;
         };
         match at() {
@@ -1285,11 +1287,6 @@ impl Claims {
     fn into_map(self) -> BTreeMap<String, String> {
         self.files.into_iter().collect()
     }
-}
-
-fn folder_hash(folder: &str) -> u64 {
-    use std::hash::BuildHasher;
-    rustc_hash::FxBuildHasher.hash_one(folder)
 }
 
 #[cfg(test)]
@@ -1374,7 +1371,7 @@ mod tests {
             let (want, want_errors) = claims_by_definition(&reserved, &paths);
             let mut claims = Claims::default();
             for r in reserved {
-                claims.insert(r.to_lowercase(), format!("reserved {r}"));
+                claims.insert(r.to_lowercase(), format!("reserved {r}"), false);
             }
             let mut diags = Vec::new();
             for (n, path) in paths.iter().enumerate() {
