@@ -1083,7 +1083,8 @@ struct Own {
     standard: Option<String>,
     /// `(provider, lowercase code)` of an original with a code.
     code_key: Option<(String, String)>,
-    /// The content path in NFC.
+    /// The content path in NFC (`placed.inner`, copied here, in parallel,
+    /// for the index).
     inner: String,
     provider_diag: Option<Diagnostic>,
     later_diags: Vec<Diagnostic>,

@@ -12,6 +12,7 @@ mod inline;
 pub use inline::inline;
 
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use rustc_hash::FxHashMap;
 
@@ -80,10 +81,10 @@ pub struct Rendered {
     pub html: String,
     /// Shared, as `anchors` is, by the copies serve makes of a scan whose
     /// links' ids moved (a page added or removed before them).
-    pub toc: std::sync::Arc<Vec<TocEntry>>,
+    pub toc: Arc<Vec<TocEntry>>,
     /// Every id a link may point at: headings, footnotes and ids in raw
     /// HTML, sorted (the theme's own ids are in [`THEME_IDS`]).
-    pub anchors: std::sync::Arc<Vec<Box<str>>>,
+    pub anchors: Arc<Vec<Box<str>>>,
     /// The first paragraph as text, when the page has no summary.
     pub first_paragraph: String,
     pub links: Vec<PageLink>,
@@ -447,11 +448,11 @@ impl<'a, 'c> Pass<'a, 'c> {
                 event
             }
             Event::FootnoteReference(ref name) => {
-                std::sync::Arc::make_mut(&mut self.r.anchors).push(format!("fn-{name}").into());
+                Arc::make_mut(&mut self.r.anchors).push(format!("fn-{name}").into());
                 event
             }
             Event::Start(Tag::FootnoteDefinition(ref name)) => {
-                std::sync::Arc::make_mut(&mut self.r.anchors).push(name.as_ref().into());
+                Arc::make_mut(&mut self.r.anchors).push(name.as_ref().into());
                 event
             }
             Event::Start(Tag::Paragraph) if self.depth == 1 && !self.first_paragraph_done => {
@@ -558,7 +559,7 @@ impl<'a, 'c> Pass<'a, 'c> {
         r.reads.missing.dedup();
         r.reads.outputs.sort_unstable();
         r.reads.outputs.dedup();
-        std::sync::Arc::make_mut(&mut r.anchors).extend(
+        Arc::make_mut(&mut r.anchors).extend(
             crate::html::raw_html_targets(&self.raw_html, ctx.config.markdown.unsafe_html)
                 .into_iter()
                 .map(String::into_boxed_str),
@@ -599,7 +600,7 @@ impl<'a, 'c> Pass<'a, 'c> {
 
 /// `r` with its anchors sorted, as [`Rendered::has_anchor`] expects.
 fn with_sorted_anchors(mut r: Rendered) -> Rendered {
-    let anchors = std::sync::Arc::make_mut(&mut r.anchors);
+    let anchors = Arc::make_mut(&mut r.anchors);
     anchors.sort_unstable();
     anchors.dedup();
     r
@@ -678,13 +679,13 @@ fn emit_heading<'a>(
         escape(label)
     ))));
     if (2..=3).contains(&level) {
-        std::sync::Arc::make_mut(&mut r.toc).push(TocEntry {
+        Arc::make_mut(&mut r.toc).push(TocEntry {
             level,
             id: id.clone(),
             title: h.text.trim().to_string(),
         });
     }
-    std::sync::Arc::make_mut(&mut r.anchors).push(id.into());
+    Arc::make_mut(&mut r.anchors).push(id.into());
 }
 
 /// Links the first mention of each known code in a run of prose text.

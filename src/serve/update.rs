@@ -478,32 +478,41 @@ pub(super) fn pages(
     // afterwards are outputs the site no longer has.
     let unshifted = old_to_new.iter().enumerate().all(|(o, n)| *n == Some(o));
     let fresh = |&o: &PageId| old_to_new.get(o).copied().flatten().filter(|&n| !stale[n]);
-    // Each output's file, and whether its record holds: `Some(None)` when
-    // it holds as it is (no id moved), `Some(Some(pages))` in the new ids.
-    // Decided in parallel; the records are moved after.
-    #[allow(clippy::type_complexity)]
-    let decided: Vec<(String, Option<Option<Box<[PageId]>>>)> = jobs
+    // Each output's file, and whether its record holds, decided in
+    // parallel; the records are moved after.
+    enum Holds {
+        No,
+        AsItIs,
+        Renumbered(Box<[PageId]>),
+    }
+    let decided: Vec<(String, Holds)> = jobs
         .par_iter()
         .map(|job| {
             let file = render::output_of(&model, job);
-            let holds = match job {
+            let record = match job {
                 Job::Home(_) => None,
                 Job::List(..) if touched.contains(&file) => None,
                 _ => old_reads
                     .get(&file)
-                    .filter(|_| snapshot.files.contains_key(&file))
-                    .and_then(|pages| match unshifted {
-                        true => pages.iter().all(|o| fresh(o).is_some()).then_some(None),
-                        false => pages.iter().map(fresh).collect::<Option<_>>().map(Some),
-                    }),
+                    .filter(|_| snapshot.files.contains_key(&file)),
+            };
+            let holds = match record {
+                None => Holds::No,
+                Some(pages) if unshifted => match pages.iter().all(|o| fresh(o).is_some()) {
+                    true => Holds::AsItIs,
+                    false => Holds::No,
+                },
+                Some(pages) => match pages.iter().map(fresh).collect() {
+                    Some(pages) => Holds::Renumbered(pages),
+                    None => Holds::No,
+                },
             };
             (file, holds)
         })
         .collect();
     for (job, (file, holds)) in jobs.iter().zip(decided) {
-        let old = old_reads.remove(&file);
-        match (holds, old) {
-            (Some(Some(pages)), _) | (Some(None), Some(pages)) => {
+        match (holds, old_reads.remove(&file)) {
+            (Holds::Renumbered(pages), _) | (Holds::AsItIs, Some(pages)) => {
                 reads.insert(file, pages);
             }
             _ => todo.push((job, file)),
@@ -523,14 +532,13 @@ pub(super) fn pages(
         || {
             crate::routes::of_site(model.config, model.graph.by_tag.keys())
                 .into_par_iter()
-                .filter_map(|route| match route.make {
-                    Make::File(make, lang, reads)
-                        if reads.any(facts) || !snapshot.files.contains_key(&route.file()) =>
-                    {
-                        Some((route.file(), make(&model, lang).into_bytes().into()))
-                    }
-                    Make::File(..) => None,
-                    Make::Template(_) | Make::SearchIndex(_) => None,
+                .filter_map(|route| {
+                    let Make::File(make, lang, reads) = route.make else {
+                        return None;
+                    };
+                    let file = route.file();
+                    (reads.any(facts) || !snapshot.files.contains_key(&file))
+                        .then(|| (file, make(&model, lang).into_bytes().into()))
                 })
                 .collect()
         },
