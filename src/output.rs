@@ -48,7 +48,7 @@ pub trait Sink: Sync {
         false
     }
     /// The pages the output at `path` read (see `view::recording`).
-    fn reads(&self, _path: &str, _pages: Vec<crate::graph::PageId>) {}
+    fn reads(&self, _path: &str, _read: crate::view::Read) {}
 }
 
 /// The file every build writes at the top of its output: how the next

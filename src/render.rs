@@ -482,9 +482,9 @@ pub fn render_all(
     ]);
     let run = |job: &Job| {
         let rendered = if sink.wants_reads() {
-            let (r, pages) = crate::view::recording(|| render_job(m, tera, &templates_key, job));
+            let (r, read) = crate::view::recording(|| render_job(m, tera, &templates_key, job));
             if let Ok((path, _)) = &r {
-                sink.reads(path, pages);
+                sink.reads(path, read);
             }
             r
         } else {

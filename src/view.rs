@@ -353,31 +353,64 @@ pub struct Derived {
     pub site: SiteView,
 }
 
-thread_local! {
-    /// The pages read through the model on this thread, while recording.
-    static READS: std::cell::RefCell<Option<Vec<PageId>>> = const { std::cell::RefCell::new(None) };
+/// What an output read of the pages through a `Model`, by id, ascending
+/// (see [`recording`]).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Read {
+    /// Pages read whole: front matter, place in the graph, body,
+    /// backlinks, translations.
+    pub pages: Box<[PageId]>,
+    /// Pages read by their list item alone (and its sort key, which the
+    /// item gives), and not also whole: a page whose backlinks or
+    /// related pages changed leaves these outputs as they were.
+    pub items: Box<[PageId]>,
 }
 
-/// Runs `f` and returns, with its result, every page whose data (its front
-/// matter, place in the graph, item, body or backlinks) `f` read through a
-/// `Model`, sorted: what an output depends on, recorded as its view is
+thread_local! {
+    /// The pages read through the model on this thread, while recording:
+    /// whole, and by their item.
+    #[allow(clippy::type_complexity)]
+    static READS: std::cell::RefCell<Option<(Vec<PageId>, Vec<PageId>)>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// Runs `f` and returns, with its result, every page whose data `f` read
+/// through a `Model`: what an output depends on, recorded as its view is
 /// built (see `serve::session`).
-pub fn recording<T>(f: impl FnOnce() -> T) -> (T, Vec<PageId>) {
-    let outer = READS.with(|r| r.borrow_mut().replace(Vec::new()));
+pub fn recording<T>(f: impl FnOnce() -> T) -> (T, Read) {
+    let outer = READS.with(|r| r.borrow_mut().replace(Default::default()));
     let result = f();
-    let mut read = READS
+    let (mut pages, mut items) = READS
         .with(|r| std::mem::replace(&mut *r.borrow_mut(), outer))
         .unwrap_or_default();
-    read.sort_unstable();
-    read.dedup();
+    pages.sort_unstable();
+    pages.dedup();
+    items.sort_unstable();
+    items.dedup();
+    items.retain(|i| pages.binary_search(i).is_err());
+    let read = Read {
+        pages: pages.into(),
+        items: items.into(),
+    };
     (result, read)
 }
 
-/// Notes that the output being built read page `id`.
+/// Notes that the output being built read page `id` whole.
 fn note(id: PageId) {
     READS.with(|r| {
-        if let Some(v) = r.borrow_mut().as_mut() {
-            v.push(id);
+        if let Some((pages, _)) = r.borrow_mut().as_mut() {
+            pages.push(id);
+        }
+    });
+}
+
+/// Notes that the output being built read only the item of page `id`
+/// (or what its item gives: the sort key; a guide's kind, which its file
+/// fixes).
+fn note_item(id: PageId) {
+    READS.with(|r| {
+        if let Some((_, items)) = r.borrow_mut().as_mut() {
+            items.push(id);
         }
     });
 }
@@ -586,7 +619,7 @@ impl<'a> Model<'a> {
     }
 
     fn item(&self, id: PageId) -> Item {
-        note(id);
+        note_item(id);
         self.items[id].clone()
     }
 
@@ -595,7 +628,7 @@ impl<'a> Model<'a> {
         let mut v: Vec<(&str, PageId)> = ids
             .iter()
             .map(|&i| {
-                note(i);
+                note_item(i);
                 (self.sort_keys[i].as_str(), i)
             })
             .collect();
@@ -778,7 +811,7 @@ impl<'a> Model<'a> {
         let decision_support = n.page.kind.has_code().then(|| {
             let (compare, playbooks): (Vec<PageId>, Vec<PageId>) =
                 n.guides.iter().partition(|&&g| {
-                    note(g);
+                    note_item(g);
                     self.graph.page(g).page.kind == Kind::Compare
                 });
             DecisionSupport {
@@ -1020,7 +1053,7 @@ impl<'a> Model<'a> {
             Listed::Groups(groups) => groups
                 .into_iter()
                 .map(|(id, title, ids)| {
-                    ids.iter().for_each(|&i| note(i));
+                    ids.iter().for_each(|&i| note_item(i));
                     group(title, id, ids)
                 })
                 .collect(),

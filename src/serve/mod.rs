@@ -67,11 +67,11 @@ impl Sink for MemorySink {
         true
     }
 
-    fn reads(&self, path: &str, pages: Vec<crate::graph::PageId>) {
+    fn reads(&self, path: &str, read: crate::view::Read) {
         self.reads
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .insert(path.to_string(), pages.into());
+            .insert(path.to_string(), read);
     }
 }
 

@@ -71,7 +71,7 @@ pub struct Session {
 }
 
 /// What each templated output read, by output file (see `view::recording`).
-pub(super) type Reads = rustc_hash::FxHashMap<String, Box<[PageId]>>;
+pub(super) type Reads = rustc_hash::FxHashMap<String, crate::view::Read>;
 
 /// The last good build.
 pub(super) struct Live {
@@ -551,8 +551,7 @@ fn render_patch(
     live.derived = Some(model.into_derived());
     let n = outputs.len();
     live.replace(|files| files.extend(outputs));
-    live.reads
-        .extend(reads.into_iter().map(|(p, r)| (p, r.into_boxed_slice())));
+    live.reads.extend(reads);
     live.search_stale = true;
     Some(n)
 }

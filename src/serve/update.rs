@@ -324,12 +324,18 @@ pub(super) fn pages(
     );
     let graph = &checked.graph;
 
-    // Pages whose data an output may have read changed.
-    // List items that did not change keep their HTML.
+    // Pages whose list item is as it was (a carried item was moved from
+    // the old model: it is the same); their items keep their HTML.
+    let same_item: Vec<bool> = (0..graph.nodes.len())
+        .into_par_iter()
+        .map(|n| {
+            new_to_old[n]
+                .is_some_and(|o| old_of(n).is_some() || old_derived.items[o] == model.items[n])
+        })
+        .collect();
     (0..graph.nodes.len()).into_par_iter().for_each(|n| {
         let Some(o) = new_to_old[n] else { return };
-        // A carried item was moved from the old model: it is the same.
-        if old_of(n).is_some() || old_derived.items[o] == model.items[n] {
+        if same_item[n] {
             let (old, new) = (&old_derived.fragments[o], &model.fragments[n]);
             if let Some(f) = old.own.get() {
                 let _ = new.own.set(f.clone());
@@ -478,12 +484,20 @@ pub(super) fn pages(
     // afterwards are outputs the site no longer has.
     let unshifted = old_to_new.iter().enumerate().all(|(o, n)| *n == Some(o));
     let fresh = |&o: &PageId| old_to_new.get(o).copied().flatten().filter(|&n| !stale[n]);
+    // An output that read a page's item alone holds while the item and
+    // whether the page is published do (a stale page may have changed
+    // only its backlinks, its related pages or its body).
+    let fresh_item = |&o: &PageId| {
+        old_to_new.get(o).copied().flatten().filter(|&n| {
+            !stale[n] || (same_item[n] && old_graph.page(o).published == graph.page(n).published)
+        })
+    };
     // Each output's file, and whether its record holds, decided in
     // parallel; the records are moved after.
     enum Holds {
         No,
         AsItIs,
-        Renumbered(Box<[PageId]>),
+        Renumbered(crate::view::Read),
     }
     let decided: Vec<(String, Holds)> = jobs
         .par_iter()
@@ -498,13 +512,22 @@ pub(super) fn pages(
             };
             let holds = match record {
                 None => Holds::No,
-                Some(pages) if unshifted => match pages.iter().all(|o| fresh(o).is_some()) {
-                    true => Holds::AsItIs,
-                    false => Holds::No,
-                },
-                Some(pages) => match pages.iter().map(fresh).collect() {
-                    Some(pages) => Holds::Renumbered(pages),
-                    None => Holds::No,
+                Some(read) if unshifted => {
+                    match read.pages.iter().all(|o| fresh(o).is_some())
+                        && read.items.iter().all(|o| fresh_item(o).is_some())
+                    {
+                        true => Holds::AsItIs,
+                        false => Holds::No,
+                    }
+                }
+                Some(read) => match (
+                    read.pages.iter().map(fresh).collect(),
+                    read.items.iter().map(fresh_item).collect(),
+                ) {
+                    (Some(pages), Some(items)) => {
+                        Holds::Renumbered(crate::view::Read { pages, items })
+                    }
+                    _ => Holds::No,
                 },
             };
             (file, holds)
@@ -512,8 +535,8 @@ pub(super) fn pages(
         .collect();
     for (job, (file, holds)) in jobs.iter().zip(decided) {
         match (holds, old_reads.remove(&file)) {
-            (Holds::Renumbered(pages), _) | (Holds::AsItIs, Some(pages)) => {
-                reads.insert(file, pages);
+            (Holds::Renumbered(read), _) | (Holds::AsItIs, Some(read)) => {
+                reads.insert(file, read);
             }
             _ => todo.push((job, file)),
         }
@@ -557,13 +580,13 @@ pub(super) fn pages(
         .collect();
     let mut failed = Vec::new();
     let n = rendered.len();
-    for (r, pages) in rendered {
+    for (r, read) in rendered {
         match r {
             Ok((path, bytes)) => {
                 if !copied.contains(path.as_str()) {
                     files.insert(path.clone(), bytes);
                 }
-                reads.insert(path, pages.into());
+                reads.insert(path, read);
             }
             Err((template, e)) => failed.push(crate::templates::template_diag(
                 &template,
