@@ -753,7 +753,9 @@ fn fingerprint(config_text: &str, opts: &Options, graph: &Graph) -> memo::Key {
     for b in &graph.broken {
         k.part(b.as_bytes());
     }
-    for o in graph.outputs.keys() {
+    let mut outputs: Vec<&String> = graph.outputs.keys().collect();
+    outputs.sort_unstable();
+    for o in outputs {
         k.part(o.as_bytes());
     }
     k.finish()

@@ -20,6 +20,8 @@ use crate::diag::{Diagnostic, Rule};
 use crate::load::Page;
 use crate::urls::{code_slug, output_file, percent_decode};
 
+mod patch;
+
 pub type PageId = usize;
 
 /// A page in the graph: the loaded page plus what the graph derived for it.
@@ -154,6 +156,13 @@ pub fn same_place(a: &Page, b: &Page) -> bool {
         && *slug == y.slug
 }
 
+impl Node {
+    /// The page's code, lowercase, as the code index is keyed.
+    pub fn code_lowercase(&self) -> Option<&str> {
+        self.placed.code.as_deref()
+    }
+}
+
 impl Graph {
     /// Puts `page` in the place of the page of its file, which
     /// [`same_place`] found the graph reads the same of.
@@ -210,8 +219,15 @@ pub struct Graph {
     pub featured: Vec<PageId>,
     /// `content/index.md` (or `_index.md`): its body introduces the home page.
     pub home_intro: Option<PageId>,
-    /// Lowercased output file -> what writes it. Every file of the build.
-    pub outputs: Arc<BTreeMap<String, String>>,
+    /// Lowercased output file -> what writes it. Every file of the build,
+    /// looked up, never listed in order (which would cost a sort).
+    pub outputs: Arc<HashMap<String, String>>,
+    /// The folders of the outputs' paths (see [`Claims`]), for
+    /// [`Graph::patch`] to claim more.
+    folders: Arc<HashMap<Box<str>, bool>>,
+    /// True when placing the pages found no problem: a graph that
+    /// [`Graph::patch`] may start from.
+    clean: bool,
     /// Content paths of pages that exist but failed to load, so links to them
     /// do not add a second, misleading error.
     pub broken: BTreeSet<String>,
@@ -560,8 +576,11 @@ pub fn build(inputs: Inputs<'_>, reserved: Reserved<'_>, diags: &mut Vec<Diagnos
         featured: Vec::new(),
         home_intro: None,
         outputs: Default::default(),
+        folders: Default::default(),
+        clean: false,
         broken,
     };
+    let problems = diags.len();
     let mut claims = Claims::default();
     for (path, what) in reserved.files {
         claims.insert(path.to_lowercase(), what.clone(), false);
@@ -599,12 +618,14 @@ pub fn build(inputs: Inputs<'_>, reserved: Reserved<'_>, diags: &mut Vec<Diagnos
     });
     g.group_and_claim(aliases, &mut claims, diags);
     g.claim_files(assets, statics, config, &mut claims, diags);
-    g.outputs = Arc::new(claims.into_map());
+    g.outputs = Arc::new(claims.files);
+    g.folders = Arc::new(claims.folders);
     g.offer_guides(config, diags);
     g.take_from_originals(|n, o| {
         n.guides = o.guides.clone();
         n.guides_fallback = o.guides_fallback;
     });
+    g.clean = diags.len() == problems;
     g
 }
 
@@ -1009,22 +1030,43 @@ impl Graph {
         }
     }
 
-    /// Pass 3: decision support, direct then fallback.
+    /// Pass 3: decision support, direct then fallback. A node whose
+    /// guides stay as they were is not copied.
     fn offer_guides(&mut self, config: &Config, diags: &mut Vec<Diagnostic>) {
+        let (guides, featured) = self.guides(config, diags);
+        for (node, (guides, fallback)) in self.nodes.iter_mut().zip(guides) {
+            if node.guides != guides || node.guides_fallback != fallback {
+                let n = Arc::make_mut(node);
+                n.guides = guides;
+                n.guides_fallback = fallback;
+            }
+        }
+        self.featured = featured;
+    }
+
+    /// Each page's guides (and whether they came from the fallback: shared
+    /// tags or featured), and the featured guides.
+    #[allow(clippy::type_complexity)]
+    fn guides(
+        &self,
+        config: &Config,
+        diags: &mut Vec<Diagnostic>,
+    ) -> (Vec<(Vec<PageId>, bool)>, Vec<PageId>) {
         let g = self;
-        for id in 0..g.nodes.len() {
-            let n = &g.nodes[id];
+        let mut guides: Vec<(Vec<PageId>, bool)> = vec![(Vec::new(), false); g.nodes.len()];
+        for (id, n) in g.nodes.iter().enumerate() {
             if !n.published || !n.page.kind.is_guide() || n.original.is_some() {
                 continue;
             }
-            for t in g.nodes[id].subjects.clone() {
-                Arc::make_mut(&mut g.nodes[t]).guides.push(id);
+            for &t in &n.subjects {
+                guides[t].0.push(id);
             }
         }
+        let mut featured = Vec::new();
         for (path, line) in &config.featured {
             match g.lookup_inner(path) {
                 Some(id) if g.nodes[id].page.kind.is_guide() && g.nodes[id].published => {
-                    g.featured.push(id)
+                    featured.push(id)
                 }
                 Some(_) => diags.push(Rule::Config.error(
                     crate::config::CONFIG_FILE,
@@ -1046,9 +1088,8 @@ impl Graph {
                 guides_by_tag.entry(t.as_str()).or_default().push(id);
             }
         }
-        let mut fallback: Vec<(PageId, Vec<PageId>)> = Vec::new();
         for (id, n) in g.nodes.iter().enumerate() {
-            if !n.page.kind.has_code() || !n.guides.is_empty() || n.original.is_some() {
+            if !n.page.kind.has_code() || !guides[id].0.is_empty() || n.original.is_some() {
                 continue;
             }
             let mut shared: Vec<PageId> = n
@@ -1061,15 +1102,22 @@ impl Graph {
             shared.sort_unstable();
             shared.dedup();
             if shared.is_empty() {
-                shared = g.featured.clone();
+                shared = featured.clone();
             }
-            fallback.push((id, shared));
+            guides[id] = (shared, true);
         }
-        for (id, shared) in fallback {
-            let n = Arc::make_mut(&mut g.nodes[id]);
-            n.guides = shared;
-            n.guides_fallback = true;
+        (guides, featured)
+    }
+}
+
+/// `(provider, lowercase code)` of an original with a code, as
+/// [`Graph::codes`] is keyed.
+fn code_key(page: &Page, placed: &Placed) -> Option<(String, String)> {
+    match &placed.code {
+        Some(lower) if page.kind.has_code() && page.lang.is_none() => {
+            Some((page.fm.provider.clone().unwrap_or_default(), lower.clone()))
         }
+        _ => None,
     }
 }
 
@@ -1154,12 +1202,7 @@ impl Own {
             later_diags.push(Rule::Url.error(&page.file, Some(line), msg));
             format!("\u{0}invalid/{id}/")
         });
-        let code_key = match (&placed.code, fm.code.is_some()) {
-            (Some(lower), true) if page.kind.has_code() && !translation => {
-                Some((fm.provider.clone().unwrap_or_default(), lower.clone()))
-            }
-            _ => None,
-        };
+        let code_key = code_key(page, &placed);
         Own {
             inner: placed.inner.clone(),
             placed,
@@ -1284,10 +1327,6 @@ impl Claims {
             None => diags.push(Rule::Collision.site_error(msg)),
         }
     }
-
-    fn into_map(self) -> BTreeMap<String, String> {
-        self.files.into_iter().collect()
-    }
 }
 
 #[cfg(test)]
@@ -1380,7 +1419,7 @@ mod tests {
             }
             let errors: Vec<String> = diags.into_iter().map(|d| d.message).collect();
             proptest::prop_assert_eq!(errors, want_errors);
-            proptest::prop_assert_eq!(claims.into_map(), want);
+            proptest::prop_assert_eq!(claims.files.into_iter().collect::<BTreeMap<_, _>>(), want);
         }
     }
 }

@@ -37,13 +37,13 @@ pub fn has_forbidden_control(s: &str) -> bool {
 /// reaches it.
 pub fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 8);
-    escape_into(&mut out, s);
+    escape_into(&mut out, s, "&#39;");
     out
 }
 
-/// [`escape`], appending to `out`. Runs of plain text are copied whole:
-/// most text has nothing to escape.
-fn escape_into(out: &mut String, s: &str) {
+/// [`escape`], appending to `out`, with `apostrophe` for `'`. Runs of
+/// plain text are copied whole: most text has nothing to escape.
+fn escape_into(out: &mut String, s: &str, apostrophe: &'static str) {
     let bytes = s.as_bytes();
     let mut plain = 0;
     let mut i = 0;
@@ -53,7 +53,7 @@ fn escape_into(out: &mut String, s: &str) {
             b'<' => ("&lt;", 1),
             b'>' => ("&gt;", 1),
             b'"' => ("&quot;", 1),
-            b'\'' => ("&#39;", 1),
+            b'\'' => (apostrophe, 1),
             _ => match control_len(bytes, i) {
                 0 => {
                     i += 1;
@@ -72,7 +72,14 @@ fn escape_into(out: &mut String, s: &str) {
 
 /// Escapes text for XML (feeds, sitemaps).
 pub fn escape_xml(s: &str) -> String {
-    escape(s).replace("&#39;", "&apos;")
+    let mut out = String::with_capacity(s.len() + 8);
+    escape_xml_into(&mut out, s);
+    out
+}
+
+/// [`escape_xml`], appending to `out`.
+pub fn escape_xml_into(out: &mut String, s: &str) {
+    escape_into(out, s, "&apos;");
 }
 
 fn sanitizer() -> &'static ammonia::Builder<'static> {

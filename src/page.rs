@@ -625,7 +625,15 @@ pub fn parse_date(s: &str) -> Result<Date, String> {
 }
 
 pub fn format_date(d: Date) -> String {
-    format!("{:04}-{:02}-{:02}", d.year(), d.month() as u8, d.day())
+    let mut s = String::with_capacity(10);
+    write_date(&mut s, d);
+    s
+}
+
+/// [`format_date`], appending to `out`.
+pub fn write_date(out: &mut String, d: Date) {
+    use std::fmt::Write;
+    let _ = write!(out, "{:04}-{:02}-{:02}", d.year(), d.month() as u8, d.day());
 }
 
 #[cfg(test)]

@@ -655,20 +655,25 @@ pub fn sitemap(m: &Model<'_>, _: Lang) -> String {
     }
     s.push_str(">\n");
     // A page in several languages names each version (itself too).
-    let mut entry = |path: &str, lastmod: Option<String>, versions: &[(&str, &str)]| {
+    // Written in place: some 10,000 entries on a large site.
+    let permalink = |s: &mut String, path: &str| {
+        crate::html::escape_xml_into(s, &base.full);
+        crate::html::escape_xml_into(s, &crate::urls::encode_path(path));
+    };
+    let mut entry = |path: &str, lastmod: Option<time::Date>, versions: &[(&str, &str)]| {
         s.push_str("  <url><loc>");
-        s.push_str(&escape_xml(&base.permalink(path)));
+        permalink(&mut s, path);
         s.push_str("</loc>");
         if let Some(d) = lastmod {
             s.push_str("<lastmod>");
-            s.push_str(&d);
+            crate::page::write_date(&mut s, d);
             s.push_str("</lastmod>");
         }
         for (lang, path) in versions {
             s.push_str("<xhtml:link rel=\"alternate\" hreflang=\"");
-            s.push_str(&escape_xml(lang));
+            crate::html::escape_xml_into(&mut s, lang);
             s.push_str("\" href=\"");
-            s.push_str(&escape_xml(&base.permalink(path)));
+            permalink(&mut s, path);
             s.push_str("\"/>");
         }
         s.push_str("</url>\n");
@@ -702,7 +707,7 @@ pub fn sitemap(m: &Model<'_>, _: Lang) -> String {
         } else {
             Vec::new()
         };
-        entry(&n.path, n.page.fm.reviewed.map(format_date), &versions);
+        entry(&n.path, n.page.fm.reviewed, &versions);
     }
     s.push_str("</urlset>\n");
     s
@@ -716,9 +721,8 @@ pub fn feed(m: &Model<'_>, lang: Lang) -> String {
     let section = routes::prefix(m.config, lang);
     let site = m.site_in(lang);
     let entries: Vec<(String, PageId)> = m
-        .recently_reviewed(lang)
+        .recently_reviewed(lang, FEED_ENTRIES)
         .into_iter()
-        .take(FEED_ENTRIES)
         .filter_map(|id| {
             m.graph
                 .page(id)
@@ -840,14 +844,13 @@ struct GuideEntry<'a> {
 /// text is kept in the model with the key of what it was made from, so
 /// serve makes again only the entries of pages an edit changed.
 pub fn codes_json(m: &Model<'_>, _: Lang) -> String {
-    let mut order: Vec<(&str, String, PageId)> = m
+    let mut order: Vec<(&str, &str, PageId)> = m
         .graph
         .originals()
         .filter(|(_, n)| n.page.kind.has_code())
         .map(|(id, n)| {
-            let fm = &n.page.fm;
-            let code = fm.code.as_deref().unwrap_or("").to_lowercase();
-            (fm.provider.as_deref().unwrap_or(""), code, id)
+            let provider = n.page.fm.provider.as_deref().unwrap_or("");
+            (provider, n.code_lowercase().unwrap_or(""), id)
         })
         .collect();
     order.sort_unstable();

@@ -949,10 +949,11 @@ impl<'a> Model<'a> {
         }
     }
 
-    /// Error pages, compare guides and playbooks, newest review first (then
-    /// by title): the home page's list and the feed.
-    /// In another language: its translations only (its feed).
-    pub fn recently_reviewed(&self, lang: Lang) -> Vec<PageId> {
+    /// The first `limit` error pages, compare guides and playbooks, newest
+    /// review first (then by title, then in file order): the home page's
+    /// list and the feed. In another language: its translations only (its
+    /// feed).
+    pub fn recently_reviewed(&self, lang: Lang, limit: usize) -> Vec<PageId> {
         let code = self.lang_code(lang);
         let mut v: Vec<(Date, &str, PageId)> = self
             .graph
@@ -966,7 +967,15 @@ impl<'a> Model<'a> {
                 })
             })
             .collect();
-        v.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(b.1)));
+        // The first few of some 10,000 picked out, then sorted.
+        let order = |a: &(Date, &str, PageId), b: &(Date, &str, PageId)| {
+            b.0.cmp(&a.0).then(a.1.cmp(b.1)).then(a.2.cmp(&b.2))
+        };
+        if v.len() > limit {
+            v.select_nth_unstable_by(limit, order);
+            v.truncate(limit);
+        }
+        v.sort_unstable_by(order);
         v.into_iter().map(|(_, _, id)| id).collect()
     }
 
@@ -1002,16 +1011,14 @@ impl<'a> Model<'a> {
                 .collect(),
             recent: match code {
                 None => self
-                    .recently_reviewed(0)
+                    .recently_reviewed(0, RECENT_ON_HOME)
                     .into_iter()
-                    .take(RECENT_ON_HOME)
                     .map(|id| self.item(id))
                     .collect(),
                 // The default language's, each in this one where it can be.
                 Some(_) => self
-                    .recently_reviewed(0)
+                    .recently_reviewed(0, RECENT_ON_HOME)
                     .into_iter()
-                    .take(RECENT_ON_HOME)
                     .flat_map(|id| self.items_in(&[id], code))
                     .collect(),
             },

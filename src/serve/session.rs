@@ -48,6 +48,9 @@ pub struct Built {
     pub pages: usize,
     /// Outputs rendered again by a patch; `None` after a full rebuild.
     pub patched: Option<usize>,
+    /// True when the graph was patched ([`crate::graph::Graph::patch`]),
+    /// not placed again from every page.
+    pub graph_patched: bool,
     /// Where the rebuild's time went.
     pub phases: Vec<Phase>,
 }
@@ -174,7 +177,11 @@ impl Session {
         meter: &Meter,
     ) -> Result<std::result::Result<Built, Vec<Diagnostic>>> {
         match update {
-            Update::Built(live, n) => Ok(Ok(self.keep(live, Some(n)))),
+            Update::Built(live, n, graph_patched) => {
+                let mut built = self.keep(live, Some(n));
+                built.graph_patched = graph_patched;
+                Ok(Ok(built))
+            }
             Update::Failed(live, diags) => {
                 // The last good build stays; the next edit is checked
                 // against it with these files too.
@@ -192,6 +199,7 @@ impl Session {
             snapshot: live.snapshot.clone(),
             pages: live.checked.graph.published().count(),
             patched,
+            graph_patched: false,
             phases: Vec::new(),
         };
         self.last = Some(live);

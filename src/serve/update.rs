@@ -56,8 +56,9 @@ pub(super) enum Update {
     Unfit,
     /// The site has errors: the last good build, untouched, and them.
     Failed(Box<Live>, Vec<Diagnostic>),
-    /// The new build, and how many outputs were rendered again.
-    Built(Box<Live>, usize),
+    /// The new build, how many outputs were rendered again, and whether
+    /// its graph was patched ([`Graph::patch`]).
+    Built(Box<Live>, usize, bool),
     /// Rendering failed after the last build was taken apart: the caller
     /// reports these and rebuilds in full next time.
     Lost(Vec<Diagnostic>),
@@ -104,6 +105,13 @@ pub(super) fn pages(
         None => return Update::Unfit,
     }
 
+    // Which old pages' files changed, by id: asked once of each page.
+    let changed_old: Vec<bool> = old
+        .graph
+        .nodes
+        .par_iter()
+        .map(|n| changed.contains_key(n.page.file.as_str()))
+        .collect();
     // Pages: the changed files loaded again, every other one as it was.
     let mut page_diags = old.parts.page_diags.clone();
     let mut broken = old.graph.broken.clone();
@@ -111,8 +119,9 @@ pub(super) fn pages(
         .graph
         .nodes
         .par_iter()
-        .filter(|n| !changed.contains_key(n.page.file.as_str()))
-        .map(|n| n.page.clone())
+        .zip(&changed_old)
+        .filter(|(_, &c)| !c)
+        .map(|(n, _)| n.page.clone())
         .collect();
     let budget = crate::load::BodyBudget::for_build();
     let translations = old.config.translation_codes();
@@ -165,8 +174,9 @@ pub(super) fn pages(
         .graph
         .nodes
         .iter()
-        .filter(|n| changed.contains_key(n.page.file.as_str()))
-        .filter_map(|n| code_of(&n.page))
+        .zip(&changed_old)
+        .filter(|(_, &c)| c)
+        .filter_map(|(n, _)| code_of(&n.page))
         .collect();
     let after: BTreeSet<(String, bool)> = loaded
         .values()
@@ -202,11 +212,9 @@ pub(super) fn pages(
                 .collect();
             (to_new, to_old, same)
         });
+        // A page of a changed file is new or changed.
+        let was = to_old[id].filter(|&o| !changed_old[o])?;
         let page = &graph.page(id).page;
-        if changed.contains_key(page.file.as_str()) {
-            return None;
-        }
-        let was = to_old[id]?;
         let r = old.rendered[was].as_ref()?;
         let same_page = |t: PageId| same[t];
         let same_missing = |k: &str| {
@@ -252,9 +260,9 @@ pub(super) fn pages(
         reused.lock().unwrap_or_else(|e| e.into_inner()).insert(id);
         Some(r)
     };
-    let placing = placing(old, &changed, loaded, pages, broken);
-    // Kept with pages swapped in, the graph places every page as before.
-    let placed_again = !matches!(placing, build::Placing::Placed(..));
+    meter.phase("place", 0);
+    let (placing, placed_again) = placing(old, opts, &changed, &changed_old, loaded, pages, broken);
+    let graph_patched = placed_again && matches!(placing, build::Placing::Placed(..));
     let Scanned {
         graph,
         rendered,
@@ -309,11 +317,7 @@ pub(super) fn pages(
     meter.phase("model", 0);
     // An item is made from its page's file and first paragraph: unchanged
     // pages whose bodies were not scanned again keep theirs.
-    let old_of = |n: PageId| {
-        new_to_old[n].filter(|_| {
-            !rescanned[n] && !changed.contains_key(checked.graph.page(n).page.file.as_str())
-        })
-    };
+    let old_of = |n: PageId| new_to_old[n].filter(|&o| !rescanned[n] && !changed_old[o]);
     let model = build::model_carrying(
         &checked,
         opts.today,
@@ -395,7 +399,7 @@ pub(super) fn pages(
                 // A page not rendered (a draft) is not scanned: its file
                 // says it changed.
                 rescanned[n]
-                    || changed.contains_key(graph.page(n).page.file.as_str())
+                    || changed_old[o]
                     || graph
                         .page(n)
                         .tag_slugs
@@ -452,12 +456,12 @@ pub(super) fn pages(
         }
     };
     for (o, node) in old_graph.nodes.iter().enumerate() {
-        if changed.contains_key(node.page.file.as_str()) || old_to_new[o].is_none() {
+        if changed_old[o] || old_to_new[o].is_none() {
             lists_of(node);
         }
     }
     for (n, node) in graph.nodes.iter().enumerate() {
-        if changed.contains_key(node.page.file.as_str()) || new_to_old[n].is_none() {
+        if new_to_old[n].is_none_or(|o| changed_old[o]) {
             lists_of(node);
         }
     }
@@ -617,20 +621,25 @@ pub(super) fn pages(
             reads,
         }),
         n,
+        graph_patched,
     )
 }
 
 /// The last graph with the changed pages swapped in, when the graph reads
 /// the same of each as of the page it replaces (an edit of a title, a
 /// summary or a body: no page added or removed, no ref, tag or path
-/// changed); else the pages, to place in a new graph.
+/// changed); else the last graph patched ([`Graph::patch`]), when it can
+/// be; else the pages, to place in a new graph. True when pages may have
+/// moved (all but the first).
 fn placing(
     checked: &build::Checked,
+    opts: &Options,
     changed: &BTreeMap<String, Changed>,
+    changed_old: &[bool],
     loaded: BTreeMap<&str, Option<Arc<Page>>>,
     pages: Vec<Arc<Page>>,
     broken: BTreeSet<String>,
-) -> build::Placing {
+) -> (build::Placing, bool) {
     let old = &checked.graph;
     let swaps: Option<Vec<(PageId, Arc<Page>)>> = changed
         .keys()
@@ -664,10 +673,26 @@ fn placing(
             for (id, page) in swaps {
                 graph.swap_page(id, page);
             }
-            build::Placing::Placed(graph, checked.autolinks.clone())
+            return (
+                build::Placing::Placed(graph, checked.autolinks.clone()),
+                false,
+            );
         }
-        _ => build::Placing::Pages(pages, broken),
+        _ => {}
     }
+    let removed: Vec<PageId> = (0..changed_old.len()).filter(|&o| changed_old[o]).collect();
+    let added: Option<Vec<Arc<Page>>> = loaded.into_values().collect();
+    let patched = added
+        .filter(|_| old.broken == broken)
+        .and_then(|added| old.patch(&removed, added, &checked.config, opts.drafts));
+    let placing = match patched {
+        Some(graph) => {
+            let autolinks = Arc::new(crate::markdown::autolink_table(&graph));
+            build::Placing::Placed(graph, autolinks)
+        }
+        None => build::Placing::Pages(pages, broken),
+    };
+    (placing, true)
 }
 
 /// A changed file's path below the root, `/`-separated.
@@ -801,5 +826,6 @@ pub(super) fn templates(
             reads,
         }),
         n,
+        false,
     )
 }
