@@ -99,9 +99,11 @@ pub struct Rendered {
 /// What a body's pass read of other pages and of the outputs: its result
 /// stays true while every answer stays the same (see `serve::session`).
 /// Codes autolinked are in `pages`; a code that could newly be autolinked
-/// is found by the text of the body, not here.
+/// is one of the `words` looked up.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Reads {
+    /// The words of prose looked up as codes (see [`Words`]).
+    pub words: Words,
     /// Pages linked, by link or autolinked code: their path, title, file
     /// and whether they are published, sorted.
     pub pages: Vec<PageId>,
@@ -109,6 +111,42 @@ pub struct Reads {
     pub missing: Vec<Box<str>>,
     /// Output files looked up for links to files beside the page, lowercase, sorted.
     pub outputs: Vec<Box<str>>,
+}
+
+/// A set of words (a Bloom filter of 1,024 bits, two per word): it may
+/// hold a word it was not given, never the other way round. Serve asks a
+/// body's filter whether a code added to the site could be autolinked in
+/// it before it searches the body's text, which it then does for a few
+/// bodies in ten instead of every one.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Words([u64; 16]);
+
+impl Words {
+    /// The two bits of `word`: from a hash that is the same on every
+    /// machine and every run.
+    fn bits(word: &str) -> [usize; 2] {
+        use std::hash::Hasher;
+        let mut h = rustc_hash::FxHasher::default();
+        h.write(word.as_bytes());
+        // FxHash's high bits mix best; spread them over the low ones.
+        let h = h.finish();
+        let h = (h ^ (h >> 29)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        let h = h ^ (h >> 32);
+        [(h & 1023) as usize, ((h >> 10) & 1023) as usize]
+    }
+
+    pub fn insert(&mut self, word: &str) {
+        for b in Words::bits(word) {
+            self.0[b / 64] |= 1 << (b % 64);
+        }
+    }
+
+    /// False when `word` was never inserted.
+    pub fn may_hold(&self, word: &str) -> bool {
+        Words::bits(word)
+            .iter()
+            .all(|&b| self.0[b / 64] & (1 << (b % 64)) != 0)
+    }
 }
 
 impl Rendered {
@@ -519,7 +557,8 @@ impl<'a, 'c> Pass<'a, 'c> {
                     && self.link_depth == 0
                     && !in_heading =>
             {
-                autolink_text(self.ctx, self.id, t, &mut self.linked_codes, target);
+                let words = &mut self.r.reads.words;
+                autolink_text(self.ctx, self.id, t, &mut self.linked_codes, words, target);
             }
             // A checkbox needs a name; a table that scrolls, a focusable frame.
             Event::TaskListMarker(done) => {
@@ -694,6 +733,7 @@ fn autolink_text<'a>(
     own: PageId,
     text: CowStr<'a>,
     linked: &mut HashSet<PageId>,
+    words: &mut Words,
     out: &mut Vec<Event<'a>>,
 ) {
     let s: &str = &text;
@@ -715,6 +755,7 @@ fn autolink_text<'a>(
         if token.len() < 4 {
             continue;
         }
+        words.insert(token);
         if let Some(&target) = ctx.autolinks.get(token) {
             if target != own && linked.insert(target) {
                 let n = ctx.graph.page(target);
@@ -886,5 +927,39 @@ fn resolve_link(
         .at_column(Some(column)),
         );
         None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Words;
+
+    proptest::proptest! {
+        /// A word put in is always found: a code a body holds is never
+        /// missed.
+        #[test]
+        fn words_put_in_are_found(words in proptest::collection::vec("\\PC{1,12}", 0..400)) {
+            let mut w = Words::default();
+            for word in &words {
+                w.insert(word);
+            }
+            for word in &words {
+                proptest::prop_assert!(w.may_hold(word));
+            }
+        }
+    }
+
+    /// Two hundred words leave most others out: the filter saves the
+    /// search of most bodies.
+    #[test]
+    fn words_not_put_in_are_mostly_refused() {
+        let mut w = Words::default();
+        for i in 0..200 {
+            w.insert(&format!("word{i}"));
+        }
+        let held = (0..1000)
+            .filter(|i| w.may_hold(&format!("CODE-{i}")))
+            .count();
+        assert!(held < 150, "{held} of 1000 words never put in are held");
     }
 }

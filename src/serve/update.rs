@@ -14,7 +14,9 @@
 //!   it read from the graph is the same ([`markdown::Reads`]): the pages it
 //!   links (their path, title, file, status), the content paths that named
 //!   no page, the output files it looked up; and when no code that
-//!   changed is written in it (a code may have become autolinkable).
+//!   changed is written in it (a code may have become autolinkable): the
+//!   words its prose looked up as codes are asked first
+//!   ([`markdown::Words`]), the body's text only when they may hold one.
 //! - An output is rendered again when a page it read changed (its front
 //!   matter, place in the graph, item, body or backlinks), when it is new,
 //!   or when it lists pages and the edit changed who is in the list; the
@@ -228,7 +230,7 @@ pub(super) fn pages(
                 .outputs
                 .iter()
                 .all(|k| old.graph.outputs.contains_key(&**k) == graph.outputs.contains_key(&**k))
-            && (codes.is_empty()
+            && (!codes.iter().any(|c| r.reads.words.may_hold(c))
                 || page
                     .body()
                     .is_ok_and(|body| !codes.iter().any(|c| body.contains(c.as_str()))));
