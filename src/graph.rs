@@ -6,7 +6,9 @@
 //! links through it, views read it. Nothing in it depends on page bodies, so a
 //! body edit leaves the graph as it was: the one change made to a built graph
 //! is serve's, which swaps in a page the graph reads the same of
-//! ([`same_place`]: a body edit, or a new title or summary).
+//! ([`same_place`]: a body edit, or a new title or summary). For other page
+//! edits serve makes the next graph from the last one ([`Graph::patch`], in
+//! `graph/patch.rs`), leaving it as it was.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
