@@ -163,6 +163,18 @@ impl Node {
     pub fn code_lowercase(&self) -> Option<&str> {
         self.placed.code.as_deref()
     }
+
+    /// Each of `tag_slugs` with the first of the page's tags that makes
+    /// it, as written: `["DNS", "dns", "tls"]` names `dns` "DNS" and
+    /// `tls` "tls".
+    fn tags_named(&self) -> impl Iterator<Item = (&String, &String)> {
+        let written = || self.page.fm.tags.iter().zip(&self.placed.tags);
+        self.tag_slugs.iter().filter_map(move |slug| {
+            written()
+                .find(|(_, s)| s.as_ref() == Ok(slug))
+                .map(|(name, _)| (slug, name))
+        })
+    }
 }
 
 impl Graph {
@@ -929,7 +941,7 @@ impl Graph {
             // Translations are listed with their language's pages.
             let original = node.original.is_none();
             // Looked up before inserting: a key is copied once per group.
-            for (slug, tag) in node.tag_slugs.iter().zip(&fm.tags).filter(|_| original) {
+            for (slug, tag) in node.tags_named().filter(|_| original) {
                 match g.by_tag.get_mut(slug) {
                     Some(t) => {
                         if t.name.is_empty() {

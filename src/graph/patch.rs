@@ -237,7 +237,7 @@ impl Graph {
                 continue;
             }
             let fm = &node.page.fm;
-            for (slug, tag) in node.tag_slugs.iter().zip(&fm.tags) {
+            for (slug, tag) in node.tags_named() {
                 let t = self.by_tag.entry(slug.clone()).or_insert_with(|| Tag {
                     name: tag.clone(),
                     pages: Vec::new(),
@@ -260,12 +260,7 @@ impl Graph {
                 continue;
             };
             let first = &self.nodes[t.pages[0]];
-            if let Some((_, name)) = first
-                .tag_slugs
-                .iter()
-                .zip(&first.page.fm.tags)
-                .find(|(s, _)| *s == slug)
-            {
+            if let Some((_, name)) = first.tags_named().find(|(s, _)| *s == slug) {
                 t.name = name.clone();
             }
         }

@@ -316,3 +316,29 @@ fn code_in_the_languages_of_error_references_is_highlighted() {
     }
     assert_eq!(block("klingon").matches("class=\"hl-").count(), 0);
 }
+
+/// A tag is named as the first page with it writes it, also when that page
+/// writes another tag twice before it.
+#[test]
+fn a_tag_is_named_as_written_whatever_tags_come_before_it() {
+    let site = Site::fixture("basic");
+    site.replace(
+        "content/errors/http/503.md",
+        "tags = [\"availability\"]",
+        "tags = [\"Zeta\", \"zeta\", \"Omega-Unique\", \"availability\"]",
+    );
+    let r = site.build();
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    for (slug, name) in [("zeta", "Zeta"), ("omega-unique", "Omega-Unique")] {
+        let html = site.read(&format!("public/tags/{slug}/index.html"));
+        assert!(
+            html.contains(&format!("<title>Tagged “{name}”")),
+            "tags/{slug} is named {name}"
+        );
+    }
+    let page = site.read("public/errors/http/503/index.html");
+    assert!(
+        page.contains(">Omega-Unique<"),
+        "the page names its tag as written"
+    );
+}
