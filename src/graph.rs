@@ -43,7 +43,7 @@ pub struct Node {
     /// True when `guides` came from the fallback (shared tags or featured).
     pub guides_fallback: bool,
     /// Tag slugs, in the page's order.
-    pub tag_slugs: Vec<String>,
+    pub tag_slugs: Arc<[String]>,
     /// A translation's original (SPEC §11), from which it takes its
     /// URL (under `<lang>/`), refs, tags and guides.
     pub original: Option<PageId>,
@@ -621,7 +621,7 @@ pub fn build(inputs: Inputs<'_>, reserved: Reserved<'_>, diags: &mut Vec<Diagnos
         };
         node.subjects = c.subjects;
         node.related = c.related;
-        node.tag_slugs = c.tag_slugs;
+        node.tag_slugs = c.tag_slugs.into();
         aliases.push(c.aliases);
         diags.extend(c.diags);
     }
@@ -830,7 +830,7 @@ impl Graph {
                 related: Vec::new(),
                 guides: Vec::new(),
                 guides_fallback: false,
-                tag_slugs: Vec::new(),
+                tag_slugs: Arc::default(),
                 original: None,
                 translations: Vec::new(),
             }));
@@ -1098,7 +1098,7 @@ impl Graph {
         let mut guides_by_tag: HashMap<&str, Vec<PageId>> = HashMap::default();
         for (id, n) in g.originals().filter(|(_, n)| n.page.kind.is_guide()) {
             // A guide's tag slugs are distinct (see `connect`).
-            for t in &n.tag_slugs {
+            for t in n.tag_slugs.iter() {
                 guides_by_tag.entry(t.as_str()).or_default().push(id);
             }
         }

@@ -82,7 +82,7 @@ impl Graph {
                 related: Vec::new(),
                 guides: Vec::new(),
                 guides_fallback: false,
-                tag_slugs: Vec::new(),
+                tag_slugs: Arc::default(),
                 original: None,
                 translations: Vec::new(),
             }));
@@ -188,7 +188,7 @@ impl Graph {
                 let n = Arc::make_mut(&mut self.nodes[id]);
                 n.subjects = c.subjects;
                 n.related = c.related;
-                n.tag_slugs = c.tag_slugs;
+                n.tag_slugs = c.tag_slugs.into();
                 aliases.push((id, c.aliases));
             } else if node.subjects != c.subjects || node.related != c.related {
                 let n = Arc::make_mut(&mut self.nodes[id]);

@@ -168,19 +168,24 @@ pub struct Context<'a> {
 /// Codes that may be autolinked (SPEC §4): at least 4 characters with a
 /// letter, and a code written the same way by only one provider.
 pub fn autolink_table(graph: &Graph) -> FxHashMap<String, PageId> {
-    let mut seen: FxHashMap<String, Option<PageId>> = FxHashMap::default();
+    // Borrowed while counted: a code is copied once, into the table.
+    let mut seen: FxHashMap<&str, Option<PageId>> =
+        FxHashMap::with_capacity_and_hasher(graph.nodes.len(), Default::default());
     for (id, n) in graph.originals() {
         if let Some(code) = &n.page.fm.code {
             if autolinkable(code) {
-                seen.entry(code.clone())
+                seen.entry(code)
                     .and_modify(|v| *v = None)
                     .or_insert(Some(id));
             }
         }
     }
-    seen.into_iter()
-        .filter_map(|(k, v)| v.map(|id| (k, id)))
-        .collect()
+    let mut table = FxHashMap::with_capacity_and_hasher(seen.len(), Default::default());
+    table.extend(
+        seen.into_iter()
+            .filter_map(|(k, v)| v.map(|id| (k.to_string(), id))),
+    );
+    table
 }
 
 /// True for a code prose may link: at least 4 characters, one a letter.

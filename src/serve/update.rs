@@ -446,7 +446,7 @@ pub(super) fn pages(
                 touched.insert(output_file(&List::Provider(p.clone()).path()));
             }
         }
-        for t in &node.tag_slugs {
+        for t in node.tag_slugs.iter() {
             touched.insert(output_file(&List::Tag(t.clone()).path()));
         }
         if let Some(s) = &node.standard {
