@@ -499,13 +499,8 @@ pub(super) fn pages(
         })
     };
     // Each output's file, and whether its record holds, decided in
-    // parallel; the records are moved after.
-    enum Holds {
-        No,
-        AsItIs,
-        Renumbered(crate::view::Read),
-    }
-    let decided: Vec<(String, Holds)> = jobs
+    // parallel; the records are moved after, and renumbered in place.
+    let decided: Vec<(String, bool)> = jobs
         .par_iter()
         .map(|job| {
             let file = render::output_of(&model, job);
@@ -516,32 +511,22 @@ pub(super) fn pages(
                     .get(&file)
                     .filter(|_| snapshot.files.contains_key(&file)),
             };
-            let holds = match record {
-                None => Holds::No,
-                Some(read) if unshifted => {
-                    match read.pages.iter().all(|o| fresh(o).is_some())
-                        && read.items.iter().all(|o| fresh_item(o).is_some())
-                    {
-                        true => Holds::AsItIs,
-                        false => Holds::No,
-                    }
-                }
-                Some(read) => match (
-                    read.pages.iter().map(fresh).collect(),
-                    read.items.iter().map(fresh_item).collect(),
-                ) {
-                    (Some(pages), Some(items)) => {
-                        Holds::Renumbered(crate::view::Read { pages, items })
-                    }
-                    _ => Holds::No,
-                },
-            };
+            let holds = record.is_some_and(|read| {
+                read.pages.iter().all(|o| fresh(o).is_some())
+                    && read.items.iter().all(|o| fresh_item(o).is_some())
+            });
             (file, holds)
         })
         .collect();
     for (job, (file, holds)) in jobs.iter().zip(decided) {
         match (holds, old_reads.remove(&file)) {
-            (Holds::Renumbered(read), _) | (Holds::AsItIs, Some(read)) => {
+            (true, Some(mut read)) => {
+                if !unshifted {
+                    // Every page it read is kept: at its new id, in order.
+                    for id in read.pages.iter_mut().chain(read.items.iter_mut()) {
+                        *id = old_to_new[*id].unwrap_or(*id);
+                    }
+                }
                 reads.insert(file, read);
             }
             _ => todo.push((job, file)),
