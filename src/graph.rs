@@ -159,6 +159,30 @@ pub fn same_place(a: &Page, b: &Page) -> bool {
 }
 
 impl Node {
+    /// A page at its place, before refs, tags and guides connect it.
+    fn at_place(
+        page: Arc<Page>,
+        placed: Arc<Placed>,
+        path: String,
+        published: bool,
+        standard: Option<String>,
+    ) -> Node {
+        Node {
+            page,
+            placed,
+            path,
+            published,
+            standard,
+            subjects: Vec::new(),
+            related: Vec::new(),
+            guides: Vec::new(),
+            guides_fallback: false,
+            tag_slugs: Arc::default(),
+            original: None,
+            translations: Vec::new(),
+        }
+    }
+
     /// The page's code, lowercase, as the code index is keyed.
     pub fn code_lowercase(&self) -> Option<&str> {
         self.placed.code.as_deref()
@@ -820,20 +844,9 @@ impl Graph {
             }
             diags.extend(later_diags);
             Arc::make_mut(&mut g.by_inner).insert(inner, id);
-            g.nodes.push(Arc::new(Node {
-                page,
-                placed,
-                path,
-                published,
-                standard,
-                subjects: Vec::new(),
-                related: Vec::new(),
-                guides: Vec::new(),
-                guides_fallback: false,
-                tag_slugs: Arc::default(),
-                original: None,
-                translations: Vec::new(),
-            }));
+            g.nodes.push(Arc::new(Node::at_place(
+                page, placed, path, published, standard,
+            )));
         }
     }
 

@@ -72,20 +72,8 @@ impl Graph {
         g.index(old, removed, &old_to_new, &own, &added_ids)?;
         let mut nodes = kept_nodes(old, &old_to_new, len);
         for ((page, own), &id) in added.into_iter().zip(own).zip(&added_ids) {
-            nodes[id] = Some(Arc::new(Node {
-                page,
-                placed: own.placed,
-                path: own.path,
-                published: own.published,
-                standard: own.standard,
-                subjects: Vec::new(),
-                related: Vec::new(),
-                guides: Vec::new(),
-                guides_fallback: false,
-                tag_slugs: Arc::default(),
-                original: None,
-                translations: Vec::new(),
-            }));
+            let node = Node::at_place(page, own.placed, own.path, own.published, own.standard);
+            nodes[id] = Some(Arc::new(node));
         }
         g.nodes = nodes.into_iter().collect::<Option<_>>()?;
         let aliases = g.connect_again(old, removed, &added_ids, config)?;
