@@ -655,7 +655,8 @@ pub fn sitemap(m: &Model<'_>, _: Lang) -> String {
     }
     s.push_str(">\n");
     // A page in several languages names each version (itself too).
-    // Written in place: some 10,000 entries on a large site.
+    // `Base::permalink`, escaped, written in place: some 10,000 entries
+    // on a large site.
     let permalink = |s: &mut String, path: &str| {
         crate::html::escape_xml_into(s, &base.full);
         crate::html::escape_xml_into(s, &crate::urls::encode_path(path));

@@ -135,7 +135,7 @@ impl Words {
         [(h & 1023) as usize, ((h >> 10) & 1023) as usize]
     }
 
-    pub fn insert(&mut self, word: &str) {
+    fn insert(&mut self, word: &str) {
         for b in Words::bits(word) {
             self.0[b / 64] |= 1 << (b % 64);
         }

@@ -263,8 +263,7 @@ pub(super) fn pages(
         Some(r)
     };
     meter.phase("place", 0);
-    let (placing, placed_again) = placing(old, opts, &changed, &changed_old, loaded, pages, broken);
-    let graph_patched = placed_again && matches!(placing, build::Placing::Placed(..));
+    let (placing, how) = placing(old, opts, &changed, &changed_old, loaded, pages, broken);
     let Scanned {
         graph,
         rendered,
@@ -355,7 +354,7 @@ pub(super) fn pages(
     // the items made again (of changed and rescanned pages) against the
     // old ones.
     let mut facts = crate::routes::Reads {
-        places: placed_again,
+        places: how != Place::Kept,
         ..crate::routes::Reads::CONFIG
     };
     for n in (0..graph.nodes.len()).filter(|&n| old_of(n).is_none()) {
@@ -489,12 +488,12 @@ pub(super) fn pages(
     // Each output's record is taken out of the old ones: what is left
     // afterwards are outputs the site no longer has.
     let unshifted = old_to_new.iter().enumerate().all(|(o, n)| *n == Some(o));
-    let fresh = |&o: &PageId| old_to_new.get(o).copied().flatten().filter(|&n| !stale[n]);
+    let fresh = |&o: &PageId| old_to_new[o].is_some_and(|n| !stale[n]);
     // An output that read a page's item alone holds while the item and
     // whether the page is published do (a stale page may have changed
     // only its backlinks, its related pages or its body).
     let fresh_item = |&o: &PageId| {
-        old_to_new.get(o).copied().flatten().filter(|&n| {
+        old_to_new[o].is_some_and(|n| {
             !stale[n] || (same_item[n] && old_graph.page(o).published == graph.page(n).published)
         })
     };
@@ -512,8 +511,7 @@ pub(super) fn pages(
                     .filter(|_| snapshot.files.contains_key(&file)),
             };
             let holds = record.is_some_and(|read| {
-                read.pages.iter().all(|o| fresh(o).is_some())
-                    && read.items.iter().all(|o| fresh_item(o).is_some())
+                read.pages.iter().all(fresh) && read.items.iter().all(fresh_item)
             });
             (file, holds)
         })
@@ -608,16 +606,26 @@ pub(super) fn pages(
             reads,
         }),
         n,
-        graph_patched,
+        how == Place::Patched,
     )
+}
+
+/// How the next graph is made from the last one.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Place {
+    /// Kept, with the changed pages swapped in: every page is where it was.
+    Kept,
+    /// Patched ([`Graph::patch`]).
+    Patched,
+    /// Placed again from every page.
+    Again,
 }
 
 /// The last graph with the changed pages swapped in, when the graph reads
 /// the same of each as of the page it replaces (an edit of a title, a
 /// summary or a body: no page added or removed, no ref, tag or path
 /// changed); else the last graph patched ([`Graph::patch`]), when it can
-/// be; else the pages, to place in a new graph. True when pages may have
-/// moved (all but the first).
+/// be; else the pages, to place in a new graph.
 fn placing(
     checked: &build::Checked,
     opts: &Options,
@@ -626,7 +634,7 @@ fn placing(
     loaded: BTreeMap<&str, Option<Arc<Page>>>,
     pages: Vec<Arc<Page>>,
     broken: BTreeSet<String>,
-) -> (build::Placing, bool) {
+) -> (build::Placing, Place) {
     let old = &checked.graph;
     let swaps: Option<Vec<(PageId, Arc<Page>)>> = changed
         .keys()
@@ -654,32 +662,26 @@ fn placing(
             crate::graph::same_place(&old.page(id).page, &page).then_some((id, page))
         })
         .collect();
-    match swaps {
-        Some(swaps) if old.broken == broken => {
-            let mut graph = old.clone();
-            for (id, page) in swaps {
-                graph.swap_page(id, page);
-            }
-            return (
-                build::Placing::Placed(graph, checked.autolinks.clone()),
-                false,
-            );
+    if let Some(swaps) = swaps.filter(|_| old.broken == broken) {
+        let mut graph = old.clone();
+        for (id, page) in swaps {
+            graph.swap_page(id, page);
         }
-        _ => {}
+        let autolinks = checked.autolinks.clone();
+        return (build::Placing::Placed(graph, autolinks), Place::Kept);
     }
     let removed: Vec<PageId> = (0..changed_old.len()).filter(|&o| changed_old[o]).collect();
     let added: Option<Vec<Arc<Page>>> = loaded.into_values().collect();
     let patched = added
         .filter(|_| old.broken == broken)
         .and_then(|added| old.patch(&removed, added, &checked.config, opts.drafts));
-    let placing = match patched {
+    match patched {
         Some(graph) => {
             let autolinks = Arc::new(crate::markdown::autolink_table(&graph));
-            build::Placing::Placed(graph, autolinks)
+            (build::Placing::Placed(graph, autolinks), Place::Patched)
         }
-        None => build::Placing::Pages(pages, broken),
-    };
-    (placing, true)
+        None => (build::Placing::Pages(pages, broken), Place::Again),
+    }
 }
 
 /// A changed file's path below the root, `/`-separated.
