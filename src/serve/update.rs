@@ -7,9 +7,11 @@
 //!   from the last build.
 //! - The last graph is kept, with the changed pages swapped in, when it
 //!   reads the same of them as before (`graph::same_place`: a title,
-//!   summary or body edit); else it is placed again from all pages, each
-//!   page's own part made once ([`crate::graph::Placed`]). Every check
-//!   that reads more than one page runs again.
+//!   summary or body edit); else it is patched ([`Graph::patch`]: new,
+//!   deleted, renamed pages, a code, tag or ref changed, in a site of one
+//!   language); else it is placed again from all pages, each page's own
+//!   part made once ([`crate::graph::Placed`]). Every check that reads
+//!   more than one page runs again.
 //! - A body's scan is kept when its page did not change and every answer
 //!   it read from the graph is the same ([`markdown::Reads`]): the pages it
 //!   links (their path, title, file, status), the content paths that named
@@ -17,12 +19,14 @@
 //!   changed is written in it (a code may have become autolinkable): the
 //!   words its prose looked up as codes are asked first
 //!   ([`markdown::Words`]), the body's text only when they may hold one.
-//! - An output is rendered again when a page it read changed (its front
-//!   matter, place in the graph, item, body or backlinks), when it is new,
-//!   or when it lists pages and the edit changed who is in the list; the
+//! - An output is rendered again when a page it read whole changed (its
+//!   front matter, place in the graph, item, body or backlinks), when the
+//!   item of a page it read only as an item changed, when it is new, or
+//!   when it lists pages and the edit changed who is in the list; the
 //!   rest keep their bytes. What each output read was recorded when it was
-//!   rendered ([`crate::view::recording`]). The home page and the files
-//!   made without a template are made again every time. The list items of
+//!   rendered ([`crate::view::recording`]). The home page is made again
+//!   every time, a file made without a template when the edit changed
+//!   what it reads ([`crate::routes::Reads`]). The list items of
 //!   pages whose file and body did not change are carried over, with
 //!   their HTML, as are codes.json entries that did not change. The page
 //!   of overdue reviews counts as listing every reviewed page.
