@@ -27,6 +27,7 @@ pub mod markdown;
 pub mod memo;
 pub mod meter;
 pub mod output;
+pub mod packed;
 pub mod page;
 pub mod render;
 pub mod routes;

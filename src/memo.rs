@@ -101,8 +101,9 @@ pub struct Memo {
         Vec<crate::diag::Diagnostic>,
     )>,
     pub scans: Table<std::sync::Arc<crate::markdown::Rendered>>,
-    pub htmls: Table<std::sync::Arc<str>>,
-    pub outputs: Table<std::sync::Arc<[u8]>>,
+    /// Bodies' HTML and outputs, packed (see `packed`).
+    pub htmls: Table<crate::packed::Packed>,
+    pub outputs: Table<crate::packed::Packed>,
 }
 
 impl Memo {

@@ -36,10 +36,10 @@ use anyhow::{bail, Context as _, Result};
 /// the in-memory snapshot of `serve`.
 pub trait Sink: Sync {
     fn write(&self, path: &str, bytes: &[u8]) -> Result<()>;
-    /// `write` for bytes the caller shares; an in-memory sink keeps them
-    /// without a copy.
-    fn write_shared(&self, path: &str, bytes: std::sync::Arc<[u8]>) -> Result<()> {
-        self.write(path, &bytes)
+    /// `write` for a rendered output; an in-memory sink keeps it packed,
+    /// without unpacking what came packed from a memo.
+    fn write_output(&self, path: &str, bytes: crate::packed::Bytes) -> Result<()> {
+        self.write(path, &bytes.plain())
     }
     fn copy(&self, path: &str, from: &Path) -> Result<()>;
     /// True when the sink keeps what each output read (`reads`): `serve`,

@@ -16,13 +16,14 @@ use crate::html::escape_xml;
 use crate::i18n::{fill, word};
 use crate::kind::Kind;
 use crate::output::Sink;
+use crate::packed::{Bytes, Packed};
 use crate::page::format_date;
 use crate::routes::{self, Lang, Make};
 use crate::urls::output_file;
 use crate::view::{Listed, Meta, Model};
 
 /// A rendered output: its file path and bytes.
-pub type Output = (String, Arc<[u8]>);
+pub type Output = (String, Bytes);
 
 pub use crate::routes::{Job, List};
 
@@ -222,7 +223,7 @@ pub fn render_job(
     });
     if let (Some((memo, _)), Some(k)) = (m.memo, memo_key) {
         if let Some(bytes) = memo.outputs.get(&k) {
-            return Ok((file, bytes));
+            return Ok((file, Bytes::Packed(bytes)));
         }
     }
     if let Some((id, mut view)) = pending_body {
@@ -240,10 +241,14 @@ pub fn render_job(
                 Some(groups) => splice(&html, &groups).into(),
                 None => html.into_bytes().into(),
             };
+            // What a memo keeps, it keeps packed: the output is packed
+            // once, here, and the sink keeps it as it comes.
             if let (Some((memo, _)), Some(k)) = (m.memo, memo_key) {
-                memo.outputs.put(k, bytes.clone());
+                let packed = Packed::new(&bytes);
+                memo.outputs.put(k, packed.clone());
+                return Ok((file, Bytes::Packed(packed)));
             }
-            Ok((file, bytes))
+            Ok((file, Bytes::Plain(bytes)))
         }
         Err(e) => Err((template.to_string(), e)),
     }
@@ -491,7 +496,7 @@ pub fn render_all(
             render_job(m, tera, &templates_key, job)
         };
         let r = match rendered {
-            Ok((path, bytes)) => sink.write_shared(&path, bytes).map(|_| None),
+            Ok((path, bytes)) => sink.write_output(&path, bytes).map(|_| None),
             Err((template, e)) => Ok(Some(crate::templates::template_diag(
                 &template, overrides, &e,
             ))),

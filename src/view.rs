@@ -15,6 +15,7 @@ use crate::config::Config;
 use crate::graph::{Graph, PageId};
 use crate::kind::{self, Kind, Parent};
 use crate::markdown::{Rendered, TocEntry};
+use crate::packed::Packed;
 use crate::page::{format_date, Reference};
 use crate::routes::{Lang, List};
 
@@ -603,8 +604,8 @@ impl<'a> Model<'a> {
         let html = match (self.memo, self.html_key(id)) {
             (Some((memo, _)), Some(k)) => memo
                 .htmls
-                .try_get_or(k, || render().map(Into::into))
-                .map(|h| h.to_string()),
+                .try_get_or(k, || render().map(|h| Packed::new(h.as_bytes())))
+                .map(|h| h.unpack_str()),
             _ => render(),
         };
         html.unwrap_or_else(|d| {

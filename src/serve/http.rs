@@ -225,10 +225,11 @@ fn site_file(snapshot: &Snapshot, path: &str, query: Option<&str>) -> Response {
         }
     };
     let ctype = content_type(&key);
+    let bytes = bytes.unpack();
     let body = if ctype.starts_with("text/html") {
         Body::from(inject(&bytes))
     } else {
-        Body::from(bytes.to_vec())
+        Body::from(bytes)
     };
     respond(status, ctype, body)
 }

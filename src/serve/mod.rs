@@ -25,18 +25,19 @@ use anyhow::{Context as _, Result};
 use crate::build::{self, Options};
 use crate::diag::{Diagnostic, Rule};
 use crate::output::Sink;
+use crate::packed::{Bytes, Packed};
 use session::Session;
 
 /// A complete build, in memory: site path -> bytes.
 #[derive(Default)]
 pub struct Snapshot {
-    pub files: BTreeMap<String, Arc<[u8]>>,
+    pub files: BTreeMap<String, Packed>,
 }
 
 /// Collects rendered files into a snapshot, and what each output read.
 #[derive(Default)]
 struct MemorySink {
-    files: Mutex<BTreeMap<String, Arc<[u8]>>>,
+    files: Mutex<BTreeMap<String, Packed>>,
     reads: Mutex<session::Reads>,
 }
 
@@ -45,15 +46,16 @@ impl Sink for MemorySink {
         self.files
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .insert(path.to_string(), bytes.into());
+            .insert(path.to_string(), Packed::new(bytes));
         Ok(())
     }
 
-    fn write_shared(&self, path: &str, bytes: Arc<[u8]>) -> Result<()> {
+    fn write_output(&self, path: &str, bytes: Bytes) -> Result<()> {
+        let packed = bytes.packed();
         self.files
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .insert(path.to_string(), bytes);
+            .insert(path.to_string(), packed);
         Ok(())
     }
 

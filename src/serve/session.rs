@@ -36,11 +36,12 @@ use crate::graph::PageId;
 use crate::markdown::{self, Mode};
 use crate::memo::Memo;
 use crate::meter::{Meter, Phase};
+use crate::packed::Packed;
 use crate::render::{self, Job};
 use crate::view::Derived;
 
 /// Output files by path.
-type Files = BTreeMap<String, Arc<[u8]>>;
+type Files = BTreeMap<String, Packed>;
 
 /// What a rebuild made.
 pub struct Built {
@@ -210,7 +211,7 @@ impl Session {
     fn full(&mut self, meter: &Meter) -> Result<std::result::Result<Built, Vec<Diagnostic>>> {
         // The last search index is served until the new one is made: a
         // page reloaded meanwhile must not find it gone.
-        let search: Vec<(String, Arc<[u8]>)> = self
+        let search: Vec<(String, Packed)> = self
             .published
             .iter()
             .flat_map(|s| s.files.iter())
@@ -282,7 +283,7 @@ impl Session {
             self.search = None;
             return Ok(None);
         }
-        let files: Vec<(String, Arc<[u8]>)> = indexes
+        let files: Vec<(String, Packed)> = indexes
             .iter()
             .enumerate()
             .flat_map(|(lang, index)| {
@@ -290,7 +291,7 @@ impl Session {
                 index
                     .files()
                     .into_iter()
-                    .map(move |(path, bytes)| (format!("{prefix}{path}"), bytes))
+                    .map(move |(path, bytes)| (format!("{prefix}{path}"), Packed::shared(bytes)))
             })
             .collect();
         // A static file of the index's path replaces it, as in a build.
@@ -317,7 +318,7 @@ impl Session {
 impl Live {
     /// Publishes a copy of the snapshot changed by `change`; the one the
     /// server holds stays whole until it is swapped.
-    fn replace(&mut self, change: impl FnOnce(&mut BTreeMap<String, Arc<[u8]>>)) {
+    fn replace(&mut self, change: impl FnOnce(&mut Files)) {
         let mut files = self.snapshot.files.clone();
         change(&mut files);
         self.snapshot = Arc::new(Snapshot { files });
@@ -407,7 +408,7 @@ fn try_patch(
     if let Some(f) = copied {
         let (path, bytes) = (f.inner.clone(), std::fs::read(&f.abs).map_err(|_| ())?);
         live.replace(|files| {
-            files.insert(path, bytes.into());
+            files.insert(path, Packed::new(&bytes));
         });
         return Ok(Some(1));
     }
@@ -543,14 +544,14 @@ fn render_patch(
     let c = &live.checked;
     let tera = c.tera.as_ref()?;
     let model = build::model_with(c, opts.today, derived);
-    let mut outputs: BTreeMap<String, Arc<[u8]>> = BTreeMap::new();
+    let mut outputs: Files = BTreeMap::new();
     let mut reads = Vec::new();
     for t in pages {
         let (r, read) =
             crate::view::recording(|| render::render_job(&model, tera, &[], &Job::Page(t)));
         let (path, bytes) = r.ok()?;
         reads.push((path.clone(), read));
-        outputs.insert(path, bytes);
+        outputs.insert(path, bytes.packed());
     }
     if !model.take_unread().is_empty() {
         // The file changed again while it was rendered: rebuild it all.

@@ -52,6 +52,7 @@ use crate::graph::{Graph, Node, PageId};
 use crate::load::Page;
 use crate::markdown::Rendered;
 use crate::meter::Meter;
+use crate::packed::Packed;
 use crate::render::{self, Job, List};
 use crate::routes::Make;
 use crate::urls::output_file;
@@ -537,11 +538,13 @@ pub(super) fn pages(
     // The outputs to render again, beside the files made without a
     // template (every one of them reads many pages).
     meter.phase("render", todo.len());
-    let (rendered, made): (Vec<_>, Vec<render::Output>) = rayon::join(
+    let (rendered, made): (Vec<_>, Vec<(String, Packed)>) = rayon::join(
         || {
             todo.par_iter()
                 .map(|(job, _)| {
-                    crate::view::recording(|| render::render_job(&model, tera, &[], job))
+                    let (r, read) =
+                        crate::view::recording(|| render::render_job(&model, tera, &[], job));
+                    (r.map(|(path, bytes)| (path, bytes.packed())), read)
                 })
                 .collect()
         },
@@ -554,7 +557,7 @@ pub(super) fn pages(
                     };
                     let file = route.file();
                     (reads.any(facts) || !snapshot.files.contains_key(&file))
-                        .then(|| (file, make(&model, lang).into_bytes().into()))
+                        .then(|| (file, Packed::new(make(&model, lang).as_bytes())))
                 })
                 .collect()
         },

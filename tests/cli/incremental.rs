@@ -49,7 +49,7 @@ fn snapshot_and_patched(
                 Some(s) => s.files.clone(),
                 None => b.snapshot.files.clone(),
             };
-            Ok(files.into_iter().map(|(k, v)| (k, v.to_vec())).collect())
+            Ok(files.into_iter().map(|(k, v)| (k, v.unpack())).collect())
         }
         Err(d) => Err(d.iter().map(ToString::to_string).collect()),
     };

@@ -283,7 +283,7 @@ fn rebuild(session: &mut Session, changed: Option<&[PathBuf]>) -> Option<Snap> {
             .map_or(b.snapshot, |s| s)
             .files
             .iter()
-            .map(|(k, v)| (k.clone(), v.to_vec()))
+            .map(|(k, v)| (k.clone(), v.unpack()))
             .collect()),
         Err(d) => Err(d.iter().map(ToString::to_string).collect()),
     })

@@ -1,0 +1,129 @@
+//! Bytes kept packed in memory (LZ4).
+//!
+//! `serve` holds the last build whole: every output, and every body's HTML
+//! for the next render. Pages of HTML compress three to four times, and
+//! unpacking one costs microseconds, about what sending it costs; a build
+//! writes its outputs as rendered and packs nothing.
+//!
+//! The few outputs of a megabyte or more (the A-Z listing, the sitemap,
+//! codes.json) are kept as they are: an edit that adds a page makes them
+//! again, and packing them would cost it some 10 ms at 10,000 pages, for
+//! a few percent of the memory.
+
+use std::borrow::Cow;
+use std::sync::Arc;
+
+/// Bytes from this size on are kept as they are.
+const KEPT_PLAIN: usize = 1 << 20;
+
+/// Bytes packed with LZ4, their length first; or, past [`KEPT_PLAIN`],
+/// as they are.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Packed(Repr);
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Repr {
+    Lz4(Arc<[u8]>),
+    Plain(Arc<[u8]>),
+}
+
+impl Packed {
+    pub fn new(bytes: &[u8]) -> Packed {
+        Packed(if bytes.len() >= KEPT_PLAIN {
+            Repr::Plain(bytes.into())
+        } else {
+            Repr::Lz4(lz4_flex::compress_prepend_size(bytes).into())
+        })
+    }
+
+    /// Bytes kept as they are, shared with their owner: the search index
+    /// keeps its files, and patches a few of them after an edit.
+    pub fn shared(bytes: Arc<[u8]>) -> Packed {
+        Packed(Repr::Plain(bytes))
+    }
+
+    /// The bytes packed. Only `new` makes a `Packed`, so they always
+    /// unpack; the empty answer for a broken one is never given.
+    pub fn unpack(&self) -> Vec<u8> {
+        match &self.0 {
+            Repr::Lz4(b) => lz4_flex::decompress_size_prepended(b).unwrap_or_default(),
+            Repr::Plain(b) => b.to_vec(),
+        }
+    }
+
+    /// [`Packed::unpack`] as text, for bytes packed from a `str`.
+    pub fn unpack_str(&self) -> String {
+        match String::from_utf8(self.unpack()) {
+            Ok(s) => s,
+            Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+        }
+    }
+
+    /// How many bytes it takes in memory.
+    pub fn packed_len(&self) -> usize {
+        match &self.0 {
+            Repr::Lz4(b) | Repr::Plain(b) => b.len(),
+        }
+    }
+}
+
+/// An output's bytes: as rendered, or already packed (taken from a memo).
+#[derive(Clone, Debug)]
+pub enum Bytes {
+    Plain(Arc<[u8]>),
+    Packed(Packed),
+}
+
+impl Bytes {
+    /// The bytes, packed to be kept.
+    pub fn packed(self) -> Packed {
+        match self {
+            Bytes::Plain(b) => Packed::new(&b),
+            Bytes::Packed(p) => p,
+        }
+    }
+
+    /// The bytes as they are written.
+    pub fn plain(&self) -> Cow<'_, [u8]> {
+        match self {
+            Bytes::Plain(b) => Cow::Borrowed(b),
+            Bytes::Packed(p) => Cow::Owned(p.unpack()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn bytes_unpack_to_what_was_packed(bytes in proptest::collection::vec(any::<u8>(), 0..4096), text in "\\PC*", large in any::<bool>()) {
+            // Across the size kept plain, as well.
+            let bytes = if large { bytes.repeat(KEPT_PLAIN / bytes.len().max(1) + 1) } else { bytes };
+            prop_assert_eq!(Packed::new(&bytes).unpack(), bytes.clone());
+            prop_assert_eq!(Packed::new(text.as_bytes()).unpack_str(), text);
+            let plain = Bytes::Plain(bytes.clone().into());
+            prop_assert_eq!(&*plain.plain(), &bytes[..]);
+            let packed = Bytes::Packed(plain.packed());
+            prop_assert_eq!(&*packed.plain(), &bytes[..]);
+        }
+    }
+
+    #[test]
+    fn html_takes_less_room_packed() {
+        let page =
+            "<li class=\"item item-error\"><a href=\"/errors/http/429/\">Too many</a></li>\n"
+                .repeat(200);
+        let p = Packed::new(page.as_bytes());
+        assert!(
+            p.packed_len() * 4 < page.len(),
+            "{} of {}",
+            p.packed_len(),
+            page.len()
+        );
+        let listing = page.repeat(KEPT_PLAIN / page.len() + 1);
+        assert_eq!(Packed::new(listing.as_bytes()).packed_len(), listing.len());
+    }
+}
