@@ -16,7 +16,7 @@ use std::sync::Arc;
 /// Bytes from this size on are kept as they are.
 const KEPT_PLAIN: usize = 1 << 20;
 
-/// Bytes packed with LZ4, their length first; or, past [`KEPT_PLAIN`],
+/// Bytes packed with LZ4, their length first; or, from a megabyte on,
 /// as they are.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Packed(Repr);
