@@ -202,6 +202,11 @@ pub struct Staging {
     /// its marker is removed before a build writes into it, so a spare left
     /// by a killed build has none and is pruned by walking it instead.
     listed: Option<Vec<PathBuf>>,
+    /// What the state folder recorded of the files of the last builds
+    /// (see [`Sums`]); `None` when the staging folder is not kept there.
+    sums: Option<Sums>,
+    /// The files this build wrote or left in place, for the next one.
+    recorded: std::sync::Mutex<Vec<(Identity, Hash)>>,
     _lock: fs::File,
 }
 
@@ -232,9 +237,10 @@ impl Staging {
         resolve(root, &target)?;
         refuse_foreign_files(&target)?;
         clean_leftovers(&target);
-        let spare = state_slot(root, &target)
-            .filter(|s| same_device(s, &parent) && !forced_beside())
-            .map(|s| s.join("spare"));
+        let slot =
+            state_slot(root, &target).filter(|s| same_device(s, &parent) && !forced_beside());
+        let sums = slot.as_ref().map(|s| Sums::read(&s.join(SUMS)));
+        let spare = slot.map(|s| s.join("spare"));
         let mut listed = None;
         let (dir, reused, keep) = match spare {
             Some(spare) if spare.is_dir() => {
@@ -262,6 +268,8 @@ impl Staging {
             keep,
             written: Default::default(),
             listed,
+            sums,
+            recorded: Default::default(),
             _lock: lock,
         })
     }
@@ -360,7 +368,30 @@ impl Staging {
         }
         // Nothing left to clean when dropped.
         self.keep = true;
+        self.write_sums();
         Ok(())
+    }
+
+    /// Records the files of this build for the next ones; the files of the
+    /// build before stay recorded too, since the next build writes into
+    /// its folder. A record that cannot be written is lost, which only
+    /// costs the next build a read of each file.
+    fn write_sums(&self) {
+        let (Some(sums), Some(slot)) = (&self.sums, self.dir.parent()) else {
+            return;
+        };
+        let recorded = self.recorded.lock().unwrap_or_else(|e| e.into_inner());
+        let _ = sums.write_next(&slot.join(SUMS), &recorded);
+    }
+
+    /// Notes that the file `meta` describes holds bytes of hash `hash`.
+    fn remember(&self, meta: &fs::Metadata, hash: Option<Hash>) {
+        if let (Some(id), Some(hash)) = (Identity::of(meta), hash) {
+            self.recorded
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push((id, hash));
+        }
     }
 
     fn record(&self, dest: &Path) {
@@ -370,11 +401,12 @@ impl Staging {
             .insert(dest.to_path_buf());
     }
 
-    /// The path to write `path` to, its folders made. Whatever an earlier
-    /// build left there is removed unless it is a plain file this build may
-    /// leave alone: a build never writes through a link, or into a file
-    /// that is shared with another name (a hard-linked snapshot).
-    fn prepare(&self, path: &str) -> Result<PathBuf> {
+    /// The path to write `path` to, its folders made, and what is there.
+    /// Whatever an earlier build left there is removed unless it is a plain
+    /// file this build may leave alone (`Some` of it): a build never writes
+    /// through a link, or into a file that is shared with another name (a
+    /// hard-linked snapshot).
+    fn prepare(&self, path: &str) -> Result<(PathBuf, Option<fs::Metadata>)> {
         let dest = self.dir.join(path);
         if let Some(parent) = dest.parent() {
             if !parent.is_dir() {
@@ -403,16 +435,19 @@ impl Staging {
                     .with_context(|| format!("cannot create {}", parent.display()))?;
             }
         }
+        let mut kept = None;
         if let Ok(meta) = fs::symlink_metadata(&dest) {
             if meta.is_dir() {
                 fs::remove_dir_all(&dest)
                     .with_context(|| format!("cannot remove {}", dest.display()))?;
             } else if !is_plain_file(&meta) {
                 remove(&dest)?;
+            } else {
+                kept = Some(meta);
             }
         }
         self.record(&dest);
-        Ok(dest)
+        Ok((dest, kept))
     }
 }
 
@@ -444,23 +479,40 @@ impl Drop for Staging {
 
 impl Sink for Staging {
     fn write(&self, path: &str, bytes: &[u8]) -> Result<()> {
-        let dest = self.prepare(path)?;
-        if self.reused {
+        let (dest, kept) = self.prepare(path)?;
+        let hash = self.sums.as_ref().map(|_| *blake3::hash(bytes).as_bytes());
+        if let Some(meta) = kept {
             // Leave identical files alone: no new blocks, no dirty pages.
-            // A changed one gets a new file, never its old one rewritten in
-            // place (a read-only file, or one a reader has open).
-            match fs::read(&dest) {
-                Ok(old) if old == bytes => return Ok(()),
-                Ok(_) => remove(&dest)?,
-                Err(_) => {}
+            // A file recorded unchanged since an earlier build is compared
+            // by its recorded hash, others by reading them. A changed one
+            // gets a new file, never its old one rewritten in place (a
+            // read-only file, or one a reader has open).
+            let recorded = self.sums.as_ref().zip(Identity::of(&meta));
+            let same = match recorded.and_then(|(sums, id)| sums.get(&id)) {
+                Some(old) => Some(*old) == hash,
+                None => fs::read(&dest).is_ok_and(|old| old == bytes),
+            };
+            if same {
+                self.remember(&meta, hash);
+                return Ok(());
+            }
+            remove(&dest)?;
+        }
+        let mut file =
+            fs::File::create(&dest).with_context(|| format!("cannot write {}", dest.display()))?;
+        std::io::Write::write_all(&mut file, bytes)
+            .with_context(|| format!("cannot write {}", dest.display()))?;
+        if hash.is_some() {
+            if let Ok(meta) = file.metadata() {
+                self.remember(&meta, hash);
             }
         }
-        fs::write(&dest, bytes).with_context(|| format!("cannot write {}", dest.display()))
+        Ok(())
     }
 
     fn copy(&self, path: &str, from: &Path) -> Result<()> {
-        let dest = self.prepare(path)?;
-        if fs::symlink_metadata(&dest).is_ok() {
+        let (dest, kept) = self.prepare(path)?;
+        if kept.is_some() {
             remove(&dest)?;
         }
         fs::copy(from, &dest)
@@ -490,6 +542,115 @@ fn write_marker(dir: &Path, files: &[String]) -> Result<()> {
 /// in a file name) percent-encoded, so one line is always one file.
 fn escape_entry(path: &str) -> std::borrow::Cow<'_, str> {
     crate::urls::percent_encode(path, |c| c != '%' && !c.is_control())
+}
+
+/// The file in a state slot that records the files of its last builds.
+const SUMS: &str = "sums";
+const SUMS_HEADER: &[u8] = b"faultbook sums 1\n";
+
+type Hash = [u8; 32];
+
+/// A file as the system last saw it change: a file with the same inode,
+/// size and modification time has not been written since.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+struct Identity {
+    ino: u64,
+    len: u64,
+    mtime: i64,
+    mtime_nsec: i64,
+}
+
+impl Identity {
+    #[cfg(unix)]
+    fn of(meta: &fs::Metadata) -> Option<Identity> {
+        use std::os::unix::fs::MetadataExt;
+        Some(Identity {
+            ino: meta.ino(),
+            len: meta.len(),
+            mtime: meta.mtime(),
+            mtime_nsec: meta.mtime_nsec(),
+        })
+    }
+
+    #[cfg(not(unix))]
+    fn of(_: &fs::Metadata) -> Option<Identity> {
+        None
+    }
+}
+
+const RECORD: usize = 8 * 4 + 32;
+
+/// The hashes of the files the last two builds wrote into one output
+/// folder (the one now published and the spare the next build writes
+/// into), by each file's [`Identity`]. At 100,000 pages, reading every
+/// file of the spare to find it unchanged cost more than rendering it;
+/// a file recorded unchanged is compared by its hash instead. A file
+/// changed since (by hand, or by a build that did not finish) has another
+/// identity and is read, as is every file when the record is missing.
+#[derive(Default)]
+struct Sums {
+    /// The records of the last build, and of the one before it.
+    last: Vec<(Identity, Hash)>,
+    by_identity: rustc_hash::FxHashMap<Identity, Hash>,
+}
+
+impl Sums {
+    /// The records at `path`; none when it is missing or not ours.
+    fn read(path: &Path) -> Sums {
+        let Ok(bytes) = fs::read(path) else {
+            return Sums::default();
+        };
+        let Some(body) = bytes.strip_prefix(SUMS_HEADER) else {
+            return Sums::default();
+        };
+        let Some((count, records)) = body.split_first_chunk::<8>() else {
+            return Sums::default();
+        };
+        let last = u64::from_le_bytes(*count) as usize;
+        let mut sums = Sums::default();
+        for (i, r) in records.chunks_exact(RECORD).enumerate() {
+            let word = |n: usize| {
+                let mut w = [0u8; 8];
+                w.copy_from_slice(&r[n * 8..n * 8 + 8]);
+                u64::from_le_bytes(w)
+            };
+            let id = Identity {
+                ino: word(0),
+                len: word(1),
+                mtime: word(2) as i64,
+                mtime_nsec: word(3) as i64,
+            };
+            let mut hash = [0u8; 32];
+            hash.copy_from_slice(&r[32..]);
+            if i < last {
+                sums.last.push((id, hash));
+            }
+            sums.by_identity.insert(id, hash);
+        }
+        sums
+    }
+
+    fn get(&self, id: &Identity) -> Option<&Hash> {
+        self.by_identity.get(id)
+    }
+
+    /// Writes the records of a build that wrote `files` after the one
+    /// these sums are of, whole or not at all.
+    fn write_next(&self, path: &Path, files: &[(Identity, Hash)]) -> std::io::Result<()> {
+        let mut out =
+            Vec::with_capacity(SUMS_HEADER.len() + 8 + (files.len() + self.last.len()) * RECORD);
+        out.extend_from_slice(SUMS_HEADER);
+        out.extend_from_slice(&(files.len() as u64).to_le_bytes());
+        for (id, hash) in files.iter().chain(&self.last) {
+            for w in [id.ino, id.len, id.mtime as u64, id.mtime_nsec as u64] {
+                out.extend_from_slice(&w.to_le_bytes());
+            }
+            out.extend_from_slice(hash);
+        }
+        let tmp = path.with_extension("new");
+        fs::write(&tmp, out)?;
+        fs::rename(&tmp, path)
+    }
 }
 
 /// The files a spare held as an output, from its marker, which is removed

@@ -576,6 +576,63 @@ fn a_reused_folder_ends_as_a_fresh_build_whatever_changed_shape() {
     assert_eq!(site.read("public/shape/inside.txt"), "now a folder");
 }
 
+/// The spare a build writes into, in the site's state folder.
+fn spare_of(site: &Site) -> std::path::PathBuf {
+    let slots: Vec<_> = std::fs::read_dir(site.path().join(".faultbook"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.join("spare").is_dir())
+        .collect();
+    assert_eq!(slots.len(), 1, "{slots:?}");
+    slots[0].join("spare")
+}
+
+/// A build leaves a file of the spare in place when it holds the new
+/// bytes, and knows it from the hash recorded when the file was written,
+/// or by reading it. Whatever changed the spare's files since (a hand, a
+/// build killed halfway) and whatever became of the record, the output is
+/// a fresh build's.
+#[test]
+fn a_reused_folder_changed_by_hand_ends_as_a_fresh_build() {
+    let site = Site::sample();
+    let fresh = |site: &Site| {
+        let r = site.run(&["build", "--output", "fresh"]);
+        assert_eq!(r.status, 0, "{}", r.stderr);
+        tree(&site.path().join("fresh"))
+    };
+    site.build_ok();
+    site.build_ok();
+    let spare = spare_of(&site);
+    for round in 0..4 {
+        // Every file of the spare rewritten in place, its size kept: a
+        // record that took the size and the inode for the bytes would
+        // keep them.
+        let mut changed = 0;
+        for (rel, bytes) in tree(&spare) {
+            if !bytes.is_empty() && rel != ".faultbook-output" {
+                std::fs::write(spare.join(&rel), vec![b'x'; bytes.len()]).unwrap();
+                changed += 1;
+            }
+        }
+        assert!(changed > 100, "{changed}");
+        if round == 1 {
+            // A record that is not one.
+            let sums = spare.parent().unwrap().join("sums");
+            assert!(sums.is_file(), "builds record what they wrote");
+            std::fs::write(&sums, "faultbook sums 1\n\u{1}garbage").unwrap();
+        }
+        if round == 2 {
+            site.replace("content/errors/http/429.md", "Too Many", "Too Few");
+        }
+        site.build_ok();
+        assert_eq!(
+            tree(&site.path().join("public")),
+            fresh(&site),
+            "round {round}"
+        );
+    }
+}
+
 /// A static file where the build writes a folder (`search`, `errors`, the
 /// search index's chunk folders, `overdue` when published), or one inside
 /// a folder the search index owns, is a collision that names both: the
