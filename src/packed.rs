@@ -51,6 +51,15 @@ impl Packed {
         }
     }
 
+    /// The bytes, shared, when they are kept as they are: sent without a
+    /// copy, however many requests are reading them.
+    pub fn as_shared(&self) -> Option<&Arc<[u8]>> {
+        match &self.0 {
+            Repr::Plain(b) => Some(b),
+            Repr::Lz4(_) => None,
+        }
+    }
+
     /// [`Packed::unpack`] as text, for bytes packed from a `str`.
     pub fn unpack_str(&self) -> String {
         match String::from_utf8(self.unpack()) {
@@ -104,6 +113,7 @@ mod tests {
             let bytes = if large { bytes.repeat(KEPT_PLAIN / bytes.len().max(1) + 1) } else { bytes };
             prop_assert_eq!(Packed::new(&bytes).unpack(), bytes.clone());
             prop_assert_eq!(Packed::new(text.as_bytes()).unpack_str(), text);
+            prop_assert_eq!(Packed::new(&bytes).as_shared().is_some(), large && !bytes.is_empty());
             let plain = Bytes::Plain(bytes.clone().into());
             prop_assert_eq!(&*plain.plain(), &bytes[..]);
             let packed = Bytes::Packed(plain.packed());

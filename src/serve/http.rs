@@ -225,11 +225,13 @@ fn site_file(snapshot: &Snapshot, path: &str, query: Option<&str>) -> Response {
         }
     };
     let ctype = content_type(&key);
-    let bytes = bytes.unpack();
     let body = if ctype.starts_with("text/html") {
-        Body::from(inject(&bytes))
+        Body::from(inject(&bytes.unpack()))
+    } else if let Some(shared) = bytes.as_shared() {
+        // A large file, or the search index's: shared with the snapshot.
+        Body::from(axum::body::Bytes::from_owner(shared.clone()))
     } else {
-        Body::from(bytes)
+        Body::from(bytes.unpack())
     };
     respond(status, ctype, body)
 }

@@ -964,3 +964,29 @@ fn the_search_index_is_served_without_a_gap_across_rebuilds() {
         );
     }
 }
+
+/// Serve keeps its files packed, but for the large ones and the search
+/// index's, which it shares: every kind is served as a build writes it.
+#[test]
+fn packed_shared_and_large_files_are_served_as_built() {
+    let site = Site::fixture("basic");
+    // Some 1.5 MB that do not compress, and as much that do.
+    let mut noise = Vec::with_capacity(3 << 19);
+    let mut x: u32 = 0x9e37_79b9;
+    while noise.len() < 3 << 19 {
+        x ^= x << 13;
+        x ^= x >> 17;
+        x ^= x << 5;
+        noise.extend_from_slice(&x.to_le_bytes());
+    }
+    site.write("static/noise.bin", &noise);
+    site.write("static/zeros.txt", vec![b'0'; 3 << 19]);
+    site.write("static/small.txt", "small\n");
+    let server = serve(&site);
+    wait_for(|| get(server.port, "/search/index.json").status == 200);
+    let want = fresh_build(&site, server.port);
+    for file in ["noise.bin", "zeros.txt", "small.txt", "search/index.json"] {
+        assert!(want.iter().any(|(p, _)| p == file), "{file}");
+    }
+    assert_eq!(served_differs(server.port, &want, &[]), None);
+}
