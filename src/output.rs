@@ -480,7 +480,7 @@ impl Drop for Staging {
 impl Sink for Staging {
     fn write(&self, path: &str, bytes: &[u8]) -> Result<()> {
         let (dest, kept) = self.prepare(path)?;
-        let hash = self.sums.as_ref().map(|_| *blake3::hash(bytes).as_bytes());
+        let hash = self.sums.as_ref().map(|_| hash(bytes));
         if let Some(meta) = kept {
             // Leave identical files alone: no new blocks, no dirty pages.
             // A file recorded unchanged since an earlier build is compared
@@ -546,9 +546,16 @@ fn escape_entry(path: &str) -> std::borrow::Cow<'_, str> {
 
 /// The file in a state slot that records the files of its last builds.
 const SUMS: &str = "sums";
-const SUMS_HEADER: &[u8] = b"faultbook sums 1\n";
+const SUMS_HEADER: &[u8] = b"faultbook sums 2\n";
 
-type Hash = [u8; 32];
+/// The first half of a file's BLAKE3 hash.
+type Hash = [u8; 16];
+
+fn hash(bytes: &[u8]) -> Hash {
+    let mut h = [0u8; 16];
+    h.copy_from_slice(&blake3::hash(bytes).as_bytes()[..16]);
+    h
+}
 
 /// A file as the system last saw it change: a file with the same inode,
 /// size and modification time has not been written since.
@@ -578,7 +585,7 @@ impl Identity {
     }
 }
 
-const RECORD: usize = 8 * 4 + 32;
+const RECORD: usize = 8 * 4 + 16;
 
 /// The hashes of the files the last two builds wrote into one output
 /// folder (the one now published and the spare the next build writes
@@ -589,8 +596,8 @@ const RECORD: usize = 8 * 4 + 32;
 /// identity and is read, as is every file when the record is missing.
 #[derive(Default)]
 struct Sums {
-    /// The records of the last build, and of the one before it.
-    last: Vec<(Identity, Hash)>,
+    /// The records of the last build, as written.
+    last: Vec<u8>,
     by_identity: rustc_hash::FxHashMap<Identity, Hash>,
 }
 
@@ -606,9 +613,13 @@ impl Sums {
         let Some((count, records)) = body.split_first_chunk::<8>() else {
             return Sums::default();
         };
-        let last = u64::from_le_bytes(*count) as usize;
-        let mut sums = Sums::default();
-        for (i, r) in records.chunks_exact(RECORD).enumerate() {
+        let last = (u64::from_le_bytes(*count) as usize).min(records.len() / RECORD);
+        let mut sums = Sums {
+            last: records[..last * RECORD].to_vec(),
+            by_identity: Default::default(),
+        };
+        sums.by_identity.reserve(records.len() / RECORD);
+        for r in records.chunks_exact(RECORD) {
             let word = |n: usize| {
                 let mut w = [0u8; 8];
                 w.copy_from_slice(&r[n * 8..n * 8 + 8]);
@@ -620,11 +631,8 @@ impl Sums {
                 mtime: word(2) as i64,
                 mtime_nsec: word(3) as i64,
             };
-            let mut hash = [0u8; 32];
+            let mut hash = [0u8; 16];
             hash.copy_from_slice(&r[32..]);
-            if i < last {
-                sums.last.push((id, hash));
-            }
             sums.by_identity.insert(id, hash);
         }
         sums
@@ -638,15 +646,16 @@ impl Sums {
     /// these sums are of, whole or not at all.
     fn write_next(&self, path: &Path, files: &[(Identity, Hash)]) -> std::io::Result<()> {
         let mut out =
-            Vec::with_capacity(SUMS_HEADER.len() + 8 + (files.len() + self.last.len()) * RECORD);
+            Vec::with_capacity(SUMS_HEADER.len() + 8 + files.len() * RECORD + self.last.len());
         out.extend_from_slice(SUMS_HEADER);
         out.extend_from_slice(&(files.len() as u64).to_le_bytes());
-        for (id, hash) in files.iter().chain(&self.last) {
+        for (id, hash) in files {
             for w in [id.ino, id.len, id.mtime as u64, id.mtime_nsec as u64] {
                 out.extend_from_slice(&w.to_le_bytes());
             }
             out.extend_from_slice(hash);
         }
+        out.extend_from_slice(&self.last);
         let tmp = path.with_extension("new");
         fs::write(&tmp, out)?;
         fs::rename(&tmp, path)

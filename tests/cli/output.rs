@@ -619,7 +619,7 @@ fn a_reused_folder_changed_by_hand_ends_as_a_fresh_build() {
             // A record that is not one.
             let sums = spare.parent().unwrap().join("sums");
             assert!(sums.is_file(), "builds record what they wrote");
-            std::fs::write(&sums, "faultbook sums 1\n\u{1}garbage").unwrap();
+            std::fs::write(&sums, "faultbook sums 2\n\u{1}garbage").unwrap();
         }
         if round == 2 {
             site.replace("content/errors/http/429.md", "Too Many", "Too Few");
