@@ -24,7 +24,7 @@
 //!   (`.faultbook/` in the root, out of the user's way) and the next build
 //!   writes over it in place: creating files is what costs most, and most
 //!   files are unchanged from build to build. An unchanged file is known by
-//!   the hash recorded when it was written ([`Sums`]), or by reading it
+//!   the hash recorded when it was written (`Sums`), or by reading it
 //!   when it has changed on disk since or has no record. What it no longer makes is
 //!   removed by the spare's own marker (a spare a killed build left has
 //!   none, and is walked instead).
