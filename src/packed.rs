@@ -42,13 +42,19 @@ impl Packed {
         Packed(Repr::Plain(bytes))
     }
 
-    /// The bytes packed. Only `new` makes a `Packed`, so they always
-    /// unpack; the empty answer for a broken one is never given.
-    pub fn unpack(&self) -> Vec<u8> {
+    /// The bytes: borrowed when kept as they are, else unpacked. Only this
+    /// module packs, so they always unpack; the empty answer for a broken
+    /// one is never given.
+    pub fn bytes(&self) -> Cow<'_, [u8]> {
         match &self.0 {
-            Repr::Lz4(b) => lz4_flex::decompress_size_prepended(b).unwrap_or_default(),
-            Repr::Plain(b) => b.to_vec(),
+            Repr::Lz4(b) => Cow::Owned(lz4_flex::decompress_size_prepended(b).unwrap_or_default()),
+            Repr::Plain(b) => Cow::Borrowed(b),
         }
+    }
+
+    /// The bytes, owned.
+    pub fn unpack(&self) -> Vec<u8> {
+        self.bytes().into_owned()
     }
 
     /// The bytes, shared, when they are kept as they are: sent without a
@@ -67,13 +73,6 @@ impl Packed {
             Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
         }
     }
-
-    /// How many bytes it takes in memory.
-    pub fn packed_len(&self) -> usize {
-        match &self.0 {
-            Repr::Lz4(b) | Repr::Plain(b) => b.len(),
-        }
-    }
 }
 
 /// An output's bytes: as rendered, or already packed (taken from a memo).
@@ -84,9 +83,10 @@ pub enum Bytes {
 }
 
 impl Bytes {
-    /// The bytes, packed to be kept.
+    /// The bytes, packed to be kept; large ones keep their allocation.
     pub fn packed(self) -> Packed {
         match self {
+            Bytes::Plain(b) if b.len() >= KEPT_PLAIN => Packed::shared(b),
             Bytes::Plain(b) => Packed::new(&b),
             Bytes::Packed(p) => p,
         }
@@ -96,7 +96,7 @@ impl Bytes {
     pub fn plain(&self) -> Cow<'_, [u8]> {
         match self {
             Bytes::Plain(b) => Cow::Borrowed(b),
-            Bytes::Packed(p) => Cow::Owned(p.unpack()),
+            Bytes::Packed(p) => p.bytes(),
         }
     }
 }
@@ -116,8 +116,15 @@ mod tests {
             prop_assert_eq!(Packed::new(&bytes).as_shared().is_some(), large && !bytes.is_empty());
             let plain = Bytes::Plain(bytes.clone().into());
             prop_assert_eq!(&*plain.plain(), &bytes[..]);
+            prop_assert_eq!(plain.clone().packed().as_shared().is_some(), large && !bytes.is_empty());
             let packed = Bytes::Packed(plain.packed());
             prop_assert_eq!(&*packed.plain(), &bytes[..]);
+        }
+    }
+
+    fn packed_len(p: &Packed) -> usize {
+        match &p.0 {
+            Repr::Lz4(b) | Repr::Plain(b) => b.len(),
         }
     }
 
@@ -128,12 +135,12 @@ mod tests {
                 .repeat(200);
         let p = Packed::new(page.as_bytes());
         assert!(
-            p.packed_len() * 4 < page.len(),
+            packed_len(&p) * 4 < page.len(),
             "{} of {}",
-            p.packed_len(),
+            packed_len(&p),
             page.len()
         );
         let listing = page.repeat(KEPT_PLAIN / page.len() + 1);
-        assert_eq!(Packed::new(listing.as_bytes()).packed_len(), listing.len());
+        assert_eq!(packed_len(&Packed::new(listing.as_bytes())), listing.len());
     }
 }

@@ -226,7 +226,7 @@ fn site_file(snapshot: &Snapshot, path: &str, query: Option<&str>) -> Response {
     };
     let ctype = content_type(&key);
     let body = if ctype.starts_with("text/html") {
-        Body::from(inject(&bytes.unpack()))
+        Body::from(inject(&bytes.bytes()))
     } else if let Some(shared) = bytes.as_shared() {
         // A large file, or the search index's: shared with the snapshot.
         Body::from(axum::body::Bytes::from_owner(shared.clone()))
