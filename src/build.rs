@@ -50,7 +50,8 @@ pub struct Outcome {
     pub files: usize,
     pub elapsed: Duration,
     pub output: Option<PathBuf>,
-    /// The pages behind the overdue summary, one warning each (shown with `-v`).
+    /// The pages behind the overdue summary, one warning each, when
+    /// [`Report::overdue_pages`] asks for them (`build -v`).
     pub overdue: Vec<Diagnostic>,
     /// See [`Checked::notes`].
     pub notes: Vec<String>,
@@ -961,13 +962,25 @@ pub fn render_into_with(
 
 /// `faultbook build`: check, render into a staging folder, swap it in.
 pub fn build(opts: &Options) -> Result<Outcome> {
-    build_with(opts, &Meter::default(), &|_| {})
+    build_with(opts, Report::default(), &Meter::default(), &|_| {})
 }
 
-/// `build`, recording its phases in `meter` and calling `on_wait` when
-/// another build is writing the same output folder and this one waits for it.
+/// What a build reports besides its diagnostics.
+#[derive(Clone, Copy, Default)]
+pub struct Report {
+    /// One warning per page overdue for review in [`Outcome::overdue`]
+    /// (`build -v`). Each points at its file's `reviewed` value, which
+    /// reads the file again: at 100,000 overdue pages that is a second
+    /// read of the whole site, for a list shown only on request.
+    pub overdue_pages: bool,
+}
+
+/// `build`, recording its phases in `meter`, reporting what `report` asks
+/// for, and calling `on_wait` when another build is writing the same output
+/// folder and this one waits for it.
 pub fn build_with(
     opts: &Options,
+    report: Report,
     meter: &Meter,
     on_wait: &dyn Fn(&std::path::Path),
 ) -> Result<Outcome> {
@@ -1006,12 +1019,14 @@ pub fn build_with(
         outcome.output = Some(output);
     }
     meter.finish();
-    outcome.overdue = overdue_diagnostics(
-        &checked,
-        &opts.root,
-        opts.today,
-        crate::diag::Severity::Warning,
-    );
+    if report.overdue_pages {
+        outcome.overdue = overdue_diagnostics(
+            &checked,
+            &opts.root,
+            opts.today,
+            crate::diag::Severity::Warning,
+        );
+    }
     outcome.pages = checked.graph.published().count();
     outcome.notes = checked.notes.clone();
     outcome.files = files;

@@ -175,7 +175,10 @@ fn build_command(root: PathBuf, args: BuildArgs, run: &Run) -> anyhow::Result<Ex
     let meter = Meter::default();
     let show_progress = verbosity != Verbosity::Quiet && std::io::stderr().is_terminal();
     let mut outcome = progress::while_running(&meter, show_progress, || {
-        build::build_with(&opts, &meter, &|dir| {
+        let report = build::Report {
+            overdue_pages: verbosity == Verbosity::Verbose,
+        };
+        build::build_with(&opts, report, &meter, &|dir| {
             progress::clear();
             eprintln!(
                 "waiting for another build that is writing {}",

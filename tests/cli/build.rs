@@ -185,6 +185,15 @@ fn overdue_badge_and_warning() {
     assert!(!site
         .read("public/errors/http/503/index.html")
         .contains("badge-overdue"));
+    // `-v` lists the pages behind the summary, each at its `reviewed` value.
+    let verbose = site.run(&["build", "-v"]);
+    assert!(
+        verbose.stderr.contains(
+            "warning: content/errors/grpc/deadline-exceeded.md:4:12: overdue for review: reviewed 2025-01-10"
+        ),
+        "{}",
+        verbose.stderr
+    );
 }
 
 #[test]
