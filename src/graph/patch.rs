@@ -600,7 +600,7 @@ featured = ["compare/c0.md"]
         let config = Config::parse(SITE, &[]).unwrap();
         let (mut taken, mut cases) = (0, 0);
         for seed in 1..=8000u64 {
-            let mut rng = Rng(seed * 0x9E37_79B9_7F4A_7C15);
+            let mut rng = Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15));
             let mut files: BTreeMap<String, String> = BTreeMap::new();
             for slot in 0..13 {
                 if slot == 10 || rng.below(10) > 0 {
