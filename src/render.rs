@@ -102,14 +102,22 @@ pub fn render_job(
         ctx.insert("languages", &section_languages(m, job));
     }
     // With memo tables, a page's body is left out of the view until the
-    // view's hash shows that the output must be rendered again.
-    let mut pending_body: Option<(PageId, crate::view::PageView)> = None;
+    // view's hash shows that the output must be rendered again; so are its
+    // related items' HTML (see `related_fragments`).
+    let mut pending_page: Option<(PageId, crate::view::PageView, bool)> = None;
     // Likewise a listing's items' HTML.
     let mut pending_list = None;
     match job {
         Job::Page(id) => {
-            let view = m.page_view(*id, m.memo.is_none());
+            let mut view = m.page_view(*id, m.memo.is_none());
             let node = m.graph.page(*id);
+            // The related items' HTML replaces this marker once rendered.
+            let fragments = !view.related.is_empty()
+                && node.page.lang.is_none()
+                && tera.get_template(ITEM_TEMPLATE).is_ok();
+            if fragments {
+                view.related_html = Some(group_marker(0));
+            }
             let mut meta = Meta::new(
                 &site,
                 &view.title,
@@ -125,9 +133,7 @@ pub fn render_job(
             ctx.insert("provider", &view.provider);
             ctx.insert("languages", &view.languages);
             ctx.insert("page", &view);
-            if m.memo.is_some() {
-                pending_body = Some((*id, view));
-            }
+            pending_page = Some((*id, view, fragments));
         }
         Job::Home(_) => {
             let home = m.home(lang);
@@ -209,9 +215,9 @@ pub fn render_job(
     let file = output_of(m, job);
     let memo_key = m.memo.map(|(_, _)| {
         let json = serde_json::to_vec(&ctx.clone().into_json()).unwrap_or_default();
-        let body_key = pending_body
+        let body_key = pending_page
             .as_ref()
-            .and_then(|(id, _)| m.html_key(*id))
+            .and_then(|(id, _, _)| m.html_key(*id))
             .unwrap_or_default();
         crate::memo::key(&[
             templates_key,
@@ -226,11 +232,27 @@ pub fn render_job(
             return Ok((file, Bytes::Packed(bytes)));
         }
     }
-    if let Some((id, mut view)) = pending_body {
-        view.content = m.html(id);
-        ctx.insert("page", &view);
-    }
     let mut groups = None;
+    if let Some((id, mut view, fragments)) = pending_page {
+        let mut changed = false;
+        if m.memo.is_some() {
+            view.content = m.html(id);
+            changed = true;
+        }
+        if fragments {
+            match related_fragments(m, tera, id) {
+                Some(related) => groups = Some(vec![related]),
+                // The theme's own loop meets the error where it is written.
+                None => {
+                    view.related_html = None;
+                    changed = true;
+                }
+            }
+        }
+        if changed {
+            ctx.insert("page", &view);
+        }
+    }
     if let Some(mut view) = pending_list {
         groups = fill_fragments(m, tera, &mut view, lang);
         ctx.insert("list", &view);
@@ -271,33 +293,54 @@ fn fill_fragments(
     view: &mut crate::view::ListView<'_>,
     lang: Lang,
 ) -> Option<Vec<Vec<Arc<str>>>> {
-    let fragment = |id: PageId| -> Option<Arc<str>> {
-        let marked = lang > 0 && m.graph.page(id).original.is_none();
-        let cells = &m.fragments[id];
-        let cell = if marked { &cells.marked } else { &cells.own };
-        if let Some(f) = cell.get() {
-            return Some(f.clone());
-        }
-        let mut ctx = Context::new();
-        if marked {
-            let mut it = m.items[id].clone();
-            it.lang = Some(m.config.language.clone());
-            ctx.insert("it", &it);
-        } else {
-            ctx.insert("it", &m.items[id]);
-        }
-        let html: Arc<str> = tera.render(ITEM_TEMPLATE, &ctx).ok()?.into();
-        Some(cell.get_or_init(|| html).clone())
-    };
     let groups: Vec<Vec<Arc<str>>> = view
         .groups
         .iter()
-        .map(|g| g.ids.iter().map(|&id| fragment(id)).collect::<Option<_>>())
+        .map(|g| {
+            g.ids
+                .iter()
+                .map(|&id| fragment(m, tera, id, lang > 0 && m.graph.page(id).original.is_none()))
+                .collect::<Option<_>>()
+        })
         .collect::<Option<_>>()?;
     for (n, g) in view.groups.iter_mut().enumerate() {
         g.html = Some(group_marker(n));
     }
     Some(groups)
+}
+
+/// The item of page `id` as the theme's `item` macro renders it, made once
+/// per model; `marked` with the default language's code, for the sections
+/// of other languages. `None` when the template fails.
+fn fragment(m: &Model<'_>, tera: &Tera, id: PageId, marked: bool) -> Option<Arc<str>> {
+    let cells = &m.fragments[id];
+    let cell = if marked { &cells.marked } else { &cells.own };
+    if let Some(f) = cell.get() {
+        return Some(f.clone());
+    }
+    let mut ctx = Context::new();
+    if marked {
+        let mut it = m.items[id].clone();
+        it.lang = Some(m.config.language.clone());
+        ctx.insert("it", &it);
+    } else {
+        ctx.insert("it", &m.items[id]);
+    }
+    let html: Arc<str> = tera.render(ITEM_TEMPLATE, &ctx).ok()?.into();
+    Some(cell.get_or_init(|| html).clone())
+}
+
+/// The fragments of the items a page of the default language lists as
+/// related, in the order of its view's `related`, for [`splice`] to put
+/// where the theme shows `page.related_html`. Many pages list the same
+/// page as related, and its item is rendered once.
+fn related_fragments(m: &Model<'_>, tera: &Tera, id: PageId) -> Option<Vec<Arc<str>>> {
+    m.graph
+        .page(id)
+        .related
+        .iter()
+        .map(|&r| fragment(m, tera, r, false))
+        .collect()
 }
 
 /// What a group's `html` holds until [`splice`] replaces it: no page text

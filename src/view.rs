@@ -187,6 +187,12 @@ pub struct PageView {
     /// Compared (compare guides) or covered (playbooks) error pages.
     pub subjects: Vec<Item>,
     pub related: Vec<Item>,
+    /// `related` as the theme's `item` macro renders them, one after the
+    /// other, when the built-in theme's item template exists (see
+    /// `render::ITEM_TEMPLATE`): each item is rendered once per build, not
+    /// once on every page that lists it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub related_html: Option<String>,
     pub backlinks: Vec<Item>,
     pub breadcrumbs: Vec<Link>,
     pub json_ld: String,
@@ -937,6 +943,7 @@ impl<'a> Model<'a> {
                 .iter()
                 .flat_map(|&s| self.items_in(&[s], lang))
                 .collect(),
+            related_html: None,
             backlinks: self.items_in(&self.backlinks[n.original.unwrap_or(id)], lang),
             breadcrumbs,
             json_ld,

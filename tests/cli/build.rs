@@ -1,6 +1,7 @@
 //! Valid sites: what the build writes.
 
-use crate::harness::Site;
+use crate::harness::{tree, Site};
+use std::fs;
 
 #[test]
 fn sample_site_builds_with_summary_line() {
@@ -251,7 +252,13 @@ fn listings_show_the_sites_item_macro_and_list_template() {
     let site = Site::fixture("basic");
     site.write("templates/macros.html", &macros);
     site.build_ok();
-    for list in ["errors", "providers/http", "tags/availability"] {
+    // Error pages list their related items the same way.
+    for list in [
+        "errors",
+        "providers/http",
+        "tags/availability",
+        "errors/http/503",
+    ] {
         let html = site.read(&format!("public/{list}/index.html"));
         assert!(html.contains("<li class=\"mine\">"), "{list}: {html}");
         assert!(!html.contains("class=\"item item-"), "{list}: {html}");
@@ -264,6 +271,52 @@ fn listings_show_the_sites_item_macro_and_list_template() {
     site.build_ok();
     let html = site.read("public/errors/index.html");
     assert!(html.contains("<p class=\"own\">503</p>"), "{html}");
+}
+
+/// An error page's related items are rendered once per build and put
+/// into every page that lists them: each page is byte for byte what the
+/// theme's own loop over `page.related` makes, translations (which keep
+/// the loop) included.
+#[test]
+fn related_items_rendered_once_are_what_the_themes_loop_makes() {
+    let once = Site::sample();
+    fs::remove_dir_all(once.path().join("templates")).unwrap();
+    let looped = Site::sample();
+    fs::remove_dir_all(looped.path().join("templates")).unwrap();
+    // The theme's macros, showing related items by its loop alone.
+    looped.write(
+        "templates/macros.html",
+        include_str!("../../templates/macros.html"),
+    );
+    looped.replace(
+        "templates/macros.html",
+        "{% if page.related_html %}{{ page.related_html | safe }}{% else %}",
+        "{% if false %}{% else %}",
+    );
+    let run = |site: &Site| site.run_env(&["build", "-q"], &[("SOURCE_DATE_EPOCH", "1796000000")]);
+    assert_eq!(run(&once).status, 0);
+    assert_eq!(run(&looped).status, 0);
+    let (a, b) = (
+        tree(&once.path().join("public")),
+        tree(&looped.path().join("public")),
+    );
+    let related = a
+        .iter()
+        .filter(|(_, bytes)| String::from_utf8_lossy(bytes).contains("id=\"related-errors\""))
+        .count();
+    assert!(
+        related >= 10,
+        "the sample lists related errors on {related} pages"
+    );
+    assert_eq!(a.len(), b.len());
+    for ((path, x), (_, y)) in a.iter().zip(&b) {
+        assert!(
+            x == y,
+            "{path} differs:\n{}\n---\n{}",
+            String::from_utf8_lossy(x),
+            String::from_utf8_lossy(y)
+        );
+    }
 }
 
 #[test]
