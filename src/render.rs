@@ -104,19 +104,26 @@ pub fn render_job(
     // With memo tables, a page's body is left out of the view until the
     // view's hash shows that the output must be rendered again; so are its
     // related items' HTML (see `related_fragments`).
-    let mut pending_page: Option<(PageId, crate::view::PageView, bool)> = None;
+    let mut pending_page: Option<(PageId, crate::view::PageView, PageFragments)> = None;
     // Likewise a listing's items' HTML.
     let mut pending_list = None;
     match job {
         Job::Page(id) => {
             let mut view = m.page_view(*id, m.memo.is_none());
             let node = m.graph.page(*id);
-            // The related items' HTML replaces this marker once rendered.
-            let fragments = !view.related.is_empty()
-                && node.page.lang.is_none()
-                && tera.get_template(ITEM_TEMPLATE).is_ok();
-            if fragments {
+            // The items' HTML replaces these markers once rendered.
+            let fragments = PageFragments {
+                related: !view.related.is_empty()
+                    && node.page.lang.is_none()
+                    && tera.get_template(ITEM_TEMPLATE).is_ok(),
+                backlinks: !view.backlink_ids.is_empty()
+                    && tera.get_template(BACKLINK_TEMPLATE).is_ok(),
+            };
+            if fragments.related {
                 view.related_html = Some(group_marker(0));
+            }
+            if fragments.backlinks {
+                view.backlinks_html = Some(group_marker(1));
             }
             let mut meta = Meta::new(
                 &site,
@@ -239,15 +246,33 @@ pub fn render_job(
             view.content = m.html(id);
             changed = true;
         }
-        if fragments {
+        // Where a fragment fails, the theme's own loop meets the error
+        // where it is written.
+        let mut made = vec![Vec::new(), Vec::new()];
+        if fragments.related {
             match related_fragments(m, tera, id) {
-                Some(related) => groups = Some(vec![related]),
-                // The theme's own loop meets the error where it is written.
+                Some(related) => made[0] = related,
                 None => {
                     view.related_html = None;
                     changed = true;
                 }
             }
+        }
+        if fragments.backlinks {
+            let backlinks = view
+                .backlink_ids
+                .iter()
+                .map(|&b| fragment(m, tera, b, Made::Backlink));
+            match backlinks.collect::<Option<Vec<_>>>() {
+                Some(backlinks) => made[1] = backlinks,
+                None => {
+                    view.backlinks_html = None;
+                    changed = true;
+                }
+            }
+        }
+        if fragments.related || fragments.backlinks {
+            groups = Some(made);
         }
         if changed {
             ctx.insert("page", &view);
@@ -280,6 +305,10 @@ pub fn render_job(
 /// `templates::load`); it exists when the built-in listing template is used.
 pub const ITEM_TEMPLATE: &str = "faultbook/item.html";
 
+/// The internal template that renders one "Referenced by" entry of a page
+/// (see `templates::load`).
+pub const BACKLINK_TEMPLATE: &str = "faultbook/backlink.html";
+
 /// Gives each group of `view` its items' HTML, each item rendered once per
 /// model: the groups' fragments, for [`splice`] to put where the template
 /// shows each group's `html`, which holds a [`group_marker`] meanwhile (a
@@ -299,7 +328,10 @@ fn fill_fragments(
         .map(|g| {
             g.ids
                 .iter()
-                .map(|&id| fragment(m, tera, id, lang > 0 && m.graph.page(id).original.is_none()))
+                .map(|&id| {
+                    let marked = lang > 0 && m.graph.page(id).original.is_none();
+                    fragment(m, tera, id, if marked { Made::Marked } else { Made::Item })
+                })
                 .collect::<Option<_>>()
         })
         .collect::<Option<_>>()?;
@@ -309,24 +341,47 @@ fn fill_fragments(
     Some(groups)
 }
 
-/// The item of page `id` as the theme's `item` macro renders it, made once
-/// per model; `marked` with the default language's code, for the sections
-/// of other languages. `None` when the template fails.
-fn fragment(m: &Model<'_>, tera: &Tera, id: PageId, marked: bool) -> Option<Arc<str>> {
+/// Which page sections a page's items are spliced into (see
+/// [`related_fragments`]).
+#[derive(Clone, Copy)]
+struct PageFragments {
+    related: bool,
+    backlinks: bool,
+}
+
+/// How a page's item is rendered on other pages.
+#[derive(Clone, Copy, PartialEq)]
+enum Made {
+    /// By the theme's `item` macro.
+    Item,
+    /// By the `item` macro, marked with the default language's code, for
+    /// the sections of other languages.
+    Marked,
+    /// By the `backlink` macro.
+    Backlink,
+}
+
+/// The item of page `id` as the theme renders it, made once per model.
+/// `None` when the template fails.
+fn fragment(m: &Model<'_>, tera: &Tera, id: PageId, made: Made) -> Option<Arc<str>> {
     let cells = &m.fragments[id];
-    let cell = if marked { &cells.marked } else { &cells.own };
+    let (cell, template) = match made {
+        Made::Item => (&cells.own, ITEM_TEMPLATE),
+        Made::Marked => (&cells.marked, ITEM_TEMPLATE),
+        Made::Backlink => (&cells.backlink, BACKLINK_TEMPLATE),
+    };
     if let Some(f) = cell.get() {
         return Some(f.clone());
     }
     let mut ctx = Context::new();
-    if marked {
+    if made == Made::Marked {
         let mut it = m.items[id].clone();
         it.lang = Some(m.config.language.clone());
         ctx.insert("it", &it);
     } else {
         ctx.insert("it", &m.items[id]);
     }
-    let html: Arc<str> = tera.render(ITEM_TEMPLATE, &ctx).ok()?.into();
+    let html: Arc<str> = tera.render(template, &ctx).ok()?.into();
     Some(cell.get_or_init(|| html).clone())
 }
 
@@ -339,7 +394,7 @@ fn related_fragments(m: &Model<'_>, tera: &Tera, id: PageId) -> Option<Vec<Arc<s
         .page(id)
         .related
         .iter()
-        .map(|&r| fragment(m, tera, r, false))
+        .map(|&r| fragment(m, tera, r, Made::Item))
         .collect()
 }
 

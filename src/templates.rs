@@ -40,6 +40,10 @@ pub fn origin(name: &str, overrides: &BTreeMap<String, String>) -> String {
 /// per build (and kept by serve) rather than once per listing.
 const ITEM: &str = r#"{% import "macros.html" as m %}{{ m::item(it=it) }}"#;
 
+/// One "Referenced by" entry of a page, as the built-in theme shows it;
+/// made once per build, as a list item is.
+const BACKLINK: &str = r#"{% import "macros.html" as m %}{{ m::backlink(it=it) }}"#;
+
 /// `{{ t.pages_other | fill(count=n) }}`: a phrase of the theme's words
 /// (`i18n`) with each `{name}` replaced by the argument of that name.
 fn fill(
@@ -117,6 +121,13 @@ pub fn load(overrides: &BTreeMap<String, String>) -> Result<Tera, Vec<Diagnostic
                     // Cannot fail: macros.html loaded, and a missing macro
                     // is found when it is called.
                     if let Err(e) = tera.add_raw_template(crate::render::ITEM_TEMPLATE, ITEM) {
+                        return Err(vec![template_diag("macros.html", overrides, &e)]);
+                    }
+                }
+                if !overrides.contains_key(crate::render::BACKLINK_TEMPLATE) {
+                    if let Err(e) =
+                        tera.add_raw_template(crate::render::BACKLINK_TEMPLATE, BACKLINK)
+                    {
                         return Err(vec![template_diag("macros.html", overrides, &e)]);
                     }
                 }

@@ -97,6 +97,8 @@ pub struct Item {
 pub struct Fragments {
     pub own: OnceLock<Arc<str>>,
     pub marked: OnceLock<Arc<str>>,
+    /// As the theme's `backlink` macro renders it ("Referenced by").
+    pub backlink: OnceLock<Arc<str>>,
 }
 
 /// One language of a page, for `hreflang` and the language switcher.
@@ -194,6 +196,14 @@ pub struct PageView {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub related_html: Option<String>,
     pub backlinks: Vec<Item>,
+    /// `backlinks` as the theme's `backlink` macro renders them, as
+    /// `related_html` is made.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub backlinks_html: Option<String>,
+    /// The pages of `backlinks`, in order, on a page of the default
+    /// language (whose items are the model's as they are).
+    #[serde(skip)]
+    pub backlink_ids: Vec<PageId>,
     pub breadcrumbs: Vec<Link>,
     pub json_ld: String,
     /// `[theme] edit_url` with this page's file.
@@ -815,6 +825,15 @@ impl<'a> Model<'a> {
                 description: s.description.clone(),
             });
         let lang = n.page.lang.as_deref();
+        // In the default language, the backlinks' items are the model's.
+        let backlinked = &self.backlinks[n.original.unwrap_or(id)];
+        let (backlinks, backlink_ids) = match lang {
+            None => {
+                let ids = self.sorted(backlinked);
+                (ids.iter().map(|&i| self.item(i)).collect(), ids)
+            }
+            Some(_) => (self.items_in(backlinked, lang), Vec::new()),
+        };
         let decision_support = n.page.kind.has_code().then(|| {
             let (compare, playbooks): (Vec<PageId>, Vec<PageId>) =
                 n.guides.iter().partition(|&&g| {
@@ -944,7 +963,9 @@ impl<'a> Model<'a> {
                 .flat_map(|&s| self.items_in(&[s], lang))
                 .collect(),
             related_html: None,
-            backlinks: self.items_in(&self.backlinks[n.original.unwrap_or(id)], lang),
+            backlinks,
+            backlinks_html: None,
+            backlink_ids,
             breadcrumbs,
             json_ld,
             edit_url: self

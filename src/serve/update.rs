@@ -353,6 +353,9 @@ pub(super) fn pages(
             if let Some(f) = old.marked.get() {
                 let _ = new.marked.set(f.clone());
             }
+            if let Some(f) = old.backlink.get() {
+                let _ = new.backlink.set(f.clone());
+            }
         }
     });
     // What of the pages the files made without a template read changed:

@@ -273,12 +273,12 @@ fn listings_show_the_sites_item_macro_and_list_template() {
     assert!(html.contains("<p class=\"own\">503</p>"), "{html}");
 }
 
-/// An error page's related items are rendered once per build and put
-/// into every page that lists them: each page is byte for byte what the
-/// theme's own loop over `page.related` makes, translations (which keep
-/// the loop) included.
+/// A page's related items and backlinks are rendered once per build and
+/// put into every page that lists them: each page is byte for byte what
+/// the theme's own loops over `page.related` and `page.backlinks` make,
+/// translations (which keep the loops) included.
 #[test]
-fn related_items_rendered_once_are_what_the_themes_loop_makes() {
+fn items_rendered_once_are_what_the_themes_loops_make() {
     let once = Site::sample();
     fs::remove_dir_all(once.path().join("templates")).unwrap();
     let looped = Site::sample();
@@ -288,11 +288,13 @@ fn related_items_rendered_once_are_what_the_themes_loop_makes() {
         "templates/macros.html",
         include_str!("../../templates/macros.html"),
     );
-    looped.replace(
-        "templates/macros.html",
-        "{% if page.related_html %}{{ page.related_html | safe }}{% else %}",
-        "{% if false %}{% else %}",
-    );
+    for shown in ["related", "backlinks"] {
+        looped.replace(
+            "templates/macros.html",
+            &format!("{{% if page.{shown}_html %}}{{{{ page.{shown}_html | safe }}}}{{% else %}}"),
+            "{% if false %}{% else %}",
+        );
+    }
     let run = |site: &Site| site.run_env(&["build", "-q"], &[("SOURCE_DATE_EPOCH", "1796000000")]);
     assert_eq!(run(&once).status, 0);
     assert_eq!(run(&looped).status, 0);
@@ -300,14 +302,14 @@ fn related_items_rendered_once_are_what_the_themes_loop_makes() {
         tree(&once.path().join("public")),
         tree(&looped.path().join("public")),
     );
-    let related = a
-        .iter()
-        .filter(|(_, bytes)| String::from_utf8_lossy(bytes).contains("id=\"related-errors\""))
-        .count();
-    assert!(
-        related >= 10,
-        "the sample lists related errors on {related} pages"
-    );
+    for section in ["related-errors", "referenced-by"] {
+        let id = format!("id=\"{section}\"");
+        let pages = a
+            .iter()
+            .filter(|(_, bytes)| String::from_utf8_lossy(bytes).contains(&id))
+            .count();
+        assert!(pages >= 10, "the sample shows {section} on {pages} pages");
+    }
     assert_eq!(a.len(), b.len());
     for ((path, x), (_, y)) in a.iter().zip(&b) {
         assert!(
