@@ -124,8 +124,9 @@ fn is_reference_definition(line: &str) -> bool {
 /// or `scheme://...`) and the index after that address.
 fn next_address(s: &str) -> (&str, usize) {
     let bytes = s.as_bytes();
-    let mut i = 0;
-    while i < bytes.len() {
+    let mut from = 0;
+    while let Some(found) = memchr::memchr3(b']', b'<', b':', &bytes[from..]) {
+        let i = from + found;
         let end = match bytes[i] {
             b']' if bytes.get(i + 1) == Some(&b'(') => s[i..].find(')').map(|j| i + j + 1),
             b'<' => s[i..].find('>').map(|j| i + j + 1),
@@ -146,7 +147,7 @@ fn next_address(s: &str) -> (&str, usize) {
         if let Some(end) = end {
             return (&s[..i], end);
         }
-        i += 1;
+        from = i + 1;
     }
     (s, s.len())
 }
@@ -673,6 +674,44 @@ mod tests {
         let mut v = Vec::new();
         body_words(text, &mut String::new(), |w, f| v.push((w.to_string(), f)));
         v
+    }
+
+    /// [`next_address`] as its definition reads: every byte in turn.
+    fn next_address_bytewise(s: &str) -> (&str, usize) {
+        let bytes = s.as_bytes();
+        for i in 0..bytes.len() {
+            let end = match bytes[i] {
+                b']' if bytes.get(i + 1) == Some(&b'(') => s[i..].find(')').map(|j| i + j + 1),
+                b'<' => s[i..].find('>').map(|j| i + j + 1),
+                b':' if s[i..].starts_with("://") => {
+                    let start = s[..i]
+                        .char_indices()
+                        .rev()
+                        .find(|(_, c)| !c.is_ascii_alphanumeric())
+                        .map_or(0, |(j, c)| j + c.len_utf8());
+                    let end = s[i..]
+                        .find(|c: char| c.is_whitespace() || c == ')' || c == '>')
+                        .map_or(s.len(), |j| i + j);
+                    return (&s[..start], end);
+                }
+                _ => None,
+            };
+            if let Some(end) = end {
+                return (&s[..i], end);
+            }
+        }
+        (s, s.len())
+    }
+
+    proptest::proptest! {
+        /// Jumping to the next `]`, `<` or `:` finds the address a walk
+        /// over every byte finds, in any text.
+        #[test]
+        fn addresses_are_found_as_a_byte_walk_finds_them(
+            s in "([a-z ]|\\]|\\(|\\)|<|>|:|/|é|日|\\PC){0,60}",
+        ) {
+            proptest::prop_assert_eq!(next_address(&s), next_address_bytewise(&s));
+        }
     }
 
     #[test]

@@ -175,12 +175,18 @@ enum Open {
 pub fn words(text: &str, buf: &mut String, mut f: impl FnMut(&str)) {
     if text.is_ascii() {
         // Most text: every character is a word character or a separator,
-        // and ASCII is its own NFC.
-        for run in text
-            .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-            .filter(|r| !r.is_empty())
-        {
-            word(run, buf, &mut f);
+        // and ASCII is its own NFC; runs are found byte by byte.
+        let mut start = 0;
+        for (i, &b) in text.as_bytes().iter().enumerate() {
+            if !(b.is_ascii_alphanumeric() || b == b'_') {
+                if start < i {
+                    word(&text[start..i], buf, &mut f);
+                }
+                start = i + 1;
+            }
+        }
+        if start < text.len() {
+            word(&text[start..], buf, &mut f);
         }
         return;
     }
