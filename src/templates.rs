@@ -35,6 +35,10 @@ pub fn origin(name: &str, overrides: &BTreeMap<String, String>) -> String {
     }
 }
 
+/// The folder of the templates faultbook makes from the theme's macros
+/// ([`ITEM`], [`BACKLINK`]); no site template may be named into it.
+const INTERNAL: &str = "faultbook/";
+
 /// One list item as the built-in listing template shows it: its output
 /// is the same as the listing's loop gives, so each item is rendered once
 /// per build (and kept by serve) rather than once per listing.
@@ -96,6 +100,24 @@ fn linked(
 /// Loads the theme and the site's overrides (`name -> source`). Every
 /// template with a syntax error is reported, not only the first.
 pub fn load(overrides: &BTreeMap<String, String>) -> Result<Tera, Vec<Diagnostic>> {
+    let reserved: Vec<Diagnostic> = overrides
+        .keys()
+        .filter(|name| name.starts_with(INTERNAL))
+        .map(|name| {
+            Rule::Template.error(
+                origin(name, overrides),
+                None,
+                format!(
+                    "templates/{INTERNAL} is faultbook's own: a template there would replace \
+                     how pages and listings show other pages. Rename the folder; to change \
+                     how they look, override the `item` and `backlink` macros in macros.html"
+                ),
+            )
+        })
+        .collect();
+    if !reserved.is_empty() {
+        return Err(reserved);
+    }
     let mut all: BTreeMap<&str, &str> = BUILTIN.iter().copied().collect();
     for (name, src) in overrides {
         all.insert(name, src);
@@ -114,7 +136,7 @@ pub fn load(overrides: &BTreeMap<String, String>) -> Result<Tera, Vec<Diagnostic
             let mut diags = missing_templates(&all, overrides);
             diags.extend(recursion(&all, overrides));
             if diags.is_empty() {
-                let builtin_list = ["list.html", "base.html", crate::render::ITEM_TEMPLATE]
+                let builtin_list = ["list.html", "base.html"]
                     .iter()
                     .all(|name| !overrides.contains_key(*name));
                 if builtin_list {
@@ -124,12 +146,8 @@ pub fn load(overrides: &BTreeMap<String, String>) -> Result<Tera, Vec<Diagnostic
                         return Err(vec![template_diag("macros.html", overrides, &e)]);
                     }
                 }
-                if !overrides.contains_key(crate::render::BACKLINK_TEMPLATE) {
-                    if let Err(e) =
-                        tera.add_raw_template(crate::render::BACKLINK_TEMPLATE, BACKLINK)
-                    {
-                        return Err(vec![template_diag("macros.html", overrides, &e)]);
-                    }
+                if let Err(e) = tera.add_raw_template(crate::render::BACKLINK_TEMPLATE, BACKLINK) {
+                    return Err(vec![template_diag("macros.html", overrides, &e)]);
                 }
                 Ok(tera)
             } else {

@@ -424,6 +424,29 @@ fn check_finds_the_template_errors_a_build_meets() {
     }
 }
 
+/// `templates/faultbook/` holds the templates faultbook makes from the
+/// theme's macros: a site file there is refused by name, at check and at
+/// build, instead of silently replacing every listing's items.
+#[test]
+fn templates_in_faultbooks_own_folder_are_refused() {
+    for name in ["item.html", "backlink.html", "other.html"] {
+        let site = Site::fixture("basic");
+        site.write(
+            &format!("templates/faultbook/{name}"),
+            "HIJACK {{ it.title }}",
+        );
+        for command in ["check", "build"] {
+            let r = site.run(&[command]);
+            assert_eq!(r.status, 1, "{command}: {}", r.stderr);
+            let expected = format!(
+                "error: templates/faultbook/{name}: templates/faultbook/ is faultbook's own"
+            );
+            assert!(r.stderr.contains(&expected), "{command}: {}", r.stderr);
+        }
+        assert!(!site.exists("public/errors/index.html"));
+    }
+}
+
 /// A SOURCE_DATE_EPOCH that is not a date stops every command with a
 /// message, instead of building as of the clock or of 1970.
 #[test]
