@@ -161,9 +161,11 @@ pub struct Parsed {
 /// lines of the whole file. An error is `(line, column, message)`.
 pub fn parse(split: &Split<'_>) -> Result<Parsed, (u32, Option<u32>, String)> {
     let off = split.front_line - 1;
+    let mut key_lines_found = None;
     let table = match split.format {
         Format::Toml => {
-            let t: toml::Table = toml::from_str(split.front).map_err(|e| {
+            use serde::Deserialize as _;
+            let invalid = |e: toml::de::Error| {
                 let (l, c) = e.span().map_or((1, 1), |s| line_col(split.front, s.start));
                 (
                     l + off,
@@ -173,7 +175,12 @@ pub fn parse(split: &Split<'_>) -> Result<Parsed, (u32, Option<u32>, String)> {
                         crate::config::tidy_toml_message(e.message())
                     ),
                 )
-            })?;
+            };
+            // Parsed once: the keys' places, then the values.
+            let parsed = toml::de::DeTable::parse(split.front).map_err(invalid)?;
+            key_lines_found = Some(toml_key_lines(&parsed, split.front, split.front_line));
+            let t =
+                toml::Table::deserialize(toml::de::Deserializer::from(parsed)).map_err(invalid)?;
             t.into_iter().map(|(k, v)| (k, from_toml(v))).collect()
         }
         Format::Yaml => {
@@ -222,7 +229,8 @@ pub fn parse(split: &Split<'_>) -> Result<Parsed, (u32, Option<u32>, String)> {
             }
         }
     };
-    let key_lines = key_lines(split.front, split.format, split.front_line);
+    let key_lines =
+        key_lines_found.unwrap_or_else(|| yaml_key_lines(split.front, split.front_line));
     Ok(Parsed { table, key_lines })
 }
 
@@ -268,52 +276,37 @@ fn from_yaml(v: serde_yaml_ng::Value) -> Value {
     }
 }
 
-/// Finds the line of each top-level key by reading the text: TOML `key =`
-/// lines before the first table header and `[key]` / `[[key]]` headers;
-/// YAML `key:` lines at column 0. Good enough for messages, and format-neutral.
-fn key_lines(front: &str, format: Format, first_line: u32) -> BTreeMap<String, u32> {
+/// The line of each top-level key of parsed TOML, where the parser found
+/// it: a key-like line inside a multi-line string or array is never taken
+/// for a key.
+fn toml_key_lines(
+    parsed: &toml::Spanned<toml::de::DeTable<'_>>,
+    front: &str,
+    first_line: u32,
+) -> BTreeMap<String, u32> {
+    let line_at = |offset: usize| {
+        let before = &front.as_bytes()[..offset.min(front.len())];
+        first_line + memchr::memchr_iter(b'\n', before).count() as u32
+    };
+    parsed
+        .get_ref()
+        .keys()
+        .map(|k| (k.get_ref().to_string(), line_at(k.span().start)))
+        .collect()
+}
+
+/// Finds the line of each top-level key of YAML by reading the text:
+/// `key:` lines at column 0.
+fn yaml_key_lines(front: &str, first_line: u32) -> BTreeMap<String, u32> {
     let mut lines = BTreeMap::new();
-    let mut in_table = false;
     for (i, line) in front.lines().enumerate() {
-        let n = first_line + i as u32;
-        let key = match format {
-            Format::Toml => {
-                let t = line.trim();
-                if let Some(h) = t.strip_prefix('[') {
-                    in_table = true;
-                    let h = h.trim_start_matches('[');
-                    let name = h
-                        .split([']', '.'])
-                        .next()
-                        .unwrap_or("")
-                        .trim()
-                        .trim_matches('"');
-                    Some(name.to_string())
-                } else if in_table {
-                    None
-                } else {
-                    t.split_once('=').map(|(k, _)| {
-                        k.split('.')
-                            .next()
-                            .unwrap_or("")
-                            .trim()
-                            .trim_matches('"')
-                            .to_string()
-                    })
-                }
-            }
-            Format::Yaml => {
-                if line.starts_with([' ', '\t', '-', '#']) {
-                    None
-                } else {
-                    line.split_once(':')
-                        .map(|(k, _)| k.trim().trim_matches(['"', '\'']).to_string())
-                }
-            }
-        };
-        if let Some(k) = key {
+        if line.starts_with([' ', '\t', '-', '#']) {
+            continue;
+        }
+        if let Some((k, _)) = line.split_once(':') {
+            let k = k.trim().trim_matches(['"', '\'']);
             if !k.is_empty() {
-                lines.entry(k).or_insert(n);
+                lines.entry(k.to_string()).or_insert(first_line + i as u32);
             }
         }
     }
@@ -378,6 +371,38 @@ mod tests {
         assert_eq!(p.table["reviewed"], Value::String("2026-01-02".into()));
         assert_eq!(p.key_lines["tags"], 4);
         assert_eq!(p.key_lines["reviewed"], 6);
+    }
+
+    /// A line that reads like a key inside a multi-line string or array
+    /// is not where the key is.
+    #[test]
+    fn toml_key_lines_skip_what_only_looks_like_a_key() {
+        let s = split(concat!(
+            "+++\n",
+            "summary = \"\"\"\nreviewed = 2020-01-01\n\"\"\"\n",
+            "note = '''\ncode = \"x\"\n'''\n",
+            "tags = [\n  \"title = y\",\n]\n",
+            "reviewed = 2024-03-03\n",
+            "code = \"409\"\n",
+            "title = \"Lit\"\n",
+            "extra.owner = \"me\"\n",
+            "+++\n",
+        ))
+        .unwrap();
+        let p = parse(&s).unwrap();
+        let lines: Vec<(&str, u32)> = p.key_lines.iter().map(|(k, l)| (k.as_str(), *l)).collect();
+        assert_eq!(
+            lines,
+            [
+                ("code", 12),
+                ("extra", 14),
+                ("note", 5),
+                ("reviewed", 11),
+                ("summary", 2),
+                ("tags", 8),
+                ("title", 13),
+            ]
+        );
     }
 
     #[test]

@@ -424,6 +424,26 @@ fn check_finds_the_template_errors_a_build_meets() {
     }
 }
 
+/// A diagnostic points at the key the parser read, not at a line inside a
+/// multi-line string that only looks like it.
+#[test]
+fn diagnostics_point_past_key_like_lines_in_multi_line_strings() {
+    let site = Site::fixture("basic");
+    site.write(
+        "content/errors/http/409.md",
+        "+++\ntitle = \"Lit\"\ncode = \"409\"\nsummary = \"\"\"\nreviewed = 2020-01-01\n\"\"\"\nreviewed = 2099-03-03\n[[references]]\ntitle = \"RFC\"\nurl = \"https://example.com\"\n+++\nBody.\n",
+    );
+    let r = site.run(&["check"]);
+    assert_eq!(r.status, 1, "{}", r.stderr);
+    assert!(
+        r.stderr.contains(
+            "error: content/errors/http/409.md:7:12: \"reviewed\" date 2099-03-03 is in the future"
+        ),
+        "{}",
+        r.stderr
+    );
+}
+
 /// `templates/faultbook/` holds the templates faultbook makes from the
 /// theme's macros: a site file there is refused by name, at check and at
 /// build, instead of silently replacing every listing's items.
