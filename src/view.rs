@@ -1110,13 +1110,22 @@ impl<'a> Model<'a> {
                         .unwrap_or_default();
                     groups.entry(letter).or_default().push(i);
                 }
+                let mut taken = std::collections::HashSet::new();
                 groups
                     .into_iter()
                     .map(|(title, ids)| {
-                        let id = format!(
-                            "letter-{}",
-                            crate::urls::segment_slug(&title).replace('–', "-")
-                        );
+                        let slug = crate::urls::segment_slug(&title).replace('–', "-");
+                        let mut id = format!("letter-{slug}");
+                        // A symbol has no slug, and two letters may share
+                        // one: those are named by their code points.
+                        if slug.is_empty() || !taken.insert(id.clone()) {
+                            let points: Vec<String> = title
+                                .chars()
+                                .map(|c| format!("{:x}", u32::from(c)))
+                                .collect();
+                            id = format!("letter-u{}", points.join("-"));
+                            taken.insert(id.clone());
+                        }
                         group(title, id, ids)
                     })
                     .collect()

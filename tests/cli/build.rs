@@ -321,6 +321,34 @@ fn items_rendered_once_are_what_the_themes_loops_make() {
     }
 }
 
+/// Every group of the A-Z listing has an id of its own that its letter
+/// links to, also for codes that begin with a symbol or a letter whose
+/// capital is two letters.
+#[test]
+fn az_groups_have_ids_of_their_own() {
+    let site = Site::fixture("basic");
+    for (file, code) in [("u1", "_A1"), ("d2", "-B2"), ("p3", "+C3"), ("s4", "ßD4")] {
+        site.write(
+            &format!("content/errors/http/{file}.md"),
+            format!("+++\ntitle = \"{code}: odd\"\ncode = \"{code}\"\nreviewed = 2026-11-01\n[[references]]\ntitle = \"RFC\"\nurl = \"https://example.com\"\n+++\nBody.\n"),
+        );
+    }
+    site.build_ok();
+    let html = site.read("public/errors/index.html");
+    let ids: Vec<&str> = html
+        .split("<h2 id=\"")
+        .skip(1)
+        .map(|s| &s[..s.find('"').unwrap()])
+        .collect();
+    assert!(ids.len() >= 7, "{ids:?}");
+    let unique: std::collections::BTreeSet<&str> = ids.iter().copied().collect();
+    assert_eq!(unique.len(), ids.len(), "{ids:?}");
+    for id in &ids {
+        assert!(id.len() > "letter-".len(), "{ids:?}");
+        assert!(html.contains(&format!("href=\"#{id}\"")), "{id}: {html}");
+    }
+}
+
 #[test]
 fn static_files_and_content_assets_are_copied() {
     let site = Site::fixture("basic");
