@@ -54,7 +54,20 @@ macro_rules! outln {
 }
 
 fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    // clap checks the conflict of two global flags only when both are
+    // given at one level (`build -v -q`), not on either side of the
+    // subcommand (`-v build -q`).
+    let parsed = Cli::try_parse().and_then(|c| {
+        if c.quiet && c.verbose {
+            Err(Cli::command().error(
+                clap::error::ErrorKind::ArgumentConflict,
+                "the argument '--verbose' cannot be used with '--quiet'",
+            ))
+        } else {
+            Ok(c)
+        }
+    });
+    let cli = match parsed {
         Ok(c) => c,
         Err(e) => {
             let _ = e.print();

@@ -367,6 +367,22 @@ fn static_files_and_content_assets_are_copied() {
 fn bad_command_line_exits_2() {
     let site = Site::fixture("basic");
     assert_eq!(site.run(&["build", "--no-such-flag"]).status, 2);
+    // -v and -q conflict wherever each is given.
+    for args in [
+        ["build", "-v", "-q"],
+        ["-v", "build", "-q"],
+        ["-q", "build", "-v"],
+        ["-q", "-v", "build"],
+    ] {
+        let r = site.run(&args);
+        assert_eq!(r.status, 2, "{args:?}: {}", r.stderr);
+        assert!(
+            r.stderr.contains("cannot be used with"),
+            "{args:?}: {}",
+            r.stderr
+        );
+        assert!(!site.exists("public/index.html"), "{args:?}");
+    }
     assert_eq!(site.run(&["frobnicate"]).status, 2);
     assert_eq!(site.run(&["check", "--format", "xml"]).status, 2);
 }
