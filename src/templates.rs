@@ -433,15 +433,22 @@ pub fn template_diag(
         .collect::<Vec<_>>()
         .join(" ");
     // Tera names no place for a missing variable: look it up in the
-    // template, then in the site's other templates (it may sit in a parent).
+    // template Tera was rendering (a macro's file), then in the template,
+    // then in the site's other templates (it may sit in a parent).
     let mut file = origin(name, overrides);
     if line.is_none() {
-        if let Some(var) = message
-            .strip_prefix("Variable `")
-            .and_then(|m| m.split_once('`'))
-            .map(|(v, _)| v)
-        {
-            let sources = std::iter::once(name).chain(overrides.keys().map(String::as_str));
+        let after = |marker: &str| {
+            message
+                .find(marker)
+                .and_then(|i| message[i + marker.len()..].split_once(['`', '\'']))
+                .map(|(v, _)| v)
+        };
+        if let Some(var) = after("Variable `") {
+            let rendering = after("while rendering '");
+            let sources = rendering
+                .into_iter()
+                .chain(std::iter::once(name))
+                .chain(overrides.keys().map(String::as_str));
             if let Some((t, l, c)) = sources
                 .filter_map(|t| source_of(t, overrides).map(|src| (t, src)))
                 .find_map(|(t, src)| place_of(src, var).map(|(l, c)| (t, l, c)))

@@ -444,6 +444,33 @@ fn diagnostics_point_past_key_like_lines_in_multi_line_strings() {
     );
 }
 
+/// A variable missing in a macro is reported where the macro uses it, in
+/// the site's macros.html, not in the built-in template that called it.
+#[test]
+fn a_missing_variable_in_a_macro_is_reported_in_the_macros_file() {
+    let site = Site::fixture("basic");
+    let theme = include_str!("../../templates/macros.html");
+    site.write(
+        "templates/macros.html",
+        theme.replace(
+            "{% macro edit_link(page) %}",
+            "{% macro edit_link(page) %}{{ no_such_thing.x }}",
+        ),
+    );
+    let line = theme
+        .lines()
+        .position(|l| l.starts_with("{% macro edit_link(page) %}"))
+        .unwrap()
+        + 1;
+    let r = site.run(&["check"]);
+    assert_eq!(r.status, 1, "{}", r.stderr);
+    let expected = format!(
+        "error: templates/macros.html:{line}:31: template error: error while rendering macro `m::edit_link`: Variable `no_such_thing.x` not found"
+    );
+    assert!(r.stderr.contains(&expected), "{expected}\n{}", r.stderr);
+    assert!(!r.stderr.contains("(built-in theme)"), "{}", r.stderr);
+}
+
 /// `templates/faultbook/` holds the templates faultbook makes from the
 /// theme's macros: a site file there is refused by name, at check and at
 /// build, instead of silently replacing every listing's items.
