@@ -284,14 +284,13 @@ fn toml_key_lines(
     front: &str,
     first_line: u32,
 ) -> BTreeMap<String, u32> {
-    let line_at = |offset: usize| {
-        let before = &front.as_bytes()[..offset.min(front.len())];
-        first_line + memchr::memchr_iter(b'\n', before).count() as u32
-    };
     parsed
         .get_ref()
         .keys()
-        .map(|k| (k.get_ref().to_string(), line_at(k.span().start)))
+        .map(|k| {
+            let (line, _) = line_col(front, k.span().start);
+            (k.get_ref().to_string(), first_line - 1 + line)
+        })
         .collect()
 }
 

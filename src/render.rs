@@ -103,8 +103,8 @@ pub fn render_job(
     }
     // With memo tables, a page's body is left out of the view until the
     // view's hash shows that the output must be rendered again; so are its
-    // related items' HTML (see `related_fragments`).
-    let mut pending_page: Option<(PageId, crate::view::PageView, PageFragments)> = None;
+    // related items' and backlinks' HTML (see `section_fragments`).
+    let mut pending_page: Option<(PageId, crate::view::PageView)> = None;
     // Likewise a listing's items' HTML.
     let mut pending_list = None;
     match job {
@@ -112,17 +112,10 @@ pub fn render_job(
             let mut view = m.page_view(*id, m.memo.is_none());
             let node = m.graph.page(*id);
             // The items' HTML replaces these markers once rendered.
-            let fragments = PageFragments {
-                related: !view.related.is_empty()
-                    && node.page.lang.is_none()
-                    && tera.get_template(ITEM_TEMPLATE).is_ok(),
-                backlinks: !view.backlink_ids.is_empty()
-                    && tera.get_template(BACKLINK_TEMPLATE).is_ok(),
-            };
-            if fragments.related {
+            if !view.related_ids.is_empty() && tera.get_template(ITEM_TEMPLATE).is_ok() {
                 view.related_html = Some(group_marker(0));
             }
-            if fragments.backlinks {
+            if !view.backlink_ids.is_empty() && tera.get_template(BACKLINK_TEMPLATE).is_ok() {
                 view.backlinks_html = Some(group_marker(1));
             }
             let mut meta = Meta::new(
@@ -140,7 +133,7 @@ pub fn render_job(
             ctx.insert("provider", &view.provider);
             ctx.insert("languages", &view.languages);
             ctx.insert("page", &view);
-            pending_page = Some((*id, view, fragments));
+            pending_page = Some((*id, view));
         }
         Job::Home(_) => {
             let home = m.home(lang);
@@ -224,7 +217,7 @@ pub fn render_job(
         let json = serde_json::to_vec(&ctx.clone().into_json()).unwrap_or_default();
         let body_key = pending_page
             .as_ref()
-            .and_then(|(id, _, _)| m.html_key(*id))
+            .and_then(|(id, _)| m.html_key(*id))
             .unwrap_or_default();
         crate::memo::key(&[
             templates_key,
@@ -240,41 +233,30 @@ pub fn render_job(
         }
     }
     let mut groups = None;
-    if let Some((id, mut view, fragments)) = pending_page {
-        let mut changed = false;
+    if let Some((id, mut view)) = pending_page {
+        let shown = (view.related_html.is_some(), view.backlinks_html.is_some());
         if m.memo.is_some() {
             view.content = m.html(id);
-            changed = true;
         }
-        // Where a fragment fails, the theme's own loop meets the error
-        // where it is written.
-        let mut made = vec![Vec::new(), Vec::new()];
-        if fragments.related {
-            match related_fragments(m, tera, id) {
-                Some(related) => made[0] = related,
-                None => {
-                    view.related_html = None;
-                    changed = true;
-                }
-            }
+        let related = section_fragments(
+            m,
+            tera,
+            &view.related_ids,
+            Made::Item,
+            &mut view.related_html,
+        );
+        let backlinks = section_fragments(
+            m,
+            tera,
+            &view.backlink_ids,
+            Made::Backlink,
+            &mut view.backlinks_html,
+        );
+        if shown != (false, false) {
+            groups = Some(vec![related, backlinks]);
         }
-        if fragments.backlinks {
-            let backlinks = view
-                .backlink_ids
-                .iter()
-                .map(|&b| fragment(m, tera, b, Made::Backlink));
-            match backlinks.collect::<Option<Vec<_>>>() {
-                Some(backlinks) => made[1] = backlinks,
-                None => {
-                    view.backlinks_html = None;
-                    changed = true;
-                }
-            }
-        }
-        if fragments.related || fragments.backlinks {
-            groups = Some(made);
-        }
-        if changed {
+        if m.memo.is_some() || shown != (view.related_html.is_some(), view.backlinks_html.is_some())
+        {
             ctx.insert("page", &view);
         }
     }
@@ -341,14 +323,6 @@ fn fill_fragments(
     Some(groups)
 }
 
-/// Which page sections a page's items are spliced into (see
-/// [`related_fragments`]).
-#[derive(Clone, Copy)]
-struct PageFragments {
-    related: bool,
-    backlinks: bool,
-}
-
 /// How a page's item is rendered on other pages.
 #[derive(Clone, Copy, PartialEq)]
 enum Made {
@@ -385,17 +359,26 @@ fn fragment(m: &Model<'_>, tera: &Tera, id: PageId, made: Made) -> Option<Arc<st
     Some(cell.get_or_init(|| html).clone())
 }
 
-/// The fragments of the items a page of the default language lists as
-/// related, in the order of its view's `related`, for [`splice`] to put
-/// where the theme shows `page.related_html`. Many pages list the same
-/// page as related, and its item is rendered once.
-fn related_fragments(m: &Model<'_>, tera: &Tera, id: PageId) -> Option<Vec<Arc<str>>> {
-    m.graph
-        .page(id)
-        .related
-        .iter()
-        .map(|&r| fragment(m, tera, r, Made::Item))
-        .collect()
+/// The fragments of a page section's items `ids` (its related errors, its
+/// backlinks), for [`splice`] to put where the theme shows the section's
+/// `html` marker; none when the section holds no marker. Many pages list
+/// the same page, and its item is rendered once. Where one fails, `html`
+/// is cleared and the theme's own loop meets the error where it is written.
+fn section_fragments(
+    m: &Model<'_>,
+    tera: &Tera,
+    ids: &[PageId],
+    made: Made,
+    html: &mut Option<String>,
+) -> Vec<Arc<str>> {
+    if html.is_none() {
+        return Vec::new();
+    }
+    let made: Option<Vec<_>> = ids.iter().map(|&i| fragment(m, tera, i, made)).collect();
+    made.unwrap_or_else(|| {
+        *html = None;
+        Vec::new()
+    })
 }
 
 /// What a group's `html` holds until [`splice`] replaces it: no page text

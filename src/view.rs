@@ -189,6 +189,10 @@ pub struct PageView {
     /// Compared (compare guides) or covered (playbooks) error pages.
     pub subjects: Vec<Item>,
     pub related: Vec<Item>,
+    /// The pages of `related`, in order, on a page of the default
+    /// language (whose items are the model's as they are).
+    #[serde(skip)]
+    pub related_ids: Vec<PageId>,
     /// `related` as the theme's `item` macro renders them, one after the
     /// other, when the built-in theme's item template exists (see
     /// `render::ITEM_TEMPLATE`): each item is rendered once per build, not
@@ -962,6 +966,11 @@ impl<'a> Model<'a> {
                 .iter()
                 .flat_map(|&s| self.items_in(&[s], lang))
                 .collect(),
+            related_ids: if lang.is_none() {
+                n.related.clone()
+            } else {
+                Vec::new()
+            },
             related_html: None,
             backlinks,
             backlinks_html: None,
