@@ -887,18 +887,20 @@ pub fn markdown_context(c: &Checked) -> markdown::Context<'_> {
 
 /// Renders a checked site into `sink`. Returns template diagnostics, if any.
 pub fn render_into(c: &Checked, today: Date, sink: &dyn Sink) -> Result<(usize, Vec<Diagnostic>)> {
-    render_into_with(c, today, sink, None, true, &Meter::default()).map(|(n, d, _)| (n, d))
+    render_into_with(c, today, sink, None, None, true, &Meter::default()).map(|(n, d, _)| (n, d))
 }
 
-/// `render_into`, reusing outputs and bodies memoized in `memo`, and
-/// leaving the search index out unless `search` (`serve` keeps its own,
-/// `search::Index`). Its phases go to `meter`. Returns the number of
-/// files written, template diagnostics, and what the model computed over
-/// every page (with the list items rendered), for serve to keep.
+/// `render_into`, from the model's parts when `derived` gives them
+/// (see [`model_without_scans`]), reusing outputs and bodies memoized in
+/// `memo`, and leaving the search index out unless `search` (`serve` keeps
+/// its own, `search::Index`). Its phases go to `meter`. Returns the number
+/// of files written, template diagnostics, and what the model computed
+/// over every page (with the list items rendered), for serve to keep.
 pub fn render_into_with(
     c: &Checked,
     today: Date,
     sink: &dyn Sink,
+    derived: Option<crate::view::Derived>,
     memo: Option<&Memo>,
     search: bool,
     meter: &Meter,
@@ -906,7 +908,10 @@ pub fn render_into_with(
     let Some(tera) = &c.tera else {
         return Ok((0, Vec::new(), None));
     };
-    let mut model = model(c, today);
+    let mut model = match derived {
+        Some(d) => model_with(c, today, d),
+        None => model(c, today),
+    };
     model.memo = memo.zip(c.fingerprint);
     // The search index first: its working memory is freed before pages
     // are rendered, so the two never add up.
@@ -992,7 +997,7 @@ pub fn build_with(
         Some(o) => Some(output::resolve(&opts.root, o)?),
         None => None,
     };
-    let checked = match analyze_with(opts, None, meter)? {
+    let mut checked = match analyze_with(opts, None, meter)? {
         Ok(c) if !c.diagnostics.iter().any(Diagnostic::is_error) => c,
         Ok(Checked { diagnostics: d, .. }) | Err(d) => {
             outcome.diagnostics = sorted(d);
@@ -1008,9 +1013,17 @@ pub fn build_with(
         None => output::resolve(&opts.root, &output)?,
     };
     meter.phase("output", 0);
+    let derived = model_without_scans(&mut checked, opts.today);
     let staging = Staging::new(&opts.root, &target, on_wait)?;
-    let (files, template_diags, _) =
-        render_into_with(&checked, opts.today, &staging, None, true, meter)?;
+    let (files, template_diags, _) = render_into_with(
+        &checked,
+        opts.today,
+        &staging,
+        Some(derived),
+        None,
+        true,
+        meter,
+    )?;
     let mut diags = checked.diagnostics.clone();
     diags.extend(template_diags);
     outcome.diagnostics = sorted(diags);
@@ -1033,6 +1046,45 @@ pub fn build_with(
     outcome.elapsed = start.elapsed();
     outcome.phases = meter.phases();
     Ok(outcome)
+}
+
+/// The view model's parts, made before each page's scan is dropped: once
+/// every check has run, the render of a build reads nothing else of them.
+/// The model takes the summaries (first paragraphs) and backlinks (links'
+/// targets); the render makes each page's table of contents again with
+/// its HTML. At 100,000 pages the scans are a quarter of the memory.
+fn model_without_scans(checked: &mut Checked, today: Date) -> crate::view::Derived {
+    // What the model does not read goes first, so that its items and the
+    // scans are not held at once.
+    shed_scans(&mut checked.rendered);
+    let derived = model(checked, today).into_derived();
+    checked.rendered.iter_mut().for_each(|r| *r = None);
+    derived
+}
+
+/// Drops all but what the view model reads of each page's scan: the first
+/// paragraph and the links' targets. A scan shared elsewhere is left whole.
+fn shed_scans(rendered: &mut [Option<Arc<Rendered>>]) {
+    rendered.par_iter_mut().flatten().for_each(|r| {
+        if let Some(r) = Arc::get_mut(r) {
+            let links = r
+                .links
+                .iter()
+                .map(|l| markdown::PageLink {
+                    target: l.target,
+                    anchor: None,
+                    line: l.line,
+                    column: l.column,
+                    written: String::new(),
+                })
+                .collect();
+            *r = Rendered {
+                first_paragraph: std::mem::take(&mut r.first_paragraph),
+                links,
+                ..Rendered::default()
+            };
+        }
+    });
 }
 
 /// Diagnostics in report order, each once.

@@ -615,22 +615,28 @@ impl<'a> Model<'a> {
     /// The HTML of a page's body; empty when the body cannot be read again,
     /// which is noted in `unread`.
     pub fn html(&self, id: PageId) -> String {
+        self.body(id).0
+    }
+
+    /// The HTML of a page's body, and its table of contents when this call
+    /// rendered it (not when the memo had the HTML).
+    fn body(&self, id: PageId) -> (String, Option<Arc<Vec<TocEntry>>>) {
         note(id);
         let render = || {
             self.graph.page(id).page.body_or_diagnostic().map(|body| {
-                crate::markdown::render(&self.markdown, id, &body, crate::markdown::Mode::Html).html
+                crate::markdown::render(&self.markdown, id, &body, crate::markdown::Mode::Html)
             })
         };
-        let html = match (self.memo, self.html_key(id)) {
+        let made = match (self.memo, self.html_key(id)) {
             (Some((memo, _)), Some(k)) => memo
                 .htmls
-                .try_get_or(k, || render().map(|h| Packed::new(h.as_bytes())))
-                .map(|h| h.unpack_str()),
-            _ => render(),
+                .try_get_or(k, || render().map(|r| Packed::new(r.html.as_bytes())))
+                .map(|h| (h.unpack_str(), None)),
+            _ => render().map(|r| (r.html, Some(r.toc))),
         };
-        html.unwrap_or_else(|d| {
+        made.unwrap_or_else(|d| {
             self.unread.push(d);
-            String::new()
+            (String::new(), None)
         })
     }
 
@@ -801,6 +807,11 @@ impl<'a> Model<'a> {
         let n = self.graph.page(id);
         let fm = &n.page.fm;
         let r = self.rendered[id].as_ref();
+        let (content, toc) = if with_content {
+            self.body(id)
+        } else {
+            (String::new(), None)
+        };
         let provider = fm
             .provider
             .as_ref()
@@ -938,12 +949,14 @@ impl<'a> Model<'a> {
             overdue: n.page.kind.is_reviewed() && self.overdue(fm.reviewed),
             standard,
             provider,
-            content: if with_content {
-                self.html(id)
-            } else {
-                String::new()
-            },
-            toc: r.map(|r| r.toc.to_vec()).unwrap_or_default(),
+            content,
+            // The same either way; a build keeps only the render's (see
+            // `build::model_without_scans`).
+            toc: toc
+                .as_deref()
+                .or(r.map(|r| &*r.toc))
+                .map(|t| t.to_vec())
+                .unwrap_or_default(),
             tags: n
                 .tag_slugs
                 .iter()

@@ -358,7 +358,7 @@ pub(super) fn render_in_memory(
 ) -> Result<std::result::Result<(Files, Reads, Option<Derived>), Vec<Diagnostic>>> {
     let sink = MemorySink::default();
     let (_, template_diags, derived) =
-        build::render_into_with(checked, opts.today, &sink, Some(memo), false, meter)?;
+        build::render_into_with(checked, opts.today, &sink, None, Some(memo), false, meter)?;
     if !template_diags.is_empty() {
         return Ok(Err(template_diags));
     }
