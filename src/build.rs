@@ -944,6 +944,12 @@ pub fn render_into_with(
         return Ok((0, diags, None));
     }
     files += jobs.len();
+    if memo.is_none() {
+        // Nothing carries the list items' HTML to a next build: it goes
+        // before the site's largest files (codes.json, the sitemap) are
+        // made, so that the two never add up.
+        model.fragments = Vec::new();
+    }
     meter.phase("write", 0);
     // One at a time: at 100,000 pages each is tens of MB.
     for route in crate::routes::of_site(&c.config, c.graph.by_tag.keys()) {

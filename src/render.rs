@@ -941,11 +941,17 @@ pub fn codes_json(m: &Model<'_>, _: Lang) -> String {
         })
         .collect();
     order.sort_unstable();
-    let parts: Vec<Arc<str>> = order
-        .par_iter()
-        .map(|&(.., id)| code_entry_text(m, id))
-        .collect();
-    let mut s = pretty_object_of_parts("codes", &parts);
+    // Entries are made in parallel a block at a time, so that at 100,000
+    // codes the text is not held twice, as entries and as the file.
+    let mut list = PrettyList::new("codes");
+    for block in order.chunks(4096) {
+        let parts: Vec<Arc<str>> = block
+            .par_iter()
+            .map(|&(.., id)| code_entry_text(m, id))
+            .collect();
+        parts.iter().for_each(|p| list.push(p));
+    }
+    let mut s = list.finish();
     s.push('\n');
     s
 }
@@ -994,7 +1000,10 @@ fn code_entry_text(m: &Model<'_>, id: PageId) -> Arc<str> {
             .collect(),
     };
     let text: Arc<str> = pretty_item(&entry).into();
-    *cell = Some(text.clone());
+    // Kept for the next build to carry (serve); a build has none.
+    if m.memo.is_some() {
+        *cell = Some(text.clone());
+    }
     text
 }
 
@@ -1017,24 +1026,33 @@ fn pretty_item<T: Serialize>(item: &T) -> String {
     s
 }
 
-/// `{"<name>": [items]}` as `serde_json::to_string_pretty` writes it, from
-/// items made by [`pretty_item`], the text allocated once: at 100,000
-/// codes it is tens of MB, and neither a value tree nor a buffer grown by
-/// doubling is needed.
-fn pretty_object_of_parts(name: &str, parts: &[Arc<str>]) -> String {
-    let head = format!("{{\n  {}: [", serde_json::Value::from(name));
-    if parts.is_empty() {
-        return format!("{head}]\n}}");
+/// `{"<name>": [items]}` as `serde_json::to_string_pretty` writes it,
+/// from items made by [`pretty_item`] and pushed in order: at 100,000 codes
+/// it is tens of MB, and no value tree is needed.
+struct PrettyList {
+    text: String,
+    empty: bool,
+}
+
+impl PrettyList {
+    fn new(name: &str) -> PrettyList {
+        PrettyList {
+            text: format!("{{\n  {}: [", serde_json::Value::from(name)),
+            empty: true,
+        }
     }
-    let size: usize = parts.iter().map(|p| p.len() + 2).sum();
-    let mut s = String::with_capacity(head.len() + size + 8);
-    s.push_str(&head);
-    for (i, part) in parts.iter().enumerate() {
-        s.push_str(if i == 0 { "\n" } else { ",\n" });
-        s.push_str(part);
+
+    fn push(&mut self, item: &str) {
+        self.text.push_str(if self.empty { "\n" } else { ",\n" });
+        self.text.push_str(item);
+        self.empty = false;
     }
-    s.push_str("\n  ]\n}");
-    s
+
+    fn finish(mut self) -> String {
+        self.text
+            .push_str(if self.empty { "]\n}" } else { "\n  ]\n}" });
+        self.text
+    }
 }
 
 #[cfg(test)]
@@ -1088,8 +1106,9 @@ mod tests {
                 codes: &'a [Item],
             }
             let expected = serde_json::to_string_pretty(&Whole { codes: &items }).unwrap();
-            let parts: Vec<Arc<str>> = items.iter().map(|i| pretty_item(i).into()).collect();
-            assert_eq!(pretty_object_of_parts("codes", &parts), expected);
+            let mut list = PrettyList::new("codes");
+            items.iter().for_each(|i| list.push(&pretty_item(i)));
+            assert_eq!(list.finish(), expected);
         }
     }
 }
