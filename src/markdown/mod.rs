@@ -364,7 +364,8 @@ impl<'a, 'c> Pass<'a, 'c> {
     fn code_block(&mut self, event: &Event<'a>) -> bool {
         if let Some((_, buf)) = &mut self.code {
             match event {
-                Event::Text(t) => buf.push_str(t),
+                // A scan outputs nothing: the text is not needed.
+                Event::Text(t) if self.mode == Mode::Html => buf.push_str(t),
                 Event::End(TagEnd::CodeBlock) => {
                     let (info, text) = self.code.take().unwrap_or_default();
                     if self.mode == Mode::Html {
@@ -407,7 +408,8 @@ impl<'a, 'c> Pass<'a, 'c> {
             Event::End(TagEnd::Heading(_)) => {
                 if let Some(h) = self.heading.take() {
                     let label = crate::i18n::word(self.words(), "link_to_section");
-                    emit_heading(h, &mut self.r, &mut self.out, &mut self.used_ids, label);
+                    let out = (self.mode == Mode::Html).then_some(&mut self.out);
+                    emit_heading(h, &mut self.r, out, &mut self.used_ids, label);
                 }
                 true
             }
@@ -552,6 +554,23 @@ impl<'a, 'c> Pass<'a, 'c> {
     /// in prose; checkboxes and tables get what accessibility needs.
     fn emit(&mut self, event: Event<'a>) {
         let in_heading = self.heading.is_some();
+        if self.mode == Mode::Scan {
+            // Nothing is output: only the codes autolinking would link.
+            if let Event::Text(t) = &event {
+                if self.ctx.config.markdown.autolink_codes && self.link_depth == 0 && !in_heading {
+                    for (_, token) in code_tokens(t) {
+                        autolink_target(
+                            self.ctx,
+                            self.id,
+                            token,
+                            &mut self.linked_codes,
+                            &mut self.r.reads.words,
+                        );
+                    }
+                }
+            }
+            return;
+        }
         let target = match &mut self.heading {
             Some(h) => &mut h.events,
             None => &mut self.out,
@@ -591,7 +610,8 @@ impl<'a, 'c> Pass<'a, 'c> {
     fn finish(mut self) -> Rendered {
         if let Some(h) = self.heading.take() {
             let label = crate::i18n::word(self.words(), "link_to_section");
-            emit_heading(h, &mut self.r, &mut self.out, &mut self.used_ids, label);
+            let out = (self.mode == Mode::Html).then_some(&mut self.out);
+            emit_heading(h, &mut self.r, out, &mut self.used_ids, label);
         }
         let ctx = self.ctx;
         let file = self.file();
@@ -684,10 +704,12 @@ fn callout_kind(kind: BlockQuoteKind) -> &'static str {
     }
 }
 
+/// A heading ended: its id (unique on the page), table of contents entry
+/// and anchor, and its HTML into `out` when there is output (not in a scan).
 fn emit_heading<'a>(
     h: HeadingBuf<'a>,
     r: &mut Rendered,
-    out: &mut Vec<Event<'a>>,
+    out: Option<&mut Vec<Event<'a>>>,
     used: &mut HashMap<String, usize>,
     label: &str,
 ) {
@@ -708,20 +730,22 @@ fn emit_heading<'a>(
     *n += 1;
     used.entry(id.clone()).or_insert(1);
     let level = h.level as u8;
-    let class = if h.classes.is_empty() {
-        String::new()
-    } else {
-        format!(" class=\"{}\"", escape(&h.classes.join(" ")))
-    };
-    let eid = escape(&id);
-    out.push(Event::Html(CowStr::from(format!(
-        "<h{level} id=\"{eid}\"{class}>"
-    ))));
-    out.extend(h.events);
-    out.push(Event::Html(CowStr::from(format!(
-        " <a class=\"anchor\" href=\"#{eid}\" aria-label=\"{}\">#</a></h{level}>\n",
-        escape(label)
-    ))));
+    if let Some(out) = out {
+        let class = if h.classes.is_empty() {
+            String::new()
+        } else {
+            format!(" class=\"{}\"", escape(&h.classes.join(" ")))
+        };
+        let eid = escape(&id);
+        out.push(Event::Html(CowStr::from(format!(
+            "<h{level} id=\"{eid}\"{class}>"
+        ))));
+        out.extend(h.events);
+        out.push(Event::Html(CowStr::from(format!(
+            " <a class=\"anchor\" href=\"#{eid}\" aria-label=\"{}\">#</a></h{level}>\n",
+            escape(label)
+        ))));
+    }
     if (2..=3).contains(&level) {
         Arc::make_mut(&mut r.toc).push(TocEntry {
             level,
@@ -742,38 +766,20 @@ fn autolink_text<'a>(
     out: &mut Vec<Event<'a>>,
 ) {
     let s: &str = &text;
-    let is_code_char = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '.' || c == '-';
     let mut last = 0;
     let mut pieces: Vec<Event<'a>> = Vec::new();
-    let mut i = 0;
-    let bytes = s.as_bytes();
-    while i < bytes.len() {
-        if !is_code_char(bytes[i] as char) {
-            i += 1;
-            continue;
-        }
-        let start = i;
-        while i < bytes.len() && is_code_char(bytes[i] as char) {
-            i += 1;
-        }
-        let token = s[start..i].trim_end_matches(['.', '-']);
-        if token.len() < 4 {
-            continue;
-        }
-        words.insert(token);
-        if let Some(&target) = ctx.autolinks.get(token) {
-            if target != own && linked.insert(target) {
-                let n = ctx.graph.page(target);
-                pieces.push(Event::Text(CowStr::from(s[last..start].to_string())));
-                pieces.push(Event::Html(CowStr::from(format!(
-                    "<a class=\"code-link\" href=\"{}\" title=\"{}\">",
-                    escape(&ctx.config.base.href(&n.path)),
-                    escape(&n.page.fm.title)
-                ))));
-                pieces.push(Event::Text(CowStr::from(token.to_string())));
-                pieces.push(Event::Html(CowStr::from("</a>")));
-                last = start + token.len();
-            }
+    for (start, token) in code_tokens(s) {
+        if let Some(target) = autolink_target(ctx, own, token, linked, words) {
+            let n = ctx.graph.page(target);
+            pieces.push(Event::Text(CowStr::from(s[last..start].to_string())));
+            pieces.push(Event::Html(CowStr::from(format!(
+                "<a class=\"code-link\" href=\"{}\" title=\"{}\">",
+                escape(&ctx.config.base.href(&n.path)),
+                escape(&n.page.fm.title)
+            ))));
+            pieces.push(Event::Text(CowStr::from(token.to_string())));
+            pieces.push(Event::Html(CowStr::from("</a>")));
+            last = start + token.len();
         }
     }
     if pieces.is_empty() {
@@ -784,6 +790,47 @@ fn autolink_text<'a>(
         pieces.push(Event::Text(CowStr::from(s[last..].to_string())));
     }
     out.extend(pieces);
+}
+
+/// The words of prose that may be codes, with their byte offsets: runs
+/// of ASCII letters, digits, `_`, `.` and `-`, without a trailing `.` or
+/// `-`, of four bytes or more.
+fn code_tokens(s: &str) -> impl Iterator<Item = (usize, &str)> {
+    let is_code_byte = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'.' || b == b'-';
+    let bytes = s.as_bytes();
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        while i < bytes.len() {
+            if !is_code_byte(bytes[i]) {
+                i += 1;
+                continue;
+            }
+            let start = i;
+            while i < bytes.len() && is_code_byte(bytes[i]) {
+                i += 1;
+            }
+            let token = s[start..i].trim_end_matches(['.', '-']);
+            if token.len() >= 4 {
+                return Some((start, token));
+            }
+        }
+        None
+    })
+}
+
+/// The page a code of prose links to, noted in `words` and, the first
+/// time, in `linked`; `None` when it is no other page's code or was
+/// linked before.
+fn autolink_target(
+    ctx: &Context<'_>,
+    own: PageId,
+    token: &str,
+    linked: &mut HashSet<PageId>,
+    words: &mut Words,
+) -> Option<PageId> {
+    words.insert(token);
+    let &target = ctx.autolinks.get(token)?;
+    (target != own && linked.insert(target)).then_some(target)
 }
 
 /// Resolves a link destination. Returns the rewritten destination, or

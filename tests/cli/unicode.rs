@@ -196,8 +196,9 @@ fn toml_str(s: &str) -> String {
 
 /// The error page of a case, with `body` as its body's first paragraph.
 fn error_page(c: &Case, body: &str) -> String {
+    // Two other pages' codes, for autolinking to link.
     let mut rest = raw(&format!(
-        "{body}\n\n## {}\n\nSee `{}`.\n",
+        "{body}\n\n## {}\n\nSee `{}`, DEADLINE_EXCEEDED and {body} UNAVAILABLE.\n",
         c.heading, c.code
     ));
     if let Some(link) = &c.link {
@@ -323,6 +324,7 @@ fn run_case(c: &Case) -> Result<bool, TestCaseError> {
     // check: a report, whatever the content.
     let checked = build::check_site(&opts, false);
     prop_assert!(checked.is_ok(), "check failed outright: {checked:?}");
+    scans_agree_with_renders(&opts)?;
     // build to disk: a clean error, or a well-formed site.
     let mut built = false;
     if let Ok(outcome) = build::build(&opts) {
@@ -355,6 +357,36 @@ fn run_case(c: &Case) -> Result<bool, TestCaseError> {
         describe(&patched, &fresh)
     );
     Ok(built)
+}
+
+/// Each page's scan, which the checks read and a build keeps in part,
+/// holds what the render of its HTML finds: links, anchors, headings,
+/// first paragraph, what it read and its diagnostics. A scan skips the
+/// output, so that it costs less; nothing else may differ.
+fn scans_agree_with_renders(opts: &Options) -> Result<(), TestCaseError> {
+    use faultbook::markdown::{self, Mode, Rendered};
+    let Ok(Ok(c)) = build::analyze(opts) else {
+        return Ok(());
+    };
+    let ctx = build::markdown_context(&c);
+    for (id, scan) in c.rendered.iter().enumerate() {
+        let Some(scan) = scan else { continue };
+        let page = &c.graph.page(id).page;
+        let Ok(body) = page.body_or_diagnostic() else {
+            continue;
+        };
+        let render = Rendered {
+            html: String::new(),
+            ..markdown::render(&ctx, id, &body, Mode::Html)
+        };
+        prop_assert_eq!(
+            format!("{render:#?}"),
+            format!("{:#?}", **scan),
+            "{}: the scan and the render differ",
+            page.file
+        );
+    }
+    Ok(())
 }
 
 fn describe(a: &Option<Snap>, b: &Option<Snap>) -> String {
