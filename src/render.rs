@@ -336,9 +336,11 @@ enum Made {
 }
 
 /// The item of page `id` as the theme renders it, made once per model.
-/// `None` when the template fails.
+/// `None` when the template fails, or when the model's fragments are gone
+/// (a build drops them once its pages are rendered): the theme's own loop
+/// renders the item then.
 fn fragment(m: &Model<'_>, tera: &Tera, id: PageId, made: Made) -> Option<Arc<str>> {
-    let cells = &m.fragments[id];
+    let cells = m.fragments.get(id)?;
     let (cell, template) = match made {
         Made::Item => (&cells.own, ITEM_TEMPLATE),
         Made::Marked => (&cells.marked, ITEM_TEMPLATE),
