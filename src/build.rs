@@ -890,12 +890,13 @@ pub fn render_into(c: &Checked, today: Date, sink: &dyn Sink) -> Result<(usize, 
     render_into_with(c, today, sink, None, None, true, &Meter::default()).map(|(n, d, _)| (n, d))
 }
 
-/// `render_into`, from the model's parts when `derived` gives them
-/// (see [`model_without_scans`]), reusing outputs and bodies memoized in
-/// `memo`, and leaving the search index out unless `search` (`serve` keeps
-/// its own, `search::Index`). Its phases go to `meter`. Returns the number
-/// of files written, template diagnostics, and what the model computed
-/// over every page (with the list items rendered), for serve to keep.
+/// `render_into`, from the model's parts when `derived` gives them (a
+/// build makes them before it drops the scans), reusing outputs and
+/// bodies memoized in `memo`, and leaving the search index out unless
+/// `search` (`serve` keeps its own, `search::Index`). Its phases go to
+/// `meter`. Returns the number of files written, template diagnostics,
+/// and what the model computed over every page (with the list items
+/// rendered), for serve to keep.
 pub fn render_into_with(
     c: &Checked,
     today: Date,
