@@ -1,8 +1,9 @@
 //! The pipeline, stage by stage:
 //! config -> scan -> load pages (parallel) -> templates -> graph -> markdown
 //! (parallel) -> cross-page checks -> [stop here for `check`, or on any error]
-//! -> output folder -> search index -> views -> render (parallel; listings
-//! one at a time beside the pages) -> atomic write. The build's `Meter`
+//! -> views (then the bodies' scans are dropped) -> output folder -> search
+//! index -> render (parallel; listings one at a time beside the pages) ->
+//! atomic write. The build's `Meter`
 //! (`--timings`) times them as seven phases: load (up to the templates),
 //! graph, markdown (with the checks), output, search, render, write.
 //!

@@ -553,11 +553,13 @@ impl<'a, 'c> Pass<'a, 'c> {
     /// The event into the open heading or the output, autolinking codes
     /// in prose; checkboxes and tables get what accessibility needs.
     fn emit(&mut self, event: Event<'a>) {
-        let in_heading = self.heading.is_some();
+        let autolinks = self.ctx.config.markdown.autolink_codes
+            && self.link_depth == 0
+            && self.heading.is_none();
         if self.mode == Mode::Scan {
             // Nothing is output: only the codes autolinking would link.
             if let Event::Text(t) = &event {
-                if self.ctx.config.markdown.autolink_codes && self.link_depth == 0 && !in_heading {
+                if autolinks {
                     for (_, token) in code_tokens(t) {
                         autolink_target(
                             self.ctx,
@@ -576,11 +578,7 @@ impl<'a, 'c> Pass<'a, 'c> {
             None => &mut self.out,
         };
         match event {
-            Event::Text(t)
-                if self.ctx.config.markdown.autolink_codes
-                    && self.link_depth == 0
-                    && !in_heading =>
-            {
+            Event::Text(t) if autolinks => {
                 let words = &mut self.r.reads.words;
                 autolink_text(self.ctx, self.id, t, &mut self.linked_codes, words, target);
             }
