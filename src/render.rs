@@ -273,7 +273,7 @@ pub fn render_job(
             // What a memo keeps, it keeps packed: the output is packed
             // once, here, and the sink keeps it as it comes.
             if let (Some((memo, _)), Some(k)) = (m.memo, memo_key) {
-                let packed = Packed::new(&bytes);
+                let packed = Packed::page(&bytes, template);
                 memo.outputs.put(k, packed.clone());
                 return Ok((file, Bytes::Packed(packed)));
             }

@@ -15,7 +15,7 @@ use crate::config::Config;
 use crate::graph::{Graph, PageId};
 use crate::kind::{self, Kind, Parent};
 use crate::markdown::{Rendered, TocEntry};
-use crate::packed::Packed;
+use crate::packed::{Packed, BODIES};
 use crate::page::{format_date, Reference};
 use crate::routes::{Lang, List};
 
@@ -630,7 +630,9 @@ impl<'a> Model<'a> {
         let made = match (self.memo, self.html_key(id)) {
             (Some((memo, _)), Some(k)) => memo
                 .htmls
-                .try_get_or(k, || render().map(|r| Packed::new(r.html.as_bytes())))
+                .try_get_or(k, || {
+                    render().map(|r| Packed::page(r.html.as_bytes(), BODIES))
+                })
                 .map(|h| (h.unpack_str(), None)),
             _ => render().map(|r| (r.html, Some(r.toc))),
         };
