@@ -8,9 +8,12 @@
 //! equals a fresh build by construction. After each build only the entries
 //! it used are kept, so memory does not grow with the number of edits.
 
+use std::ops::Range;
 use std::sync::Mutex;
 
 use rustc_hash::FxHashMap;
+
+use crate::packed::Packed;
 
 pub type Key = [u8; 32];
 
@@ -102,8 +105,8 @@ pub struct Memo {
     )>,
     pub scans: Table<std::sync::Arc<crate::markdown::Rendered>>,
     /// Bodies' HTML and outputs, packed (see `packed`).
-    pub htmls: Table<crate::packed::Packed>,
-    pub outputs: Table<crate::packed::Packed>,
+    pub htmls: Table<Html>,
+    pub outputs: Table<Packed>,
 }
 
 impl Memo {
@@ -121,6 +124,29 @@ impl Memo {
         self.scans.rotate();
         self.htmls.rotate();
         self.outputs.rotate();
+    }
+}
+
+/// A body's HTML as kept: packed alone, or as the part of its page's
+/// output that it is. Most templates show the body as it is, and then the
+/// page is all that is kept of it, shared with the outputs' table; the
+/// next render of the page unpacks it, and keeps the body in the new page.
+#[derive(Clone)]
+pub enum Html {
+    Alone(Packed),
+    Within(Packed, Range<usize>),
+}
+
+impl Html {
+    pub fn text(&self) -> String {
+        match self {
+            Html::Alone(p) => p.unpack_str(),
+            Html::Within(p, at) => p
+                .bytes()
+                .get(at.clone())
+                .map(|b| String::from_utf8_lossy(b).into_owned())
+                .unwrap_or_default(),
+        }
     }
 }
 

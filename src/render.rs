@@ -15,6 +15,7 @@ use crate::graph::PageId;
 use crate::html::escape_xml;
 use crate::i18n::{fill, word};
 use crate::kind::Kind;
+use crate::memo::Html;
 use crate::output::Sink;
 use crate::packed::{Bytes, Packed};
 use crate::page::format_date;
@@ -229,10 +230,17 @@ pub fn render_job(
     });
     if let (Some((memo, _)), Some(k)) = (m.memo, memo_key) {
         if let Some(bytes) = memo.outputs.get(&k) {
+            // The body's HTML stays for the next render of the page (after
+            // a template edit), as if this render had read it.
+            if let Some(k) = pending_page.as_ref().and_then(|(id, _)| m.html_key(*id)) {
+                memo.htmls.get(&k);
+            }
             return Ok((file, Bytes::Packed(bytes)));
         }
     }
     let mut groups = None;
+    // The body's HTML, to be found in the output (see `memo::Html`).
+    let mut body = None;
     if let Some((id, mut view)) = pending_page {
         let shown = (view.related_html.is_some(), view.backlinks_html.is_some());
         if m.memo.is_some() {
@@ -259,6 +267,9 @@ pub fn render_job(
         {
             ctx.insert("page", &view);
         }
+        if m.memo.is_some() {
+            body = Some((id, std::mem::take(&mut view.content)));
+        }
     }
     if let Some(mut view) = pending_list {
         groups = fill_fragments(m, tera, &mut view, lang);
@@ -275,12 +286,25 @@ pub fn render_job(
             if let (Some((memo, _)), Some(k)) = (m.memo, memo_key) {
                 let packed = Packed::page(&bytes, template);
                 memo.outputs.put(k, packed.clone());
+                if let Some((id, html)) = body.filter(|(_, html)| !html.is_empty()) {
+                    if let (Some(at), Some(k)) = (find(&bytes, html.as_bytes()), m.html_key(id)) {
+                        memo.htmls
+                            .put(k, Html::Within(packed.clone(), at..at + html.len()));
+                    }
+                }
                 return Ok((file, Bytes::Packed(packed)));
             }
             Ok((file, Bytes::Plain(bytes)))
         }
         Err(e) => Err((template.to_string(), e)),
     }
+}
+
+/// Where `needle` first is in `hay`: where its first bytes are, and then
+/// the rest (a finder made for a whole body costs more than the search).
+fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    let head = &needle[..needle.len().min(32)];
+    memchr::memmem::find_iter(hay, head).find(|&at| hay[at..].starts_with(needle))
 }
 
 /// The internal template that renders one list item (see
@@ -1080,6 +1104,25 @@ mod tests {
             "<ul><li>a</li><li>b</li></ul>\0x\0<ul></ul><ul><li>é</li><li>a</li><li>b</li></ul>\0"
         );
         assert_eq!(splice("no markers", &groups), b"no markers");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn find_is_the_first_place_of_the_needle(hay in "[ab]{0,80}", repeat in 1..4usize, cut in (0..400usize, 0..60usize), flip in proptest::option::of(0..60usize)) {
+            // A needle cut from the hay, at times with a letter changed:
+            // few letters, so heads are often found where the rest differs.
+            let hay = hay.repeat(repeat).into_bytes();
+            let start = cut.0.min(hay.len());
+            let mut needle = hay[start..(start + cut.1).min(hay.len())].to_vec();
+            if let Some(i) = flip.filter(|i| *i < needle.len()) {
+                needle[i] = if needle[i] == b'a' { b'b' } else { b'a' };
+            }
+            let naive = match needle.is_empty() {
+                true => Some(0),
+                false => hay.windows(needle.len()).position(|w| w == needle),
+            };
+            proptest::prop_assert_eq!(find(&hay, &needle), naive);
+        }
     }
 
     #[test]

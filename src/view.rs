@@ -15,6 +15,7 @@ use crate::config::Config;
 use crate::graph::{Graph, PageId};
 use crate::kind::{self, Kind, Parent};
 use crate::markdown::{Rendered, TocEntry};
+use crate::memo::Html;
 use crate::packed::{Packed, BODIES};
 use crate::page::{format_date, Reference};
 use crate::routes::{Lang, List};
@@ -631,9 +632,9 @@ impl<'a> Model<'a> {
             (Some((memo, _)), Some(k)) => memo
                 .htmls
                 .try_get_or(k, || {
-                    render().map(|r| Packed::page(r.html.as_bytes(), BODIES))
+                    render().map(|r| Html::Alone(Packed::page(r.html.as_bytes(), BODIES)))
                 })
-                .map(|h| (h.unpack_str(), None)),
+                .map(|h| (h.text(), None)),
             _ => render().map(|r| (r.html, Some(r.toc))),
         };
         made.unwrap_or_else(|d| {
